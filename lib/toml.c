@@ -576,11 +576,17 @@ parse_key(struct parser *p, struct keypart **first, size_t *n)
 				return nomem(p);
 			k->s = s;
 		} else if (c >= 0 && is_bare(c)) {
+			/* copied, so that every key is NUL-terminated */
 			size_t start = p->pos;
+			char *s;
 			while (p->pos < p->len && is_bare(p->buf[p->pos]))
 				p->pos++;
-			k->s = p->buf + start;
 			k->len = p->pos - start;
+			if ((s = toml_alloc(p->doc, k->len + 1)) == NULL)
+				return nomem(p);
+			memcpy(s, p->buf + start, k->len);
+			s[k->len] = '\0';
+			k->s = s;
 		} else {
 			return fail(p, p->pos, c < 0 || c == '\n' ||
 			    c == '\r' ? "expected a key" :
