@@ -1,2 +1,110 @@
+/*
+ * main.c - scoperun's entry point: pick the verb, or run an agent.
+ *
+ * A verb always wins over an agent of the same name; such an agent runs
+ * with `scoperun run NAME -- ...`.
+ */
+#include <stdarg.h>
 #include <stdio.h>
-int main(void) { puts("scoperun " SCOPERUN_VERSION); return 0; }
+#include <string.h>
+
+#include "cli.h"
+
+static const char *const usage_lines[] = {
+	"scoperun [OPTIONS] AGENT [--] COMMAND [ARG...]   run COMMAND as AGENT",
+	"scoperun run [OPTIONS] AGENT [--] COMMAND [ARG...]   the same, explicitly",
+	"scoperun policy check AGENT       validate; list every error and warning",
+	"scoperun policy explain AGENT     what AGENT would get (names only)",
+	"scoperun --help | --version",
+	"",
+	"options: -n, --dry-run     decide and print the variable names; exec nothing",
+	"         --task ID         task id for the audit record ($SCOPERUN_TASK_ID)",
+	"         --vault FILE, --identity FILE   where the sealed secrets are",
+	"",
+	"AGENT is a policy name (AGENT.toml in $SCOPERUN_POLICY_DIR,",
+	"~/.config/scoperun/policies, /etc/scoperun/policies) or a path with a /.",
+	"A run exits with the command's status, or 125 when scoperun refused,",
+	"126 when the command cannot be executed, 127 when it is not found.",
+	NULL
+};
+
+/* Verbs of SPEC §2 that later versions fill in; reserved now so that an
+ * agent can never take their names. */
+static const char *const planned_verbs[] = { "init", "keygen", "secret",
+    "recipient", "audit", "check", NULL };
+
+void
+cli_usage(void)
+{
+	size_t i;
+
+	for (i = 0; usage_lines[i] != NULL; i++)
+		printf("%s\n", usage_lines[i]);
+}
+
+void
+cli_error(const char *who, const sr_err *err)
+{
+	if (err->line > 0)
+		fprintf(stderr, "scoperun: %s: %s (%s:%u)\n", who, err->msg,
+		    err->file, err->line);
+	else
+		fprintf(stderr, "scoperun: %s: %s\n", who, err->msg);
+}
+
+void
+cli_errorf(const char *who, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "scoperun: %s: ", who);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int
+cli_run_status(const sr_err *err)
+{
+	switch (err->kind) {
+	case SR_ERR_NOTFOUND:
+		return SR_EXIT_NOTFOUND;
+	case SR_ERR_NOEXEC:
+		return SR_EXIT_NOEXEC;
+	default:
+		return SR_EXIT_REFUSED;
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *verb = argc > 1 ? argv[1] : NULL;
+	size_t i;
+
+	if (verb == NULL) {
+		cli_usage();
+		return SR_EXIT_REFUSED;
+	}
+	if (strcmp(verb, "-h") == 0 || strcmp(verb, "--help") == 0) {
+		cli_usage();
+		return SR_EXIT_OK;
+	}
+	if (strcmp(verb, "-V") == 0 || strcmp(verb, "--version") == 0) {
+		printf("scoperun %s\n", SCOPERUN_VERSION);
+		return SR_EXIT_OK;
+	}
+	if (strcmp(verb, "run") == 0)
+		return cmd_run(argc - 1, argv + 1);
+	if (strcmp(verb, "policy") == 0)
+		return cmd_policy(argc - 1, argv + 1);
+	for (i = 0; planned_verbs[i] != NULL; i++) {
+		if (strcmp(verb, planned_verbs[i]) == 0) {
+			cli_errorf(verb, "not available in this version of "
+			    "scoperun");
+			return SR_EXIT_USAGE;
+		}
+	}
+	return cmd_run(argc, argv);
+}

@@ -1,0 +1,40 @@
+/*
+ * cli.h - what the verbs of the scoperun command share.
+ *
+ * Only cmd/ prints and exits. Exit statuses live here, in one place:
+ * a run returns the command's own status, or SR_EXIT_* when scoperun
+ * refused or could not run it (the env(1) convention); every other verb
+ * returns 0 ok, 1 findings, 2 usage or error.
+ */
+#ifndef SR_CLI_H
+#define SR_CLI_H
+
+#include "err.h"
+
+#define SR_EXIT_OK 0
+#define SR_EXIT_FINDINGS 1
+#define SR_EXIT_USAGE 2
+#define SR_EXIT_REFUSED 125
+#define SR_EXIT_NOEXEC 126
+#define SR_EXIT_NOTFOUND 127
+
+/* Options that come before AGENT in a run. */
+typedef struct sr_run_opts {
+	int dry_run;
+	const char *task;
+	const char *vault;
+	const char *identity;
+} sr_run_opts;
+
+/* `scoperun: WHO: message (file:line)` on stderr. */
+void cli_error(const char *who, const sr_err *err);
+void cli_errorf(const char *who, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* The exit status a failed run reports for err. */
+int cli_run_status(const sr_err *err);
+
+int cmd_run(int argc, char **argv);
+int cmd_policy(int argc, char **argv);
+void cli_usage(void);
+
+#endif

@@ -1,0 +1,168 @@
+/*
+ * policy_cmd.c - `scoperun policy check|explain AGENT`.
+ *
+ * check lists every error and warning with file:line and exits 1 on any
+ * error; explain shows what a run would give the agent: variable names
+ * (never values), commands, expiry and repository rules.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "env.h"
+#include "policy.h"
+#include "timeutil.h"
+
+extern char **environ;
+
+static int
+load(sr_policy **p, const char *agent, sr_err *err)
+{
+	char *path;
+	int rc;
+
+	if (sr_policy_find(&path, agent, err) != 0)
+		return -1;
+	rc = sr_policy_load(p, path, sr_time_now(), err);
+	free(path);
+	return rc;
+}
+
+static int
+policy_check(const char *agent)
+{
+	sr_err err = SR_ERR_INIT;
+	sr_policy *p;
+	size_t i, nwarn = 0;
+
+	if (load(&p, agent, &err) != 0 && p == NULL) {
+		cli_error(agent, &err);
+		return SR_EXIT_USAGE;
+	}
+	for (i = 0; i < p->ndiags; i++) {
+		const sr_diag *d = &p->diags[i];
+		nwarn += d->level == SR_DIAG_WARNING;
+		fprintf(stderr, "scoperun: %s: %s: %s (%s:%u)\n", agent,
+		    d->level == SR_DIAG_ERROR ? "error" : "warning", d->msg,
+		    p->path, d->line);
+	}
+	printf("%s: %s: %zu error%s, %zu warning%s\n", agent, p->path,
+	    p->nerrors, p->nerrors == 1 ? "" : "s", nwarn,
+	    nwarn == 1 ? "" : "s");
+	i = p->nerrors;
+	sr_policy_free(p);
+	return i ? SR_EXIT_FINDINGS : SR_EXIT_OK;
+}
+
+static void
+print_list(const char *label, const sr_strlist *l, const char *none)
+{
+	size_t i;
+
+	printf("%-10s", label);
+	for (i = 0; i < l->n; i++)
+		printf("%s%s", i ? " " : "", l->v[i]);
+	printf("%s\n", l->n ? "" : none);
+}
+
+/* The variable names a run would pass now, from this caller's env. */
+static void
+print_names(const sr_policy *p)
+{
+	sr_env *e;
+	size_t i, len;
+	const char *name;
+
+	if (sr_env_new(&e) != 0 ||
+	    sr_env_inherit(e, environ, p->inherit.v, p->inherit.n) != 0)
+		goto done;
+	for (i = 0; i < p->nset; i++)
+		if (sr_env_set(e, p->set[i].name, "", 0, NULL) != 0)
+			goto done;
+	if (sr_env_envp(e) == NULL)
+		goto done;
+	printf("%-10s", "passes");
+	for (i = 0; i < sr_env_count(e); i++) {
+		name = sr_env_name_at(e, i, &len);
+		printf(" %.*s", (int)len, name);
+	}
+	printf(" (from this shell, plus the secrets below)\n");
+done:
+	sr_env_free(e);
+}
+
+static void
+print_grants(const sr_policy *p)
+{
+	char when[SR_TIME_RFC3339_LEN];
+	size_t i;
+
+	for (i = 0; i < p->ngrants; i++) {
+		const sr_grant *g = &p->grants[i];
+		printf("%-10s%s <- %s", i ? "" : "secrets", g->env, g->from);
+		if (g->expires)
+			printf(" (expires %s)", sr_time_format(when,
+			    sizeof(when), g->expires));
+		printf("\n");
+	}
+	if (p->ngrants == 0)
+		printf("%-10snone\n", "secrets");
+}
+
+static void
+explain(const sr_policy *p)
+{
+	char when[SR_TIME_RFC3339_LEN];
+	size_t i;
+
+	printf("%-10s%s\n%-10s%s\n", "agent", p->name, "file", p->path);
+	printf("%-10s%s\n%-10s%s\n", "owner", p->owner, "purpose", p->purpose);
+	printf("%-10s%s\n", "expires", p->expires ? sr_time_format(when,
+	    sizeof(when), p->expires) : "never");
+	print_list("inherit", &p->inherit, "nothing");
+	printf("%-10s", "set");
+	for (i = 0; i < p->nset; i++)
+		printf("%s%s", i ? " " : "", p->set[i].name);
+	printf("%s\n", p->nset ? "" : "nothing");
+	print_names(p);
+	print_grants(p);
+	if (p->allow_any)
+		printf("%-10sany command (no [exec] allow)\n", "commands");
+	else
+		print_list("commands", &p->allow, "none");
+	printf("%-10s%s\n", "repo", p->refuse_committed_env ?
+	    "refuse committed .env files (guard not in this version)" :
+	    "guard off");
+}
+
+static int
+policy_explain(const char *agent)
+{
+	sr_err err = SR_ERR_INIT;
+	sr_policy *p;
+
+	if (load(&p, agent, &err) != 0) {
+		int status = p ? SR_EXIT_FINDINGS : SR_EXIT_USAGE;
+		cli_error(agent, &err);
+		sr_policy_free(p);
+		return status;
+	}
+	explain(p);
+	sr_policy_free(p);
+	return SR_EXIT_OK;
+}
+
+int
+cmd_policy(int argc, char **argv)
+{
+	if (argc != 3 || (strcmp(argv[1], "check") != 0 &&
+	    strcmp(argv[1], "explain") != 0)) {
+		cli_errorf("policy", "usage: scoperun policy check|explain "
+		    "AGENT");
+		return SR_EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "check") == 0)
+		return policy_check(argv[2]);
+	return policy_explain(argv[2]);
+}

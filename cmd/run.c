@@ -1,0 +1,215 @@
+/*
+ * run.c - `scoperun [OPTIONS] AGENT [--] COMMAND [ARG...]`.
+ *
+ * The steps, in order: read the options up to AGENT; load the policy;
+ * build the child's environment from nothing; find the command in the
+ * child's PATH and check the allowlist; then print (dry run) or exec.
+ * Any refusal is one line on stderr and exit 125.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "env.h"
+#include "exec.h"
+#include "policy.h"
+#include "timeutil.h"
+
+extern char **environ;
+
+/* Everything a run decided, for the exec, the dry run and the audit. */
+typedef struct run_ctx {
+	const char *agent;
+	sr_run_opts opts;
+	char **cmd;
+	sr_policy *policy;
+	sr_env *env;
+	char *resolved;
+} run_ctx;
+
+static int
+opt_value(const char **out, char **argv, int *i, const char *name)
+{
+	size_t n = strlen(name);
+
+	if (strncmp(argv[*i], name, n) == 0 && argv[*i][n] == '=') {
+		*out = argv[*i] + n + 1;
+		return 1;
+	}
+	if (strcmp(argv[*i], name) != 0)
+		return 0;
+	if (argv[*i + 1] == NULL)
+		return -1;
+	*out = argv[++*i];
+	return 1;
+}
+
+/* Options stop at AGENT; `--` after AGENT is optional. */
+static int
+parse_args(run_ctx *c, int argc, char **argv)
+{
+	int i, r;
+
+	c->opts.task = getenv("SCOPERUN_TASK_ID");
+	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+		if (strcmp(argv[i], "--") == 0) {
+			i++;
+			break;
+		}
+		if (strcmp(argv[i], "-n") == 0 ||
+		    strcmp(argv[i], "--dry-run") == 0) {
+			c->opts.dry_run = 1;
+		} else if ((r = opt_value(&c->opts.task, argv, &i, "--task")) ||
+		    (r = opt_value(&c->opts.vault, argv, &i, "--vault")) ||
+		    (r = opt_value(&c->opts.identity, argv, &i,
+		    "--identity"))) {
+			if (r < 0) {
+				cli_errorf("run", "%s needs a value", argv[i]);
+				return -1;
+			}
+		} else {
+			cli_errorf("run", "unknown option '%.80s' (see "
+			    "scoperun --help)", argv[i]);
+			return -1;
+		}
+	}
+	if (i >= argc) {
+		cli_errorf("run", "missing AGENT (see scoperun --help)");
+		return -1;
+	}
+	c->agent = argv[i++];
+	if (i < argc && strcmp(argv[i], "--") == 0)
+		i++;
+	if (i >= argc) {
+		cli_errorf(c->agent, "missing COMMAND to run");
+		return -1;
+	}
+	c->cmd = argv + i;
+	return 0;
+}
+
+static int
+load_policy(run_ctx *c, sr_err *err)
+{
+	char *path;
+	int rc;
+
+	if (sr_policy_find(&path, c->agent, err) != 0)
+		return -1;
+	rc = sr_policy_load(&c->policy, path, sr_time_now(), err);
+	free(path);
+	return rc;
+}
+
+/*
+ * Grants need the sealed vault (SPEC §4), which this version does not
+ * have: a policy with grants is refused rather than run without them.
+ */
+static int
+add_grants(run_ctx *c, sr_err *err)
+{
+	const sr_policy *p = c->policy;
+
+	if (p->ngrants == 0)
+		return 0;
+	return sr_err_set(err, SR_ERR_CONFIG, p->path, p->grants[0].line,
+	    "grant %s: the sealed vault is not available in this version of "
+	    "scoperun", p->grants[0].env);
+}
+
+static int
+build_env(run_ctx *c, sr_err *err)
+{
+	const sr_policy *p = c->policy;
+	size_t i;
+
+	if (sr_env_new(&c->env) != 0)
+		return sr_err_set(err, SR_ERR_SYSTEM, NULL, 0, "out of memory");
+	if (sr_env_inherit(c->env, environ, p->inherit.v, p->inherit.n) != 0)
+		return sr_err_set(err, SR_ERR_SYSTEM, NULL, 0, "out of memory");
+	for (i = 0; i < p->nset; i++) {
+		if (sr_env_set(c->env, p->set[i].name, p->set[i].value,
+		    p->set[i].value_len, err) != 0) {
+			err->line = p->set[i].line;
+			snprintf(err->file, sizeof(err->file), "%s", p->path);
+			return -1;
+		}
+	}
+	return add_grants(c, err);
+}
+
+static int
+check_command(run_ctx *c, sr_err *err)
+{
+	const sr_policy *p = c->policy;
+	const char *path = sr_env_get(c->env, "PATH");
+	char q[400];
+
+	if (sr_exec_resolve(&c->resolved, c->cmd[0], path, err) != 0)
+		return -1;
+	if (p->allow_any || sr_exec_allowed(c->resolved, p->allow.v,
+	    p->allow.n, path))
+		return 0;
+	return sr_err_set(err, SR_ERR_DENIED, p->path, p->allow.n ?
+	    p->allow.line[0] : 0, "denied: %s is not in exec.allow",
+	    sr_err_quote(q, sizeof(q), c->resolved, strlen(c->resolved)));
+}
+
+static void
+print_dry_run(run_ctx *c, const sr_err *err)
+{
+	size_t i, n, len;
+	const char *name;
+
+	printf("agent     %s (%s)\n", c->agent, c->policy ? c->policy->path :
+	    "no policy");
+	if (c->resolved)
+		printf("command   %s\n", c->resolved);
+	if (err->kind != SR_ERR_NONE) {
+		printf("decision  refuse: %s\n", err->msg);
+		return;
+	}
+	printf("decision  allow\n");
+	n = sr_env_envp(c->env) ? sr_env_count(c->env) : 0;
+	for (i = 0; i < n; i++) {
+		name = sr_env_name_at(c->env, i, &len);
+		printf("env       %.*s\n", (int)len, name);
+	}
+}
+
+static void
+run_free(run_ctx *c)
+{
+	sr_env_free(c->env);
+	sr_policy_free(c->policy);
+	free(c->resolved);
+}
+
+int
+cmd_run(int argc, char **argv)
+{
+	run_ctx c = { 0 };
+	sr_err err = SR_ERR_INIT;
+	char *const *envp;
+	int rc;
+
+	if (parse_args(&c, argc, argv) != 0)
+		return SR_EXIT_REFUSED;
+	rc = load_policy(&c, &err) == 0 && build_env(&c, &err) == 0 &&
+	    check_command(&c, &err) == 0 ? 0 : -1;
+	if (c.opts.dry_run)
+		print_dry_run(&c, &err);
+	if (rc != 0 || c.opts.dry_run)
+		goto done;
+	if ((envp = sr_env_envp(c.env)) == NULL) {
+		rc = sr_err_set(&err, SR_ERR_SYSTEM, NULL, 0, "out of memory");
+		goto done;
+	}
+	rc = sr_exec_run(c.resolved, c.cmd, envp, &err);
+done:
+	if (rc != 0)
+		cli_error(c.agent, &err);
+	run_free(&c);
+	return rc == 0 ? SR_EXIT_OK : cli_run_status(&err);
+}

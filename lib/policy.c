@@ -1,0 +1,728 @@
+/*
+ * policy.c - the policy schema of SPEC §3 on top of the TOML parser.
+ *
+ * Each section has one checker. A checker never stops at a problem: it
+ * records a diagnostic and goes on, so `policy check` can list them all.
+ */
+#include "policy.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <sodium.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "env.h"
+#include "file.h"
+#include "timeutil.h"
+#include "toml.h"
+
+#define SYSTEM_POLICY_DIR "/etc/scoperun/policies"
+
+/* ---- diagnostics ------------------------------------------------- */
+
+static void __attribute__((format(printf, 4, 5)))
+diag(sr_policy *p, sr_diag_level level, unsigned line, const char *fmt,
+    ...)
+{
+	sr_diag *d, *grown;
+	va_list ap;
+
+	grown = realloc(p->diags, (p->ndiags + 1) * sizeof(*p->diags));
+	if (grown == NULL)
+		return;	/* the error count below still fails the load */
+	p->diags = grown;
+	d = &p->diags[p->ndiags++];
+	d->level = level;
+	d->line = line;
+	va_start(ap, fmt);
+	vsnprintf(d->msg, sizeof(d->msg), fmt, ap);
+	va_end(ap);
+	if (level == SR_DIAG_ERROR)
+		p->nerrors++;
+}
+
+/* at is the TOML value the diagnostic is about; its line is kept. */
+#define ERROR(p, at, ...) \
+	diag((p), SR_DIAG_ERROR, sr_toml_line(at), __VA_ARGS__)
+#define WARN(p, at, ...) \
+	diag((p), SR_DIAG_WARNING, sr_toml_line(at), __VA_ARGS__)
+
+static const char *
+quote(char *buf, size_t size, const char *s)
+{
+	return sr_err_quote(buf, size, s, strlen(s));
+}
+
+/* ---- names ------------------------------------------------------- */
+
+int
+sr_agent_name_valid(const char *s)
+{
+	size_t i, n = strlen(s);
+
+	if (n == 0 || n > SR_AGENT_NAME_MAX || s[0] == '.' || s[0] == '-')
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' &&
+		    s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9') ||
+		    s[i] == '_' || s[i] == '-' || s[i] == '.'))
+			return 0;
+	return 1;
+}
+
+int
+sr_secret_name_valid(const char *s, size_t len)
+{
+	size_t i;
+
+	if (len == 0 || len > SR_SECRET_NAME_MAX || strlen(s) != len)
+		return 0;
+	for (i = 0; i < len; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' &&
+		    s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9') ||
+		    strchr("._/-", s[i]) != NULL))
+			return 0;
+	return 1;
+}
+
+int64_t
+sr_duration_parse(const char *s)
+{
+	int64_t total = 0;
+	int any = 0;
+
+	while (*s != '\0') {
+		int64_t n = 0, unit;
+		if (*s < '0' || *s > '9')
+			return -1;
+		while (*s >= '0' && *s <= '9') {
+			if (n > INT32_MAX)
+				return -1;
+			n = n * 10 + (*s++ - '0');
+		}
+		switch (*s++) {
+		case 'd': unit = 86400; break;
+		case 'h': unit = 3600; break;
+		case 'm': unit = 60; break;
+		case 's': unit = 1; break;
+		default: return -1;
+		}
+		total += n * unit;
+		if (total > INT32_MAX)
+			return -1;
+		any = 1;
+	}
+	return any ? total : -1;
+}
+
+/* ---- typed fields ------------------------------------------------ */
+
+/* Every key of t must be in allowed (NULL-terminated). */
+static void
+check_keys(sr_policy *p, const sr_toml_value *t, const char *section,
+    const char *const *allowed)
+{
+	size_t i, k;
+	const char *key;
+	char q[400];
+
+	for (i = 0; i < sr_toml_count(t); i++) {
+		const sr_toml_value *v = sr_toml_table_at(t, i, &key, NULL);
+		for (k = 0; allowed[k] != NULL; k++)
+			if (strcmp(key, allowed[k]) == 0)
+				break;
+		if (allowed[k] == NULL)
+			ERROR(p, v, "unknown key '%s' in [%s]",
+			    quote(q, sizeof(q), key), section);
+	}
+}
+
+static const sr_toml_value *
+field(sr_policy *p, const sr_toml_value *t, const char *section,
+    const char *key, sr_toml_type want)
+{
+	const sr_toml_value *v = sr_toml_table_get(t, key);
+
+	if (v == NULL)
+		return NULL;
+	if (sr_toml_type_of(v) != want) {
+		ERROR(p, v, "%s.%s must be a%s %s, not %s", section, key,
+		    want == SR_TOML_ARRAY || want == SR_TOML_INTEGER ? "n" :
+		    "", sr_toml_type_name(want),
+		    sr_toml_type_name(sr_toml_type_of(v)));
+		return NULL;
+	}
+	return v;
+}
+
+static const char *
+field_string(sr_policy *p, const sr_toml_value *t, const char *section,
+    const char *key, int required)
+{
+	const sr_toml_value *v = field(p, t, section, key, SR_TOML_STRING);
+	const char *s = NULL;
+	size_t len;
+
+	if (v == NULL) {
+		if (required && sr_toml_table_get(t, key) == NULL)
+			ERROR(p, t, "%s.%s is required", section, key);
+		return NULL;
+	}
+	sr_toml_string(&s, &len, v);
+	if (len == 0 || strlen(s) != len) {
+		ERROR(p, v, "%s.%s must not be empty or hold NUL", section,
+		    key);
+		return NULL;
+	}
+	return s;
+}
+
+static int
+field_bool(sr_policy *p, const sr_toml_value *t, const char *section,
+    const char *key, int dflt)
+{
+	const sr_toml_value *v = field(p, t, section, key, SR_TOML_BOOL);
+	int b = dflt;
+
+	if (v != NULL)
+		sr_toml_bool(&b, v);
+	return b;
+}
+
+/*
+ * An expiry: an offset date-time, or a local date meaning the start of
+ * that day in UTC. A local date-time has no zone and is refused rather
+ * than guessed.
+ */
+static int64_t
+field_expiry(sr_policy *p, const sr_toml_value *t, const char *what,
+    int64_t now)
+{
+	const sr_toml_value *v = sr_toml_table_get(t, "expires");
+	sr_toml_datetime dt;
+	char when[SR_TIME_RFC3339_LEN];
+	int64_t at;
+
+	if (v == NULL)
+		return 0;
+	if (sr_toml_type_of(v) == SR_TOML_DATE_LOCAL) {
+		sr_toml_datetime_get(&dt, v);
+		dt.offset_z = 1;
+		sr_toml_datetime_unix(&at, &dt, SR_TOML_DATETIME);
+	} else if (sr_toml_type_of(v) == SR_TOML_DATETIME) {
+		sr_toml_datetime_get(&dt, v);
+		sr_toml_datetime_unix(&at, &dt, SR_TOML_DATETIME);
+	} else {
+		ERROR(p, v, "%s expires must be a date-time with a zone, like "
+		    "2026-12-31T00:00:00Z", what);
+		return 0;
+	}
+	if (at <= now)
+		ERROR(p, v, "denied: %s expired %s", what,
+		    sr_time_format(when, sizeof(when), at));
+	return at;
+}
+
+/* An array of non-empty strings into *list. */
+static void
+field_strlist(sr_policy *p, sr_strlist *list, const sr_toml_value *t,
+    const char *section, const char *key)
+{
+	const sr_toml_value *a = field(p, t, section, key, SR_TOML_ARRAY);
+	size_t i, n = sr_toml_count(a);
+
+	if (a == NULL || n == 0)
+		return;
+	list->v = calloc(n, sizeof(*list->v));
+	list->line = calloc(n, sizeof(*list->line));
+	if (list->v == NULL || list->line == NULL) {
+		ERROR(p, a, "out of memory");
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		const sr_toml_value *e = sr_toml_array_at(a, i);
+		const char *s;
+		size_t len;
+		if (sr_toml_string(&s, &len, e) != 0 || len == 0 ||
+		    strlen(s) != len) {
+			ERROR(p, e, "%s.%s[%zu] must be a non-empty string",
+			    section, key, i);
+			continue;
+		}
+		list->line[list->n] = sr_toml_line(e);
+		list->v[list->n++] = s;
+	}
+}
+
+/* ---- sections ---------------------------------------------------- */
+
+static void
+check_agent(sr_policy *p, const sr_toml_value *root, const char *want,
+    int64_t now)
+{
+	static const char *const keys[] = { "name", "owner", "purpose",
+	    "expires", NULL };
+	const sr_toml_value *t = field(p, root, "policy", "agent",
+	    SR_TOML_TABLE);
+	char q[400];
+
+	if (t == NULL) {
+		if (sr_toml_table_get(root, "agent") == NULL)
+			ERROR(p, NULL, "missing [agent] section");
+		return;
+	}
+	check_keys(p, t, "agent", keys);
+	p->name = field_string(p, t, "agent", "name", 1);
+	p->owner = field_string(p, t, "agent", "owner", 1);
+	p->purpose = field_string(p, t, "agent", "purpose", 1);
+	p->expires = field_expiry(p, t, "policy", now);
+	p->expires_line = sr_toml_line(sr_toml_table_get(t, "expires"));
+	if (p->name != NULL && strcmp(p->name, want) != 0)
+		ERROR(p, sr_toml_table_get(t, "name"), "agent.name '%s' does "
+		    "not match the file name '%s.toml'",
+		    quote(q, sizeof(q), p->name), want);
+	if (p->expires == 0 && sr_toml_table_get(t, "expires") == NULL)
+		WARN(p, t, "the policy has no expiry (agent.expires)");
+}
+
+static void
+check_inherit(sr_policy *p)
+{
+	size_t i;
+	char q[400];
+
+	for (i = 0; i < p->inherit.n; i++) {
+		const char *pat = p->inherit.v[i];
+		unsigned line = p->inherit.line[i];
+		quote(q, sizeof(q), pat);
+		if (!sr_env_pattern_valid(pat))
+			diag(p, SR_DIAG_ERROR, line, "env.inherit: '%s' is not "
+			    "a variable name or pattern", q);
+		else if (sr_env_pattern_only_dangerous(pat))
+			diag(p, SR_DIAG_ERROR, line, "env.inherit: '%s' only "
+			    "matches names the loader or shells act on; they "
+			    "are never passed", q);
+		else if (sr_env_pattern_broad(pat))
+			diag(p, SR_DIAG_WARNING, line, "env.inherit: '%s' lets "
+			    "in most of the caller's environment (dangerous "
+			    "names such as LD_* are still skipped)", q);
+	}
+}
+
+static void
+check_env(sr_policy *p, const sr_toml_value *root)
+{
+	static const char *const keys[] = { "inherit", "set", NULL };
+	const sr_toml_value *t = field(p, root, "policy", "env", SR_TOML_TABLE);
+	const sr_toml_value *set;
+	size_t i;
+	char q[400];
+
+	if (t == NULL)
+		return;
+	check_keys(p, t, "env", keys);
+	field_strlist(p, &p->inherit, t, "env", "inherit");
+	check_inherit(p);
+	if ((set = field(p, t, "env", "set", SR_TOML_TABLE)) == NULL)
+		return;
+	p->set = calloc(sr_toml_count(set) + 1, sizeof(*p->set));
+	for (i = 0; p->set != NULL && i < sr_toml_count(set); i++) {
+		const char *name, *val;
+		size_t len, vlen;
+		const sr_toml_value *v = sr_toml_table_at(set, i, &name, &len);
+		if (!sr_env_name_valid(name, len) ||
+		    sr_env_name_dangerous(name, len)) {
+			ERROR(p, v, "env.set: %s '%s' cannot be set",
+			    sr_env_name_valid(name, len) ? "variable" :
+			    "invalid variable name", quote(q, sizeof(q), name));
+			continue;
+		}
+		if (sr_toml_string(&val, &vlen, v) != 0 ||
+		    strlen(val) != vlen) {
+			ERROR(p, v, "env.set.%s must be a string without NUL",
+			    name);
+			continue;
+		}
+		p->set[p->nset++] = (sr_setvar){ name, val, vlen,
+		    sr_toml_line(v) };
+	}
+}
+
+static int
+set_has(const sr_policy *p, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < p->nset; i++)
+		if (strcmp(p->set[i].name, name) == 0)
+			return 1;
+	return 0;
+}
+
+/* One grant: `ENV = "secret"` or `[secrets.ENV] from = ..., expires`. */
+static void
+check_grant(sr_policy *p, const char *env, size_t envlen,
+    const sr_toml_value *v, int64_t now)
+{
+	static const char *const keys[] = { "from", "expires", NULL };
+	sr_grant *g = &p->grants[p->ngrants];
+	char q[400], what[400];
+	const char *from = NULL;
+	size_t len;
+
+	if (!sr_env_name_valid(env, envlen) ||
+	    sr_env_name_dangerous(env, envlen)) {
+		ERROR(p, v, "secrets: %s '%s' cannot be granted",
+		    sr_env_name_valid(env, envlen) ? "variable" :
+		    "invalid variable name", quote(q, sizeof(q), env));
+		return;
+	}
+	if (set_has(p, env)) {
+		ERROR(p, v, "secrets.%s: %s is also in env.set", env, env);
+		return;
+	}
+	g->expires = 0;
+	if (sr_toml_type_of(v) == SR_TOML_TABLE) {
+		check_keys(p, v, "secrets", keys);
+		from = field_string(p, v, "secrets", "from", 1);
+		snprintf(what, sizeof(what), "grant %s", env);
+		g->expires = field_expiry(p, v, what, now);
+	} else if (sr_toml_string(&from, &len, v) != 0) {
+		ERROR(p, v, "secrets.%s must be a secret name or a table with "
+		    "from and expires", env);
+		return;
+	}
+	if (from == NULL)
+		return;
+	if (!sr_secret_name_valid(from, strlen(from))) {
+		ERROR(p, v, "secrets.%s: '%s' is not a secret name "
+		    "([A-Za-z0-9._/-], at most %d bytes)", env,
+		    quote(q, sizeof(q), from), SR_SECRET_NAME_MAX);
+		return;
+	}
+	if (g->expires == 0 && sr_toml_table_get(v, "expires") == NULL &&
+	    p->expires == 0)
+		WARN(p, v, "grant %s never expires (neither it nor the "
+		    "policy has an expiry)", env);
+	g->env = env;
+	g->from = from;
+	g->line = sr_toml_line(v);
+	p->ngrants++;
+}
+
+static void
+check_secrets(sr_policy *p, const sr_toml_value *root, int64_t now)
+{
+	const sr_toml_value *t = field(p, root, "policy", "secrets",
+	    SR_TOML_TABLE);
+	size_t i, n = sr_toml_count(t);
+
+	if (t == NULL || n == 0)
+		return;
+	if ((p->grants = calloc(n, sizeof(*p->grants))) == NULL) {
+		ERROR(p, t, "out of memory");
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		const char *env;
+		size_t len;
+		const sr_toml_value *v = sr_toml_table_at(t, i, &env, &len);
+		check_grant(p, env, len, v, now);
+	}
+}
+
+static void
+check_allow(sr_policy *p, const sr_toml_value *t)
+{
+	size_t i;
+	char q[400];
+
+	p->allow_any = sr_toml_table_get(t, "allow") == NULL;
+	field_strlist(p, &p->allow, t, "exec", "allow");
+	for (i = 0; i < p->allow.n; i++) {
+		const char *a = p->allow.v[i];
+		if (strchr(a, '/') != NULL && a[0] != '/')
+			diag(p, SR_DIAG_ERROR, p->allow.line[i], "exec.allow: "
+			    "'%s' must be a command name or an absolute path",
+			    quote(q, sizeof(q), a));
+	}
+	if (p->allow_any)
+		WARN(p, t, "no [exec] allow list: any command may run");
+	else if (p->allow.n == 0 && sr_toml_count(sr_toml_table_get(t,
+	    "allow")) == 0)
+		WARN(p, sr_toml_table_get(t, "allow"), "exec.allow is empty: "
+		    "no command may run");
+}
+
+/*
+ * Supervised mode (SPEC §7) is not in this version. A policy asking for it
+ * relies on a time limit or on masking, so it is refused, never run
+ * unsupervised.
+ */
+static void
+check_exec(sr_policy *p, const sr_toml_value *root)
+{
+	static const char *const keys[] = { "allow", "supervise",
+	    "max_runtime", "mask_output", "kill_grace", NULL };
+	const sr_toml_value *t = field(p, root, "policy", "exec",
+	    SR_TOML_TABLE);
+	const char *rt, *grace;
+
+	if (t == NULL) {
+		p->allow_any = 1;
+		if (sr_toml_table_get(root, "exec") == NULL)
+			WARN(p, NULL, "no [exec] allow list: any command may "
+			    "run");
+		return;
+	}
+	check_keys(p, t, "exec", keys);
+	check_allow(p, t);
+	p->supervise = field_bool(p, t, "exec", "supervise", 0);
+	p->mask_output = field_bool(p, t, "exec", "mask_output", 0);
+	if ((rt = field_string(p, t, "exec", "max_runtime", 0)) != NULL &&
+	    (p->max_runtime = sr_duration_parse(rt)) <= 0)
+		ERROR(p, sr_toml_table_get(t, "max_runtime"), "exec.max_runtime "
+		    "must be a duration like \"90s\", \"15m\" or \"2h\"");
+	if ((grace = field_string(p, t, "exec", "kill_grace", 0)) != NULL &&
+	    sr_duration_parse(grace) <= 0)
+		ERROR(p, sr_toml_table_get(t, "kill_grace"), "exec.kill_grace "
+		    "must be a duration like \"5s\"");
+	if (p->supervise || p->mask_output || p->max_runtime > 0) {
+		const char *k = p->supervise ? "supervise" : p->mask_output ?
+		    "mask_output" : "max_runtime";
+		p->supervise_line = sr_toml_line(sr_toml_table_get(t, k));
+		diag(p, SR_DIAG_ERROR, p->supervise_line, "exec.%s: supervised "
+		    "mode is not available in this version of scoperun, and a "
+		    "policy that needs it is not run without it", k);
+	}
+}
+
+static void
+check_repo(sr_policy *p, const sr_toml_value *root)
+{
+	static const char *const keys[] = { "refuse_committed_env",
+	    "env_patterns", NULL };
+	const sr_toml_value *t = field(p, root, "policy", "repo",
+	    SR_TOML_TABLE);
+
+	p->refuse_committed_env = 1;
+	if (t == NULL)
+		return;
+	check_keys(p, t, "repo", keys);
+	p->refuse_committed_env = field_bool(p, t, "repo",
+	    "refuse_committed_env", 1);
+	field_strlist(p, &p->env_patterns, t, "repo", "env_patterns");
+	if (!p->refuse_committed_env)
+		WARN(p, sr_toml_table_get(t, "refuse_committed_env"), "the "
+		    "repository guard is off for this agent");
+}
+
+/* Like supervised mode, a rate limit that is not enforced is refused. */
+static void
+check_limits(sr_policy *p, const sr_toml_value *root)
+{
+	static const char *const keys[] = { "max_runs_per_hour", NULL };
+	const sr_toml_value *t = field(p, root, "policy", "limits",
+	    SR_TOML_TABLE);
+	const sr_toml_value *v;
+
+	if (t == NULL)
+		return;
+	check_keys(p, t, "limits", keys);
+	v = field(p, t, "limits", "max_runs_per_hour", SR_TOML_INTEGER);
+	if (v == NULL)
+		return;
+	p->limits_line = sr_toml_line(v);
+	if (sr_toml_int(&p->max_runs_per_hour, v) == 0 &&
+	    p->max_runs_per_hour <= 0)
+		ERROR(p, v, "limits.max_runs_per_hour must be positive");
+	else
+		ERROR(p, v, "limits.max_runs_per_hour: rate limits are not "
+		    "available in this version of scoperun, and a policy that "
+		    "needs one is not run without it");
+}
+
+/* ---- finding and loading ----------------------------------------- */
+
+static char *
+join(const char *dir, const char *sub, const char *name)
+{
+	size_t n = strlen(dir) + strlen(sub) + strlen(name) + 8;
+	char *s = malloc(n);
+
+	if (s != NULL)
+		snprintf(s, n, "%s%s/%s.toml", dir, sub, name);
+	return s;
+}
+
+/* The directories AGENT.toml is looked for in, in order. */
+static size_t
+policy_dirs(const char *dirs[3], const char *subs[3])
+{
+	const char *d = getenv("SCOPERUN_POLICY_DIR");
+	const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+	size_t n = 0;
+
+	if (d != NULL && d[0] == '/') {
+		dirs[n] = d;
+		subs[n++] = "";
+	}
+	if (xdg != NULL && xdg[0] == '/') {
+		dirs[n] = xdg;
+		subs[n++] = "/scoperun/policies";
+	} else if (home != NULL && home[0] == '/') {
+		dirs[n] = home;
+		subs[n++] = "/.config/scoperun/policies";
+	}
+	dirs[n] = SYSTEM_POLICY_DIR;
+	subs[n++] = "";
+	return n;
+}
+
+int
+sr_policy_find(char **path, const char *agent, sr_err *err)
+{
+	const char *dirs[3], *subs[3];
+	size_t i, n;
+	char q[400];
+
+	*path = NULL;
+	if (strchr(agent, '/') != NULL)
+		return (*path = strdup(agent)) ? 0 : sr_err_set(err,
+		    SR_ERR_SYSTEM, NULL, 0, "out of memory");
+	if (!sr_agent_name_valid(agent))
+		return sr_err_set(err, SR_ERR_CONFIG, NULL, 0, "invalid agent "
+		    "name '%s' (letters, digits, '.', '_', '-'; at most %d)",
+		    quote(q, sizeof(q), agent), SR_AGENT_NAME_MAX);
+	n = policy_dirs(dirs, subs);
+	for (i = 0; i < n; i++) {
+		if ((*path = join(dirs[i], subs[i], agent)) == NULL)
+			return sr_err_set(err, SR_ERR_SYSTEM, NULL, 0,
+			    "out of memory");
+		if (access(*path, F_OK) == 0 || errno != ENOENT)
+			return 0;
+		free(*path);
+		*path = NULL;
+	}
+	return sr_err_set(err, SR_ERR_CONFIG, NULL, 0, "no policy for agent "
+	    "'%s' (looked for %s.toml in $SCOPERUN_POLICY_DIR, "
+	    "~/.config/scoperun/policies and %s)", agent, agent,
+	    SYSTEM_POLICY_DIR);
+}
+
+/* The agent name a policy file must declare: its base name sans .toml. */
+static char *
+expected_name(const char *path)
+{
+	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	size_t n = strlen(base);
+
+	if (n > 5 && strcmp(base + n - 5, ".toml") == 0)
+		n -= 5;
+	return strndup(base, n);
+}
+
+static void
+check_document(sr_policy *p, const sr_toml_value *root, const char *want,
+    int64_t now)
+{
+	static const char *const sections[] = { "agent", "env", "secrets",
+	    "exec", "repo", "limits", NULL };
+
+	check_keys(p, root, "policy", sections);
+	check_agent(p, root, want, now);
+	check_env(p, root);
+	check_secrets(p, root, now);
+	check_exec(p, root);
+	check_repo(p, root);
+	check_limits(p, root);
+}
+
+/* The first error becomes the call's error, with the file and line. */
+static int
+first_error(const sr_policy *p, sr_err *err)
+{
+	size_t i;
+
+	for (i = 0; i < p->ndiags; i++)
+		if (p->diags[i].level == SR_DIAG_ERROR)
+			return sr_err_set(err, strncmp(p->diags[i].msg,
+			    "denied:", 7) == 0 ? SR_ERR_DENIED : SR_ERR_CONFIG,
+			    p->path, p->diags[i].line, "%s",
+			    p->diags[i].msg);
+	return sr_err_set(err, SR_ERR_CONFIG, p->path, 0, "invalid policy");
+}
+
+static int
+parse_policy(sr_policy *p, const char *buf, size_t len, sr_err *err)
+{
+	sr_toml_doc *doc;
+	sr_toml_error terr;
+
+	crypto_generichash(p->hash, sizeof(p->hash),
+	    (const unsigned char *)buf, len, NULL, 0);
+	if (sr_toml_parse(&doc, buf, len, 16, &terr) != 0)
+		return sr_err_set(err, SR_ERR_CONFIG, p->path, terr.line,
+		    "invalid TOML at column %u: %s", terr.col, terr.msg);
+	p->doc = doc;
+	return 0;
+}
+
+int
+sr_policy_load(sr_policy **out, const char *path, int64_t now, sr_err *err)
+{
+	sr_policy *p = NULL;
+	char *buf = NULL, *want = NULL;
+	size_t len;
+	int rc = -1;
+
+	*out = NULL;
+	if (sodium_init() < 0 || (p = calloc(1, sizeof(*p))) == NULL ||
+	    (p->path = strdup(path)) == NULL || (want = expected_name(path)) ==
+	    NULL) {
+		free(want);
+		sr_policy_free(p);
+		return sr_err_set(err, SR_ERR_SYSTEM, path, 0, "out of memory");
+	}
+	if (sr_file_read_strict(&buf, &len, path, SR_POLICY_MAX_BYTES,
+	    err) != 0) {
+		if (err->kind == SR_ERR_NOTFOUND)
+			err->kind = SR_ERR_CONFIG;
+		err->line = 0;
+		goto done;
+	}
+	if (parse_policy(p, buf, len, err) != 0)
+		goto done;
+	check_document(p, sr_toml_root(p->doc), want, now);
+	*out = p;
+	p = NULL;
+	rc = (*out)->nerrors ? first_error(*out, err) : 0;
+done:
+	sr_policy_free(p);
+	free(buf);
+	free(want);
+	return rc;
+}
+
+void
+sr_policy_free(sr_policy *p)
+{
+	if (p == NULL)
+		return;
+	sr_toml_free(p->doc);
+	free(p->inherit.v);
+	free(p->inherit.line);
+	free(p->allow.v);
+	free(p->allow.line);
+	free(p->env_patterns.v);
+	free(p->env_patterns.line);
+	free(p->set);
+	free(p->grants);
+	free(p->diags);
+	free(p->path);
+	free(p);
+}

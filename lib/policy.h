@@ -1,0 +1,103 @@
+/*
+ * policy.h - find, read and validate an agent's policy (SPEC §3).
+ *
+ * A policy is the whole of what an agent may get, so the loader is strict:
+ * unknown keys, wrong types, bad names and expired grants are errors with
+ * file:line, and anything scoperun cannot enforce is refused rather than
+ * silently ignored. The loader collects every problem in one pass (for
+ * `policy check`); a run stops at the first error.
+ *
+ * The policy keeps its parsed TOML document: every string below points
+ * into it and lives until sr_policy_free().
+ */
+#ifndef SR_POLICY_H
+#define SR_POLICY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+
+#define SR_POLICY_MAX_BYTES (1u << 20)
+#define SR_AGENT_NAME_MAX 64
+#define SR_SECRET_NAME_MAX 128
+
+typedef enum sr_diag_level { SR_DIAG_WARNING, SR_DIAG_ERROR } sr_diag_level;
+
+typedef struct sr_diag {
+	sr_diag_level level;
+	unsigned line;
+	char msg[SR_ERR_MSG_MAX];
+} sr_diag;
+
+typedef struct sr_setvar {
+	const char *name;
+	const char *value;
+	size_t value_len;
+	unsigned line;
+} sr_setvar;
+
+typedef struct sr_grant {
+	const char *env;		/* variable the child sees */
+	const char *from;		/* secret name in the vault */
+	int64_t expires;		/* unix seconds; 0 = never */
+	unsigned line;
+} sr_grant;
+
+typedef struct sr_strlist {
+	const char **v;
+	unsigned *line;
+	size_t n;
+} sr_strlist;
+
+typedef struct sr_policy {
+	char *path;
+	unsigned char hash[32];		/* BLAKE2b-256 of the file */
+	const char *name, *owner, *purpose;
+	int64_t expires;		/* 0 = never */
+	unsigned expires_line;
+	sr_strlist inherit;
+	sr_setvar *set;
+	size_t nset;
+	sr_grant *grants;
+	size_t ngrants;
+	int allow_any;			/* [exec] allow absent */
+	sr_strlist allow;
+	int supervise, mask_output;
+	int64_t max_runtime;		/* seconds; 0 = none */
+	unsigned supervise_line;
+	int refuse_committed_env;
+	sr_strlist env_patterns;	/* empty: the defaults */
+	int64_t max_runs_per_hour;	/* 0 = no limit */
+	unsigned limits_line;
+	sr_diag *diags;
+	size_t ndiags, nerrors;
+	void *doc;			/* the sr_toml_doc */
+} sr_policy;
+
+/*
+ * Where AGENT's policy is: a path when agent contains '/', else
+ * AGENT.toml in $SCOPERUN_POLICY_DIR, $XDG_CONFIG_HOME/scoperun/policies
+ * (~/.config/...), /etc/scoperun/policies, the first that exists. Never
+ * the current directory. *path is malloc'd.
+ */
+int sr_policy_find(char **path, const char *agent, sr_err *err);
+
+/*
+ * Read and validate the policy at path; agent.name must match the file's
+ * name. now is the time expiry is judged against.
+ * Returns 0 when the policy has no errors. On -1, *out may still hold a
+ * policy with its diagnostics (for `policy check`) or be NULL when the
+ * file could not be read at all; err holds the first error either way.
+ */
+int sr_policy_load(sr_policy **out, const char *path, int64_t now,
+    sr_err *err);
+void sr_policy_free(sr_policy *p);
+
+/* "2h", "90s", "1h30m", "15m": seconds, or -1. */
+int64_t sr_duration_parse(const char *s);
+/* Valid agent and secret names. */
+int sr_agent_name_valid(const char *s);
+int sr_secret_name_valid(const char *s, size_t len);
+
+#endif

@@ -1,0 +1,19 @@
+/*
+ * timeutil.h - the clock scoperun judges expiry by, and how it prints it.
+ *
+ * Times are unix seconds in UTC everywhere; they are printed as RFC 3339
+ * with a Z so messages, policies and audit records read alike.
+ */
+#ifndef SR_TIMEUTIL_H
+#define SR_TIMEUTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define SR_TIME_RFC3339_LEN 32
+
+int64_t sr_time_now(void);
+/* "2026-11-20T00:00:00Z" into buf (SR_TIME_RFC3339_LEN bytes). */
+const char *sr_time_format(char *buf, size_t size, int64_t t);
+
+#endif
