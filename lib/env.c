@@ -1,0 +1,592 @@
+#include "env.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+/*
+ * Names that never reach the child: inherit skips them, set and set_secret
+ * refuse them. The threat is not privilege (the child runs as the caller)
+ * but the secrets: every entry lets whoever controls the variable run code
+ * inside, or redirect, the allowlisted command that holds them, so a hostile
+ * caller could walk around [exec] allow. The table holds only what acts on
+ * *every* program of a kind (every dynamic executable, every shell script,
+ * every Python program...), not the endless per-program command hooks
+ * (EDITOR, PAGER, LESSOPEN, SSH_ASKPASS, GIT_SSH_COMMAND, GIT_CONFIG_*): no
+ * table can list those, and policies set some of them on purpose
+ * (GIT_SSH_COMMAND="ssh -i deploy_key"). Narrow `inherit` patterns keep
+ * those out; `policy check` warns about broad ones.
+ *
+ * Left out on purpose:
+ * - TMPDIR: a place for files, not code.
+ * - NODE_PATH: searched after the program's own node_modules and never
+ *   before core modules, so it cannot shadow what a working program loads
+ *   (NODE_OPTIONS --require is the real hook, and it is here); and people
+ *   set it legitimately.
+ * - GIT_SSH_COMMAND: a per-program command hook, see above.
+ * GIT_EXEC_PATH is in: it replaces the directory git runs its own helpers
+ * from (git-remote-https on every fetch and push), the PYTHONPATH of git,
+ * and nothing outside git's own test suite sets it.
+ */
+static const struct sr_env_danger {
+	const char	*name;
+	size_t		 len;
+	int		 prefix;	/* 1: every name starting with it */
+} dangers[] = {
+#define D(s, p) { s, sizeof(s) - 1, p }
+	/* Dynamic loaders (glibc, musl, macOS): preload code, swap libraries. */
+	D("LD_", 1),
+	D("DYLD_", 1),
+	/* libc: allocator debugging and tunables (glibc's CVE history), iconv
+	 * modules loaded as shared objects, locale and message catalogs read
+	 * from any path, resolver files and options that redirect hosts. */
+	D("MALLOC_", 1),
+	D("GLIBC_TUNABLES", 0),
+	D("GCONV_PATH", 0),
+	D("LOCPATH", 0),
+	D("NLSPATH", 0),
+	D("HOSTALIASES", 0),
+	D("RESOLV_HOST_CONF", 0),
+	D("RES_OPTIONS", 0),
+	/* Shells: startup files run by non-interactive shells (bash BASH_ENV,
+	 * POSIX sh ENV, zsh ZDOTDIR/.zshenv), exported functions, option sets
+	 * that turn on xtrace, and strings expanded as code (PS4,
+	 * PROMPT_COMMAND), word splitting and cd lookup. */
+	D("BASH_ENV", 0),
+	D("ENV", 0),
+	D("ZDOTDIR", 0),
+	D("BASH_FUNC_", 1),
+	D("SHELLOPTS", 0),
+	D("BASHOPTS", 0),
+	D("PS4", 0),
+	D("PROMPT_COMMAND", 0),
+	D("IFS", 0),
+	D("CDPATH", 0),
+	/* Interpreters: code or options run at startup, and module paths
+	 * searched before the program's own (shadowing what it imports). */
+	D("NODE_OPTIONS", 0),
+	D("PYTHONSTARTUP", 0),
+	D("PYTHONPATH", 0),
+	D("PYTHONHOME", 0),
+	D("PYTHONINSPECT", 0),
+	D("PERL5OPT", 0),
+	D("PERL5LIB", 0),
+	D("PERLLIB", 0),
+	D("PERL5DB", 0),
+	D("RUBYOPT", 0),
+	D("RUBYLIB", 0),
+	D("JAVA_TOOL_OPTIONS", 0),
+	D("_JAVA_OPTIONS", 0),
+	D("JDK_JAVA_OPTIONS", 0),
+	D("GIT_EXEC_PATH", 0),
+#undef D
+};
+
+#define SR_ENV_SECRET_MIN 4096		/* first sodium region, one page */
+
+enum { SR_ENV_INHERITED = 0, SR_ENV_SET = 1 };
+
+/* One "NAME=value" string; plain ones never move, secret ones move with
+ * their region until the builder is frozen, so they are kept by offset. */
+struct sr_env_ent {
+	char		*str;		/* plain: always; secret: once frozen */
+	size_t		 off;		/* secret: offset in e->sec */
+	size_t		 namelen;
+	size_t		 seq;		/* insertion order */
+	unsigned char	 cls;		/* SR_ENV_INHERITED or SR_ENV_SET */
+	unsigned char	 secret;
+};
+
+/* Plain strings are packed into blocks that are never reallocated. */
+struct sr_env_blk {
+	struct sr_env_blk *next;
+	size_t		 used, cap;
+	char		 data[];
+};
+
+struct sr_env {
+	struct sr_env_ent *ents;
+	size_t		 nents, cap;
+	struct sr_env_blk *blks;
+	unsigned char	*sec;		/* sodium_malloc, grows by doubling */
+	size_t		 seclen, seccap;
+	char		**envp;		/* non-NULL once frozen */
+	size_t		 nenvp;
+};
+
+int
+sr_env_name_valid(const char *name, size_t len)
+{
+	size_t i;
+
+	if (len == 0 || len > SR_ENV_NAME_MAX)
+		return 0;
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)name[i];
+		int alpha = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+		    c == '_';
+
+		if (!alpha && (i == 0 || c < '0' || c > '9'))
+			return 0;
+	}
+	return 1;
+}
+
+int
+sr_env_name_dangerous(const char *name, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(dangers) / sizeof(dangers[0]); i++) {
+		const struct sr_env_danger *d = &dangers[i];
+
+		if ((d->prefix ? len >= d->len : len == d->len) &&
+		    memcmp(name, d->name, d->len) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Match byte c against the class starting after `[` at p. Returns the byte
+ * after the closing `]` and *hit, or NULL when the class is unclosed.
+ */
+static const char *
+class_match(const char *p, unsigned char c, int *hit)
+{
+	const char *first;
+	int neg = 0, in = 0;
+
+	if (*p == '!' || *p == '^') {
+		neg = 1;
+		p++;
+	}
+	/* A `]` right after `[` or `[!` is a member, as in fnmatch(3). */
+	for (first = p; *p != ']' || p == first; ) {
+		unsigned char lo = (unsigned char)*p, hi = lo;
+
+		if (*p == '\0')
+			return NULL;
+		if (p[1] == '-' && p[2] != ']' && p[2] != '\0') {
+			hi = (unsigned char)p[2];
+			p += 3;
+		} else
+			p++;
+		if (lo <= c && c <= hi)
+			in = 1;
+	}
+	*hit = in != neg;
+	return p + 1;
+}
+
+/* Match one non-`*` pattern element at p; *next is the element after it. */
+static int
+elem_match(const char *p, unsigned char c, const char **next)
+{
+	const char *end;
+	int hit;
+
+	if (*p == '[' && (end = class_match(p + 1, c, &hit)) != NULL) {
+		*next = end;
+		return hit;
+	}
+	*next = p + 1;
+	return *p == '?' || (unsigned char)*p == c;
+}
+
+/*
+ * The classic two-pointer glob: on a mismatch, go back to just after the
+ * last `*` and let it swallow one more byte. Earlier stars never need
+ * revisiting, so the work is bounded by len * strlen(pattern).
+ */
+int
+sr_env_glob_match(const char *pattern, const char *name, size_t len)
+{
+	const char *p = pattern, *star = NULL, *next;
+	size_t n = 0, star_n = 0;
+
+	while (n < len) {
+		if (*p == '*') {
+			star = ++p;
+			star_n = n;
+		} else if (*p != '\0' &&
+		    elem_match(p, (unsigned char)name[n], &next)) {
+			p = next;
+			n++;
+		} else if (star != NULL) {
+			p = star;
+			n = ++star_n;
+		} else
+			return 0;
+	}
+	while (*p == '*')
+		p++;
+	return *p == '\0';
+}
+
+int
+sr_env_pattern_valid(const char *pattern)
+{
+	const char *p = pattern, *end;
+	int hit;
+
+	if (*p == '\0' || strlen(p) > SR_ENV_NAME_MAX)
+		return 0;
+	while (*p != '\0') {
+		if (*p == '[') {
+			if ((end = class_match(p + 1, 'A', &hit)) == NULL)
+				return 0;
+			p = end;
+		} else if (*p == '*' || *p == '?' || sr_env_name_valid(p, 1) ||
+		    (*p >= '0' && *p <= '9'))
+			p++;
+		else
+			return 0;
+	}
+	return 1;
+}
+
+int
+sr_env_pattern_only_dangerous(const char *pattern)
+{
+	size_t lit = strcspn(pattern, "*?[");
+	size_t i;
+
+	if (pattern[lit] == '\0')
+		return sr_env_name_dangerous(pattern, lit);
+	for (i = 0; i < sizeof(dangers) / sizeof(dangers[0]); i++) {
+		const struct sr_env_danger *d = &dangers[i];
+
+		if (d->prefix && lit >= d->len &&
+		    memcmp(pattern, d->name, d->len) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+int
+sr_env_pattern_broad(const char *pattern)
+{
+	return strchr(pattern, '*') != NULL && strcspn(pattern, "*?[") < 2;
+}
+
+int
+sr_env_new(sr_env **out)
+{
+	*out = calloc(1, sizeof(**out));
+	return *out == NULL ? -1 : 0;
+}
+
+void
+sr_env_free(sr_env *e)
+{
+	struct sr_env_blk *b, *next;
+
+	if (e == NULL)
+		return;
+	if (e->sec != NULL)
+		sodium_free(e->sec);	/* wipes */
+	for (b = e->blks; b != NULL; b = next) {
+		next = b->next;
+		free(b);
+	}
+	free(e->ents);
+	free(e->envp);
+	free(e);
+}
+
+/* Room for one more entry; the array doubles. */
+static struct sr_env_ent *
+ent_add(sr_env *e)
+{
+	struct sr_env_ent *n;
+	size_t cap;
+
+	if (e->nents == e->cap) {
+		cap = e->cap == 0 ? 32 : e->cap * 2;
+		if (cap > SIZE_MAX / sizeof(*n) ||
+		    (n = realloc(e->ents, cap * sizeof(*n))) == NULL) {
+			errno = ENOMEM;
+			return NULL;
+		}
+		e->ents = n;
+		e->cap = cap;
+	}
+	n = &e->ents[e->nents];
+	memset(n, 0, sizeof(*n));
+	n->seq = e->nents++;
+	return n;
+}
+
+/* size bytes of plain storage that never move; blocks of 4 KiB or more. */
+static char *
+blk_alloc(sr_env *e, size_t size)
+{
+	struct sr_env_blk *b = e->blks;
+	size_t cap;
+	char *p;
+
+	if (b == NULL || b->cap - b->used < size) {
+		cap = size > 4096 - sizeof(*b) ? size : 4096 - sizeof(*b);
+		if (cap > SIZE_MAX - sizeof(*b) ||
+		    (b = malloc(sizeof(*b) + cap)) == NULL) {
+			errno = ENOMEM;
+			return NULL;
+		}
+		b->used = 0;
+		b->cap = cap;
+		b->next = e->blks;
+		e->blks = b;
+	}
+	p = b->data + b->used;
+	b->used += size;
+	return p;
+}
+
+/* Copy "NAME=value" (len bytes, then a NUL) into plain storage. */
+static int
+add_plain(sr_env *e, const char *name, size_t namelen, const char *value,
+    size_t value_len, int cls)
+{
+	struct sr_env_ent *ent;
+	char *s;
+
+	if ((s = blk_alloc(e, namelen + value_len + 2)) == NULL ||
+	    (ent = ent_add(e)) == NULL)
+		return -1;
+	memcpy(s, name, namelen);
+	s[namelen] = '=';
+	if (value_len > 0)
+		memcpy(s + namelen + 1, value, value_len);
+	s[namelen + 1 + value_len] = '\0';
+	ent->str = s;
+	ent->namelen = namelen;
+	ent->cls = (unsigned char)cls;
+	return 0;
+}
+
+int
+sr_env_inherit(sr_env *e, char *const *caller_env,
+    const char *const *patterns, size_t npatterns)
+{
+	const char *s, *eq;
+	size_t i, j, nlen;
+
+	if (e->envp != NULL) {
+		errno = EINVAL;
+		return -1;
+	}
+	for (i = 0; caller_env != NULL && caller_env[i] != NULL; i++) {
+		s = caller_env[i];
+		if ((eq = strchr(s, '=')) == NULL)
+			continue;
+		nlen = (size_t)(eq - s);
+		if (!sr_env_name_valid(s, nlen) ||
+		    sr_env_name_dangerous(s, nlen))
+			continue;
+		for (j = 0; j < npatterns; j++) {
+			if (!sr_env_glob_match(patterns[j], s, nlen))
+				continue;
+			if (add_plain(e, s, nlen, eq + 1, strlen(eq + 1),
+			    SR_ENV_INHERITED) == -1)
+				return -1;
+			break;
+		}
+	}
+	return 0;
+}
+
+/* The checks set and set_secret share; the message names, never shows,
+ * the value. */
+static int
+check_set(const sr_env *e, const char *name, const void *value,
+    size_t value_len, sr_err *err)
+{
+	char q[4 * SR_ERR_QUOTE_MAX + 8];
+	size_t nlen = strlen(name);
+
+	sr_err_quote(q, sizeof(q), name, nlen);
+	if (e->envp != NULL)
+		return sr_err_set(err, SR_ERR_SYSTEM, NULL, 0,
+		    "%s: environment already built", q);
+	if (!sr_env_name_valid(name, nlen))
+		return sr_err_set(err, SR_ERR_CONFIG, NULL, 0,
+		    "%s: not a valid environment variable name", q);
+	if (sr_env_name_dangerous(name, nlen))
+		return sr_err_set(err, SR_ERR_CONFIG, NULL, 0,
+		    "%s: may never be passed: the loader, libc or a shell "
+		    "acts on it", q);
+	if (value_len > 0 && memchr(value, '\0', value_len) != NULL)
+		return sr_err_set(err, SR_ERR_CONFIG, NULL, 0,
+		    "%s: value holds a NUL byte", q);
+	if (value_len > SIZE_MAX / 2)
+		return sr_err_set(err, SR_ERR_CONFIG, NULL, 0,
+		    "%s: value too long", q);
+	return 0;
+}
+
+int
+sr_env_set(sr_env *e, const char *name, const char *value, size_t value_len,
+    sr_err *err)
+{
+	if (check_set(e, name, value, value_len, err) == -1)
+		return -1;
+	if (add_plain(e, name, strlen(name), value, value_len,
+	    SR_ENV_SET) == -1)
+		return sr_err_set(err, SR_ERR_SYSTEM, NULL, 0, "out of memory");
+	return 0;
+}
+
+/*
+ * Make room for size more bytes of secret storage. One sodium_malloc costs
+ * several syscalls (guard pages, mlock), so the region doubles instead of
+ * growing per secret; the old one is wiped by sodium_free.
+ */
+static int
+sec_reserve(sr_env *e, size_t size)
+{
+	unsigned char *n;
+	size_t cap = e->seccap;
+
+	if (e->seccap - e->seclen >= size)
+		return 0;
+	if (e->sec == NULL && sodium_init() < 0)
+		return -1;
+	if (cap < SR_ENV_SECRET_MIN)
+		cap = SR_ENV_SECRET_MIN;
+	while (cap - e->seclen < size) {
+		if (cap > SIZE_MAX / 2)
+			return -1;
+		cap *= 2;
+	}
+	if ((n = sodium_malloc(cap)) == NULL)
+		return -1;
+	if (e->seclen > 0)
+		memcpy(n, e->sec, e->seclen);
+	if (e->sec != NULL)
+		sodium_free(e->sec);
+	e->sec = n;
+	e->seccap = cap;
+	return 0;
+}
+
+int
+sr_env_set_secret(sr_env *e, const char *name, const unsigned char *value,
+    size_t value_len, sr_err *err)
+{
+	struct sr_env_ent *ent;
+	size_t nlen = strlen(name);
+	unsigned char *s;
+
+	if (check_set(e, name, value, value_len, err) == -1)
+		return -1;
+	if (sec_reserve(e, nlen + value_len + 2) == -1 ||
+	    (ent = ent_add(e)) == NULL)
+		return sr_err_set(err, SR_ERR_SYSTEM, NULL, 0,
+		    "cannot allocate locked memory for a secret");
+	s = e->sec + e->seclen;
+	memcpy(s, name, nlen);
+	s[nlen] = '=';
+	if (value_len > 0)
+		memcpy(s + nlen + 1, value, value_len);
+	s[nlen + 1 + value_len] = '\0';
+	ent->off = e->seclen;
+	ent->namelen = nlen;
+	ent->cls = SR_ENV_SET;
+	ent->secret = 1;
+	e->seclen += nlen + value_len + 2;
+	return 0;
+}
+
+static const char *
+ent_str(const sr_env *e, const struct sr_env_ent *ent)
+{
+	return ent->secret ? (const char *)e->sec + ent->off : ent->str;
+}
+
+/* True when a beats b for the same name (see the precedence in env.h). */
+static int
+ent_wins(const struct sr_env_ent *a, const struct sr_env_ent *b)
+{
+	if (a->cls != b->cls)
+		return a->cls > b->cls;
+	return a->cls == SR_ENV_SET ? a->seq > b->seq : a->seq < b->seq;
+}
+
+const char *
+sr_env_get(const sr_env *e, const char *name)
+{
+	const struct sr_env_ent *best = NULL, *ent;
+	size_t i, nlen = strlen(name);
+
+	for (i = 0; i < e->nents; i++) {
+		ent = &e->ents[i];
+		if (ent->namelen == nlen &&
+		    memcmp(ent_str(e, ent), name, nlen) == 0 &&
+		    (best == NULL || ent_wins(ent, best)))
+			best = ent;
+	}
+	return best == NULL ? NULL : ent_str(e, best) + nlen + 1;
+}
+
+/* By name in strcmp byte order (not by "NAME=": `A` sorts before `A1`),
+ * then so that the winner of each name comes first. */
+static int
+ent_cmp(const void *va, const void *vb)
+{
+	const struct sr_env_ent *a = va, *b = vb;
+	size_t n = a->namelen < b->namelen ? a->namelen : b->namelen;
+	int c = memcmp(a->str, b->str, n);
+
+	if (c != 0)
+		return c;
+	if (a->namelen != b->namelen)
+		return a->namelen < b->namelen ? -1 : 1;
+	return ent_wins(a, b) ? -1 : ent_wins(b, a) ? 1 : 0;
+}
+
+char *const *
+sr_env_envp(sr_env *e)
+{
+	size_t i, n = 0;
+
+	if (e->envp != NULL)
+		return e->envp;
+	if ((e->envp = calloc(e->nents + 1, sizeof(*e->envp))) == NULL)
+		return NULL;
+	/* Frozen from here: the secret region no longer moves. */
+	for (i = 0; i < e->nents; i++)
+		if (e->ents[i].secret)
+			e->ents[i].str = (char *)e->sec + e->ents[i].off;
+	if (e->nents > 0)
+		qsort(e->ents, e->nents, sizeof(*e->ents), ent_cmp);
+	for (i = 0; i < e->nents; i++) {
+		if (n > 0 && e->ents[n - 1].namelen == e->ents[i].namelen &&
+		    memcmp(e->ents[n - 1].str, e->ents[i].str,
+		    e->ents[i].namelen) == 0)
+			continue;	/* a loser: the winner sorted first */
+		e->ents[n] = e->ents[i];
+		e->envp[n++] = e->ents[i].str;
+	}
+	e->nents = e->nenvp = n;
+	return e->envp;
+}
+
+size_t
+sr_env_count(const sr_env *e)
+{
+	return e->nenvp;
+}
+
+const char *
+sr_env_name_at(const sr_env *e, size_t i, size_t *len)
+{
+	if (i >= e->nenvp)
+		return NULL;
+	*len = e->ents[i].namelen;
+	return e->ents[i].str;
+}
