@@ -680,7 +680,8 @@ parse_scalar(struct parser *p, sr_toml_value *v)
 static int
 parse_array(struct parser *p, sr_toml_value *a, unsigned depth)
 {
-	p->pos++;	/* [ */
+	size_t open = p->pos++;
+
 	for (;;) {
 		sr_toml_value *v;
 		skip_ws_nl(p);
@@ -697,7 +698,7 @@ parse_array(struct parser *p, sr_toml_value *a, unsigned depth)
 		if (peek(p, 0) == ']')
 			break;
 		if (peek(p, 0) < 0)
-			return fail(p, p->pos, "unterminated array");
+			return fail(p, open, "unterminated array");
 		return fail(p, p->pos, "expected ',' or ']' in an array");
 	}
 	p->pos++;	/* ] */

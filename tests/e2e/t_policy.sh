@@ -1,0 +1,159 @@
+#!/bin/sh
+# Finding and loading policies: every refusal is one line naming the
+# agent, the rule and file:line, with exit 125; `policy check` lists every
+# problem in one pass; `policy explain` shows names, never values.
+. "$SR_TESTS/e2e/lib.sh"
+
+# refuse_policy NAME REGEX WHAT: the policy on stdin is refused when run
+refuse_policy() {
+	policy "$1"
+	sr "$1" -- true
+	refused 125 "$2" "$3"
+}
+
+# Finding the policy.
+sr ghost -- true
+refused 125 "^scoperun: ghost: no policy for agent 'ghost'" "no such policy"
+sr 'bad name!' -- true
+refused 125 "invalid agent name" "invalid agent name"
+mkdir -p "$T/cwd"
+{ header local; } >"$T/cwd/local.toml"
+(cd "$T/cwd" && "$SCOPERUN" local -- true >"$T/out" 2>"$T/err")
+rc=$?
+refused 125 "no policy for agent 'local'" "never from the current directory"
+sr "$T/cwd/local.toml" -- true
+expect_rc 0 "a path with / is a policy file"
+mkdir -p "$T/pdir"
+{ header envdir; } >"$T/pdir/envdir.toml"
+{ header envdir; printf 'bogus = 1\n'; } | policy envdir
+SCOPERUN_POLICY_DIR="$T/pdir" sr envdir -- true
+expect_rc 0 "SCOPERUN_POLICY_DIR is searched first"
+
+# StrictModes: the file and its directory.
+header perm | policy perm
+chmod 620 "$POL/perm.toml"
+sr perm -- true
+refused 125 "unsafe file .*perm.toml: mode 0620 is writable by group" \
+    "group-writable policy"
+chmod 602 "$POL/perm.toml"
+sr perm -- true
+refused 125 "mode 0602 is writable by others" "world-writable policy"
+chmod 600 "$POL/perm.toml"
+chmod 0777 "$POL"
+sr perm -- true
+refused 125 "unsafe directory .*policies: mode 0777 is writable by group and others" \
+    "world-writable policy directory"
+chmod 0700 "$POL"
+ln -s "$POL/perm.toml" "$POL/link.toml"
+sr link -- true
+refused 125 "link.toml: is a symbolic link" "symlinked policy"
+mkdir "$POL/dir.toml"
+sr dir -- true
+refused 125 "dir.toml is not a regular file" "a directory as policy"
+{ header big; i=0; while [ $i -lt 20000 ]; do
+	printf '# %060d\n' $i; i=$((i + 1)); done; } | policy big
+sr big -- true
+refused 125 "big.toml is larger than 1048576 bytes" "policy over 1 MiB"
+
+# The schema; each refusal names the file and line.
+{ header a1; printf '[env]\ninherit = ["PATH"]\ncolour = "x"\n'; } |
+    refuse_policy a1 "unknown key 'colour' in \\[env\\] \\(.*a1.toml:8\\)$" \
+    "unknown key"
+{ header a2; printf '[exec]\nsupervise = "yes"\n'; } |
+    refuse_policy a2 "exec.supervise must be a boolean, not string \\(.*:7\\)" \
+    "wrong type"
+printf '[agent]\nname = "a3"\npurpose = "x"\n' |
+    refuse_policy a3 "agent.owner is required \\(.*a3.toml:1\\)" \
+    "missing owner"
+header other | refuse_policy a4 "agent.name 'other' does not match the file name 'a4.toml' \\(.*:2\\)" \
+    "name must match the file"
+printf '[agent]\nname = "a5"\nowner = "o"\npurpose = "p"\nexpires = 2020-01-01T00:00:00Z\n' |
+    refuse_policy a5 "^scoperun: a5: denied: policy expired 2020-01-01T00:00:00Z \\(.*a5.toml:5\\)$" \
+    "expired policy"
+printf '[agent]\nname = "a6"\nowner = "o"\npurpose = "p"\nexpires = 2030-01-01T00:00:00\n' |
+    refuse_policy a6 "expires must be a date-time with a zone" \
+    "expiry without a zone"
+{ header a7; printf '[secrets.GITHUB_TOKEN]\nfrom = "gh/ro"\nexpires = 2026-11-20T00:00:00Z\n'; } |
+    refuse_policy a7 "^scoperun: a7: denied: grant GITHUB_TOKEN expired 2026-11-20T00:00:00Z \\(.*a7.toml:8\\)$" \
+    "expired grant"
+{ header a8; printf '[env]\nset = { LD_PRELOAD = "/x.so" }\n'; } |
+    refuse_policy a8 "env.set: variable 'LD_PRELOAD' cannot be set \\(.*:7\\)" \
+    "dangerous name in set"
+{ header a9; printf '[env]\ninherit = ["PATH", "LD_*"]\n'; } |
+    refuse_policy a9 "'LD_\\*' only matches names the loader or shells act on" \
+    "inherit pattern of dangerous names only"
+{ header b1; printf '[secrets]\nBASH_ENV = "x/y"\n'; } |
+    refuse_policy b1 "secrets: variable 'BASH_ENV' cannot be granted \\(.*:7\\)" \
+    "dangerous name granted"
+{ header b2; printf '[env]\nset = { "1BAD" = "x" }\n'; } |
+    refuse_policy b2 "invalid variable name '1BAD' cannot be set" \
+    "bad variable name"
+{ header b3; printf '[env]\nset = { TOKEN = "x" }\n[secrets]\nTOKEN = "a/b"\n'; } |
+    refuse_policy b3 "secrets.TOKEN: TOKEN is also in env.set \\(.*:9\\)" \
+    "duplicate target"
+{ header b4; printf '[secrets]\nTOKEN = "bad name!"\n'; } |
+    refuse_policy b4 "'bad name!' is not a secret name" "bad secret name"
+{ header b5; printf '[exec]\nallow = ["bin/tool"]\n'; } |
+    refuse_policy b5 "exec.allow: 'bin/tool' must be a command name or an absolute path" \
+    "relative allow path"
+{ header b6; printf '[exec]\nmax_runtime = "2h"\n'; } |
+    refuse_policy b6 "exec.max_runtime: supervised mode is not available" \
+    "supervised mode is refused, not ignored"
+{ header b7; printf '[limits]\nmax_runs_per_hour = 10\n'; } |
+    refuse_policy b7 "rate limits are not available" \
+    "rate limit is refused, not ignored"
+{ header b8; printf '[secrets]\nTOKEN = "gh/ro"\n'; } |
+    refuse_policy b8 "grant TOKEN: the sealed vault is not available" \
+    "grants need the vault"
+{ header b9; printf '[env]\ninherit = [ "PATH"\n'; } |
+    refuse_policy b9 "invalid TOML at column 11: unterminated array \\(.*b9.toml:7\\)$" \
+    "invalid TOML"
+{ header c1; printf '[exec]\nmax_runtime = "soon"\n'; } |
+    refuse_policy c1 "must be a duration" "bad duration"
+long=$(printf 'k%0300d' 0)
+{ header c2; printf '[env]\n%s = 1\n' "$long"; } |
+    refuse_policy c2 "unknown key 'k0{79}\\.\\.\\.' in \\[env\\]" \
+    "messages quote at most 80 bytes"
+
+# policy check: every problem in one pass, and warnings.
+{ printf '[agent]\nname = "many"\npurpose = "p"\n'
+  printf '[env]\ninherit = ["*", "LD_*"]\nset = { IFS = "x" }\n'
+  printf '[exec]\nallow = ["a/b"]\n'; } | policy many
+sr policy check many
+expect_rc 1 "policy check with errors"
+[ "$(grep -c ': error: ' "$T/err")" -eq 4 ] && ok ||
+    bad "policy check lists all four errors"
+expect_err "warning: env.inherit: '\\*' lets in most of the caller's environment" \
+    "warning for a broad inherit"
+expect_err "warning: the policy has no expiry" "warning for no expiry"
+expect_out "many: .*many.toml: 4 errors, 2 warnings" "check summary"
+{ header clean; printf '[exec]\nallow = ["true"]\n'; } | policy clean
+sr policy check clean
+expect_rc 0 "clean policy"
+expect_out "0 errors, 0 warnings" "clean summary"
+header noallow | policy noallow
+sr policy check noallow
+expect_rc 0 "warnings alone pass"
+expect_err "warning: no \\[exec\\] allow list: any command may run" \
+    "warning for a missing allowlist"
+sr policy check ghost
+expect_rc 2 "policy check of a missing policy"
+sr policy frob x
+expect_rc 2 "policy usage"
+
+# policy explain: names, never values.
+{ header ex; printf '[env]\ninherit = ["PATH"]\nset = { MODE = "s3cr3t-value" }\n'
+  printf '[secrets.GH]\nfrom = "gh/ro"\nexpires = 2099-01-01T00:00:00Z\n'
+  printf '[exec]\nallow = ["npx", "/usr/bin/node"]\n'; } | policy ex
+sr policy explain ex
+expect_rc 0 "explain"
+expect_out '^set +MODE$' "explain lists set names"
+expect_out '^secrets +GH <- gh/ro \(expires 2099-01-01T00:00:00Z\)$' \
+    "explain lists grants"
+expect_out '^commands +npx /usr/bin/node$' "explain lists commands"
+expect_out '^passes .*MODE.*PATH' "explain lists what would pass"
+expect_no_out 's3cr3t' "explain shows no values"
+sr policy explain a5
+expect_rc 1 "explain of an invalid policy"
+
+finish
