@@ -43,9 +43,10 @@ policy_check(const char *agent)
 	for (i = 0; i < p->ndiags; i++) {
 		const sr_diag *d = &p->diags[i];
 		nwarn += d->level == SR_DIAG_WARNING;
-		fprintf(stderr, "scoperun: %s: %s: %s (%s:%u)\n", agent,
+		fprintf(stderr, "scoperun: %s: %s: %s (%s", agent,
 		    d->level == SR_DIAG_ERROR ? "error" : "warning", d->msg,
-		    p->path, d->line);
+		    p->path);
+		fprintf(stderr, d->line ? ":%u)\n" : ")\n", d->line);
 	}
 	printf("%s: %s: %zu error%s, %zu warning%s\n", agent, p->path,
 	    p->nerrors, p->nerrors == 1 ? "" : "s", nwarn,
@@ -85,7 +86,7 @@ print_names(const sr_policy *p)
 	printf("%-10s", "passes");
 	for (i = 0; i < sr_env_count(e); i++) {
 		name = sr_env_name_at(e, i, &len);
-		printf(" %.*s", (int)len, name);
+		printf("%s%.*s", i ? " " : "", (int)len, name);
 	}
 	printf(" (from this shell, plus the secrets below)\n");
 done:

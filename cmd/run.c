@@ -114,7 +114,7 @@ add_grants(run_ctx *c, sr_err *err)
 	if (p->ngrants == 0)
 		return 0;
 	return sr_err_set(err, SR_ERR_CONFIG, p->path, p->grants[0].line,
-	    "grant %s: the sealed vault is not available in this version of "
+	    "grant %.80s: the sealed vault is not available in this version of "
 	    "scoperun", p->grants[0].env);
 }
 

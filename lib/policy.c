@@ -343,7 +343,7 @@ check_env(sr_policy *p, const sr_toml_value *root)
 		}
 		if (sr_toml_string(&val, &vlen, v) != 0 ||
 		    strlen(val) != vlen) {
-			ERROR(p, v, "env.set.%s must be a string without NUL",
+			ERROR(p, v, "env.set.%.80s must be a string without NUL",
 			    name);
 			continue;
 		}
@@ -382,31 +382,32 @@ check_grant(sr_policy *p, const char *env, size_t envlen,
 		return;
 	}
 	if (set_has(p, env)) {
-		ERROR(p, v, "secrets.%s: %s is also in env.set", env, env);
+		ERROR(p, v, "secrets.%.80s: %.80s is also in env.set", env, env);
 		return;
 	}
 	g->expires = 0;
 	if (sr_toml_type_of(v) == SR_TOML_TABLE) {
-		check_keys(p, v, "secrets", keys);
-		from = field_string(p, v, "secrets", "from", 1);
-		snprintf(what, sizeof(what), "grant %s", env);
+		snprintf(what, sizeof(what), "secrets.%.80s", env);
+		check_keys(p, v, what, keys);
+		from = field_string(p, v, what, "from", 1);
+		snprintf(what, sizeof(what), "grant %.80s", env);
 		g->expires = field_expiry(p, v, what, now);
 	} else if (sr_toml_string(&from, &len, v) != 0) {
-		ERROR(p, v, "secrets.%s must be a secret name or a table with "
+		ERROR(p, v, "secrets.%.80s must be a secret name or a table with "
 		    "from and expires", env);
 		return;
 	}
 	if (from == NULL)
 		return;
 	if (!sr_secret_name_valid(from, strlen(from))) {
-		ERROR(p, v, "secrets.%s: '%s' is not a secret name "
+		ERROR(p, v, "secrets.%.80s: '%s' is not a secret name "
 		    "([A-Za-z0-9._/-], at most %d bytes)", env,
 		    quote(q, sizeof(q), from), SR_SECRET_NAME_MAX);
 		return;
 	}
 	if (g->expires == 0 && sr_toml_table_get(v, "expires") == NULL &&
 	    p->expires == 0)
-		WARN(p, v, "grant %s never expires (neither it nor the "
+		WARN(p, v, "grant %.80s never expires (neither it nor the "
 		    "policy has an expiry)", env);
 	g->env = env;
 	g->from = from;

@@ -151,7 +151,7 @@ expect_out '^set +MODE$' "explain lists set names"
 expect_out '^secrets +GH <- gh/ro \(expires 2099-01-01T00:00:00Z\)$' \
     "explain lists grants"
 expect_out '^commands +npx /usr/bin/node$' "explain lists commands"
-expect_out '^passes .*MODE.*PATH' "explain lists what would pass"
+expect_out '^passes    MODE PATH ' "explain lists what would pass"
 expect_no_out 's3cr3t' "explain shows no values"
 sr policy explain a5
 expect_rc 1 "explain of an invalid policy"
