@@ -9,6 +9,8 @@
 #ifndef SR_CLI_H
 #define SR_CLI_H
 
+#include <stdio.h>
+
 #include "err.h"
 
 #define SR_EXIT_OK 0
@@ -35,6 +37,6 @@ int cli_run_status(const sr_err *err);
 
 int cmd_run(int argc, char **argv);
 int cmd_policy(int argc, char **argv);
-void cli_usage(void);
+void cli_usage(FILE *f);
 
 #endif

@@ -34,12 +34,12 @@ static const char *const planned_verbs[] = { "init", "keygen", "secret",
     "recipient", "audit", "check", NULL };
 
 void
-cli_usage(void)
+cli_usage(FILE *f)
 {
 	size_t i;
 
 	for (i = 0; usage_lines[i] != NULL; i++)
-		printf("%s\n", usage_lines[i]);
+		fprintf(f, "%s\n", usage_lines[i]);
 }
 
 void
@@ -84,11 +84,11 @@ main(int argc, char **argv)
 	size_t i;
 
 	if (verb == NULL) {
-		cli_usage();
-		return SR_EXIT_REFUSED;
+		cli_usage(stderr);
+		return SR_EXIT_USAGE;
 	}
 	if (strcmp(verb, "-h") == 0 || strcmp(verb, "--help") == 0) {
-		cli_usage();
+		cli_usage(stdout);
 		return SR_EXIT_OK;
 	}
 	if (strcmp(verb, "-V") == 0 || strcmp(verb, "--version") == 0) {

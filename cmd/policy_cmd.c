@@ -16,14 +16,18 @@
 
 extern char **environ;
 
+/* -1 with *p NULL: no policy file; -1 with *p set: an invalid one. */
 static int
-load(sr_policy **p, const char *agent, sr_err *err)
+load(sr_policy **p, const char *agent, sr_err *err, int *found)
 {
 	char *path;
 	int rc;
 
+	*p = NULL;
+	*found = 0;
 	if (sr_policy_find(&path, agent, err) != 0)
 		return -1;
+	*found = 1;
 	rc = sr_policy_load(p, path, sr_time_now(), err);
 	free(path);
 	return rc;
@@ -35,10 +39,13 @@ policy_check(const char *agent)
 	sr_err err = SR_ERR_INIT;
 	sr_policy *p;
 	size_t i, nwarn = 0;
+	int found;
 
-	if (load(&p, agent, &err) != 0 && p == NULL) {
+	if (load(&p, agent, &err, &found) != 0 && p == NULL) {
+		/* a policy that exists but cannot be trusted or parsed is a
+		 * finding; no policy at all is an error */
 		cli_error(agent, &err);
-		return SR_EXIT_USAGE;
+		return found ? SR_EXIT_FINDINGS : SR_EXIT_USAGE;
 	}
 	for (i = 0; i < p->ndiags; i++) {
 		const sr_diag *d = &p->diags[i];
@@ -142,9 +149,10 @@ policy_explain(const char *agent)
 {
 	sr_err err = SR_ERR_INIT;
 	sr_policy *p;
+	int found;
 
-	if (load(&p, agent, &err) != 0) {
-		int status = p ? SR_EXIT_FINDINGS : SR_EXIT_USAGE;
+	if (load(&p, agent, &err, &found) != 0) {
+		int status = found ? SR_EXIT_FINDINGS : SR_EXIT_USAGE;
 		cli_error(agent, &err);
 		sr_policy_free(p);
 		return status;

@@ -57,6 +57,11 @@ parse_args(run_ctx *c, int argc, char **argv)
 			i++;
 			break;
 		}
+		if (strcmp(argv[i], "-h") == 0 ||
+		    strcmp(argv[i], "--help") == 0) {
+			cli_usage(stdout);
+			exit(SR_EXIT_OK);
+		}
 		if (strcmp(argv[i], "-n") == 0 ||
 		    strcmp(argv[i], "--dry-run") == 0) {
 			c->opts.dry_run = 1;

@@ -549,47 +549,61 @@ check_limits(sr_policy *p, const sr_toml_value *root)
 
 /* ---- finding and loading ----------------------------------------- */
 
-static char *
-join(const char *dir, const char *sub, const char *name)
-{
-	size_t n = strlen(dir) + strlen(sub) + strlen(name) + 8;
-	char *s = malloc(n);
-
-	if (s != NULL)
-		snprintf(s, n, "%s%s/%s.toml", dir, sub, name);
-	return s;
-}
-
-/* The directories AGENT.toml is looked for in, in order. */
-static size_t
-policy_dirs(const char *dirs[3], const char *subs[3])
+/*
+ * The directories AGENT.toml is looked for in, in order, each malloc'd.
+ * A relative SCOPERUN_POLICY_DIR is refused: the current directory must
+ * never decide which policy applies. A relative XDG_CONFIG_HOME is ignored,
+ * as the XDG spec says.
+ */
+static int
+policy_dirs(char *dirs[3], size_t *n, sr_err *err)
 {
 	const char *d = getenv("SCOPERUN_POLICY_DIR");
 	const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
-	size_t n = 0;
+	char buf[SR_ERR_PATH_MAX];
 
-	if (d != NULL && d[0] == '/') {
-		dirs[n] = d;
-		subs[n++] = "";
+	*n = 0;
+	if (d != NULL && d[0] != '\0') {
+		if (d[0] != '/')
+			return sr_err_set(err, SR_ERR_CONFIG, NULL, 0,
+			    "SCOPERUN_POLICY_DIR must be an absolute path");
+		dirs[(*n)++] = strdup(d);
 	}
-	if (xdg != NULL && xdg[0] == '/') {
-		dirs[n] = xdg;
-		subs[n++] = "/scoperun/policies";
-	} else if (home != NULL && home[0] == '/') {
-		dirs[n] = home;
-		subs[n++] = "/.config/scoperun/policies";
-	}
-	dirs[n] = SYSTEM_POLICY_DIR;
-	subs[n++] = "";
-	return n;
+	buf[0] = '\0';
+	if (xdg != NULL && xdg[0] == '/')
+		snprintf(buf, sizeof(buf), "%s/scoperun/policies", xdg);
+	else if (home != NULL && home[0] == '/')
+		snprintf(buf, sizeof(buf), "%s/.config/scoperun/policies", home);
+	if (buf[0] != '\0')
+		dirs[(*n)++] = strdup(buf);
+	dirs[(*n)++] = strdup(SYSTEM_POLICY_DIR);
+	for (size_t i = 0; i < *n; i++)
+		if (dirs[i] == NULL)
+			return sr_err_set(err, SR_ERR_SYSTEM, NULL, 0,
+			    "out of memory");
+	return 0;
+}
+
+static void
+not_found(const char *agent, char *const dirs[3], size_t n, sr_err *err)
+{
+	char where[SR_ERR_MSG_MAX] = "";
+	size_t i, len = 0;
+
+	for (i = 0; i < n && len < sizeof(where); i++)
+		len += (size_t)snprintf(where + len, sizeof(where) - len,
+		    "%s%s", i ? ", " : "", dirs[i]);
+	sr_err_set(err, SR_ERR_CONFIG, NULL, 0, "no policy for agent '%s' "
+	    "(looked for %s.toml in %s)", agent, agent, where);
 }
 
 int
 sr_policy_find(char **path, const char *agent, sr_err *err)
 {
-	const char *dirs[3], *subs[3];
-	size_t i, n;
+	char *dirs[3] = { NULL, NULL, NULL };
+	size_t i, n = 0;
 	char q[400];
+	int rc = -1;
 
 	*path = NULL;
 	if (strchr(agent, '/') != NULL)
@@ -599,20 +613,28 @@ sr_policy_find(char **path, const char *agent, sr_err *err)
 		return sr_err_set(err, SR_ERR_CONFIG, NULL, 0, "invalid agent "
 		    "name '%s' (letters, digits, '.', '_', '-'; at most %d)",
 		    quote(q, sizeof(q), agent), SR_AGENT_NAME_MAX);
-	n = policy_dirs(dirs, subs);
-	for (i = 0; i < n; i++) {
-		if ((*path = join(dirs[i], subs[i], agent)) == NULL)
-			return sr_err_set(err, SR_ERR_SYSTEM, NULL, 0,
-			    "out of memory");
-		if (access(*path, F_OK) == 0 || errno != ENOENT)
-			return 0;
-		free(*path);
-		*path = NULL;
+	if (policy_dirs(dirs, &n, err) != 0)
+		goto done;
+	for (i = 0; i < n && *path == NULL; i++) {
+		size_t len = strlen(dirs[i]) + strlen(agent) + 7;
+		if ((*path = malloc(len)) == NULL) {
+			sr_err_set(err, SR_ERR_SYSTEM, NULL, 0, "out of memory");
+			goto done;
+		}
+		snprintf(*path, len, "%s/%s.toml", dirs[i], agent);
+		if (access(*path, F_OK) != 0 && errno == ENOENT) {
+			free(*path);
+			*path = NULL;
+		}
 	}
-	return sr_err_set(err, SR_ERR_CONFIG, NULL, 0, "no policy for agent "
-	    "'%s' (looked for %s.toml in $SCOPERUN_POLICY_DIR, "
-	    "~/.config/scoperun/policies and %s)", agent, agent,
-	    SYSTEM_POLICY_DIR);
+	if (*path != NULL)
+		rc = 0;
+	else
+		not_found(agent, dirs, n, err);
+done:
+	for (i = 0; i < 3; i++)
+		free(dirs[i]);
+	return rc;
 }
 
 /* The agent name a policy file must declare: its base name sans .toml. */

@@ -23,6 +23,12 @@ rc=$?
 refused 125 "no policy for agent 'local'" "never from the current directory"
 sr "$T/cwd/local.toml" -- true
 expect_rc 0 "a path with / is a policy file"
+SCOPERUN_POLICY_DIR=relative/dir sr local -- true
+refused 125 "SCOPERUN_POLICY_DIR must be an absolute path" \
+    "a relative policy dir is refused"
+sr ghost -- true
+expect_err "looked for ghost.toml in $POL, /etc/scoperun/policies\\)$" \
+    "the message lists the directories searched"
 mkdir -p "$T/pdir"
 { header envdir; } >"$T/pdir/envdir.toml"
 { header envdir; printf 'bogus = 1\n'; } | policy envdir
@@ -44,6 +50,14 @@ sr perm -- true
 refused 125 "unsafe directory .*policies: mode 0777 is writable by group and others" \
     "world-writable policy directory"
 chmod 0700 "$POL"
+if [ "$(id -u)" -eq 0 ]; then
+	# as root, a policy owned by another user is someone else's to change
+	chown 65534 "$POL/perm.toml"
+	sr perm -- true
+	refused 125 "unsafe file .*perm.toml: owned by uid 65534, not by you or root" \
+	    "policy owned by another user"
+	chown 0 "$POL/perm.toml"
+fi
 ln -s "$POL/perm.toml" "$POL/link.toml"
 sr link -- true
 refused 125 "link.toml: is a symbolic link" "symlinked policy"
@@ -138,6 +152,15 @@ expect_err "warning: no \\[exec\\] allow list: any command may run" \
     "warning for a missing allowlist"
 sr policy check ghost
 expect_rc 2 "policy check of a missing policy"
+sr policy check b9
+expect_rc 1 "policy check of invalid TOML is a finding"
+expect_err "unterminated array \\(.*b9.toml:7\\)$" "check shows the TOML error"
+chmod 660 "$POL/clean.toml"
+sr policy check clean
+expect_rc 1 "policy check of an unsafe policy is a finding"
+chmod 600 "$POL/clean.toml"
+sr policy check noallow
+expect_no_err "noallow.toml:0" "warnings without a line show no :0"
 sr policy frob x
 expect_rc 2 "policy usage"
 

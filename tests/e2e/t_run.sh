@@ -119,6 +119,11 @@ refused 125 '--task needs a value' "option without value"
 sr --help
 expect_rc 0 "--help"
 expect_out '^scoperun policy check AGENT' "--help lists the verbs"
+sr
+expect_rc 2 "no arguments is a usage error"
+expect_err '^scoperun \[OPTIONS\] AGENT' "usage goes to stderr"
+sr run --help
+expect_rc 0 "run --help"
 sr --version
 expect_out '^scoperun [0-9]+\.[0-9]+\.[0-9]+$' "--version"
 sr secret ls
