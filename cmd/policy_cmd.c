@@ -55,7 +55,7 @@ policy_check(const char *agent)
 		    p->path);
 		fprintf(stderr, d->line ? ":%u)\n" : ")\n", d->line);
 	}
-	printf("%s: %s: %zu error%s, %zu warning%s\n", agent, p->path,
+	printf("%s: %zu error%s, %zu warning%s\n", p->path,
 	    p->nerrors, p->nerrors == 1 ? "" : "s", nwarn,
 	    nwarn == 1 ? "" : "s");
 	i = p->nerrors;
