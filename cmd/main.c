@@ -9,10 +9,17 @@
 #include <string.h>
 
 #include "cli.h"
+#include "vault_session.h"
 
 static const char *const usage_lines[] = {
 	"scoperun [OPTIONS] AGENT [--] COMMAND [ARG...]   run COMMAND as AGENT",
 	"scoperun run [OPTIONS] AGENT [--] COMMAND [ARG...]   the same, explicitly",
+	"scoperun init                     create identity, empty vault, example policy",
+	"scoperun keygen [-o FILE]         new identity; prints its public recipient",
+	"scoperun secret set NAME          value from stdin (never argv); no echo on a tty",
+	"scoperun secret rotate NAME       new value from stdin, same metadata",
+	"scoperun secret ls | rm NAME      names and metadata, never values",
+	"scoperun recipient ls | add RECIPIENT | rm RECIPIENT   team and CI sharing",
 	"scoperun policy check AGENT       validate; list every error and warning",
 	"scoperun policy explain AGENT     what AGENT would get (names only)",
 	"scoperun --help | --version",
@@ -20,6 +27,8 @@ static const char *const usage_lines[] = {
 	"options: -n, --dry-run     decide and print the variable names; exec nothing",
 	"         --task ID         task id for the audit record ($SCOPERUN_TASK_ID)",
 	"         --vault FILE, --identity FILE   where the sealed secrets are",
+	"secret set/rotate: --from-file F, --expires T|90d, --rotate-after 90d,",
+	"         --label K=V (repeatable)",
 	"",
 	"AGENT is a policy name (AGENT.toml in $SCOPERUN_POLICY_DIR,",
 	"~/.config/scoperun/policies, /etc/scoperun/policies) or a path with a /.",
@@ -30,8 +39,19 @@ static const char *const usage_lines[] = {
 
 /* Verbs of SPEC §2 that later versions fill in; reserved now so that an
  * agent can never take their names. */
-static const char *const planned_verbs[] = { "init", "keygen", "secret",
-    "recipient", "audit", "check", NULL };
+static const char *const planned_verbs[] = { "audit", "check", NULL };
+
+static const struct {
+	const char *name;
+	int (*fn)(int, char **);
+} verbs[] = {
+	{ "run", cmd_run },
+	{ "policy", cmd_policy },
+	{ "init", cmd_init },
+	{ "keygen", cmd_keygen },
+	{ "secret", cmd_secret },
+	{ "recipient", cmd_recipient },
+};
 
 void
 cli_usage(FILE *f)
@@ -95,10 +115,9 @@ main(int argc, char **argv)
 		printf("scoperun %s\n", SCOPERUN_VERSION);
 		return SR_EXIT_OK;
 	}
-	if (strcmp(verb, "run") == 0)
-		return cmd_run(argc - 1, argv + 1);
-	if (strcmp(verb, "policy") == 0)
-		return cmd_policy(argc - 1, argv + 1);
+	for (i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
+		if (strcmp(verb, verbs[i].name) == 0)
+			return verbs[i].fn(argc - 1, argv + 1);
 	for (i = 0; planned_verbs[i] != NULL; i++) {
 		if (strcmp(verb, planned_verbs[i]) == 0) {
 			cli_errorf(verb, "not available in this version of "

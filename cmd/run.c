@@ -15,6 +15,8 @@
 #include "exec.h"
 #include "policy.h"
 #include "timeutil.h"
+#include "vault_session.h"
+#include "secmem.h"
 
 extern char **environ;
 
@@ -107,20 +109,76 @@ load_policy(run_ctx *c, sr_err *err)
 	return rc;
 }
 
+/* A grant's refusal points at the grant's line in the policy. */
+static int
+grant_error(const sr_policy *p, const sr_grant *g, sr_err *err)
+{
+	if (err->line == 0 || err->file[0] == '\0' ||
+	    strcmp(err->file, p->path) != 0) {
+		char msg[SR_ERR_MSG_MAX];
+		snprintf(msg, sizeof(msg), "%s", err->msg);
+		sr_err_set(err, err->kind == SR_ERR_NOTFOUND ? SR_ERR_CONFIG :
+		    err->kind, p->path, g->line, "grant %.80s: %s", g->env,
+		    msg);
+	}
+	return -1;
+}
+
+static int
+add_grant(run_ctx *c, const sr_vault *v, const sr_grant *g, int64_t now,
+    sr_err *err)
+{
+	sr_secret_meta meta;
+	unsigned char *val;
+	size_t len;
+	char when[SR_TIME_RFC3339_LEN];
+	int rc;
+
+	if (sr_vault_get(&val, &len, &meta, v, g->from, err) != 0)
+		return grant_error(c->policy, g, err);
+	if (meta.expires && meta.expires <= now) {
+		sodium_free(val);
+		return sr_err_set(err, SR_ERR_DENIED, c->policy->path, g->line,
+		    "denied: grant %.80s: secret '%s' expired %s", g->env,
+		    g->from, sr_time_format(when, sizeof(when), meta.expires));
+	}
+	rc = sr_env_set_secret(c->env, g->env, val, len, err);
+	sodium_free(val);
+	return rc == 0 ? 0 : grant_error(c->policy, g, err);
+}
+
 /*
- * Grants need the sealed vault (SPEC §4), which this version does not
- * have: a policy with grants is refused rather than run without them.
+ * Decrypt exactly the granted secrets into the child's environment. No
+ * vault or identity is touched for a policy without grants. Core dumps
+ * are off before the first secret is decrypted.
  */
 static int
 add_grants(run_ctx *c, sr_err *err)
 {
 	const sr_policy *p = c->policy;
+	vault_args a = { 0 };
+	vault_session s;
+	int64_t now = sr_time_now();
+	size_t i;
+	int rc = -1;
 
 	if (p->ngrants == 0)
 		return 0;
-	return sr_err_set(err, SR_ERR_CONFIG, p->path, p->grants[0].line,
-	    "grant %.80s: the sealed vault is not available in this version of "
-	    "scoperun", p->grants[0].env);
+	if (secure_memory_begin(err) != 0)
+		return -1;
+	a.vault = c->opts.vault;
+	a.identity = c->opts.identity;
+	if (vs_open(&s, &a, VS_UNLOCK, err) != 0) {
+		grant_error(p, &p->grants[0], err);
+		goto done;
+	}
+	for (i = 0; i < p->ngrants; i++)
+		if (add_grant(c, s.vault, &p->grants[i], now, err) != 0)
+			goto done;
+	rc = 0;
+done:
+	vs_close(&s);
+	return rc;
 }
 
 static int
@@ -211,6 +269,7 @@ cmd_run(int argc, char **argv)
 		rc = sr_err_set(&err, SR_ERR_SYSTEM, NULL, 0, "out of memory");
 		goto done;
 	}
+	secure_memory_restore_limits();
 	rc = sr_exec_run(c.resolved, c.cmd, envp, &err);
 done:
 	if (rc != 0)

@@ -3,25 +3,32 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <sodium.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 int
 sr_file_check_mode(const char *path, mode_t mode, uid_t owner,
-    const char *what, sr_err *err)
+    mode_t unsafe, const char *what, sr_err *err)
 {
 	if (owner != getuid() && owner != 0)
 		return sr_err_set(err, SR_ERR_CONFIG, path, 0, "unsafe %s %s: "
 		    "owned by uid %lu, not by you or root", what, path,
 		    (unsigned long)owner);
-	if (mode & SR_FILE_UNSAFE_MODE)
+	if (mode & unsafe & SR_FILE_UNSAFE_MODE)
 		return sr_err_set(err, SR_ERR_CONFIG, path, 0, "unsafe %s %s: "
 		    "mode %04o is writable by %s (chmod go-w)", what, path,
 		    (unsigned)(mode & 07777),
 		    (mode & 0020) && (mode & 0002) ? "group and others" :
 		    (mode & 0020) ? "group" : "others");
+	if (mode & unsafe)
+		return sr_err_set(err, SR_ERR_CONFIG, path, 0, "unsafe %s %s: "
+		    "mode %04o lets others read it (chmod 600)", what, path,
+		    (unsigned)(mode & 07777));
 	return 0;
 }
 
@@ -51,7 +58,8 @@ open_parent(int *dirfd, const char *path, const char **base, sr_err *err)
 		    strerror(errno));
 		goto done;
 	}
-	rc = sr_file_check_mode(dir, st.st_mode, st.st_uid, "directory", err);
+	rc = sr_file_check_mode(dir, st.st_mode, st.st_uid,
+	    SR_FILE_UNSAFE_MODE, "directory", err);
 done:
 	if (rc != 0 && *dirfd >= 0) {
 		close(*dirfd);
@@ -61,14 +69,25 @@ done:
 	return rc;
 }
 
+static void
+buf_free(char *buf, unsigned flags)
+{
+	if (flags & SR_FILE_SODIUM)
+		sodium_free(buf);
+	else
+		free(buf);
+}
+
 static int
-read_all(char **buf, size_t *len, int fd, size_t size, const char *path,
-    sr_err *err)
+read_all(char **buf, size_t *len, int fd, size_t size, unsigned flags,
+    const char *path, sr_err *err)
 {
 	size_t got = 0;
 	ssize_t n;
 
-	if ((*buf = malloc(size + 1)) == NULL)
+	*buf = flags & SR_FILE_SODIUM ? sodium_malloc(size + 2) :
+	    malloc(size + 2);
+	if (*buf == NULL)
 		return sr_err_set(err, SR_ERR_SYSTEM, path, 0, "out of memory");
 	/* read one byte more than fstat said, to notice a growing file */
 	while (got <= size && (n = read(fd, *buf + got, size + 1 - got)) != 0) {
@@ -77,14 +96,14 @@ read_all(char **buf, size_t *len, int fd, size_t size, const char *path,
 		if (n < 0) {
 			sr_err_set(err, SR_ERR_SYSTEM, path, 0, "cannot read "
 			    "%s: %s", path, strerror(errno));
-			free(*buf);
+			buf_free(*buf, flags);
 			*buf = NULL;
 			return -1;
 		}
 		got += (size_t)n;
 	}
 	if (got > size) {
-		free(*buf);
+		buf_free(*buf, flags);
 		*buf = NULL;
 		return sr_err_set(err, SR_ERR_CONFIG, path, 0, "%s changed "
 		    "while being read", path);
@@ -96,7 +115,7 @@ read_all(char **buf, size_t *len, int fd, size_t size, const char *path,
 
 int
 sr_file_read_strict(char **buf, size_t *len, const char *path, size_t max,
-    sr_err *err)
+    unsigned flags, sr_err *err)
 {
 	const char *base = path;
 	struct stat st;
@@ -123,17 +142,151 @@ sr_file_read_strict(char **buf, size_t *len, const char *path, size_t max,
 		    "file", path);
 		goto done;
 	}
-	if (sr_file_check_mode(path, st.st_mode, st.st_uid, "file", err) != 0)
+	if (sr_file_check_mode(path, st.st_mode, st.st_uid, flags &
+	    SR_FILE_PRIVATE ? 0077 : SR_FILE_UNSAFE_MODE, "file", err) != 0)
 		goto done;
 	if ((size_t)st.st_size > max) {
 		sr_err_set(err, SR_ERR_CONFIG, path, 0, "%s is larger than "
 		    "%zu bytes", path, max);
 		goto done;
 	}
-	rc = read_all(buf, len, fd, (size_t)st.st_size, path, err);
+	rc = read_all(buf, len, fd, (size_t)st.st_size, flags, path, err);
 done:
 	if (fd >= 0)
 		close(fd);
 	close(dirfd);
 	return rc;
+}
+
+int
+sr_file_mkdirs(const char *dir, sr_err *err)
+{
+	char path[SR_ERR_PATH_MAX];
+	size_t i, n = strlen(dir);
+
+	if (n == 0 || n >= sizeof(path))
+		return sr_err_set(err, SR_ERR_SYSTEM, dir, 0, "bad directory");
+	memcpy(path, dir, n + 1);
+	for (i = 1; i <= n; i++) {
+		if (path[i] != '/' && path[i] != '\0')
+			continue;
+		path[i] = '\0';
+		if (mkdir(path, 0700) != 0 && errno != EEXIST)
+			return sr_err_set(err, SR_ERR_SYSTEM, dir, 0, "cannot "
+			    "create %s: %s", path, strerror(errno));
+		path[i] = i == n ? '\0' : '/';
+	}
+	return 0;
+}
+
+static int
+write_fd(int fd, const void *data, size_t len)
+{
+	const char *p = data;
+
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return fsync(fd);
+}
+
+/* fsync the directory holding path, so a rename or create is durable. */
+static int
+sync_parent(const char *path)
+{
+	char *copy = strdup(path);
+	int fd, rc = -1;
+
+	if (copy == NULL)
+		return -1;
+	fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0) {
+		rc = fsync(fd);
+		close(fd);
+	}
+	free(copy);
+	return rc;
+}
+
+int
+sr_file_write_new(const char *path, const void *data, size_t len,
+    mode_t mode, sr_err *err)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+	    O_CLOEXEC, mode);
+
+	if (fd < 0)
+		return sr_err_set(err, errno == EEXIST ? SR_ERR_CONFIG :
+		    SR_ERR_SYSTEM, path, 0, "cannot create %s: %s", path,
+		    errno == EEXIST ? "it already exists" : strerror(errno));
+	if (write_fd(fd, data, len) != 0) {
+		sr_err_set(err, SR_ERR_SYSTEM, path, 0, "cannot write %s: %s",
+		    path, strerror(errno));
+		close(fd);
+		unlink(path);
+		return -1;
+	}
+	close(fd);
+	if (sync_parent(path) != 0)
+		return sr_err_set(err, SR_ERR_SYSTEM, path, 0, "cannot sync "
+		    "the directory of %s: %s", path, strerror(errno));
+	return 0;
+}
+
+int
+sr_file_write_atomic(const char *path, const void *data, size_t len,
+    mode_t mode, sr_err *err)
+{
+	char tmp[SR_ERR_PATH_MAX];
+	unsigned char rnd[6];
+
+	randombytes_buf(rnd, sizeof(rnd));
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp-%02x%02x%02x%02x%02x%02x",
+	    path, rnd[0], rnd[1], rnd[2], rnd[3], rnd[4], rnd[5]) >=
+	    sizeof(tmp))
+		return sr_err_set(err, SR_ERR_SYSTEM, path, 0, "path too long");
+	if (sr_file_write_new(tmp, data, len, mode, err) != 0)
+		return -1;
+	if (rename(tmp, path) != 0) {
+		sr_err_set(err, SR_ERR_SYSTEM, path, 0, "cannot replace %s: "
+		    "%s", path, strerror(errno));
+		unlink(tmp);
+		return -1;
+	}
+	if (sync_parent(path) != 0)
+		return sr_err_set(err, SR_ERR_SYSTEM, path, 0, "cannot sync "
+		    "the directory of %s: %s", path, strerror(errno));
+	return 0;
+}
+
+int
+sr_file_lock(int *fd, const char *lockpath, sr_err *err)
+{
+	*fd = open(lockpath, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (*fd < 0)
+		return sr_err_set(err, SR_ERR_SYSTEM, lockpath, 0, "cannot "
+		    "open lock %s: %s", lockpath, strerror(errno));
+	while (flock(*fd, LOCK_EX) != 0) {
+		if (errno == EINTR)
+			continue;
+		sr_err_set(err, SR_ERR_SYSTEM, lockpath, 0, "cannot lock %s: "
+		    "%s", lockpath, strerror(errno));
+		close(*fd);
+		*fd = -1;
+		return -1;
+	}
+	return 0;
+}
+
+void
+sr_file_unlock(int fd)
+{
+	if (fd >= 0)
+		close(fd);	/* closing drops the flock */
 }

@@ -19,18 +19,47 @@
 /* Bits that make a file or directory unsafe to trust. */
 #define SR_FILE_UNSAFE_MODE 0022
 
+/* Flags for sr_file_read_strict. */
+#define SR_FILE_PRIVATE 0x1	/* the file must not be readable by others
+				   either (identity, vault): mode & 077 == 0 */
+#define SR_FILE_SODIUM 0x2	/* read into sodium_malloc memory; the
+				   caller frees with sodium_free */
+
 /*
  * Read a whole regular file of at most max bytes after the StrictModes
- * checks. *buf is malloc'd and NUL-terminated. Errors: SR_ERR_NOTFOUND
- * when the file does not exist, SR_ERR_CONFIG when it is unsafe, too big
- * or not a regular file, SR_ERR_SYSTEM otherwise.
+ * checks. *buf is malloc'd (or sodium_malloc'd) and NUL-terminated.
+ * Errors: SR_ERR_NOTFOUND when the file does not exist, SR_ERR_CONFIG when
+ * it is unsafe, too big or not a regular file, SR_ERR_SYSTEM otherwise.
  */
 int sr_file_read_strict(char **buf, size_t *len, const char *path,
-    size_t max, sr_err *err);
+    size_t max, unsigned flags, sr_err *err);
 
 /* The StrictModes verdict on a stat result: 0 safe, -1 with err set.
- * what names the object in the message ("policy file", "directory"). */
+ * what names the object in the message ("policy file", "directory");
+ * unsafe is the mode bits that must be clear (SR_FILE_UNSAFE_MODE). */
 int sr_file_check_mode(const char *path, mode_t mode, uid_t owner,
-    const char *what, sr_err *err);
+    mode_t unsafe, const char *what, sr_err *err);
+
+/* Create dir and its missing parents with mode 0700; existing ones are
+ * left as they are. */
+int sr_file_mkdirs(const char *dir, sr_err *err);
+
+/*
+ * Replace path with data, atomically: a temp file in the same directory
+ * (O_EXCL, mode), write, fsync, rename over path, fsync the directory. A
+ * crash at any point leaves either the old file or the new one.
+ */
+int sr_file_write_atomic(const char *path, const void *data, size_t len,
+    mode_t mode, sr_err *err);
+
+/* Create path (O_EXCL: never overwrite) holding data, fsync'd. */
+int sr_file_write_new(const char *path, const void *data, size_t len,
+    mode_t mode, sr_err *err);
+
+/* Hold an exclusive lock on lockpath (created 0600 when missing) until
+ * sr_file_unlock(*fd). Writers of one file serialise on its lock file,
+ * since the file itself is replaced by rename. */
+int sr_file_lock(int *fd, const char *lockpath, sr_err *err);
+void sr_file_unlock(int fd);
 
 #endif

@@ -711,7 +711,7 @@ sr_policy_load(sr_policy **out, const char *path, int64_t now, sr_err *err)
 		sr_policy_free(p);
 		return sr_err_set(err, SR_ERR_SYSTEM, path, 0, "out of memory");
 	}
-	if (sr_file_read_strict(&buf, &len, path, SR_POLICY_MAX_BYTES,
+	if (sr_file_read_strict(&buf, &len, path, SR_POLICY_MAX_BYTES, 0,
 	    err) != 0) {
 		if (err->kind == SR_ERR_NOTFOUND)
 			err->kind = SR_ERR_CONFIG;

@@ -16,4 +16,7 @@ int64_t sr_time_now(void);
 /* "2026-11-20T00:00:00Z" into buf (SR_TIME_RFC3339_LEN bytes). */
 const char *sr_time_format(char *buf, size_t size, int64_t t);
 
+/* Parse exactly the form sr_time_format writes; -1 for anything else. */
+int sr_time_parse(int64_t *out, const char *s, size_t len);
+
 #endif

@@ -117,8 +117,8 @@ printf '[agent]\nname = "a6"\nowner = "o"\npurpose = "p"\nexpires = 2030-01-01T0
     refuse_policy b7 "rate limits are not available" \
     "rate limit is refused, not ignored"
 { header b8; printf '[secrets]\nTOKEN = "gh/ro"\n'; } |
-    refuse_policy b8 "grant TOKEN: the sealed vault is not available" \
-    "grants need the vault"
+    refuse_policy b8 "^scoperun: b8: grant TOKEN: no vault at .*vault.sealed \\(create one with .scoperun init.*b8.toml:7\\)$" \
+    "grants need a vault"
 { header b9; printf '[env]\ninherit = [ "PATH"\n'; } |
     refuse_policy b9 "invalid TOML at column 11: unterminated array \\(.*b9.toml:7\\)$" \
     "invalid TOML"

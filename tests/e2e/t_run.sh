@@ -126,8 +126,8 @@ sr run --help
 expect_rc 0 "run --help"
 sr --version
 expect_out '^scoperun [0-9]+\.[0-9]+\.[0-9]+$' "--version"
-sr secret ls
-refused 2 '^scoperun: secret: not available' "planned verbs are reserved"
+sr audit verify
+refused 2 '^scoperun: audit: not available' "planned verbs are reserved"
 
 # A verb wins over an agent of the same name; `run` reaches the agent.
 { header policy; printf '[env]\ninherit = ["PATH"]\n'; } | policy policy

@@ -1,0 +1,261 @@
+/*
+ * secret_cmd.c - `scoperun secret set|rotate|ls|rm`.
+ *
+ * Values come from stdin or --from-file, never from argv, so they stay out
+ * of shell history and ps. On a terminal the value is read without echo
+ * and its final newline dropped; from a pipe or a file the bytes are kept
+ * exactly (printf '%s' "$TOKEN" | scoperun secret set NAME).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "policy.h"
+#include "timeutil.h"
+#include "vault_session.h"
+
+/* Read fd to its end into sodium memory: at most SR_SECRET_VALUE_MAX. */
+static int
+read_fd(unsigned char **out, size_t *len, int fd, sr_err *err)
+{
+	size_t got = 0, cap = SR_SECRET_VALUE_MAX + 1;
+	unsigned char *buf = sodium_malloc(cap + 1);
+	ssize_t n;
+
+	if (buf == NULL)
+		return sr_err_set(err, SR_ERR_SYSTEM, NULL, 0, "out of memory");
+	while (got < cap && (n = read(fd, buf + got, cap - got)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			sodium_free(buf);
+			return sr_err_set(err, SR_ERR_SYSTEM, NULL, 0, "cannot "
+			    "read the value: %s", strerror(errno));
+		}
+		got += (size_t)n;
+	}
+	buf[got] = '\0';
+	*out = buf;
+	*len = got;
+	return 0;
+}
+
+static int
+read_tty(unsigned char **out, size_t *len, const char *name, sr_err *err)
+{
+	struct termios old, quiet;
+	int rc;
+
+	fprintf(stderr, "value for %s (not shown): ", name);
+	fflush(stderr);
+	if (tcgetattr(0, &old) != 0)
+		return sr_err_set(err, SR_ERR_SYSTEM, NULL, 0, "tcgetattr: %s",
+		    strerror(errno));
+	quiet = old;
+	quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
+	quiet.c_lflag |= ICANON;
+	tcsetattr(0, TCSAFLUSH, &quiet);
+	rc = read_fd(out, len, 0, err);
+	tcsetattr(0, TCSAFLUSH, &old);
+	fputc('\n', stderr);
+	if (rc == 0) {
+		/* canonical mode: the read ends at the line the user typed,
+		 * or at ^D; drop the newline */
+		while (*len > 0 && ((*out)[*len - 1] == '\n' ||
+		    (*out)[*len - 1] == '\r'))
+			(*out)[--*len] = '\0';
+	}
+	return rc;
+}
+
+static int
+read_value(unsigned char **out, size_t *len, const vault_args *a,
+    const char *name, sr_err *err)
+{
+	struct stat st;
+	int fd, rc;
+
+	if (a->from_file == NULL)
+		return isatty(0) ? read_tty(out, len, name, err) :
+		    read_fd(out, len, 0, err);
+	fd = open(a->from_file, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return sr_err_set(err, SR_ERR_USAGE, NULL, 0, "cannot open "
+		    "%s: %s", a->from_file, strerror(errno));
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return sr_err_set(err, SR_ERR_USAGE, NULL, 0, "%s is not a "
+		    "regular file", a->from_file);
+	}
+	rc = read_fd(out, len, fd, err);
+	close(fd);
+	return rc;
+}
+
+/* --expires: 2026-12-31T00:00:00Z, 2026-12-31 (00:00 UTC), or 30d. */
+static int
+parse_when(int64_t *out, const char *s, int64_t now)
+{
+	char full[32];
+	int64_t d;
+
+	if (sr_time_parse(out, s, strlen(s)) == 0)
+		return 0;
+	if (strlen(s) == 10) {
+		snprintf(full, sizeof(full), "%sT00:00:00Z", s);
+		if (sr_time_parse(out, full, strlen(full)) == 0)
+			return 0;
+	}
+	if ((d = sr_duration_parse(s)) > 0) {
+		*out = now + d;
+		return 0;
+	}
+	return -1;
+}
+
+/* The metadata a set or rotate asks for, over what the secret had. */
+static int
+wanted_meta(sr_secret_meta *m, const vault_args *a, int64_t now,
+    sr_err *err)
+{
+	if (a->expires && parse_when(&m->expires, a->expires, now) != 0)
+		return sr_err_set(err, SR_ERR_USAGE, NULL, 0, "--expires wants "
+		    "2026-12-31T00:00:00Z, 2026-12-31 or a duration like 90d");
+	if (a->rotate_after &&
+	    (m->rotate_after = sr_duration_parse(a->rotate_after)) <= 0)
+		return sr_err_set(err, SR_ERR_USAGE, NULL, 0, "--rotate-after "
+		    "wants a duration like 90d");
+	if (a->labels[0])
+		snprintf(m->labels, sizeof(m->labels), "%s", a->labels);
+	return 0;
+}
+
+static int
+secret_store(const vault_args *a, int rotate, sr_err *err)
+{
+	const char *name = a->pos[1];
+	vault_session s;
+	sr_secret_meta m;
+	unsigned char *val = NULL;
+	size_t len = 0;
+	int64_t now = sr_time_now();
+	long i;
+	int rc = -1;
+
+	memset(&m, 0, sizeof(m));
+	if (vs_open(&s, a, VS_WRITE | VS_UNLOCK, err) != 0)
+		goto done;
+	i = sr_vault_find(s.vault, name);
+	if (rotate && i < 0) {
+		sr_err_set(err, SR_ERR_USAGE, NULL, 0, "no secret '%.128s' to "
+		    "rotate (use secret set)", name);
+		goto done;
+	}
+	if (i >= 0 && sr_vault_meta_at(&m, s.vault, (size_t)i, err) != 0)
+		goto done;
+	if (wanted_meta(&m, a, now, err) != 0 ||
+	    read_value(&val, &len, a, name, err) != 0 ||
+	    sr_vault_set(s.vault, name, val, len, &m, now, err) != 0 ||
+	    vs_commit(&s, err) != 0)
+		goto done;
+	rc = 0;
+done:
+	if (val)
+		sodium_free(val);
+	vs_close(&s);
+	return rc;
+}
+
+static void
+print_secret(const sr_secret_meta *m, int64_t now)
+{
+	char u[SR_TIME_RFC3339_LEN], x[SR_TIME_RFC3339_LEN] = "-", r[32] = "-";
+	const char *flag = "";
+
+	if (m->expires)
+		sr_time_format(x, sizeof(x), m->expires);
+	if (m->rotate_after)
+		snprintf(r, sizeof(r), "%lldd", (long long)(m->rotate_after /
+		    86400));
+	if (m->expires && m->expires <= now)
+		flag = " EXPIRED";
+	else if (m->rotate_after && m->updated + m->rotate_after <= now)
+		flag = " ROTATE";
+	printf("%-32s %-20s %-20s %-8s %s%s\n", m->name,
+	    sr_time_format(u, sizeof(u), m->updated), x, r,
+	    m->labels[0] ? m->labels : "-", flag);
+}
+
+static int
+secret_ls(const vault_args *a, sr_err *err)
+{
+	vault_session s;
+	sr_secret_meta m;
+	int64_t now = sr_time_now();
+	size_t i;
+	int rc = 0;
+
+	if (vs_open(&s, a, VS_READ, err) != 0) {
+		vs_close(&s);
+		return -1;
+	}
+	printf("%-32s %-20s %-20s %-8s %s\n", "NAME", "UPDATED", "EXPIRES",
+	    "ROTATE", "LABELS");
+	for (i = 0; i < sr_vault_count(s.vault) && rc == 0; i++)
+		if ((rc = sr_vault_meta_at(&m, s.vault, i, err)) == 0)
+			print_secret(&m, now);
+	vs_close(&s);
+	return rc;
+}
+
+static int
+secret_rm(const vault_args *a, sr_err *err)
+{
+	vault_session s;
+	int rc = -1;
+
+	if (vs_open(&s, a, VS_WRITE, err) == 0 &&
+	    sr_vault_remove(s.vault, a->pos[1], err) == 0 &&
+	    vs_commit(&s, err) == 0)
+		rc = 0;
+	vs_close(&s);
+	return rc;
+}
+
+int
+cmd_secret(int argc, char **argv)
+{
+	vault_args a;
+	sr_err err = SR_ERR_INIT;
+	const char *sub;
+	int rc;
+
+	if (vault_args_parse(&a, argc, argv, "secret") != 0)
+		return SR_EXIT_USAGE;
+	sub = a.npos > 0 ? a.pos[0] : "";
+	if (strcmp(sub, "ls") == 0 && a.npos == 1)
+		rc = secret_ls(&a, &err);
+	else if (strcmp(sub, "set") == 0 && a.npos == 2)
+		rc = secret_store(&a, 0, &err);
+	else if (strcmp(sub, "rotate") == 0 && a.npos == 2)
+		rc = secret_store(&a, 1, &err);
+	else if (strcmp(sub, "rm") == 0 && a.npos == 2)
+		rc = secret_rm(&a, &err);
+	else {
+		cli_errorf("secret", "usage: scoperun secret set|rotate NAME "
+		    "[--from-file F] [--expires T] [--rotate-after D] "
+		    "[--label K=V] | ls | rm NAME");
+		return SR_EXIT_USAGE;
+	}
+	if (rc != 0) {
+		cli_error("secret", &err);
+		return SR_EXIT_USAGE;
+	}
+	return SR_EXIT_OK;
+}

@@ -1,0 +1,117 @@
+#include "vault_session.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "file.h"
+
+static int
+take_value(const char **out, int argc, char **argv, int *i, const char *who)
+{
+	if (*i + 1 >= argc) {
+		cli_errorf(who, "%s needs a value", argv[*i]);
+		return -1;
+	}
+	*out = argv[++*i];
+	return 0;
+}
+
+static int
+add_label(vault_args *a, const char *kv, const char *who)
+{
+	size_t n = strlen(a->labels);
+
+	if (n + strlen(kv) + 2 > sizeof(a->labels)) {
+		cli_errorf(who, "too many labels");
+		return -1;
+	}
+	snprintf(a->labels + n, sizeof(a->labels) - n, "%s%s", n ? "," : "",
+	    kv);
+	return 0;
+}
+
+int
+vault_args_parse(vault_args *a, int argc, char **argv, const char *who)
+{
+	static const char *const valued[] = { "--vault", "--identity",
+	    "--from-file", "--expires", "--rotate-after", "-o", NULL };
+	const char **slots[] = { &a->vault, &a->identity, &a->from_file,
+	    &a->expires, &a->rotate_after, &a->output };
+	const char *label;
+	int i, k;
+
+	memset(a, 0, sizeof(*a));
+	for (i = 1; i < argc; i++) {
+		for (k = 0; valued[k] && strcmp(argv[i], valued[k]) != 0; k++)
+			;
+		if (valued[k] != NULL) {
+			if (take_value(slots[k], argc, argv, &i, who) != 0)
+				return -1;
+		} else if (strcmp(argv[i], "--label") == 0) {
+			if (take_value(&label, argc, argv, &i, who) != 0 ||
+			    add_label(a, label, who) != 0)
+				return -1;
+		} else if (argv[i][0] == '-' && argv[i][1] != '\0') {
+			cli_errorf(who, "unknown option '%.80s'", argv[i]);
+			return -1;
+		} else if (a->npos < 4) {
+			a->pos[a->npos++] = argv[i];
+		} else {
+			cli_errorf(who, "too many arguments");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int
+lock_path(char *buf, size_t size, const char *vault)
+{
+	return (size_t)snprintf(buf, size, "%s.lock", vault) < size ? 0 : -1;
+}
+
+int
+vs_open(vault_session *s, const vault_args *a, unsigned flags, sr_err *err)
+{
+	char lock[SR_ERR_PATH_MAX + 8];
+
+	memset(s, 0, sizeof(*s));
+	s->lockfd = -1;
+	if (sr_path_get(s->vault_path, sizeof(s->vault_path), SR_PATH_VAULT,
+	    a->vault, err) != 0 || sr_path_get(s->identity_path,
+	    sizeof(s->identity_path), SR_PATH_IDENTITY, a->identity, err) != 0)
+		return -1;
+	if ((flags & VS_WRITE) && (lock_path(lock, sizeof(lock),
+	    s->vault_path) != 0 || sr_file_lock(&s->lockfd, lock, err) != 0))
+		return -1;
+	if (sr_vault_open(&s->vault, s->vault_path, err) != 0) {
+		if (err->kind == SR_ERR_NOTFOUND)
+			sr_err_set(err, SR_ERR_CONFIG, NULL, 0, "no vault at %s "
+			    "(create one with `scoperun init`, or give "
+			    "--vault)", s->vault_path);
+		return -1;
+	}
+	if (!(flags & VS_UNLOCK))
+		return 0;
+	if (sr_identity_load(&s->id, s->identity_path, err) != 0)
+		return -1;
+	return sr_vault_unlock(s->vault, s->id, err);
+}
+
+int
+vs_commit(vault_session *s, sr_err *err)
+{
+	return sr_vault_save(s->vault, s->vault_path, err);
+}
+
+void
+vs_close(vault_session *s)
+{
+	sr_vault_free(s->vault);
+	sr_identity_free(s->id);
+	sr_file_unlock(s->lockfd);
+	s->vault = NULL;
+	s->id = NULL;
+	s->lockfd = -1;
+}

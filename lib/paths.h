@@ -1,0 +1,30 @@
+/*
+ * paths.h - where scoperun keeps its files by default (SPEC §2).
+ *
+ *   identity  $SCOPERUN_IDENTITY, else $XDG_CONFIG_HOME/scoperun/identity
+ *   vault     $SCOPERUN_VAULT, else $XDG_DATA_HOME/scoperun/vault.sealed
+ *   audit     $SCOPERUN_AUDIT, else $XDG_STATE_HOME/scoperun/audit.jsonl
+ *
+ * An explicit option (--vault, --identity) beats the variable. The XDG
+ * variables fall back to ~/.config, ~/.local/share and ~/.local/state, and
+ * are ignored when relative, as the XDG spec says.
+ */
+#ifndef SR_PATHS_H
+#define SR_PATHS_H
+
+#include <stddef.h>
+
+#include "err.h"
+
+typedef enum sr_path_kind {
+	SR_PATH_IDENTITY,
+	SR_PATH_VAULT,
+	SR_PATH_AUDIT,
+	SR_PATH_POLICIES
+} sr_path_kind;
+
+/* The path of kind into buf; option (may be NULL) wins. */
+int sr_path_get(char *buf, size_t size, sr_path_kind kind,
+    const char *option, sr_err *err);
+
+#endif
