@@ -78,14 +78,19 @@ sodium_ready(sr_err *err)
 	return 0;
 }
 
-/* kb->hash = BLAKE2b-256(CHECK_DOMAIN || key); its first bytes are the
- * check. The domain keeps this hash from meaning anything elsewhere. */
+/* kb->hash = BLAKE2b-256(CHECK_DOMAIN || prefix || key); its first bytes
+ * are the check. The domain keeps this hash from meaning anything
+ * elsewhere, and the prefix keeps a secret key's text from passing for a
+ * recipient's (or the reverse) with only its prefix changed. */
 static int
-key_check(struct keybuf *kb, const unsigned char key[KEY_BYTES])
+key_check(struct keybuf *kb, const char *prefix,
+    const unsigned char key[KEY_BYTES])
 {
 	if (crypto_generichash_init(&kb->st, NULL, 0, sizeof(kb->hash)) != 0 ||
 	    crypto_generichash_update(&kb->st,
 	    (const unsigned char *)CHECK_DOMAIN, sizeof(CHECK_DOMAIN) - 1) != 0 ||
+	    crypto_generichash_update(&kb->st, (const unsigned char *)prefix,
+	    strlen(prefix)) != 0 ||
 	    crypto_generichash_update(&kb->st, key, KEY_BYTES) != 0 ||
 	    crypto_generichash_final(&kb->st, kb->hash, sizeof(kb->hash)) != 0)
 		return -1;
@@ -99,7 +104,7 @@ key_encode(char *out, size_t size, struct keybuf *kb, const char *prefix,
 {
 	size_t plen = strlen(prefix);
 
-	if (size < plen + B64_LEN + 1 || key_check(kb, key) != 0)
+	if (size < plen + B64_LEN + 1 || key_check(kb, prefix, key) != 0)
 		return -1;
 	memcpy(kb->raw, key, KEY_BYTES);
 	memcpy(kb->raw + KEY_BYTES, kb->hash, CHECK_BYTES);
@@ -116,8 +121,8 @@ key_encode(char *out, size_t size, struct keybuf *kb, const char *prefix,
  * anything else is a damaged copy. key is written only on success.
  */
 static enum why
-key_decode(unsigned char key[KEY_BYTES], struct keybuf *kb, const char *b64,
-    size_t len)
+key_decode(unsigned char key[KEY_BYTES], struct keybuf *kb,
+    const char *prefix, const char *b64, size_t len)
 {
 	size_t got = 0;
 
@@ -127,7 +132,7 @@ key_decode(unsigned char key[KEY_BYTES], struct keybuf *kb, const char *b64,
 	if (sodium_base642bin(kb->raw, sizeof(kb->raw), b64, len, NULL, &got,
 	    NULL, B64_VARIANT) != 0 || got != sizeof(kb->raw))
 		return WHY_BASE64;
-	if (key_check(kb, kb->raw) != 0)
+	if (key_check(kb, prefix, kb->raw) != 0)
 		return WHY_SODIUM;
 	if (sodium_memcmp(kb->hash, kb->raw + KEY_BYTES, CHECK_BYTES) != 0)
 		return WHY_CHECK;
@@ -241,7 +246,8 @@ parse_lines(sr_identity *id, struct keybuf *kb, const char *buf, size_t len,
 			return WHY_GARBAGE;
 		if (seen++)
 			return WHY_SECOND;
-		why = key_decode(id->sk, kb, s + plen, (size_t)(e - s) - plen);
+		why = key_decode(id->sk, kb, SR_IDENTITY_PREFIX, s + plen,
+		    (size_t)(e - s) - plen);
 		if (why != WHY_OK)
 			return why;
 	}
@@ -386,7 +392,8 @@ sr_recipient_parse(unsigned char pk[crypto_box_PUBLICKEYBYTES],
 	if (strncmp(text, SR_RECIPIENT_PREFIX, plen) != 0)
 		why = WHY_PREFIX;
 	else
-		why = key_decode(pk, &kb, text + plen, strlen(text + plen));
+		why = key_decode(pk, &kb, SR_RECIPIENT_PREFIX, text + plen,
+		    strlen(text + plen));
 	if (why != WHY_OK)
 		return refuse(err, why, &recipient_kind, NULL, 0);
 	return 0;

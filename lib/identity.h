@@ -9,7 +9,8 @@
  *     recipient   scoperun1<base64url(pk || check)>
  *     identity    SCOPERUN-SECRET-1<base64url(sk || check)>
  *
- * check = the first 4 bytes of BLAKE2b-256("scoperun-key-v1" || key).
+ * check = the first 4 bytes of BLAKE2b-256("scoperun-key-v1" || prefix ||
+ * key), so neither form passes for the other.
  * The secret key lives only in sodium_malloc memory and is wiped by
  * sr_identity_free.
  */

@@ -4,6 +4,8 @@
  * breaks. Refusals are checked against a control that loads, so a test
  * cannot pass because the file was broken for some other reason.
  */
+#define _XOPEN_SOURCE 700	/* nftw, to clean up the temp directory */
+
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -80,18 +82,21 @@ fixed_identity(void)
 }
 
 /* The text form computed here from the format's definition, not by the
- * code under test: prefix || base64url(key || BLAKE2b-256(dom || key)[:4]). */
+ * code under test: prefix || base64url(key || BLAKE2b-256(dom || prefix ||
+ * key)[:4]). */
 static void
 expected_text(char *out, size_t size, const char *prefix,
     const unsigned char key[KEYLEN])
 {
-	unsigned char in[15 + KEYLEN], hash[32], raw[KEYLEN + 4];
+	unsigned char in[15 + 32 + KEYLEN], hash[32], raw[KEYLEN + 4];
 	size_t plen = strlen(prefix);
 
+	assert_true(plen <= 32);
 	memcpy(in, "scoperun-key-v1", 15);
-	memcpy(in + 15, key, KEYLEN);
+	memcpy(in + 15, prefix, plen);
+	memcpy(in + 15 + plen, key, KEYLEN);
 	assert_int_equal(crypto_generichash(hash, sizeof(hash), in,
-	    sizeof(in), NULL, 0), 0);
+	    15 + plen + KEYLEN, NULL, 0), 0);
 	memcpy(raw, key, KEYLEN);
 	memcpy(raw + KEYLEN, hash, 4);
 	assert_true(size > plen + B64LEN);
