@@ -188,7 +188,9 @@ recipient_change(const vault_args *a, int add, sr_err *err)
 	if (vs_open(&s, a, VS_WRITE | VS_UNLOCK, err) == 0 &&
 	    (add ? sr_vault_recipient_add(s.vault, pk, err) :
 	    sr_vault_recipient_remove(s.vault, pk, err)) == 0 &&
-	    vs_commit(&s, err) == 0)
+	    vs_commit(&s, err) == 0 &&
+	    vs_record(add ? "recipient.add" : "recipient.rm", NULL,
+	    a->pos[1], err) == 0)
 		rc = 0;
 	vs_close(&s);
 	if (rc == 0 && !add)

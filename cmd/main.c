@@ -20,6 +20,9 @@ static const char *const usage_lines[] = {
 	"scoperun secret rotate NAME       new value from stdin, same metadata",
 	"scoperun secret ls | rm NAME      names and metadata, never values",
 	"scoperun recipient ls | add RECIPIENT | rm RECIPIENT   team and CI sharing",
+	"scoperun audit verify [FILE] [--key HEX]   check the chain and seals",
+	"scoperun audit show [--json] [--agent A] [--since 7d]",
+	"scoperun audit key --export [--remove]     the initial key, to keep elsewhere",
 	"scoperun policy check AGENT       validate; list every error and warning",
 	"scoperun policy explain AGENT     what AGENT would get (names only)",
 	"scoperun --help | --version",
@@ -39,7 +42,7 @@ static const char *const usage_lines[] = {
 
 /* Verbs of SPEC §2 that later versions fill in; reserved now so that an
  * agent can never take their names. */
-static const char *const planned_verbs[] = { "audit", "check", NULL };
+static const char *const planned_verbs[] = { "check", NULL };
 
 static const struct {
 	const char *name;
@@ -51,6 +54,7 @@ static const struct {
 	{ "keygen", cmd_keygen },
 	{ "secret", cmd_secret },
 	{ "recipient", cmd_recipient },
+	{ "audit", cmd_audit },
 };
 
 void

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "audit.h"
 #include "cli.h"
 #include "env.h"
 #include "exec.h"
@@ -28,6 +29,7 @@ typedef struct run_ctx {
 	sr_policy *policy;
 	sr_env *env;
 	char *resolved;
+	const char *reason;	/* the audit record's code for a refusal */
 } run_ctx;
 
 static int
@@ -102,10 +104,16 @@ load_policy(run_ctx *c, sr_err *err)
 	char *path;
 	int rc;
 
+	c->reason = "policy.missing";
 	if (sr_policy_find(&path, c->agent, err) != 0)
 		return -1;
 	rc = sr_policy_load(&c->policy, path, sr_time_now(), err);
 	free(path);
+	if (rc != 0 && err->kind == SR_ERR_DENIED)
+		c->reason = strstr(err->msg, "denied: grant") == err->msg ?
+		    "grant.expired" : "policy.expired";
+	else
+		c->reason = "policy.invalid";
 	return rc;
 }
 
@@ -134,10 +142,14 @@ add_grant(run_ctx *c, const sr_vault *v, const sr_grant *g, int64_t now,
 	char when[SR_TIME_RFC3339_LEN];
 	int rc;
 
-	if (sr_vault_get(&val, &len, &meta, v, g->from, err) != 0)
+	if (sr_vault_get(&val, &len, &meta, v, g->from, err) != 0) {
+		c->reason = err->kind == SR_ERR_NOTFOUND ? "grant.missing" :
+		    "vault.error";
 		return grant_error(c->policy, g, err);
+	}
 	if (meta.expires && meta.expires <= now) {
 		sodium_free(val);
+		c->reason = "secret.expired";
 		return sr_err_set(err, SR_ERR_DENIED, c->policy->path, g->line,
 		    "denied: grant %.80s: secret '%s' expired %s", g->env,
 		    g->from, sr_time_format(when, sizeof(when), meta.expires));
@@ -164,6 +176,7 @@ add_grants(run_ctx *c, sr_err *err)
 
 	if (p->ngrants == 0)
 		return 0;
+	c->reason = "vault.error";
 	if (secure_memory_begin(err) != 0)
 		return -1;
 	a.vault = c->opts.vault;
@@ -187,6 +200,7 @@ build_env(run_ctx *c, sr_err *err)
 	const sr_policy *p = c->policy;
 	size_t i;
 
+	c->reason = "policy.invalid";
 	if (sr_env_new(&c->env) != 0)
 		return sr_err_set(err, SR_ERR_SYSTEM, NULL, 0, "out of memory");
 	if (sr_env_inherit(c->env, environ, p->inherit.v, p->inherit.n) != 0)
@@ -209,11 +223,15 @@ check_command(run_ctx *c, sr_err *err)
 	const char *path = sr_env_get(c->env, "PATH");
 	char q[400];
 
-	if (sr_exec_resolve(&c->resolved, c->cmd[0], path, err) != 0)
+	if (sr_exec_resolve(&c->resolved, c->cmd[0], path, err) != 0) {
+		c->reason = err->kind == SR_ERR_NOTFOUND ? "exec.notfound" :
+		    "exec.noexec";
 		return -1;
+	}
 	if (p->allow_any || sr_exec_allowed(c->resolved, p->allow.v,
 	    p->allow.n, path))
 		return 0;
+	c->reason = "exec.denied";
 	return sr_err_set(err, SR_ERR_DENIED, p->path, p->allow.n ?
 	    p->allow.line[0] : 0, "denied: %s is not in exec.allow",
 	    sr_err_quote(q, sizeof(q), c->resolved, strlen(c->resolved)));
@@ -249,28 +267,84 @@ run_free(run_ctx *c)
 	free(c->resolved);
 }
 
+/*
+ * One record per run or refusal, durable before the exec: a run that
+ * cannot be recorded does not happen.
+ */
+static int
+record(run_ctx *c, const char *event, const sr_err *why, sr_err *err)
+{
+	const sr_policy *p = c->policy;
+	const char *names[64];
+	sr_audit_event ev = { 0 };
+	char path[SR_ERR_PATH_MAX];
+	size_t i;
+
+	for (i = 0; p != NULL && i < p->ngrants && i < 64; i++)
+		names[i] = p->grants[i].env;
+	ev.event = event;
+	ev.agent = c->agent;
+	ev.policy_path = p ? p->path : NULL;
+	ev.policy_hash = p ? p->hash : NULL;
+	ev.decision = strcmp(event, "run") == 0 ? "allow" : "deny";
+	ev.reason = why ? c->reason : "ok";
+	ev.message = why ? why->msg : NULL;
+	ev.secrets = p ? names : NULL;
+	ev.nsecrets = i;
+	ev.command = c->resolved;
+	ev.argv = c->cmd;
+	ev.env = c->env;
+	ev.task = c->opts.task;
+	if (sr_path_get(path, sizeof(path), SR_PATH_AUDIT, NULL, err) != 0 ||
+	    sr_audit_append(path, &ev, err) != 0) {
+		snprintf(path, sizeof(path), "%s", err->msg);
+		sr_err_set(err, SR_ERR_SYSTEM, NULL, 0, "cannot record the "
+		    "run, so it does not happen: %s", path);
+		return -1;
+	}
+	return 0;
+}
+
+/* A refusal is recorded too; if even that fails, both are said. */
+static void
+record_refusal(run_ctx *c, const sr_err *why)
+{
+	sr_err aerr = SR_ERR_INIT;
+
+	if (record(c, "deny", why, &aerr) != 0)
+		cli_error(c->agent, &aerr);
+}
+
 int
 cmd_run(int argc, char **argv)
 {
 	run_ctx c = { 0 };
 	sr_err err = SR_ERR_INIT;
-	char *const *envp;
+	char *const *envp = NULL;
 	int rc;
 
 	if (parse_args(&c, argc, argv) != 0)
 		return SR_EXIT_REFUSED;
 	rc = load_policy(&c, &err) == 0 && build_env(&c, &err) == 0 &&
 	    check_command(&c, &err) == 0 ? 0 : -1;
-	if (c.opts.dry_run)
+	if (c.opts.dry_run) {
 		print_dry_run(&c, &err);
-	if (rc != 0 || c.opts.dry_run)
-		goto done;
-	if ((envp = sr_env_envp(c.env)) == NULL) {
-		rc = sr_err_set(&err, SR_ERR_SYSTEM, NULL, 0, "out of memory");
 		goto done;
 	}
+	if (rc == 0 && (envp = sr_env_envp(c.env)) == NULL) {
+		c.reason = "system";
+		rc = sr_err_set(&err, SR_ERR_SYSTEM, NULL, 0, "out of memory");
+	}
+	if (rc != 0) {
+		record_refusal(&c, &err);
+		goto done;
+	}
+	if ((rc = record(&c, "run", NULL, &err)) != 0)
+		goto done;
 	secure_memory_restore_limits();
 	rc = sr_exec_run(c.resolved, c.cmd, envp, &err);
+	c.reason = err.kind == SR_ERR_NOTFOUND ? "exec.notfound" : "exec.noexec";
+	record_refusal(&c, &err);
 done:
 	if (rc != 0)
 		cli_error(c.agent, &err);

@@ -162,7 +162,9 @@ secret_store(const vault_args *a, int rotate, sr_err *err)
 	if (wanted_meta(&m, a, now, err) != 0 ||
 	    read_value(&val, &len, a, name, err) != 0 ||
 	    sr_vault_set(s.vault, name, val, len, &m, now, err) != 0 ||
-	    vs_commit(&s, err) != 0)
+	    vs_commit(&s, err) != 0 ||
+	    vs_record(rotate ? "secret.rotate" : "secret.set", name, NULL,
+	    err) != 0)
 		goto done;
 	rc = 0;
 done:
@@ -222,7 +224,8 @@ secret_rm(const vault_args *a, sr_err *err)
 
 	if (vs_open(&s, a, VS_WRITE, err) == 0 &&
 	    sr_vault_remove(s.vault, a->pos[1], err) == 0 &&
-	    vs_commit(&s, err) == 0)
+	    vs_commit(&s, err) == 0 &&
+	    vs_record("secret.rm", a->pos[1], NULL, err) == 0)
 		rc = 0;
 	vs_close(&s);
 	return rc;

@@ -42,6 +42,9 @@ int vs_open(vault_session *s, const vault_args *a, unsigned flags,
     sr_err *err);
 int vs_commit(vault_session *s, sr_err *err);
 void vs_close(vault_session *s);
+/* Record a vault change in the audit log, after it was committed. */
+int vs_record(const char *event, const char *secret, const char *recipient,
+    sr_err *err);
 
 /* `scoperun init|keygen|recipient|secret ...` */
 int cmd_init(int argc, char **argv);

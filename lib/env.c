@@ -590,3 +590,19 @@ sr_env_name_at(const sr_env *e, size_t i, size_t *len)
 	*len = e->ents[i].namelen;
 	return e->ents[i].str;
 }
+
+int
+sr_env_secret_at(const sr_env *e, size_t i, const char **name,
+    size_t *namelen, const char **value, size_t *valuelen)
+{
+	const char *str;
+
+	if (i >= e->nenvp || !e->ents[i].secret)
+		return 0;
+	str = e->ents[i].str;
+	*name = str;
+	*namelen = e->ents[i].namelen;
+	*value = str + e->ents[i].namelen + 1;
+	*valuelen = strlen(*value);
+	return 1;
+}

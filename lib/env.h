@@ -124,4 +124,12 @@ size_t sr_env_count(const sr_env *e);
  */
 const char *sr_env_name_at(const sr_env *e, size_t i, size_t *len);
 
+/*
+ * 1 when the i-th variable of the built envp is a granted secret, with its
+ * name (not NUL-terminated) and value (in sodium memory); 0 otherwise. For
+ * redacting secret values out of what scoperun records.
+ */
+int sr_env_secret_at(const sr_env *e, size_t i, const char **name,
+    size_t *namelen, const char **value, size_t *valuelen);
+
 #endif

@@ -1,0 +1,612 @@
+/*
+ * audit.c - appending sealed records to the audit log (lib/FORMAT.md).
+ *
+ * Under the lock: read the head, take in or move aside what a crash left
+ * after it, write the record in one write(2), fdatasync, then replace the
+ * head with the next key. The old key is gone with the old head file (as
+ * far as the file system lets a file's blocks go).
+ */
+#define _GNU_SOURCE	/* memmem */
+#include "audit.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "audit_impl.h"
+#include "file.h"
+#include "jsonw.h"
+
+/* ---- the seal ---------------------------------------------------- */
+
+void
+audit_hash(unsigned char out[SR_AUDIT_HASH_BYTES], const char *prefix,
+    size_t len)
+{
+	crypto_generichash_state st;
+
+	crypto_generichash_init(&st, NULL, 0, SR_AUDIT_HASH_BYTES);
+	crypto_generichash_update(&st, (const unsigned char *)AUDIT_HASH_TAG,
+	    sizeof(AUDIT_HASH_TAG) - 1);
+	crypto_generichash_update(&st, (const unsigned char *)prefix, len);
+	crypto_generichash_final(&st, out, SR_AUDIT_HASH_BYTES);
+}
+
+void
+audit_mac(unsigned char out[SR_AUDIT_HASH_BYTES],
+    const unsigned char key[SR_AUDIT_HASH_BYTES], uint64_t seq,
+    const unsigned char hash[SR_AUDIT_HASH_BYTES])
+{
+	crypto_generichash_state st;
+	unsigned char be[8];
+	int i;
+
+	for (i = 0; i < 8; i++)
+		be[i] = (unsigned char)(seq >> (56 - 8 * i));
+	crypto_generichash_init(&st, key, SR_AUDIT_HASH_BYTES,
+	    SR_AUDIT_HASH_BYTES);
+	crypto_generichash_update(&st, (const unsigned char *)AUDIT_MAC_TAG,
+	    sizeof(AUDIT_MAC_TAG) - 1);
+	crypto_generichash_update(&st, be, sizeof(be));
+	crypto_generichash_update(&st, hash, SR_AUDIT_HASH_BYTES);
+	crypto_generichash_final(&st, out, SR_AUDIT_HASH_BYTES);
+	sodium_memzero(&st, sizeof(st));
+}
+
+/* key = K_n+1 from K_n, in place: K_n is gone. */
+void
+audit_evolve(unsigned char key[SR_AUDIT_HASH_BYTES])
+{
+	unsigned char next[SR_AUDIT_HASH_BYTES];
+
+	crypto_generichash(next, sizeof(next),
+	    (const unsigned char *)AUDIT_EVOLVE_TAG,
+	    sizeof(AUDIT_EVOLVE_TAG) - 1, key, SR_AUDIT_HASH_BYTES);
+	memcpy(key, next, sizeof(next));
+	sodium_memzero(next, sizeof(next));
+}
+
+int
+audit_side_path(char *buf, size_t size, const char *path, const char *suffix)
+{
+	return (size_t)snprintf(buf, size, "%s%s", path, suffix) < size ?
+	    0 : -1;
+}
+
+/* ---- the record -------------------------------------------------- */
+
+static void
+put_time(sr_jsonw *w)
+{
+	struct timespec ts;
+	struct tm tm;
+	char buf[80];
+	time_t t;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	t = ts.tv_sec;
+	gmtime_r(&t, &tm);
+	snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ",
+	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+	    tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000000);
+	sr_jsonw_kstr(w, "ts", buf);
+}
+
+/* An argv entry holding a granted value is written [REDACTED:NAME]. */
+static void
+put_arg(sr_jsonw *w, const char *arg, const sr_env *env)
+{
+	size_t i, n = env ? sr_env_count(env) : 0, nlen, vlen;
+	const char *name, *value;
+	char red[300];
+
+	for (i = 0; i < n; i++) {
+		if (!sr_env_secret_at(env, i, &name, &nlen, &value, &vlen) ||
+		    vlen == 0 || memmem(arg, strlen(arg), value, vlen) == NULL)
+			continue;
+		snprintf(red, sizeof(red), "[REDACTED:%.*s]", (int)nlen, name);
+		sr_jsonw_str(w, red, strlen(red));
+		return;
+	}
+	sr_jsonw_str(w, arg, strlen(arg));
+}
+
+static void
+put_lists(sr_jsonw *w, const sr_audit_event *ev)
+{
+	size_t i;
+
+	if (ev->secrets != NULL) {
+		sr_jsonw_key(w, "secrets");
+		sr_jsonw_begin(w, '[');
+		for (i = 0; i < ev->nsecrets; i++) {
+			sr_jsonw_elem(w);
+			sr_jsonw_str(w, ev->secrets[i], strlen(ev->secrets[i]));
+		}
+		sr_jsonw_end(w, ']');
+	}
+	sr_jsonw_kstr(w, "secret", ev->secret);
+	sr_jsonw_kstr(w, "recipient", ev->recipient);
+	sr_jsonw_kstr(w, "command", ev->command);
+	if (ev->argv != NULL) {
+		sr_jsonw_key(w, "argv");
+		sr_jsonw_begin(w, '[');
+		for (i = 0; ev->argv[i] != NULL; i++) {
+			sr_jsonw_elem(w);
+			put_arg(w, ev->argv[i], ev->env);
+		}
+		sr_jsonw_end(w, ']');
+	}
+}
+
+static void
+put_process(sr_jsonw *w)
+{
+	char cwd[4096], host[256];
+	struct passwd pw, *res = NULL;
+	char pwbuf[2048];
+
+	if (getcwd(cwd, sizeof(cwd)) != NULL)
+		sr_jsonw_kstr(w, "cwd", cwd);
+	sr_jsonw_kint(w, "uid", (int64_t)getuid());
+	if (getpwuid_r(getuid(), &pw, pwbuf, sizeof(pwbuf), &res) == 0 &&
+	    res != NULL)
+		sr_jsonw_kstr(w, "user", pw.pw_name);
+	if (gethostname(host, sizeof(host)) == 0) {
+		host[sizeof(host) - 1] = '\0';
+		sr_jsonw_kstr(w, "host", host);
+	}
+	sr_jsonw_kint(w, "pid", (int64_t)getpid());
+}
+
+/* The record up to and including "prev"; the seal is added after. */
+void
+audit_record_prefix(sr_jsonw *w, const sr_audit_event *ev, uint64_t seq,
+    const unsigned char prev[SR_AUDIT_HASH_BYTES])
+{
+	sr_jsonw_begin(w, '{');
+	sr_jsonw_kint(w, "seq", (int64_t)seq);
+	put_time(w);
+	sr_jsonw_kstr(w, "event", ev->event);
+	sr_jsonw_kstr(w, "agent", ev->agent);
+	if (ev->policy_path != NULL) {
+		sr_jsonw_key(w, "policy");
+		sr_jsonw_begin(w, '{');
+		sr_jsonw_kstr(w, "path", ev->policy_path);
+		if (ev->policy_hash != NULL)
+			sr_jsonw_khex(w, "hash", ev->policy_hash, 32);
+		sr_jsonw_end(w, '}');
+	}
+	sr_jsonw_kstr(w, "decision", ev->decision);
+	sr_jsonw_kstr(w, "reason", ev->reason);
+	sr_jsonw_kstr(w, "message", ev->message);
+	put_lists(w, ev);
+	put_process(w);
+	sr_jsonw_kstr(w, "task", ev->task);
+	sr_jsonw_khex(w, "prev", prev, SR_AUDIT_HASH_BYTES);
+}
+
+/* Seal the prefix in w with the head's key and finish the line. */
+static void
+seal_record(sr_jsonw *w, const struct audit_head *h, unsigned char
+    hash[SR_AUDIT_HASH_BYTES])
+{
+	unsigned char mac[SR_AUDIT_HASH_BYTES];
+
+	audit_hash(hash, w->p, w->len);
+	audit_mac(mac, h->key, h->seq + 1, hash);
+	sr_jsonw_khex(w, "hash", hash, SR_AUDIT_HASH_BYTES);
+	sr_jsonw_khex(w, "mac", mac, SR_AUDIT_HASH_BYTES);
+	sr_jsonw_end(w, '}');
+	sr_jsonw_raw(w, "\n", 1);
+}
+
+/* ---- parsing what was written ------------------------------------ */
+
+int
+audit_hex_decode(unsigned char *out, size_t n, const char *hex)
+{
+	size_t i;
+
+	for (i = 0; i < 2 * n; i++) {
+		char c = hex[i];
+		int d = c >= '0' && c <= '9' ? c - '0' :
+		    c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+		if (d < 0)
+			return -1;
+		if (i % 2 == 0)
+			out[i / 2] = (unsigned char)(d << 4);
+		else
+			out[i / 2] |= (unsigned char)d;
+	}
+	return 0;
+}
+
+int
+audit_line_parse(struct audit_line *out, const char *line, size_t len)
+{
+	const char *tail = line + len - AUDIT_TAIL_LEN;
+	const char *prev = tail - AUDIT_PREV_LEN;
+	size_t i;
+
+	if (len < AUDIT_TAIL_LEN + AUDIT_PREV_LEN + 10 ||
+	    memcmp(line, "{\"seq\":", 7) != 0 ||
+	    memcmp(tail, ",\"hash\":\"", 9) != 0 ||
+	    memcmp(tail + 73, "\",\"mac\":\"", 9) != 0 ||
+	    memcmp(tail + 146, "\"}", 2) != 0 ||
+	    memcmp(prev, ",\"prev\":\"", 9) != 0 || prev[73] != '"' ||
+	    audit_hex_decode(out->prev, 32, prev + 9) != 0 ||
+	    audit_hex_decode(out->hash, 32, tail + 9) != 0 ||
+	    audit_hex_decode(out->mac, 32, tail + 82) != 0)
+		return -1;
+	out->seq = 0;
+	for (i = 7; line[i] >= '0' && line[i] <= '9' && i < 27; i++)
+		out->seq = out->seq * 10 + (uint64_t)(line[i] - '0');
+	if (i == 7 || line[i] != ',' || (line[7] == '0'))
+		return -1;
+	out->prefix = line;
+	out->prefix_len = len - AUDIT_TAIL_LEN;
+	return 0;
+}
+
+/* ---- the head ---------------------------------------------------- */
+
+static void
+hex(char *out, const unsigned char *b, size_t n)
+{
+	static const char digits[] = "0123456789abcdef";
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		out[2 * i] = digits[b[i] >> 4];
+		out[2 * i + 1] = digits[b[i] & 15];
+	}
+	out[2 * n] = '\0';
+}
+
+/* Fields of "name value" lines, in order; strict. */
+static int
+head_parse(struct audit_head *h, const char *buf)
+{
+	char log[40], hash[72], key[72];
+	unsigned long long seq, size;
+	int n = 0;
+
+	if (sscanf(buf, AUDIT_HEAD_MAGIC "\nlog %32[0-9a-f]\nseq %llu\n"
+	    "hash %64[0-9a-f]\nkey %64[0-9a-f]\nsize %llu\n%n", log, &seq,
+	    hash, key, &size, &n) != 5 || buf[n] != '\0' ||
+	    strlen(log) != 32 || strlen(hash) != 64 || strlen(key) != 64 ||
+	    audit_hex_decode(h->log, 16, log) != 0 ||
+	    audit_hex_decode(h->hash, 32, hash) != 0 ||
+	    audit_hex_decode(h->key, 32, key) != 0) {
+		sodium_memzero(key, sizeof(key));
+		return -1;
+	}
+	sodium_memzero(key, sizeof(key));
+	h->seq = seq;
+	h->size = size;
+	return 0;
+}
+
+int
+audit_head_read(struct audit_head *h, const char *path, sr_err *err)
+{
+	char hp[SR_ERR_PATH_MAX];
+	char *buf;
+	size_t len;
+	int rc;
+
+	if (audit_side_path(hp, sizeof(hp), path, ".head") != 0)
+		return sr_err_set(err, SR_ERR_SYSTEM, path, 0, "path too long");
+	if (sr_file_read_strict(&buf, &len, hp, 4096, SR_FILE_PRIVATE |
+	    SR_FILE_SODIUM, err) != 0)
+		return err->kind == SR_ERR_NOTFOUND ? 1 : -1;
+	rc = head_parse(h, buf);
+	sodium_free(buf);
+	if (rc != 0)
+		return sr_err_set(err, SR_ERR_CONFIG, hp, 0, "the audit head "
+		    "file %s is damaged", hp);
+	return 0;
+}
+
+static int
+head_write(const struct audit_head *h, const char *path, sr_err *err)
+{
+	char hp[SR_ERR_PATH_MAX], *text;
+	char log[33], hash[65], key[65];
+	size_t size = 512;
+	int rc;
+
+	if (audit_side_path(hp, sizeof(hp), path, ".head") != 0 ||
+	    (text = sodium_malloc(size)) == NULL)
+		return sr_err_set(err, SR_ERR_SYSTEM, path, 0, "out of memory");
+	hex(log, h->log, 16);
+	hex(hash, h->hash, 32);
+	hex(key, h->key, 32);
+	snprintf(text, size, AUDIT_HEAD_MAGIC "\nlog %s\nseq %llu\nhash %s\n"
+	    "key %s\nsize %llu\n", log, (unsigned long long)h->seq, hash, key,
+	    (unsigned long long)h->size);
+	sodium_memzero(key, sizeof(key));
+	rc = sr_file_write_atomic(hp, text, strlen(text), 0600, err);
+	sodium_free(text);
+	return rc;
+}
+
+/* A new log: its id and K_1, which is also kept in .key0 for export. */
+static int
+head_init(struct audit_head *h, const char *path, sr_err *err)
+{
+	char kp[SR_ERR_PATH_MAX], text[80];
+	int rc;
+
+	memset(h, 0, sizeof(*h));
+	randombytes_buf(h->log, sizeof(h->log));
+	randombytes_buf(h->key, sizeof(h->key));
+	if (audit_side_path(kp, sizeof(kp), path, ".key0") != 0)
+		return sr_err_set(err, SR_ERR_SYSTEM, path, 0, "path too long");
+	hex(text, h->key, 32);
+	text[64] = '\n';
+	rc = sr_file_write_new(kp, text, 65, 0600, err);
+	sodium_memzero(text, sizeof(text));
+	return rc;
+}
+
+int
+sr_audit_key0_load(unsigned char key[SR_AUDIT_HASH_BYTES], const char *path,
+    sr_err *err)
+{
+	char kp[SR_ERR_PATH_MAX], *buf;
+	size_t len;
+	int rc;
+
+	if (audit_side_path(kp, sizeof(kp), path, ".key0") != 0)
+		return sr_err_set(err, SR_ERR_SYSTEM, path, 0, "path too long");
+	if (sr_file_read_strict(&buf, &len, kp, 128, SR_FILE_PRIVATE |
+	    SR_FILE_SODIUM, err) != 0)
+		return -1;
+	rc = len == 65 && buf[64] == '\n' ? audit_hex_decode(key, 32, buf) : -1;
+	sodium_free(buf);
+	if (rc != 0)
+		return sr_err_set(err, SR_ERR_CONFIG, kp, 0, "%s is damaged",
+		    kp);
+	return 0;
+}
+
+int
+sr_audit_key0_remove(const char *path, sr_err *err)
+{
+	char kp[SR_ERR_PATH_MAX];
+
+	if (audit_side_path(kp, sizeof(kp), path, ".key0") != 0)
+		return sr_err_set(err, SR_ERR_SYSTEM, path, 0, "path too long");
+	if (unlink(kp) != 0)
+		return sr_err_set(err, SR_ERR_SYSTEM, kp, 0, "cannot remove "
+		    "%s: %s", kp, strerror(errno));
+	return 0;
+}
+
+/* ---- after a crash ----------------------------------------------- */
+
+/*
+ * The log holds extra bytes after the head's size: a record appended just
+ * before a crash, complete or torn. A complete one sealed with the head's
+ * key is taken in; anything else is moved aside, never dropped.
+ */
+static int
+take_in(struct audit_head *h, const char *extra, size_t n)
+{
+	struct audit_line l;
+	unsigned char hash[SR_AUDIT_HASH_BYTES], mac[SR_AUDIT_HASH_BYTES];
+
+	if (n == 0 || extra[n - 1] != '\n' ||
+	    memchr(extra, '\n', n - 1) != NULL ||
+	    audit_line_parse(&l, extra, n - 1) != 0 || l.seq != h->seq + 1 ||
+	    memcmp(l.prev, h->hash, sizeof(hash)) != 0)
+		return -1;
+	audit_hash(hash, l.prefix, l.prefix_len);
+	audit_mac(mac, h->key, l.seq, hash);
+	if (memcmp(hash, l.hash, sizeof(hash)) != 0 ||
+	    sodium_memcmp(mac, l.mac, sizeof(mac)) != 0)
+		return -1;
+	h->seq = l.seq;
+	memcpy(h->hash, hash, sizeof(hash));
+	audit_evolve(h->key);
+	h->size += n;
+	return 0;
+}
+
+static int
+set_aside(const char *path, const struct audit_head *h, const char *extra,
+    size_t n, char *saved, size_t size, sr_err *err)
+{
+	if ((size_t)snprintf(saved, size, "%s.torn-%llu", path,
+	    (unsigned long long)h->seq + 1) >= size)
+		return sr_err_set(err, SR_ERR_SYSTEM, path, 0, "path too long");
+	unlink(saved);	/* a leftover of an earlier, identical recovery */
+	return sr_file_write_new(saved, extra, n, 0600, err);
+}
+
+/* 1 when a torn record was moved aside (to saved), 0 when nothing or a
+ * complete record was found, -1 on error. */
+static int
+recover(int fd, struct audit_head *h, const char *path, uint64_t size,
+    char *saved, size_t savedsize, sr_err *err)
+{
+	char *extra;
+	size_t n = (size_t)(size - h->size);
+	int rc = -1;
+
+	if (size < h->size)
+		return sr_err_set(err, SR_ERR_CONFIG, path, 0, "the audit log "
+		    "is shorter than its head says: it was truncated (see "
+		    "scoperun audit verify)");
+	if (n > SR_AUDIT_LINE_MAX + 1)
+		return sr_err_set(err, SR_ERR_CONFIG, path, 0, "the audit log "
+		    "has %zu unexpected bytes at its end", n);
+	if ((extra = malloc(n + 1)) == NULL)
+		return sr_err_set(err, SR_ERR_SYSTEM, path, 0, "out of memory");
+	if (pread(fd, extra, n, (off_t)h->size) != (ssize_t)n) {
+		sr_err_set(err, SR_ERR_SYSTEM, path, 0, "cannot read %s: %s",
+		    path, strerror(errno));
+	} else if (take_in(h, extra, n) == 0) {
+		rc = 0;
+	} else if (set_aside(path, h, extra, n, saved, savedsize, err) == 0) {
+		if (ftruncate(fd, (off_t)h->size) != 0 || fdatasync(fd) != 0)
+			sr_err_set(err, SR_ERR_SYSTEM, path, 0, "cannot cut "
+			    "the torn record off %s: %s", path,
+			    strerror(errno));
+		else
+			rc = 1;
+	}
+	free(extra);
+	return rc;
+}
+
+/* ---- appending --------------------------------------------------- */
+
+static int
+write_record(int fd, struct audit_head *h, const sr_audit_event *ev,
+    const char *path, sr_err *err)
+{
+	sr_jsonw w = SR_JSONW_INIT;
+	unsigned char hash[SR_AUDIT_HASH_BYTES];
+	ssize_t n;
+	int rc = -1;
+
+	audit_record_prefix(&w, ev, h->seq + 1, h->hash);
+	seal_record(&w, h, hash);
+	if (w.failed || w.len > SR_AUDIT_LINE_MAX) {
+		sr_err_set(err, SR_ERR_SYSTEM, path, 0, "audit record too "
+		    "large or out of memory");
+		goto done;
+	}
+	/* one write: a crash leaves the whole record or a torn tail */
+	do {
+		n = write(fd, w.p, w.len);
+	} while (n < 0 && errno == EINTR);
+	if (n != (ssize_t)w.len || fdatasync(fd) != 0) {
+		sr_err_set(err, SR_ERR_SYSTEM, path, 0, "cannot write the "
+		    "audit log %s: %s", path, strerror(errno));
+		goto done;
+	}
+	h->seq++;
+	memcpy(h->hash, hash, sizeof(hash));
+	audit_evolve(h->key);
+	h->size += w.len;
+	rc = 0;
+done:
+	sr_jsonw_free(&w);
+	return rc;
+}
+
+static int
+open_log(int *fd, uint64_t *size, const char *path, sr_err *err)
+{
+	struct stat st;
+
+	/* read-write: a record torn by a crash is read back, then cut */
+	*fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_NOFOLLOW |
+	    O_CLOEXEC, 0600);
+	if (*fd < 0)
+		return sr_err_set(err, SR_ERR_SYSTEM, path, 0, "cannot open "
+		    "the audit log %s: %s", path, strerror(errno));
+	if (fstat(*fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+	    sr_file_check_mode(path, st.st_mode, st.st_uid,
+	    SR_FILE_UNSAFE_MODE, "audit log", err) != 0) {
+		if (err->msg[0] == '\0')
+			sr_err_set(err, SR_ERR_CONFIG, path, 0, "%s is not a "
+			    "regular file", path);
+		close(*fd);
+		*fd = -1;
+		return -1;
+	}
+	*size = (uint64_t)st.st_size;
+	return 0;
+}
+
+/* Read the head, or start a log; refuse a log whose head is missing. */
+static int
+load_head(struct audit_head *h, const char *path, sr_err *err)
+{
+	struct stat st;
+	int rc = audit_head_read(h, path, err);
+
+	if (rc != 1)
+		return rc;
+	if (stat(path, &st) == 0 && st.st_size > 0)
+		return sr_err_set(err, SR_ERR_CONFIG, path, 0, "the audit log "
+		    "%s has no head file beside it (.head): it was removed",
+		    path);
+	sr_err_clear(err);
+	return head_init(h, path, err);
+}
+
+static int
+append_locked(const char *path, const sr_audit_event *ev, sr_err *err)
+{
+	struct audit_head *h = sodium_malloc(sizeof(*h));
+	sr_audit_event note = { 0 };
+	char saved[SR_ERR_PATH_MAX + 32], msg[SR_ERR_PATH_MAX + 80];
+	uint64_t size = 0;
+	int fd = -1, rc = -1, torn;
+
+	if (h == NULL)
+		return sr_err_set(err, SR_ERR_SYSTEM, path, 0, "out of memory");
+	if (load_head(h, path, err) != 0 || open_log(&fd, &size, path, err) != 0)
+		goto done;
+	if (size != h->size) {
+		if ((torn = recover(fd, h, path, size, saved, sizeof(saved),
+		    err)) < 0)
+			goto done;
+		if (torn) {
+			snprintf(msg, sizeof(msg), "a torn record was moved "
+			    "aside to %s", saved);
+			note.event = "recovery";
+			note.reason = "audit.recovered";
+			note.message = msg;
+			if (write_record(fd, h, &note, path, err) != 0)
+				goto done;
+		}
+	}
+	if (write_record(fd, h, ev, path, err) != 0 ||
+	    head_write(h, path, err) != 0)
+		goto done;
+	rc = 0;
+done:
+	if (fd >= 0)
+		close(fd);
+	sodium_free(h);
+	return rc;
+}
+
+int
+sr_audit_append(const char *path, const sr_audit_event *ev, sr_err *err)
+{
+	char dir[SR_ERR_PATH_MAX], lock[SR_ERR_PATH_MAX];
+	char *slash;
+	int lockfd, rc;
+
+	if (sodium_init() < 0)
+		return sr_err_set(err, SR_ERR_SYSTEM, path, 0, "libsodium");
+	snprintf(dir, sizeof(dir), "%s", path);
+	if ((slash = strrchr(dir, '/')) != NULL && slash != dir) {
+		*slash = '\0';
+		if (sr_file_mkdirs(dir, err) != 0)
+			return -1;
+	}
+	if (audit_side_path(lock, sizeof(lock), path, ".lock") != 0)
+		return sr_err_set(err, SR_ERR_SYSTEM, path, 0, "path too long");
+	if (sr_file_lock(&lockfd, lock, err) != 0)
+		return -1;
+	rc = append_locked(path, ev, err);
+	sr_file_unlock(lockfd);
+	return rc;
+}
