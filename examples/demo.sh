@@ -45,6 +45,12 @@ step "scoperun --identity someone-elses-key triage-bot -- sh agent.sh"
 "$sr" --identity "$demo/stranger" triage-bot -- sh "$src/examples/agent.sh" ||
     echo "(exit status $?)"
 
+show "$sr" audit show
+show "$sr" audit verify
+step "sed -i 's/\"exec.denied\"/\"ok\"/' audit.jsonl; scoperun audit verify   # tampering shows"
+sed -i 's/"exec.denied"/"ok"/' "$XDG_STATE_HOME/scoperun/audit.jsonl"
+"$sr" audit verify || echo "(exit status $?)"
+
 step "scoperun policy check on the shipped templates"
 mkdir -m 700 "$demo/templates"
 cp "$src"/policies/*.toml "$demo/templates/"
@@ -52,4 +58,4 @@ for f in "$demo"/templates/*.toml; do
 	"$sr" policy check "$f" 2>/dev/null || true
 done
 echo
-echo "demo done (the audit log comes in a later version)"
+echo "demo done"
