@@ -201,7 +201,7 @@ seal_record(sr_jsonw *w, const struct audit_head *h, unsigned char
 {
 	unsigned char mac[SR_AUDIT_HASH_BYTES];
 
-	audit_hash(hash, w->p, w->len);
+	audit_hash(hash, w->b.p, w->b.len);
 	audit_mac(mac, h->key, h->seq + 1, hash);
 	sr_jsonw_khex(w, "hash", hash, SR_AUDIT_HASH_BYTES);
 	sr_jsonw_khex(w, "mac", mac, SR_AUDIT_HASH_BYTES);
@@ -483,16 +483,16 @@ write_record(int fd, struct audit_head *h, const sr_audit_event *ev,
 
 	audit_record_prefix(&w, ev, h->seq + 1, h->hash);
 	seal_record(&w, h, hash);
-	if (w.failed || w.len > SR_AUDIT_LINE_MAX) {
+	if (w.b.failed || w.b.len > SR_AUDIT_LINE_MAX) {
 		sr_err_set(err, SR_ERR_SYSTEM, path, 0, "audit record too "
 		    "large or out of memory");
 		goto done;
 	}
 	/* one write: a crash leaves the whole record or a torn tail */
 	do {
-		n = write(fd, w.p, w.len);
+		n = write(fd, w.b.p, w.b.len);
 	} while (n < 0 && errno == EINTR);
-	if (n != (ssize_t)w.len || fdatasync(fd) != 0) {
+	if (n != (ssize_t)w.b.len || fdatasync(fd) != 0) {
 		sr_err_set(err, SR_ERR_SYSTEM, path, 0, "cannot write the "
 		    "audit log %s: %s", path, strerror(errno));
 		goto done;
@@ -500,7 +500,7 @@ write_record(int fd, struct audit_head *h, const sr_audit_event *ev,
 	h->seq++;
 	memcpy(h->hash, hash, sizeof(hash));
 	audit_evolve(h->key);
-	h->size += w.len;
+	h->size += w.b.len;
 	rc = 0;
 done:
 	sr_jsonw_free(&w);

@@ -1,4 +1,5 @@
 #include "jsonw.h"
+#include "utf8.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -8,51 +9,7 @@
 void
 sr_jsonw_raw(sr_jsonw *w, const char *s, size_t n)
 {
-	if (w->failed)
-		return;
-	if (w->cap - w->len <= n) {
-		size_t cap = w->cap ? w->cap : 512;
-		char *p;
-		while (cap - w->len <= n)
-			cap *= 2;
-		if ((p = realloc(w->p, cap)) == NULL) {
-			w->failed = 1;
-			return;
-		}
-		w->p = p;
-		w->cap = cap;
-	}
-	memcpy(w->p + w->len, s, n);
-	w->len += n;
-	w->p[w->len] = '\0';
-}
-
-/* Length of a valid UTF-8 sequence at s, else 0. */
-static size_t
-utf8_ok(const unsigned char *s, size_t n)
-{
-	uint32_t c;
-	size_t k, i;
-
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		k = 2, c = s[0] & 0x1fu;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		k = 3, c = s[0] & 0x0fu;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		k = 4, c = s[0] & 0x07u;
-	else
-		return 0;
-	if (n < k)
-		return 0;
-	for (i = 1; i < k; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = (c << 6) | (s[i] & 0x3fu);
-	}
-	if ((k == 3 && c < 0x800) || (k == 4 && c < 0x10000) ||
-	    c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	return k;
+	sr_buf_put(&w->b, s, n);
 }
 
 void
@@ -70,7 +27,7 @@ sr_jsonw_str(sr_jsonw *w, const char *s, size_t n)
 		sr_jsonw_raw(w, s + i, run - i);
 		if ((i = run) >= n)
 			break;
-		if (u[i] >= 0x80 && (k = utf8_ok(u + i, n - i)) != 0) {
+		if (u[i] >= 0x80 && (k = sr_utf8_len(u + i, n - i)) != 0) {
 			sr_jsonw_raw(w, s + i, k);
 			i += k;
 			continue;
@@ -158,7 +115,5 @@ sr_jsonw_khex(sr_jsonw *w, const char *key, const unsigned char *b, size_t n)
 void
 sr_jsonw_free(sr_jsonw *w)
 {
-	free(w->p);
-	w->p = NULL;
-	w->len = w->cap = 0;
+	sr_buf_free(&w->b);
 }

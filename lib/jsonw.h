@@ -11,14 +11,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "buf.h"
+
 typedef struct sr_jsonw {
-	char *p;
-	size_t len, cap;
-	int failed;		/* out of memory: the text is unusable */
+	sr_buf b;		/* b.failed: out of memory, text unusable */
 	int first;		/* no member written yet at this level */
 } sr_jsonw;
 
-#define SR_JSONW_INIT { NULL, 0, 0, 0, 1 }
+#define SR_JSONW_INIT { SR_BUF_INIT, 1 }
 
 void sr_jsonw_raw(sr_jsonw *w, const char *s, size_t n);
 /* A JSON string: " \ and control bytes escaped, invalid UTF-8 bytes as

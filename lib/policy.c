@@ -19,6 +19,7 @@
 #include "file.h"
 #include "timeutil.h"
 #include "toml.h"
+#include "vault.h"
 
 #define SYSTEM_POLICY_DIR "/etc/scoperun/policies"
 
@@ -70,21 +71,6 @@ sr_agent_name_valid(const char *s)
 		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' &&
 		    s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9') ||
 		    s[i] == '_' || s[i] == '-' || s[i] == '.'))
-			return 0;
-	return 1;
-}
-
-int
-sr_secret_name_valid(const char *s, size_t len)
-{
-	size_t i;
-
-	if (len == 0 || len > SR_SECRET_NAME_MAX || strlen(s) != len)
-		return 0;
-	for (i = 0; i < len; i++)
-		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' &&
-		    s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9') ||
-		    strchr("._/-", s[i]) != NULL))
 			return 0;
 	return 1;
 }
@@ -399,10 +385,10 @@ check_grant(sr_policy *p, const char *env, size_t envlen,
 	}
 	if (from == NULL)
 		return;
-	if (!sr_secret_name_valid(from, strlen(from))) {
+	if (!sr_vault_name_valid(from)) {
 		ERROR(p, v, "secrets.%.80s: '%s' is not a secret name "
 		    "([A-Za-z0-9._/-], at most %d bytes)", env,
-		    quote(q, sizeof(q), from), SR_SECRET_NAME_MAX);
+		    quote(q, sizeof(q), from), SR_SECRET_NAME_LEN_MAX);
 		return;
 	}
 	if (g->expires == 0 && sr_toml_table_get(v, "expires") == NULL &&

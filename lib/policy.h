@@ -20,7 +20,6 @@
 
 #define SR_POLICY_MAX_BYTES (1u << 20)
 #define SR_AGENT_NAME_MAX 64
-#define SR_SECRET_NAME_MAX 128
 
 typedef enum sr_diag_level { SR_DIAG_WARNING, SR_DIAG_ERROR } sr_diag_level;
 
@@ -96,8 +95,8 @@ void sr_policy_free(sr_policy *p);
 
 /* "2h", "90s", "1h30m", "15m": seconds, or -1. */
 int64_t sr_duration_parse(const char *s);
-/* Valid agent and secret names. */
+/* Valid agent names: letters, digits, '.', '_', '-'; not starting with
+ * '.' or '-'; at most SR_AGENT_NAME_MAX bytes. */
 int sr_agent_name_valid(const char *s);
-int sr_secret_name_valid(const char *s, size_t len);
 
 #endif

@@ -13,6 +13,7 @@
  *   key, so many keys, or keys chosen to collide, stay linear.
  */
 #include "toml_impl.h"
+#include "utf8.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -41,7 +42,7 @@ struct parser {
 	sr_toml_doc *doc;
 	sr_toml_value *cur;	/* the table keyvals go into */
 	sr_toml_error *err;
-	struct toml_buf scratch;
+	sr_buf scratch;
 	/* Key parts of the keyvals being parsed, a stack: an inline table
 	 * inside a value parses its own keys above its parent's. Each part
 	 * is one level of depth, so 2 * max_depth parts always suffice. */
@@ -77,25 +78,6 @@ toml_alloc(sr_toml_doc *doc, size_t size)
 	}
 	c->used += need;
 	return c->data + (c->used - need);
-}
-
-int
-toml_buf_put(struct toml_buf *b, const void *p, size_t n)
-{
-	if (b->cap - b->len <= n) {
-		size_t cap = b->cap ? b->cap : 64;
-		char *q;
-		while (cap - b->len <= n)
-			cap *= 2;
-		if ((q = realloc(b->p, cap)) == NULL)
-			return -1;
-		b->p = q;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->len, p, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-	return 0;
 }
 
 void
@@ -161,36 +143,6 @@ nomem(struct parser *p)
 
 /* ---- the input check --------------------------------------------- */
 
-/* Length of the UTF-8 sequence at s, or 0 when it is invalid. */
-static size_t
-utf8_len(const unsigned char *s, size_t n)
-{
-	uint32_t c;
-	size_t k, i;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		k = 2, c = s[0] & 0x1fu;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		k = 3, c = s[0] & 0x0fu;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		k = 4, c = s[0] & 0x07u;
-	else
-		return 0;
-	if (n < k)
-		return 0;
-	for (i = 1; i < k; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = (c << 6) | (s[i] & 0x3fu);
-	}
-	if ((k == 3 && c < 0x800) || (k == 4 && c < 0x10000) ||
-	    c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	return k;
-}
-
 /*
  * No control character but tab and newline is valid anywhere in TOML
  * (strings and comments forbid them too), and CR only before LF.
@@ -213,7 +165,7 @@ check_input(struct parser *p)
 		if ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7f)
 			return fail(p, i, "control character U+%04X is not "
 			    "allowed", c);
-		if ((k = utf8_len(s + i, p->len - i)) == 0)
+		if ((k = sr_utf8_len(s + i, p->len - i)) == 0)
 			return fail(p, i, "invalid UTF-8");
 		i += k;
 	}
@@ -510,7 +462,7 @@ lex_string(struct parser *p, int allow_ml)
 				if (extra > 2)
 					return fail(p, p->pos, "too many "
 					    "quotes at the end of a string");
-				if (toml_buf_put(&p->scratch, p->buf + p->pos,
+				if (sr_buf_put(&p->scratch, p->buf + p->pos,
 				    extra) != 0)
 					return nomem(p);
 				p->pos += 3 + extra;
@@ -545,7 +497,7 @@ lex_string(struct parser *p, int allow_ml)
 			p->pos += 1 + used;
 			continue;
 		}
-		if (toml_buf_put(&p->scratch, p->buf + p->pos, 1) != 0)
+		if (sr_buf_put(&p->scratch, p->buf + p->pos, 1) != 0)
 			return nomem(p);
 		p->pos++;
 	}

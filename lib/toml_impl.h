@@ -8,6 +8,7 @@
 #ifndef SR_TOML_IMPL_H
 #define SR_TOML_IMPL_H
 
+#include "buf.h"
 #include "toml.h"
 
 #include <sodium.h>
@@ -64,14 +65,7 @@ struct sr_toml_doc {
 	unsigned char hashkey[crypto_shorthash_KEYBYTES];
 };
 
-/* A growable byte buffer for decoding strings. */
-struct toml_buf {
-	char *p;
-	size_t len, cap;
-};
-
 void *toml_alloc(sr_toml_doc *doc, size_t size);
-int toml_buf_put(struct toml_buf *b, const void *p, size_t n);
 
 /*
  * Scalar lexers. Each gets the text of one token (s, n) and returns 0, or
@@ -84,7 +78,7 @@ int toml_lex_datetime(sr_toml_value *v, const char *s, size_t n, char *msg,
     size_t *at);
 /* Decode the escape at s (just after the backslash) into b; *used gets the
  * bytes consumed. */
-int toml_lex_escape(struct toml_buf *b, const char *s, size_t n,
+int toml_lex_escape(sr_buf *b, const char *s, size_t n,
     size_t *used, char *msg);
 
 #endif

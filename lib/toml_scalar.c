@@ -333,7 +333,7 @@ toml_lex_datetime(sr_toml_value *v, const char *s, size_t n, char *msg,
 }
 
 static int
-put_utf8(struct toml_buf *b, uint32_t c)
+put_utf8(sr_buf *b, uint32_t c)
 {
 	unsigned char u[4];
 	size_t n;
@@ -357,11 +357,11 @@ put_utf8(struct toml_buf *b, uint32_t c)
 		u[3] = (unsigned char)(0x80 | (c & 0x3f));
 		n = 4;
 	}
-	return toml_buf_put(b, u, n);
+	return sr_buf_put(b, u, n);
 }
 
 static int
-lex_unicode(struct toml_buf *b, const char *s, size_t n, size_t k,
+lex_unicode(sr_buf *b, const char *s, size_t n, size_t k,
     char *msg)
 {
 	uint32_t c = 0;
@@ -385,7 +385,7 @@ lex_unicode(struct toml_buf *b, const char *s, size_t n, size_t k,
 }
 
 int
-toml_lex_escape(struct toml_buf *b, const char *s, size_t n, size_t *used,
+toml_lex_escape(sr_buf *b, const char *s, size_t n, size_t *used,
     char *msg)
 {
 	static const char from[] = "btnfr\"\\";
@@ -411,5 +411,5 @@ toml_lex_escape(struct toml_buf *b, const char *s, size_t n, size_t *used,
 		return -1;
 	}
 	*used = 1;
-	return toml_buf_put(b, &to[hit - from], 1);
+	return sr_buf_put(b, &to[hit - from], 1);
 }

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "file.h"
 #include "timeutil.h"
 
@@ -907,36 +908,8 @@ sr_vault_free(sr_vault *v)
 
 /* ---- writing ----------------------------------------------------- */
 
-struct sbuf {
-	char *p;
-	size_t len, cap;
-	int failed;
-};
-
 static void
-sb_put(struct sbuf *b, const char *s, size_t n)
-{
-	if (b->failed)
-		return;
-	if (b->cap - b->len <= n) {
-		size_t cap = b->cap ? b->cap : 4096;
-		char *p;
-		while (cap - b->len <= n)
-			cap *= 2;
-		if ((p = realloc(b->p, cap)) == NULL) {
-			b->failed = 1;
-			return;
-		}
-		b->p = p;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
-
-static void
-sb_b64(struct sbuf *b, const unsigned char *bin, size_t n)
+sb_b64(sr_buf *b, const unsigned char *bin, size_t n)
 {
 	size_t need = sodium_base64_ENCODED_LEN(n,
 	    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
@@ -947,32 +920,32 @@ sb_b64(struct sbuf *b, const unsigned char *bin, size_t n)
 		return;
 	}
 	b64_encode(tmp, need, bin, n);
-	sb_put(b, tmp, strlen(tmp));
+	sr_buf_put(b, tmp, strlen(tmp));
 	free(tmp);
 }
 
 int
 sr_vault_serialize(char **out, size_t *len, const sr_vault *v, sr_err *err)
 {
-	struct sbuf b = { NULL, 0, 0, 0 };
+	sr_buf b = SR_BUF_INIT;
 	char text[SR_RECIPIENT_TEXT_MAX], tail[64];
 	size_t i;
 
-	sb_put(&b, MAGIC " 1\nid ", strlen(MAGIC) + 6);
+	sr_buf_put(&b, MAGIC " 1\nid ", strlen(MAGIC) + 6);
 	sb_b64(&b, v->id, ID_BYTES);
 	for (i = 0; i < v->nrcp; i++) {
 		sr_recipient_format(text, v->rcp[i].pk);
-		sb_put(&b, "\nrecipient ", 11);
-		sb_put(&b, text, strlen(text));
-		sb_put(&b, " ", 1);
+		sr_buf_put(&b, "\nrecipient ", 11);
+		sr_buf_put(&b, text, strlen(text));
+		sr_buf_put(&b, " ", 1);
 		sb_b64(&b, v->rcp[i].sealed, v->rcp[i].sealed_len);
 	}
 	for (i = 0; i < v->nent; i++) {
-		sb_put(&b, "\n", 1);
-		sb_put(&b, v->ent[i].line, v->ent[i].len);
+		sr_buf_put(&b, "\n", 1);
+		sr_buf_put(&b, v->ent[i].line, v->ent[i].len);
 	}
 	snprintf(tail, sizeof(tail), "\nend %zu %zu\n", v->nrcp, v->nent);
-	sb_put(&b, tail, strlen(tail));
+	sr_buf_put(&b, tail, strlen(tail));
 	if (b.failed) {
 		free(b.p);
 		return sr_err_set(err, SR_ERR_SYSTEM, v->where, 0,
