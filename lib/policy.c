@@ -17,6 +17,7 @@
 
 #include "env.h"
 #include "file.h"
+#include "paths.h"
 #include "timeutil.h"
 #include "toml.h"
 #include "vault.h"
@@ -545,7 +546,6 @@ static int
 policy_dirs(char *dirs[3], size_t *n, sr_err *err)
 {
 	const char *d = getenv("SCOPERUN_POLICY_DIR");
-	const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
 	char buf[SR_ERR_PATH_MAX];
 
 	*n = 0;
@@ -555,12 +555,8 @@ policy_dirs(char *dirs[3], size_t *n, sr_err *err)
 			    "SCOPERUN_POLICY_DIR must be an absolute path");
 		dirs[(*n)++] = strdup(d);
 	}
-	buf[0] = '\0';
-	if (xdg != NULL && xdg[0] == '/')
-		snprintf(buf, sizeof(buf), "%s/scoperun/policies", xdg);
-	else if (home != NULL && home[0] == '/')
-		snprintf(buf, sizeof(buf), "%s/.config/scoperun/policies", home);
-	if (buf[0] != '\0')
+	/* without a HOME there is no user directory, only the system one */
+	if (sr_path_get(buf, sizeof(buf), SR_PATH_POLICIES, NULL, NULL) == 0)
 		dirs[(*n)++] = strdup(buf);
 	dirs[(*n)++] = strdup(SYSTEM_POLICY_DIR);
 	for (size_t i = 0; i < *n; i++)
