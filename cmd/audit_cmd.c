@@ -248,10 +248,6 @@ cmd_audit(int argc, char **argv)
 {
 	audit_args a;
 
-	if (sodium_init() < 0) {
-		cli_errorf("audit", "cannot initialise libsodium");
-		return SR_EXIT_USAGE;
-	}
 	if (parse(&a, argc, argv) != 0) {
 		cli_errorf("audit", "usage: scoperun audit verify [FILE] "
 		    "[--key HEX] | show [FILE] [--json] [--agent A] [--since "

@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "cli.h"
 #include "vault_session.h"
 
@@ -119,9 +121,17 @@ main(int argc, char **argv)
 		printf("scoperun %s\n", SCOPERUN_VERSION);
 		return SR_EXIT_OK;
 	}
-	for (i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
-		if (strcmp(verb, verbs[i].name) == 0)
-			return verbs[i].fn(argc - 1, argv + 1);
+	for (i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++) {
+		if (strcmp(verb, verbs[i].name) != 0)
+			continue;
+		/* the verbs handle keys; a plain run initialises libsodium
+		 * only when it has secrets to decrypt */
+		if (verbs[i].fn != cmd_run && sodium_init() < 0) {
+			cli_errorf(verb, "cannot initialise libsodium");
+			return SR_EXIT_USAGE;
+		}
+		return verbs[i].fn(argc - 1, argv + 1);
+	}
 	for (i = 0; planned_verbs[i] != NULL; i++) {
 		if (strcmp(verb, planned_verbs[i]) == 0) {
 			cli_errorf(verb, "not available in this version of "

@@ -98,19 +98,21 @@ read_value(unsigned char **out, size_t *len, const vault_args *a,
 	return rc;
 }
 
-/* --expires: 2026-12-31T00:00:00Z, 2026-12-31 (00:00 UTC), or 30d. */
+/* --expires: 2026-12-31T00:00:00Z, 2026-12-31 (00:00 UTC), or 30d. The
+ * epoch itself is refused: the vault reads 0 as "no expiry". */
 static int
 parse_when(int64_t *out, const char *s, int64_t now)
 {
 	char full[32];
 	int64_t d;
 
+	*out = 0;
 	if (sr_time_parse(out, s, strlen(s)) == 0)
-		return 0;
+		return *out > 0 ? 0 : -1;
 	if (strlen(s) == 10) {
 		snprintf(full, sizeof(full), "%sT00:00:00Z", s);
 		if (sr_time_parse(out, full, strlen(full)) == 0)
-			return 0;
+			return *out > 0 ? 0 : -1;
 	}
 	if ((d = sr_duration_parse(s)) > 0) {
 		*out = now + d;
@@ -149,7 +151,12 @@ secret_store(const vault_args *a, int rotate, sr_err *err)
 	int rc = -1;
 
 	memset(&m, 0, sizeof(m));
-	if (vs_open(&s, a, VS_WRITE | VS_UNLOCK, err) != 0)
+	memset(&s, 0, sizeof(s));
+	s.lockfd = -1;
+	/* the value is read before the lock: a slow typist or a pipe that
+	 * stays open must not hold up other writers */
+	if (read_value(&val, &len, a, name, err) != 0 ||
+	    vs_open(&s, a, VS_WRITE | VS_UNLOCK, err) != 0)
 		goto done;
 	i = sr_vault_find(s.vault, name);
 	if (rotate && i < 0) {
@@ -160,7 +167,6 @@ secret_store(const vault_args *a, int rotate, sr_err *err)
 	if (i >= 0 && sr_vault_meta_at(&m, s.vault, (size_t)i, err) != 0)
 		goto done;
 	if (wanted_meta(&m, a, now, err) != 0 ||
-	    read_value(&val, &len, a, name, err) != 0 ||
 	    sr_vault_set(s.vault, name, val, len, &m, now, err) != 0 ||
 	    vs_commit(&s, err) != 0 ||
 	    vs_record(rotate ? "secret.rotate" : "secret.set", name, NULL,

@@ -44,9 +44,15 @@ vault_args_parse(vault_args *a, int argc, char **argv, const char *who)
 
 	memset(a, 0, sizeof(*a));
 	for (i = 1; i < argc; i++) {
-		for (k = 0; valued[k] && strcmp(argv[i], valued[k]) != 0; k++)
+		const char *eq = strchr(argv[i], '=');
+		size_t n = eq && argv[i][0] == '-' ? (size_t)(eq - argv[i]) :
+		    strlen(argv[i]);
+		for (k = 0; valued[k] && (strlen(valued[k]) != n ||
+		    strncmp(argv[i], valued[k], n) != 0); k++)
 			;
-		if (valued[k] != NULL) {
+		if (valued[k] != NULL && n < strlen(argv[i])) {
+			*slots[k] = argv[i] + n + 1;	/* --opt=value */
+		} else if (valued[k] != NULL) {
 			if (take_value(slots[k], argc, argv, &i, who) != 0)
 				return -1;
 		} else if (strcmp(argv[i], "--label") == 0) {

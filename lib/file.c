@@ -27,8 +27,9 @@ sr_file_check_mode(const char *path, mode_t mode, uid_t owner,
 		    (mode & 0020) ? "group" : "others");
 	if (mode & unsafe)
 		return sr_err_set(err, SR_ERR_CONFIG, path, 0, "unsafe %s %s: "
-		    "mode %04o lets others read it (chmod 600)", what, path,
-		    (unsigned)(mode & 07777));
+		    "mode %04o lets %s read it (chmod 600)", what, path,
+		    (unsigned)(mode & 07777), (mode & 0040) && (mode & 0004) ?
+		    "group and others" : (mode & 0040) ? "group" : "others");
 	return 0;
 }
 

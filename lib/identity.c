@@ -12,6 +12,7 @@
 
 #include <string.h>
 
+#include "b64.h"
 #include "file.h"
 #include "timeutil.h"
 
@@ -128,9 +129,8 @@ key_decode(unsigned char key[KEY_BYTES], struct keybuf *kb,
 
 	if (len != B64_LEN)
 		return WHY_LENGTH;
-	/* b64_end NULL: stopping early at a bad character is an error */
-	if (sodium_base642bin(kb->raw, sizeof(kb->raw), b64, len, NULL, &got,
-	    NULL, B64_VARIANT) != 0 || got != sizeof(kb->raw))
+	if (sr_b64_decode(kb->raw, sizeof(kb->raw), &got, b64, len) != 0 ||
+	    got != sizeof(kb->raw))
 		return WHY_BASE64;
 	if (key_check(kb, prefix, kb->raw) != 0)
 		return WHY_SODIUM;

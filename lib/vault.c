@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "b64.h"
 #include "buf.h"
 #include "file.h"
 #include "timeutil.h"
@@ -70,13 +71,10 @@ static int
 b64_decode(unsigned char *out, size_t max, size_t *got, const char *s,
     size_t n, size_t want)
 {
-	const char *end;
 	size_t len;
 
-	if (sodium_base642bin(out, max, s, n, NULL, &len, &end,
-	    sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 || end != s + n)
-		return -1;
-	if (want != 0 && len != want)
+	if (sr_b64_decode(out, max, &len, s, n) != 0 ||
+	    (want != 0 && len != want))
 		return -1;
 	if (got)
 		*got = len;
@@ -420,6 +418,11 @@ check_value(const sr_vault *v, const char *name, const unsigned char *value,
 	if (!sr_vault_labels_valid(meta->labels))
 		return sr_err_set(err, SR_ERR_USAGE, v->where, 0, "invalid "
 		    "labels (k=v,k=v; keys a-z 0-9 _ . -)");
+	/* only what the format can spell: years 1970-9999, 100 years */
+	if (meta->expires < 0 || meta->expires > SR_VAULT_TIME_MAX ||
+	    meta->rotate_after < 0 || meta->rotate_after > SR_VAULT_ROTATE_MAX)
+		return sr_err_set(err, SR_ERR_USAGE, v->where, 0, "expiry or "
+		    "rotation period out of range");
 	return 0;
 }
 
@@ -665,12 +668,16 @@ sr_vault_recipient_remove(sr_vault *v, const unsigned char *pk, sr_err *err)
 	if (v->nrcp == 1)
 		return sr_err_set(err, SR_ERR_USAGE, v->where, 0, "cannot "
 		    "remove the last recipient: nobody could read the vault");
+	/* the new epoch first: if it cannot start, nothing has changed */
+	if (new_epoch(v) != 0)
+		return fail(v, err, 0, "cannot start a new key epoch (at most "
+		    "255 recipient removals per vault)");
 	free(v->rcp[i].sealed);
 	memmove(&v->rcp[i], &v->rcp[i + 1], (v->nrcp - (size_t)i - 1) *
 	    sizeof(*v->rcp));
 	v->nrcp--;
-	if (new_epoch(v) != 0 || reseal_all(v) != 0)
-		return fail(v, err, 0, "cannot start a new key epoch");
+	if (reseal_all(v) != 0)
+		return fail(v, err, 0, "cannot seal the new keyring");
 	return 0;
 }
 
@@ -709,7 +716,8 @@ parse_header(sr_vault *v, struct reader *r, sr_err *err)
 		return fail(v, err, 1, "not a scoperun vault");
 	if (!field_is(f[1], fl[1], "1")) {
 		snprintf(msg, sizeof(msg), "unsupported vault format version "
-		    "'%.16s' (this scoperun reads version %d)", f[1],
+		    "'%.*s' (this scoperun reads version %d)",
+		    (int)(fl[1] > 16 ? 16 : fl[1]), f[1],
 		    SR_VAULT_FORMAT_VERSION);
 		return fail(v, err, 1, msg);
 	}

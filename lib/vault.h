@@ -30,6 +30,8 @@
 #define SR_SECRET_NAME_LEN_MAX 128
 #define SR_LABELS_MAX 256
 #define SR_VAULT_MAX_EPOCHS 255
+#define SR_VAULT_TIME_MAX 253402300799LL	/* 9999-12-31T23:59:59Z */
+#define SR_VAULT_ROTATE_MAX (100LL * 366 * 86400)
 
 typedef struct sr_secret_meta {
 	char name[SR_SECRET_NAME_LEN_MAX + 1];
