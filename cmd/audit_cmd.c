@@ -106,7 +106,9 @@ audit_verify(const audit_args *a)
 		    (a->key ? "seals ok (with the given key)" :
 		    "seals ok (with the initial key on this machine)") :
 		    "seals NOT checked (no initial key: give --key)",
-		    v.head_checked ? "head ok" : "no head to compare");
+		    v.head_behind ? "head one record behind (a crash; the next "
+		    "append catches up)" : v.head_checked ? "head ok" :
+		    "no head to compare");
 		if (v.macs_checked && !a->key)
 			printf("note: the initial key is on this machine, so "
 			    "whoever controls it could rewrite the log; "

@@ -11,6 +11,7 @@
 #include <sodium.h>
 
 #include "cli.h"
+#include "secmem.h"
 #include "vault_session.h"
 
 static const char *const usage_lines[] = {
@@ -107,6 +108,7 @@ int
 main(int argc, char **argv)
 {
 	const char *verb = argc > 1 ? argv[1] : NULL;
+	sr_err err = SR_ERR_INIT;
 	size_t i;
 
 	if (verb == NULL) {
@@ -126,8 +128,10 @@ main(int argc, char **argv)
 			continue;
 		/* the verbs handle keys; a plain run initialises libsodium
 		 * only when it has secrets to decrypt */
-		if (verbs[i].fn != cmd_run && sodium_init() < 0) {
-			cli_errorf(verb, "cannot initialise libsodium");
+		if (verbs[i].fn != cmd_run && (sodium_init() < 0 ||
+		    secure_memory_begin(&err) != 0)) {
+			cli_errorf(verb, "cannot initialise libsodium or turn "
+			    "core dumps off");
 			return SR_EXIT_USAGE;
 		}
 		return verbs[i].fn(argc - 1, argv + 1);

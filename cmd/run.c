@@ -282,6 +282,10 @@ record(run_ctx *c, const char *event, const sr_err *why, sr_err *err)
 
 	for (i = 0; p != NULL && i < p->ngrants && i < 64; i++)
 		names[i] = p->grants[i].env;
+	/* the record redacts granted values from argv by looking at the
+	 * built environment: build it, refusal or not */
+	if (c->env != NULL && sr_env_envp(c->env) == NULL)
+		return sr_err_set(err, SR_ERR_SYSTEM, NULL, 0, "out of memory");
 	ev.event = event;
 	ev.agent = c->agent;
 	ev.policy_path = p ? p->path : NULL;

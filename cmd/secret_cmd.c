@@ -46,32 +46,46 @@ read_fd(unsigned char **out, size_t *len, int fd, sr_err *err)
 	return 0;
 }
 
+/* One line from the terminal, without echo; the newline ends it. */
 static int
 read_tty(unsigned char **out, size_t *len, const char *name, sr_err *err)
 {
 	struct termios old, quiet;
-	int rc;
+	unsigned char *buf = sodium_malloc(SR_SECRET_VALUE_MAX + 2);
+	size_t got = 0;
+	ssize_t n = 1;
 
-	fprintf(stderr, "value for %s (not shown): ", name);
+	if (buf == NULL)
+		return sr_err_set(err, SR_ERR_SYSTEM, NULL, 0, "out of memory");
+	fprintf(stderr, "value for %s (not shown, end with Return): ", name);
 	fflush(stderr);
-	if (tcgetattr(0, &old) != 0)
-		return sr_err_set(err, SR_ERR_SYSTEM, NULL, 0, "tcgetattr: %s",
-		    strerror(errno));
-	quiet = old;
-	quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
-	quiet.c_lflag |= ICANON;
-	tcsetattr(0, TCSAFLUSH, &quiet);
-	rc = read_fd(out, len, 0, err);
+	if (tcgetattr(0, &old) == 0) {
+		quiet = old;
+		quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
+		tcsetattr(0, TCSAFLUSH, &quiet);
+	}
+	while (got <= SR_SECRET_VALUE_MAX && (got == 0 ||
+	    buf[got - 1] != '\n') && (n = read(0, buf + got,
+	    SR_SECRET_VALUE_MAX + 1 - got)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			break;
+		got += (size_t)n;
+	}
 	tcsetattr(0, TCSAFLUSH, &old);
 	fputc('\n', stderr);
-	if (rc == 0) {
-		/* canonical mode: the read ends at the line the user typed,
-		 * or at ^D; drop the newline */
-		while (*len > 0 && ((*out)[*len - 1] == '\n' ||
-		    (*out)[*len - 1] == '\r'))
-			(*out)[--*len] = '\0';
+	while (got > 0 && (buf[got - 1] == '\n' || buf[got - 1] == '\r'))
+		got--;
+	buf[got] = '\0';
+	if (n < 0) {
+		sodium_free(buf);
+		return sr_err_set(err, SR_ERR_SYSTEM, NULL, 0, "cannot read "
+		    "the value: %s", strerror(errno));
 	}
-	return rc;
+	*out = buf;
+	*len = got;
+	return 0;
 }
 
 static int
@@ -189,8 +203,11 @@ print_secret(const sr_secret_meta *m, int64_t now)
 	if (m->expires)
 		sr_time_format(x, sizeof(x), m->expires);
 	if (m->rotate_after)
-		snprintf(r, sizeof(r), "%lldd", (long long)(m->rotate_after /
-		    86400));
+		snprintf(r, sizeof(r), m->rotate_after % 86400 == 0 ? "%lldd" :
+		    m->rotate_after % 3600 == 0 ? "%lldh" : "%llds",
+		    (long long)(m->rotate_after % 86400 == 0 ?
+		    m->rotate_after / 86400 : m->rotate_after % 3600 == 0 ?
+		    m->rotate_after / 3600 : m->rotate_after));
 	if (m->expires && m->expires <= now)
 		flag = " EXPIRED";
 	else if (m->rotate_after && m->updated + m->rotate_after <= now)

@@ -51,6 +51,8 @@ typedef struct sr_audit_verdict {
 	int macs_checked;		/* 1 when the seals were checked */
 	int key0_present;		/* the initial key is on this machine */
 	int head_checked;		/* the head file matched the log's end */
+	int head_behind;		/* ... but for one record appended just
+					   before a crash, taken in next time */
 	uint64_t bad_seq;		/* first bad record, 0 if none */
 	unsigned long bad_line;		/* its line in the file */
 	char why[256];			/* what is wrong with it */

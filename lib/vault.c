@@ -868,8 +868,10 @@ sr_vault_open(sr_vault **out, const char *path, sr_err *err)
 	int rc;
 
 	*out = NULL;
-	if (sr_file_read_strict(&buf, &len, path, SR_VAULT_MAX_BYTES,
-	    SR_FILE_PRIVATE, err) != 0)
+	/* sealed, so readable by others is fine (git checks it out 0644);
+	 * writable by others is not: they could swap the values */
+	if (sr_file_read_strict(&buf, &len, path, SR_VAULT_MAX_BYTES, 0,
+	    err) != 0)
 		return -1;
 	rc = sr_vault_parse(out, buf, len, path, err);
 	free(buf);

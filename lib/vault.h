@@ -48,9 +48,10 @@ typedef struct sr_vault sr_vault;
 int sr_vault_create(sr_vault **out, const sr_identity *id, sr_err *err);
 
 /*
- * Read the vault at path (StrictModes: not readable or writable by group
- * or others) and check its structure; nothing is decrypted. A missing
- * file is SR_ERR_NOTFOUND.
+ * Read the vault at path (StrictModes: not writable by group or others,
+ * and in a directory they cannot write; readable is fine, as a vault is
+ * made to be committed) and check its structure; nothing is decrypted. A
+ * missing file is SR_ERR_NOTFOUND.
  */
 int sr_vault_open(sr_vault **out, const char *path, sr_err *err);
 /* The same from memory; where names the source in messages. */
