@@ -117,9 +117,13 @@ audit_verify(const audit_args *a)
 		rc = SR_EXIT_OK;
 		break;
 	case 1:
-		fprintf(stderr, "scoperun: audit: %s: record %llu (line %lu): "
-		    "%s\n", path, (unsigned long long)v.bad_seq, v.bad_line,
-		    v.why);
+		if (v.bad_line)
+			fprintf(stderr, "scoperun: audit: %s: record %llu (line "
+			    "%lu): %s\n", path, (unsigned long long)v.bad_seq,
+			    v.bad_line, v.why);
+		else
+			fprintf(stderr, "scoperun: audit: %s: at the end of "
+			    "the log: %s\n", path, v.why);
 		rc = SR_EXIT_FINDINGS;
 		break;
 	default:
@@ -204,7 +208,7 @@ audit_show(const audit_args *a)
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t n;
-	int64_t since = 0, d;
+	int64_t since = 0, d = 0;
 	FILE *f;
 
 	if (a->since && (d = sr_duration_parse(a->since)) <= 0) {

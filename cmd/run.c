@@ -2,8 +2,10 @@
  * run.c - `scoperun [OPTIONS] AGENT [--] COMMAND [ARG...]`.
  *
  * The steps, in order: read the options up to AGENT; load the policy;
- * build the child's environment from nothing; find the command in the
- * child's PATH and check the allowlist; then print (dry run) or exec.
+ * check the git repository around the working directory (before any
+ * secret is decrypted: a refused run needs none); build the child's
+ * environment from nothing; find the command in the child's PATH and
+ * check the allowlist; then print (dry run) or exec.
  * Any refusal is one line on stderr and exit 125.
  */
 #include <stdio.h>
@@ -14,7 +16,9 @@
 #include "cli.h"
 #include "env.h"
 #include "exec.h"
+#include "paths.h"
 #include "policy.h"
+#include "repo.h"
 #include "timeutil.h"
 #include "vault_session.h"
 #include "secmem.h"
@@ -29,6 +33,7 @@ typedef struct run_ctx {
 	sr_policy *policy;
 	sr_env *env;
 	char *resolved;
+	sr_repo_finding repo;
 	const char *reason;	/* the audit record's code for a refusal */
 } run_ctx;
 
@@ -115,6 +120,118 @@ load_policy(run_ctx *c, sr_err *err)
 	else
 		c->reason = "policy.invalid";
 	return rc;
+}
+
+/* Append src to buf (one line: control bytes become '?'), cut with
+ * "..." past max bytes. */
+static void
+put_clean(char *buf, size_t size, const char *src, size_t max)
+{
+	size_t len = strlen(buf), i;
+
+	for (i = 0; src[i] != '\0' && len + 4 < size; i++) {
+		if (i == max) {
+			memcpy(buf + len, "...", 3);
+			len += 3;
+			break;
+		}
+		buf[len++] = (unsigned char)src[i] < 0x20 || src[i] == 0x7f ?
+		    '?' : src[i];
+	}
+	buf[len] = '\0';
+}
+
+/* As many of the first paths as leave reserve bytes free (one at
+ * least), then how many more there are. */
+static void
+put_paths(char *msg, size_t size, const sr_repo_finding *f, size_t reserve)
+{
+	char more[64];
+	size_t i, shown = 0;
+
+	for (i = 0; i < f->nlisted; i++) {
+		if (shown > 0 && strlen(msg) + 2 + strlen(f->listed[i]) +
+		    reserve >= size)
+			break;
+		if (shown++ > 0)
+			put_clean(msg, size, ", ", 2);
+		put_clean(msg, size, f->listed[i], 100);
+	}
+	snprintf(more, sizeof(more), " (and %zu more)", f->count - shown);
+	if (f->count > shown)
+		put_clean(msg, size, more, sizeof(more));
+}
+
+/*
+ * The guard's refusal: what is tracked, and the fix. It points at the
+ * policy's [repo] line when there is one, else at the policy file.
+ */
+static int
+repo_refusal(run_ctx *c, sr_err *err)
+{
+	const sr_repo_finding *f = &c->repo;
+	const sr_policy *p = c->policy;
+	static const char tail[] = "; remove them with git rm --cached PATH "
+	    "and rotate the secrets they exposed";
+	char msg[SR_ERR_MSG_MAX] = "denied: the repository at ";
+
+	put_clean(msg, sizeof(msg), f->root, 120);
+	if (f->identity_tracked) {
+		c->reason = "repo.tracked_identity";
+		put_clean(msg, sizeof(msg), " tracks your identity file ", 40);
+		put_clean(msg, sizeof(msg), f->root, 120);
+		put_clean(msg, sizeof(msg), "/", 1);
+		put_clean(msg, sizeof(msg), f->identity, 120);
+		put_clean(msg, sizeof(msg), ": git rm --cached it and rotate "
+		    "the identity", 60);
+	} else {
+		c->reason = "repo.committed_env";
+		put_clean(msg, sizeof(msg), " has committed env files: ", 40);
+		put_paths(msg, sizeof(msg), f, sizeof(tail) + 20 +
+		    (p->repo_line ? 0 : 4 + strnlen(p->path, 99)));
+		put_clean(msg, sizeof(msg), tail, sizeof(tail));
+	}
+	if (p->repo_line == 0) {
+		put_clean(msg, sizeof(msg), " (", 2);
+		put_clean(msg, sizeof(msg), p->path, 96);
+		put_clean(msg, sizeof(msg), ")", 1);
+	}
+	return sr_err_set(err, SR_ERR_DENIED, p->path, p->repo_line, "%s",
+	    msg);
+}
+
+/*
+ * SPEC §6: no agent runs in a repository whose HEAD or index holds an
+ * env file or the identity. SCOPERUN_DEBUG_CACHE=1 says on stderr how
+ * the guard's cache answered (for tests and benchmarks).
+ */
+static int
+repo_guard(run_ctx *c, sr_err *err)
+{
+	const sr_policy *p = c->policy;
+	sr_repo_opts o = SR_REPO_OPTS_INIT;
+	char identity[SR_ERR_PATH_MAX];
+	sr_err ignored = SR_ERR_INIT;
+	const char *debug = getenv("SCOPERUN_DEBUG_CACHE");
+	int rc;
+
+	if (!p->refuse_committed_env)
+		return 0;
+	o.patterns = p->env_patterns.v;
+	o.npatterns = p->env_patterns.n;
+	if (sr_path_get(identity, sizeof(identity), SR_PATH_IDENTITY,
+	    c->opts.identity, &ignored) == 0)
+		o.identity_path = identity;
+	c->reason = "repo.error";
+	rc = sr_repo_guard(&c->repo, NULL, &o, err);
+	if (debug != NULL && debug[0] != '\0' && strcmp(debug, "0") != 0)
+		fprintf(stderr, "scoperun: %s: repo guard: %s, cache %s, "
+		    "libgit2 %s\n", c->agent, c->repo.in_repo ? c->repo.root :
+		    "no repository", sr_repo_cache_state_name(c->repo.cache),
+		    c->repo.loaded_libgit2 ? "loaded" : "not loaded");
+	if (rc < 0)
+		return -1;
+	return rc == 0 ? 0 : repo_refusal(c, err);
 }
 
 /* A grant's refusal points at the grant's line in the policy. */
@@ -245,6 +362,9 @@ print_dry_run(run_ctx *c, const sr_err *err)
 
 	printf("agent     %s (%s)\n", c->agent, c->policy ? c->policy->path :
 	    "no policy");
+	if (c->repo.in_repo)
+		printf("repo      %s (%s)\n", c->repo.root, c->repo.head[0] ?
+		    c->repo.head : "unborn HEAD");
 	if (c->resolved)
 		printf("command   %s\n", c->resolved);
 	if (err->kind != SR_ERR_NONE) {
@@ -264,6 +384,7 @@ run_free(run_ctx *c)
 {
 	sr_env_free(c->env);
 	sr_policy_free(c->policy);
+	sr_repo_finding_free(&c->repo);
 	free(c->resolved);
 }
 
@@ -298,6 +419,10 @@ record(run_ctx *c, const char *event, const sr_err *why, sr_err *err)
 	ev.command = c->resolved;
 	ev.argv = c->cmd;
 	ev.env = c->env;
+	if (c->repo.in_repo) {
+		ev.repo_root = c->repo.root;
+		ev.repo_head = c->repo.head[0] ? c->repo.head : NULL;
+	}
 	ev.task = c->opts.task;
 	if (sr_path_get(path, sizeof(path), SR_PATH_AUDIT, NULL, err) != 0 ||
 	    sr_audit_append(path, &ev, err) != 0) {
@@ -329,8 +454,8 @@ cmd_run(int argc, char **argv)
 
 	if (parse_args(&c, argc, argv) != 0)
 		return SR_EXIT_REFUSED;
-	rc = load_policy(&c, &err) == 0 && build_env(&c, &err) == 0 &&
-	    check_command(&c, &err) == 0 ? 0 : -1;
+	rc = load_policy(&c, &err) == 0 && repo_guard(&c, &err) == 0 &&
+	    build_env(&c, &err) == 0 && check_command(&c, &err) == 0 ? 0 : -1;
 	if (c.opts.dry_run) {
 		print_dry_run(&c, &err);
 		goto done;

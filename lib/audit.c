@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pwd.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -190,6 +191,13 @@ audit_record_prefix(sr_jsonw *w, const sr_audit_event *ev, uint64_t seq,
 	sr_jsonw_kstr(w, "message", ev->message);
 	put_lists(w, ev);
 	put_process(w);
+	if (ev->repo_root != NULL) {
+		sr_jsonw_key(w, "repo");
+		sr_jsonw_begin(w, '{');
+		sr_jsonw_kstr(w, "root", ev->repo_root);
+		sr_jsonw_kstr(w, "head", ev->repo_head);
+		sr_jsonw_end(w, '}');
+	}
 	sr_jsonw_kstr(w, "task", ev->task);
 	sr_jsonw_khex(w, "prev", prev, SR_AUDIT_HASH_BYTES);
 }
@@ -211,21 +219,27 @@ seal_record(sr_jsonw *w, const struct audit_head *h, unsigned char
 
 /* ---- parsing what was written ------------------------------------ */
 
+/* Lowercase hex only: the one spelling scoperun writes. A table, since
+ * verify decodes three hashes per record. */
 int
 audit_hex_decode(unsigned char *out, size_t n, const char *hex)
 {
+	static signed char val[256];
 	size_t i;
 
-	for (i = 0; i < 2 * n; i++) {
-		char c = hex[i];
-		int d = c >= '0' && c <= '9' ? c - '0' :
-		    c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-		if (d < 0)
+	if (val[0] == 0) {
+		memset(val, -1, sizeof(val));
+		for (i = 0; i < 10; i++)
+			val['0' + i] = (signed char)i;
+		for (i = 0; i < 6; i++)
+			val['a' + i] = (signed char)(10 + i);
+	}
+	for (i = 0; i < n; i++) {
+		int hi = val[(unsigned char)hex[2 * i]];
+		int lo = val[(unsigned char)hex[2 * i + 1]];
+		if ((hi | lo) < 0)
 			return -1;
-		if (i % 2 == 0)
-			out[i / 2] = (unsigned char)(d << 4);
-		else
-			out[i / 2] |= (unsigned char)d;
+		out[i] = (unsigned char)(hi << 4 | lo);
 	}
 	return 0;
 }
@@ -335,7 +349,13 @@ head_write(const struct audit_head *h, const char *path, sr_err *err)
 	    "key %s\nsize %llu\n", log, (unsigned long long)h->seq, hash, key,
 	    (unsigned long long)h->size);
 	sodium_memzero(key, sizeof(key));
-	rc = sr_file_write_atomic(hp, text, strlen(text), 0600, err);
+	/* The log is the durable record (fdatasync'ed); the head only saves
+	 * reading it, so it is not synced: one sync per append. After a
+	 * crash the old head may come back, and the next append takes in
+	 * the records it does not know (recover); a damaged one is rebuilt
+	 * from the initial key while that is here. */
+	rc = sr_file_replace(hp, text, strlen(text), 0600, SR_FILE_NO_SYNC,
+	    err);
 	sodium_free(text);
 	return rc;
 }
@@ -401,14 +421,12 @@ sr_audit_key0_remove(const char *path, sr_err *err)
  * key is taken in; anything else is moved aside, never dropped.
  */
 static int
-take_in(struct audit_head *h, const char *extra, size_t n)
+take_one(struct audit_head *h, const char *line, size_t len)
 {
 	struct audit_line l;
 	unsigned char hash[SR_AUDIT_HASH_BYTES], mac[SR_AUDIT_HASH_BYTES];
 
-	if (n == 0 || extra[n - 1] != '\n' ||
-	    memchr(extra, '\n', n - 1) != NULL ||
-	    audit_line_parse(&l, extra, n - 1) != 0 || l.seq != h->seq + 1 ||
+	if (audit_line_parse(&l, line, len) != 0 || l.seq != h->seq + 1 ||
 	    memcmp(l.prev, h->hash, sizeof(hash)) != 0)
 		return -1;
 	audit_hash(hash, l.prefix, l.prefix_len);
@@ -419,8 +437,23 @@ take_in(struct audit_head *h, const char *extra, size_t n)
 	h->seq = l.seq;
 	memcpy(h->hash, hash, sizeof(hash));
 	audit_evolve(h->key);
-	h->size += n;
+	h->size += len + 1;
 	return 0;
+}
+
+/* Take in the complete records sealed with the head's key; the bytes
+ * left over (0 when all were good) are a torn record. */
+static size_t
+take_in(struct audit_head *h, const char *extra, size_t n)
+{
+	const char *nl;
+
+	while (n > 0 && (nl = memchr(extra, '\n', n)) != NULL &&
+	    take_one(h, extra, (size_t)(nl - extra)) == 0) {
+		n -= (size_t)(nl - extra) + 1;
+		extra = nl + 1;
+	}
+	return n;
 }
 
 static int
@@ -441,7 +474,7 @@ recover(int fd, struct audit_head *h, const char *path, uint64_t size,
     char *saved, size_t savedsize, sr_err *err)
 {
 	char *extra;
-	size_t n = (size_t)(size - h->size);
+	size_t n = (size_t)(size - h->size), left;
 	int rc = -1;
 
 	if (size < h->size)
@@ -456,9 +489,10 @@ recover(int fd, struct audit_head *h, const char *path, uint64_t size,
 	if (pread(fd, extra, n, (off_t)h->size) != (ssize_t)n) {
 		sr_err_set(err, SR_ERR_SYSTEM, path, 0, "cannot read %s: %s",
 		    path, strerror(errno));
-	} else if (take_in(h, extra, n) == 0) {
+	} else if ((left = take_in(h, extra, n)) == 0) {
 		rc = 0;
-	} else if (set_aside(path, h, extra, n, saved, savedsize, err) == 0) {
+	} else if (set_aside(path, h, extra + (n - left), left, saved,
+	    savedsize, err) == 0) {
 		if (ftruncate(fd, (off_t)h->size) != 0 || fdatasync(fd) != 0)
 			sr_err_set(err, SR_ERR_SYSTEM, path, 0, "cannot cut "
 			    "the torn record off %s: %s", path,
@@ -532,20 +566,52 @@ open_log(int *fd, uint64_t *size, const char *path, sr_err *err)
 	return 0;
 }
 
-/* Read the head, or start a log; refuse a log whose head is missing. */
+/*
+ * The head is gone but the initial key is here: a first append that died
+ * before writing the head, or a head removed. Walk the log from K_1 to
+ * the state after its last good record; what follows is handled like any
+ * crash leftover. O(log) once, in a rare case.
+ */
+static int
+rebuild_head(struct audit_head *h, const char *path, sr_err *err)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	int rc;
+
+	memset(h, 0, sizeof(*h));
+	randombytes_buf(h->log, sizeof(h->log));
+	if (sr_audit_key0_load(h->key, path, err) != 0)
+		return -1;
+	rc = sr_file_read_strict(&buf, &len, path, SIZE_MAX / 2, 0, err);
+	if (rc != 0 && err->kind != SR_ERR_NOTFOUND)
+		return -1;
+	sr_err_clear(err);
+	if (buf != NULL)
+		take_in(h, buf, len);
+	free(buf);
+	return 0;
+}
+
+/* Read the head, rebuild it, or start a new log. */
 static int
 load_head(struct audit_head *h, const char *path, sr_err *err)
 {
+	char kp[SR_ERR_PATH_MAX];
 	struct stat st;
 	int rc = audit_head_read(h, path, err);
+	int have_key0 = audit_side_path(kp, sizeof(kp), path, ".key0") == 0 &&
+	    access(kp, F_OK) == 0;
 
-	if (rc != 1)
+	if (rc == 0 || (rc < 0 && !have_key0))
 		return rc;
+	sr_err_clear(err);
+	if (have_key0)
+		return rebuild_head(h, path, err);
 	if (stat(path, &st) == 0 && st.st_size > 0)
 		return sr_err_set(err, SR_ERR_CONFIG, path, 0, "the audit log "
-		    "%s has no head file beside it (.head): it was removed",
-		    path);
-	sr_err_clear(err);
+		    "%s has lost its head file (.head) and its initial key is "
+		    "not here to rebuild it", path);
 	return head_init(h, path, err);
 }
 

@@ -37,6 +37,8 @@ typedef struct sr_audit_event {
 	const char *command;		/* the resolved path */
 	char *const *argv;
 	const sr_env *env;		/* to redact granted values from argv */
+	const char *repo_root;		/* the git work tree, when inside one */
+	const char *repo_head;		/* its HEAD commit; NULL when unborn */
 	const char *task;
 } sr_audit_event;
 
@@ -49,7 +51,6 @@ int sr_audit_append(const char *path, const sr_audit_event *ev, sr_err *err);
 typedef struct sr_audit_verdict {
 	uint64_t records;		/* records checked and intact */
 	int macs_checked;		/* 1 when the seals were checked */
-	int key0_present;		/* the initial key is on this machine */
 	int head_checked;		/* the head file matched the log's end */
 	int head_behind;		/* ... but for one record appended just
 					   before a crash, taken in next time */
@@ -59,9 +60,10 @@ typedef struct sr_audit_verdict {
 } sr_audit_verdict;
 
 /*
- * Check the log at path: the chain, and the seals when key0 (K_1, 32
- * bytes) is given or found beside the log. Returns 0 intact, 1 with
- * v->bad_* and v->why set when a record is bad, -1 on an error.
+ * Check the log at path: the chain, the head, and the seals when key0
+ * (K_1, 32 bytes) is given (see sr_audit_key0_load). Returns 0 intact, 1
+ * with v->bad_* and v->why set when a record is bad (bad_line 0: the
+ * fault is at the end of the log), -1 on an error.
  */
 int sr_audit_verify(sr_audit_verdict *v, const char *path,
     const unsigned char *key0, sr_err *err);

@@ -181,7 +181,7 @@ sr_file_mkdirs(const char *dir, sr_err *err)
 }
 
 static int
-write_fd(int fd, const void *data, size_t len)
+write_all(int fd, const void *data, size_t len)
 {
 	const char *p = data;
 
@@ -194,7 +194,7 @@ write_fd(int fd, const void *data, size_t len)
 		p += n;
 		len -= (size_t)n;
 	}
-	return fsync(fd);
+	return 0;
 }
 
 /* fsync the directory holding path, so a rename or create is durable. */
@@ -215,9 +215,11 @@ sync_parent(const char *path)
 	return rc;
 }
 
-int
-sr_file_write_new(const char *path, const void *data, size_t len,
-    mode_t mode, sr_err *err)
+/* Create path (O_EXCL) holding data, fsync'ed unless nosync; its
+ * directory is not. */
+static int
+create_file(const char *path, const void *data, size_t len, mode_t mode,
+    int nosync, sr_err *err)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
 	    O_CLOEXEC, mode);
@@ -226,7 +228,7 @@ sr_file_write_new(const char *path, const void *data, size_t len,
 		return sr_err_set(err, errno == EEXIST ? SR_ERR_CONFIG :
 		    SR_ERR_SYSTEM, path, 0, "cannot create %s: %s", path,
 		    errno == EEXIST ? "it already exists" : strerror(errno));
-	if (write_fd(fd, data, len) != 0) {
+	if (write_all(fd, data, len) != 0 || (!nosync && fsync(fd) != 0)) {
 		sr_err_set(err, SR_ERR_SYSTEM, path, 0, "cannot write %s: %s",
 		    path, strerror(errno));
 		close(fd);
@@ -234,6 +236,15 @@ sr_file_write_new(const char *path, const void *data, size_t len,
 		return -1;
 	}
 	close(fd);
+	return 0;
+}
+
+int
+sr_file_write_new(const char *path, const void *data, size_t len,
+    mode_t mode, sr_err *err)
+{
+	if (create_file(path, data, len, mode, 0, err) != 0)
+		return -1;
 	if (sync_parent(path) != 0)
 		return sr_err_set(err, SR_ERR_SYSTEM, path, 0, "cannot sync "
 		    "the directory of %s: %s", path, strerror(errno));
@@ -241,8 +252,8 @@ sr_file_write_new(const char *path, const void *data, size_t len,
 }
 
 int
-sr_file_write_atomic(const char *path, const void *data, size_t len,
-    mode_t mode, sr_err *err)
+sr_file_replace(const char *path, const void *data, size_t len, mode_t mode,
+    unsigned flags, sr_err *err)
 {
 	char tmp[SR_ERR_PATH_MAX];
 	unsigned char rnd[6];
@@ -252,7 +263,8 @@ sr_file_write_atomic(const char *path, const void *data, size_t len,
 	    path, rnd[0], rnd[1], rnd[2], rnd[3], rnd[4], rnd[5]) >=
 	    sizeof(tmp))
 		return sr_err_set(err, SR_ERR_SYSTEM, path, 0, "path too long");
-	if (sr_file_write_new(tmp, data, len, mode, err) != 0)
+	if (create_file(tmp, data, len, mode, flags & SR_FILE_NO_SYNC, err) !=
+	    0)
 		return -1;
 	if (rename(tmp, path) != 0) {
 		sr_err_set(err, SR_ERR_SYSTEM, path, 0, "cannot replace %s: "
@@ -260,10 +272,17 @@ sr_file_write_atomic(const char *path, const void *data, size_t len,
 		unlink(tmp);
 		return -1;
 	}
-	if (sync_parent(path) != 0)
+	if (!(flags & SR_FILE_NO_SYNC) && sync_parent(path) != 0)
 		return sr_err_set(err, SR_ERR_SYSTEM, path, 0, "cannot sync "
 		    "the directory of %s: %s", path, strerror(errno));
 	return 0;
+}
+
+int
+sr_file_write_atomic(const char *path, const void *data, size_t len,
+    mode_t mode, sr_err *err)
+{
+	return sr_file_replace(path, data, len, mode, 0, err);
 }
 
 int

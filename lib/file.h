@@ -52,6 +52,13 @@ int sr_file_mkdirs(const char *dir, sr_err *err);
 int sr_file_write_atomic(const char *path, const void *data, size_t len,
     mode_t mode, sr_err *err);
 
+/* As sr_file_write_atomic; with SR_FILE_NO_SYNC nothing is fsync'ed: after
+ * a crash the old file may come back, or (rarely) a damaged new one; for
+ * state that can be rebuilt. */
+#define SR_FILE_NO_SYNC 0x1
+int sr_file_replace(const char *path, const void *data, size_t len,
+    mode_t mode, unsigned flags, sr_err *err);
+
 /* Create path (O_EXCL: never overwrite) holding data, fsync'd. */
 int sr_file_write_new(const char *path, const void *data, size_t len,
     mode_t mode, sr_err *err);

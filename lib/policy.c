@@ -495,12 +495,14 @@ check_repo(sr_policy *p, const sr_toml_value *root)
 	static const char *const keys[] = { "refuse_committed_env",
 	    "env_patterns", NULL };
 	const sr_toml_value *t = field(p, root, "policy", "repo",
-	    SR_TOML_TABLE);
+	    SR_TOML_TABLE), *v;
 
 	p->refuse_committed_env = 1;
 	if (t == NULL)
 		return;
 	check_keys(p, t, "repo", keys);
+	v = sr_toml_table_get(t, "refuse_committed_env");
+	p->repo_line = sr_toml_line(v ? v : t);
 	p->refuse_committed_env = field_bool(p, t, "repo",
 	    "refuse_committed_env", 1);
 	field_strlist(p, &p->env_patterns, t, "repo", "env_patterns");

@@ -66,6 +66,7 @@ typedef struct sr_policy {
 	int64_t max_runtime;		/* seconds; 0 = none */
 	unsigned supervise_line;
 	int refuse_committed_env;
+	unsigned repo_line;		/* refuse_committed_env or [repo]; 0 */
 	sr_strlist env_patterns;	/* empty: the defaults */
 	int64_t max_runs_per_hour;	/* 0 = no limit */
 	unsigned limits_line;

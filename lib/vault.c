@@ -35,7 +35,8 @@ struct vrecip {
 };
 
 struct ventry {
-	char name[SR_SECRET_NAME_LEN_MAX + 1];
+	const char *name;		/* points into line, after "secret " */
+	size_t namelen;
 	const char *line;		/* without the newline */
 	size_t len;
 	char *owned;			/* set when line is ours to free */
@@ -124,19 +125,30 @@ parse_uint(int64_t *out, const char *s, size_t n)
 	return 0;
 }
 
-int
-sr_vault_name_valid(const char *name)
+/* [A-Za-z0-9._/-]{1,128}: a table, since a run checks every name. */
+static int
+name_ok(const char *name, size_t n)
 {
-	size_t i, n = strlen(name);
+	static unsigned char ok[256];
+	const char *p;
+	size_t i;
 
+	if (!ok['a'])
+		for (p = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		    "0123456789._/-"; *p; p++)
+			ok[(unsigned char)*p] = 1;
 	if (n == 0 || n > SR_SECRET_NAME_LEN_MAX)
 		return 0;
 	for (i = 0; i < n; i++)
-		if (!((name[i] >= 'a' && name[i] <= 'z') || (name[i] >= 'A' &&
-		    name[i] <= 'Z') || (name[i] >= '0' && name[i] <= '9') ||
-		    strchr("._/-", name[i]) != NULL))
+		if (!ok[(unsigned char)name[i]])
 			return 0;
 	return 1;
+}
+
+int
+sr_vault_name_valid(const char *name)
+{
+	return name_ok(name, strlen(name));
 }
 
 int
@@ -248,14 +260,25 @@ entry_ad(unsigned char *ad, size_t size, size_t *adlen, const sr_vault *v,
 	return 0;
 }
 
+/* strcmp order between an entry's name and the NUL-terminated name. */
+static int
+name_cmp(const struct ventry *e, const char *name, size_t len)
+{
+	int c = memcmp(e->name, name, e->namelen < len ? e->namelen : len);
+
+	if (c != 0)
+		return c;
+	return e->namelen < len ? -1 : e->namelen > len;
+}
+
 long
 sr_vault_find(const sr_vault *v, const char *name)
 {
-	size_t lo = 0, hi = v->nent;
+	size_t lo = 0, hi = v->nent, len = strlen(name);
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(v->ent[mid].name, name);
+		int c = name_cmp(&v->ent[mid], name, len);
 		if (c == 0)
 			return (long)mid;
 		if (c < 0)
@@ -280,7 +303,8 @@ sr_vault_meta_at(sr_secret_meta *out, const sr_vault *v, size_t i,
 	char msg[300];
 
 	if (i >= v->nent || entry_meta(out, &fl, &v->ent[i]) != 0) {
-		snprintf(msg, sizeof(msg), "malformed entry for secret '%s'",
+		snprintf(msg, sizeof(msg), "malformed entry for secret '%.*s'",
+		    i < v->nent ? (int)v->ent[i].namelen : 1,
 		    i < v->nent ? v->ent[i].name : "?");
 		return fail(v, err, 0, msg);
 	}
@@ -445,8 +469,8 @@ sr_vault_set(sr_vault *v, const char *name, const unsigned char *value,
 	if (i >= 0 && sr_vault_meta_at(&old, v, (size_t)i, NULL) == 0)
 		m.created = old.created;
 	if (i < 0) {
-		for (at = 0; at < v->nent && strcmp(v->ent[at].name, name) < 0;
-		    at++)
+		for (at = 0; at < v->nent && name_cmp(&v->ent[at], name,
+		    strlen(name)) < 0; at++)
 			;
 		if (insert_at(v, at) != 0)
 			return fail(v, err, 0, "out of memory");
@@ -455,10 +479,11 @@ sr_vault_set(sr_vault *v, const char *name, const unsigned char *value,
 	e = &v->ent[i];
 	free(e->owned);
 	e->owned = NULL;
-	snprintf(e->name, sizeof(e->name), "%s", name);
 	if (make_line(&e->owned, &e->len, v, &m, value, len) != 0)
 		return fail(v, err, 0, "out of memory");
 	e->line = e->owned;
+	e->name = e->line + 7;	/* "secret " */
+	e->namelen = strlen(name);
 	return 0;
 }
 
@@ -755,23 +780,27 @@ parse_recipient(sr_vault *v, const char **f, const size_t *fl,
 	return 0;
 }
 
+/* A secret line: only its name is read now; the rest when asked for. */
 static int
-parse_secret(sr_vault *v, const char *line, size_t len, const char **f,
-    const size_t *fl, unsigned lineno, sr_err *err)
+parse_secret(sr_vault *v, const char *line, size_t len, unsigned lineno,
+    sr_err *err)
 {
+	const char *name = line + 7, *sp;
 	struct ventry *e;
 
-	if (fl[1] == 0 || fl[1] > SR_SECRET_NAME_LEN_MAX)
+	sp = memchr(name, ' ', len - 7);
+	if (sp == NULL || sp == name || sp - name > SR_SECRET_NAME_LEN_MAX ||
+	    !name_ok(name, (size_t)(sp - name)))
 		return fail(v, err, lineno, "malformed secret line");
 	if (insert_at(v, v->nent) != 0)
 		return fail(v, err, lineno, "out of memory");
 	e = &v->ent[v->nent - 1];
-	memcpy(e->name, f[1], fl[1]);
+	e->name = name;
+	e->namelen = (size_t)(sp - name);
 	e->line = line;
 	e->len = len;
-	if (!sr_vault_name_valid(e->name))
-		return fail(v, err, lineno, "malformed secret name");
-	if (v->nent > 1 && strcmp(v->ent[v->nent - 2].name, e->name) >= 0)
+	if (v->nent > 1 && name_cmp(&v->ent[v->nent - 2], e->name,
+	    e->namelen) >= 0)
 		return fail(v, err, lineno, "secrets out of order or repeated: "
 		    "the vault was edited by hand or damaged");
 	return 0;
@@ -796,19 +825,21 @@ parse_end(sr_vault *v, const char **f, const size_t *fl, unsigned lineno,
 static int
 parse_body(sr_vault *v, struct reader *r, sr_err *err)
 {
-	const char *line, *f[ENTRY_FIELDS];
-	size_t len, fl[ENTRY_FIELDS], n;
+	const char *line, *f[3];
+	size_t len, fl[3], n;
 
 	while (next_line(r, &line, &len)) {
-		n = split(line, len, f, fl, ENTRY_FIELDS);
+		/* secret lines are most of a vault: split them only when one
+		 * is read (entry_meta checks all ten fields then) */
+		if (len > 7 && memcmp(line, "secret ", 7) == 0) {
+			if (parse_secret(v, line, len, r->lineno, err) != 0)
+				return -1;
+			continue;
+		}
+		n = split(line, len, f, fl, 3);
 		if (n == 3 && field_is(f[0], fl[0], "recipient") &&
 		    v->nent == 0) {
 			if (parse_recipient(v, f, fl, r->lineno, err) != 0)
-				return -1;
-		} else if (n == ENTRY_FIELDS && field_is(f[0], fl[0],
-		    "secret")) {
-			if (parse_secret(v, line, len, f, fl, r->lineno,
-			    err) != 0)
 				return -1;
 		} else if (n == 3 && field_is(f[0], fl[0], "end")) {
 			if (parse_end(v, f, fl, r->lineno, err) != 0)
@@ -826,26 +857,31 @@ parse_body(sr_vault *v, struct reader *r, sr_err *err)
 	    "line)");
 }
 
-int
-sr_vault_parse(sr_vault **out, const char *buf, size_t len,
-    const char *where, sr_err *err)
+/* Parse buf (len bytes, malloc'd, NUL-terminated), which the vault owns
+ * from now on, on success or not: entries point into it. */
+static int
+parse_owned(sr_vault **out, char *buf, size_t len, const char *where,
+    sr_err *err)
 {
 	sr_vault *v = NULL;
 	struct reader r;
 
 	*out = NULL;
-	if (sodium_init() < 0 || (v = calloc(1, sizeof(*v))) == NULL ||
-	    (v->buf = malloc(len + 1)) == NULL) {
-		free(v);
+	if (sodium_init() < 0 || (v = calloc(1, sizeof(*v))) == NULL) {
+		free(buf);
 		return sr_err_set(err, SR_ERR_SYSTEM, where, 0,
 		    "out of memory");
 	}
+	v->buf = buf;
 	snprintf(v->where, sizeof(v->where), "%s", where);
-	memcpy(v->buf, buf, len);
-	v->buf[len] = '\0';
 	r.p = v->buf;
 	r.end = v->buf + len;
 	r.lineno = 0;
+	if (memchr(v->buf, '\0', len) != NULL) {
+		fail(v, err, 0, "not a scoperun vault (it holds a NUL byte)");
+		sr_vault_free(v);
+		return -1;
+	}
 	if (len == 0 || v->buf[len - 1] != '\n') {
 		fail(v, err, 0, len ? "the vault is truncated (no newline at "
 		    "the end)" : "the vault is empty");
@@ -861,11 +897,25 @@ sr_vault_parse(sr_vault **out, const char *buf, size_t len,
 }
 
 int
+sr_vault_parse(sr_vault **out, const char *buf, size_t len,
+    const char *where, sr_err *err)
+{
+	char *copy = malloc(len + 1);
+
+	*out = NULL;
+	if (copy == NULL)
+		return sr_err_set(err, SR_ERR_SYSTEM, where, 0,
+		    "out of memory");
+	memcpy(copy, buf, len);
+	copy[len] = '\0';
+	return parse_owned(out, copy, len, where, err);
+}
+
+int
 sr_vault_open(sr_vault **out, const char *path, sr_err *err)
 {
 	char *buf;
 	size_t len;
-	int rc;
 
 	*out = NULL;
 	/* sealed, so readable by others is fine (git checks it out 0644);
@@ -873,9 +923,7 @@ sr_vault_open(sr_vault **out, const char *path, sr_err *err)
 	if (sr_file_read_strict(&buf, &len, path, SR_VAULT_MAX_BYTES, 0,
 	    err) != 0)
 		return -1;
-	rc = sr_vault_parse(out, buf, len, path, err);
-	free(buf);
-	return rc;
+	return parse_owned(out, buf, len, path, err);
 }
 
 int

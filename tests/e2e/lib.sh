@@ -8,7 +8,7 @@ T=$(mktemp -d "${TMPDIR:-/tmp}/sr-e2e.XXXXXX")
 trap 'chmod -R u+rwx "$T" 2>/dev/null; rm -rf "$T"' EXIT
 export HOME="$T/home"
 export XDG_CONFIG_HOME="$HOME/.config" XDG_DATA_HOME="$HOME/.local/share"
-export XDG_STATE_HOME="$HOME/.local/state"
+export XDG_STATE_HOME="$HOME/.local/state" XDG_CACHE_HOME="$HOME/.cache"
 unset SCOPERUN_POLICY_DIR SCOPERUN_TASK_ID SCOPERUN_VAULT SCOPERUN_IDENTITY
 unset SCOPERUN_AUDIT
 POL="$XDG_CONFIG_HOME/scoperun/policies"

@@ -1,0 +1,579 @@
+/*
+ * repo.c - the repository guard's steps (repo.h).
+ *
+ * In order: find the nearest .git by hand; none means no repository, and
+ * nothing more is done. Then the cache: a clean verdict stored under the
+ * same key answers at once. When only the index changed and HEAD did not
+ * (git add, or git status refreshing stat data), the index alone can
+ * answer if its cache tree still matches HEAD's tree. Otherwise libgit2 is
+ * loaded: it finds the repository the way git does, the index is scanned,
+ * and HEAD's tree is walked where it differs from the index.
+ */
+#include "repo.h"
+
+#include <errno.h>
+#include <fnmatch.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "repo_impl.h"
+
+static const char *const default_patterns[] = {
+	".env", ".env.*", "*.env", "!.env.example", "!.env.sample",
+	"!.env.template", "!.env.dist",
+};
+
+/* ---- patterns ---------------------------------------------------- */
+
+/*
+ * The longest run of plain characters in pat: every name fnmatch(3)
+ * matches holds it. Brackets and escapes end a run; a bracket expression
+ * is skipped whole (to the end of pat when it is never closed, which
+ * only shortens what is kept, never adds a wrong literal).
+ */
+static repo_lit
+longest_literal(const char *pat)
+{
+	repo_lit best = { NULL, 0 };
+	const char *p = pat, *run = pat;
+
+	for (;;) {
+		if (*p == '\0' || *p == '*' || *p == '?' || *p == '[' ||
+		    *p == '\\') {
+			if ((size_t)(p - run) > best.len) {
+				best.p = run;
+				best.len = (size_t)(p - run);
+			}
+			if (*p == '\0')
+				return best;
+			if (*p == '\\' && p[1] != '\0')
+				p++;
+			else if (*p == '[') {
+				p++;
+				if (*p == '!' || *p == '^')
+					p++;
+				if (*p == ']')
+					p++;
+				while (*p != '\0' && *p != ']')
+					p++;
+				if (*p == '\0')
+					return best;
+			}
+			run = p + 1;
+		}
+		p++;
+	}
+}
+
+/* memmem for the short needles here: glibc's sets up a two-way search
+ * per call, which costs more than the search in a file name. */
+static int
+contains(const char *s, size_t n, const repo_lit *l)
+{
+	const char *p = s, *end = s + n;
+
+	while ((size_t)(end - p) >= l->len &&
+	    (p = memchr(p, l->p[0], (size_t)(end - p) - l->len + 1)) != NULL) {
+		if (memcmp(p, l->p, l->len) == 0)
+			return 1;
+		p++;
+	}
+	return 0;
+}
+
+/* A literal holding another is redundant: a name holding it holds the
+ * other too. (.env.* needs ".env.", *.env needs ".env": ".env" does.) */
+static void
+drop_redundant(repo_match *m)
+{
+	size_t i, j, k = 0;
+
+	for (i = 0; i < m->nlit; i++) {
+		for (j = 0; j < m->nlit; j++) {
+			if (j == i || m->lit[j].len > m->lit[i].len ||
+			    (m->lit[j].len == m->lit[i].len && j > i))
+				continue;
+			if (contains(m->lit[i].p, m->lit[i].len, &m->lit[j]))
+				break;
+		}
+		if (j == m->nlit)
+			m->lit[k++] = m->lit[i];
+	}
+	m->nlit = k;
+}
+
+int
+repo_match_init(repo_match *m, const char *const *pat, size_t n)
+{
+	size_t i;
+
+	memset(m, 0, sizeof(*m));
+	if (pat == NULL || n == 0) {
+		pat = default_patterns;
+		n = sizeof(default_patterns) / sizeof(default_patterns[0]);
+	}
+	m->pat = pat;
+	m->n = n;
+	if ((m->lit = calloc(n, sizeof(*m->lit))) == NULL)
+		return -1;
+	for (i = 0; i < n; i++) {
+		repo_lit l;
+		if (pat[i][0] == '!' || pat[i][0] == '\0')
+			continue;	/* exclusions never make a match */
+		l = longest_literal(pat[i]);
+		if (l.len == 0)
+			m->no_filter = 1;
+		else
+			m->lit[m->nlit++] = l;
+	}
+	drop_redundant(m);
+	return 0;
+}
+
+void
+repo_match_free(repo_match *m)
+{
+	free(m->lit);
+	m->lit = NULL;
+}
+
+/* gitignore's rule: the last pattern that matches decides. */
+int
+repo_match_name(const repo_match *m, const char *name)
+{
+	size_t i, len;
+	int hit = 0;
+
+	if (!m->no_filter) {
+		len = strlen(name);
+		for (i = 0; i < m->nlit; i++)
+			if (contains(name, len, &m->lit[i]))
+				break;
+		if (i == m->nlit)
+			return 0;
+	}
+	for (i = 0; i < m->n; i++) {
+		const char *p = m->pat[i];
+		int neg = p[0] == '!';
+		if (p[neg] != '\0' && fnmatch(p + neg, name, 0) == 0)
+			hit = !neg;
+	}
+	return hit;
+}
+
+int
+sr_repo_name_matches(const char *name, const char *const *patterns,
+    size_t npatterns)
+{
+	repo_match m;
+	int hit;
+
+	if (repo_match_init(&m, patterns, npatterns) != 0)
+		return 0;
+	hit = repo_match_name(&m, name);
+	repo_match_free(&m);
+	return hit;
+}
+
+/* ---- findings ---------------------------------------------------- */
+
+void
+repo_scan_add(repo_scan *s, const char *dir, size_t dirlen, const char *name)
+{
+	size_t nlen;
+	char *p, **grown;
+
+	if (s->id_dir != NULL && dirlen == s->id_dirlen &&
+	    strcmp(name, s->id_name) == 0 &&
+	    memcmp(dir, s->id_dir, dirlen) == 0)
+		s->identity_tracked = 1;
+	if (!repo_match_name(s->m, name))
+		return;
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? 2 * s->cap : 16;
+		if ((grown = realloc(s->paths, cap * sizeof(*grown))) == NULL) {
+			s->oom = 1;
+			return;
+		}
+		s->paths = grown;
+		s->cap = cap;
+	}
+	nlen = strlen(name);
+	if ((p = malloc(dirlen + nlen + 1)) == NULL) {
+		s->oom = 1;
+		return;
+	}
+	memcpy(p, dir, dirlen);
+	memcpy(p + dirlen, name, nlen + 1);
+	s->paths[s->n++] = p;
+}
+
+static void
+scan_free(repo_scan *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		free(s->paths[i]);
+	free(s->paths);
+	memset(s, 0, sizeof(*s));
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Sorted and unique: the count, and the first few kept in out. */
+static int
+scan_result(sr_repo_finding *out, repo_scan *s)
+{
+	size_t i, k = 0;
+
+	if (s->n > 1)
+		qsort(s->paths, s->n, sizeof(*s->paths), cmp_str);
+	for (i = 0; i < s->n; i++) {
+		if (k > 0 && strcmp(s->paths[i], s->paths[k - 1]) == 0)
+			free(s->paths[i]);
+		else
+			s->paths[k++] = s->paths[i];
+	}
+	s->n = k;
+	out->count = k;
+	for (i = 0; i < k && i < SR_REPO_LISTED_MAX; i++) {
+		out->listed[i] = s->paths[i];
+		s->paths[i] = NULL;
+	}
+	out->nlisted = i;
+	out->identity_tracked = s->identity_tracked;
+	return out->count > 0 || out->identity_tracked ? 1 : 0;
+}
+
+void
+sr_repo_finding_free(sr_repo_finding *f)
+{
+	size_t i;
+
+	for (i = 0; i < f->nlisted; i++)
+		free(f->listed[i]);
+	f->nlisted = 0;
+}
+
+const char *
+sr_repo_cache_state_name(sr_repo_cache_state s)
+{
+	static const char *const names[] = { "unused", "hit", "index",
+	    "stored", "racy", "miss", "skipped" };
+
+	return (size_t)s < sizeof(names) / sizeof(names[0]) ? names[s] : "?";
+}
+
+/* ---- hex --------------------------------------------------------- */
+
+void
+repo_hex(char *out, const unsigned char *raw, size_t n)
+{
+	static const char digits[] = "0123456789abcdef";
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		out[2 * i] = digits[raw[i] >> 4];
+		out[2 * i + 1] = digits[raw[i] & 15];
+	}
+	out[2 * n] = '\0';
+}
+
+int
+repo_unhex(unsigned char *out, const char *hex, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < 2 * n; i++) {
+		char c = hex[i];
+		int d = c >= '0' && c <= '9' ? c - '0' :
+		    c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+		if (d < 0)
+			return -1;
+		if (i % 2 == 0)
+			out[i / 2] = (unsigned char)(d << 4);
+		else
+			out[i / 2] |= (unsigned char)d;
+	}
+	return hex[2 * n] == '\0' ? 0 : -1;
+}
+
+/* ---- the guard --------------------------------------------------- */
+
+typedef struct guard {
+	const sr_repo_opts *o;
+	const char *cwd;
+	repo_match m;
+	char identity[PATH_MAX];	/* real path, "" when none */
+	char cache[SR_ERR_PATH_MAX];	/* "" when no cache */
+	repo_layout l;
+	repo_key k;
+	repo_entry e;			/* what to store */
+} guard;
+
+/* The identity's real path; a missing file by its directory's. */
+static void
+identity_resolve(char *out, const char *path)
+{
+	char dir[PATH_MAX], tmp[PATH_MAX];
+	const char *slash, *base;
+	int n;
+
+	out[0] = '\0';
+	if (path == NULL || path[0] == '\0' || realpath(path, out) != NULL)
+		return;
+	out[0] = '\0';
+	slash = strrchr(path, '/');
+	base = slash ? slash + 1 : path;
+	n = slash == path ? snprintf(tmp, sizeof(tmp), "/") : slash ?
+	    snprintf(tmp, sizeof(tmp), "%.*s", (int)(slash - path), path) :
+	    snprintf(tmp, sizeof(tmp), ".");
+	if (n < 0 || (size_t)n >= sizeof(tmp) || base[0] == '\0' ||
+	    realpath(tmp, dir) == NULL)
+		return;
+	n = snprintf(out, PATH_MAX, "%s/%s", strcmp(dir, "/") ? dir : "",
+	    base);
+	if (n < 0 || n >= PATH_MAX)
+		out[0] = '\0';
+}
+
+/* Start a scan; the identity counts when it lies inside root. */
+static void
+scan_begin(repo_scan *s, guard *g, const char *root, sr_repo_finding *out)
+{
+	size_t rlen = strlen(root);
+	const char *rel, *slash;
+
+	memset(s, 0, sizeof(*s));
+	s->m = &g->m;
+	if (g->identity[0] == '\0' || strncmp(g->identity, root, rlen) != 0 ||
+	    g->identity[rlen] != '/')
+		return;
+	rel = g->identity + rlen + 1;
+	snprintf(out->identity, sizeof(out->identity), "%s", rel);
+	slash = strrchr(rel, '/');
+	s->id_dir = rel;
+	s->id_dirlen = slash ? (size_t)(slash - rel) + 1 : 0;
+	s->id_name = slash ? slash + 1 : rel;
+}
+
+/* One line, whatever libgit2 or the file system said. */
+static int
+wrap_error(sr_err *err, const char *root)
+{
+	char msg[SR_ERR_MSG_MAX];
+	size_t i;
+
+	snprintf(msg, sizeof(msg), "%s", err->msg);
+	for (i = 0; msg[i] != '\0'; i++)
+		if ((unsigned char)msg[i] < 0x20 || msg[i] == 0x7f)
+			msg[i] = ' ';
+	return sr_err_set(err, SR_ERR_CONFIG, NULL, 0, "cannot check the git "
+	    "repository at %.300s: %s", root, msg);
+}
+
+/*
+ * The full check, through libgit2. On a clean verdict g->e holds what
+ * the cache may store; 1 findings, 0 clean, -1 error.
+ */
+static int
+full_check(sr_repo_finding *out, guard *g, sr_err *err)
+{
+	repo_git *git = NULL;
+	repo_index ix = { 0 };
+	repo_scan s;
+	unsigned char commit[REPO_OID_RAW], tree[REPO_OID_RAW];
+	const unsigned char *cached;
+	char real[PATH_MAX];
+	size_t i;
+	int rc, born = 0;
+
+	out->loaded_libgit2 = 1;
+	if ((rc = repo_git_open(&git, g->cwd, err)) <= 0)
+		return rc < 0 ? wrap_error(err, g->cwd) : 0;
+	out->in_repo = 1;
+	snprintf(out->root, sizeof(out->root), "%s", repo_git_root(git));
+	scan_begin(&s, g, out->root, out);
+	rc = -1;
+	if (repo_index_read(&ix, &s, repo_git_index_path(git),
+	    repo_git_gitdir(git), err) != 0 ||
+	    (born = repo_git_head(git, commit, tree, err)) < 0)
+		goto done;
+	cached = repo_index_tree(&ix, "", 0);
+	if (born && !(cached && memcmp(cached, tree, REPO_OID_RAW) == 0) &&
+	    repo_git_walk(git, tree, "", &ix, &s, err) != 0)
+		goto done;
+	for (i = 0; i < ix.nsparse; i++) {
+		char prefix[SR_ERR_PATH_MAX];
+		snprintf(prefix, sizeof(prefix), "%s/", ix.sparse[i].path);
+		if (repo_git_walk(git, ix.sparse[i].oid, prefix, NULL, &s,
+		    err) != 0)
+			goto done;
+	}
+	if (s.oom) {
+		sr_err_set(err, SR_ERR_SYSTEM, NULL, 0, "out of memory");
+		goto done;
+	}
+	if (born) {
+		repo_hex(out->head, commit, REPO_OID_RAW);
+		repo_hex(g->e.tree, tree, REPO_OID_RAW);
+	}
+	rc = scan_result(out, &s);
+	snprintf(g->e.root, sizeof(g->e.root), "%s", out->root);
+	memcpy(g->e.head, out->head, sizeof(g->e.head));
+	/* The cache is for the git dir found by hand: store only when
+	 * libgit2 found the same one. */
+	if (!g->k.ok || realpath(g->l.gitdir, real) == NULL ||
+	    strcmp(repo_git_gitdir(git), real) != 0)
+		g->k.ok = 0;
+done:
+	if (rc < 0)
+		wrap_error(err, out->root);
+	scan_free(&s);
+	repo_index_free(&ix);
+	repo_git_close(git);
+	return rc;
+}
+
+/*
+ * HEAD is the commit the cache entry was made for, so its tree is known:
+ * when the index's cache tree still has that tree at its root, the index
+ * holds every path of HEAD and decides alone. 2: cannot tell.
+ */
+static int
+index_check(sr_repo_finding *out, guard *g, const repo_entry *prev,
+    sr_err *err)
+{
+	char path[SR_ERR_PATH_MAX];
+	unsigned char tree[REPO_OID_RAW];
+	const unsigned char *cached;
+	repo_index ix = { 0 };
+	repo_scan s;
+	int rc = 2;
+
+	if (repo_unhex(tree, prev->tree, REPO_OID_RAW) != 0 ||
+	    (size_t)snprintf(path, sizeof(path), "%s/index", g->l.gitdir) >=
+	    sizeof(path))
+		return 2;
+	scan_begin(&s, g, prev->root, out);
+	if (repo_index_read(&ix, &s, path, g->l.gitdir, err) != 0) {
+		rc = 2;		/* let the full check say it */
+		sr_err_clear(err);
+		goto done;
+	}
+	cached = repo_index_tree(&ix, "", 0);
+	if (s.oom || ix.nsparse > 0 || cached == NULL ||
+	    memcmp(cached, tree, REPO_OID_RAW) != 0)
+		goto done;
+	out->in_repo = 1;
+	snprintf(out->root, sizeof(out->root), "%s", prev->root);
+	memcpy(out->head, prev->head, sizeof(out->head));
+	rc = scan_result(out, &s);
+	g->e = *prev;
+done:
+	if (rc == 2)
+		out->identity[0] = '\0';
+	scan_free(&s);
+	repo_index_free(&ix);
+	return rc;
+}
+
+static void
+store(sr_repo_finding *out, guard *g, sr_repo_cache_state ok)
+{
+	memcpy(g->e.repo, g->k.repo, sizeof(g->e.repo));
+	memcpy(g->e.state, g->k.state, sizeof(g->e.state));
+	if (g->k.racy)
+		out->cache = SR_REPO_CACHE_RACY;
+	else if (repo_cache_store(&g->e, g->cache, g->l.gitdir) == 0)
+		out->cache = ok;
+	else
+		out->cache = SR_REPO_CACHE_MISS;
+}
+
+static int
+guard_run(sr_repo_finding *out, guard *g, sr_err *err)
+{
+	repo_entry prev;
+	int rc, have;
+
+	if (repo_env_var() != NULL) {
+		out->cache = SR_REPO_CACHE_SKIPPED;
+		return full_check(out, g, err);
+	}
+	repo_layout_find(&g->l, g->cwd);
+	if (!g->l.found)
+		return 0;
+	if (g->l.simple && g->cache[0] != '\0')
+		repo_key_make(&g->k, &g->l, &g->m, g->identity);
+	if (!g->k.ok) {
+		out->cache = g->cache[0] ? SR_REPO_CACHE_SKIPPED :
+		    SR_REPO_CACHE_UNUSED;
+		return full_check(out, g, err);
+	}
+	have = repo_cache_load(&prev, g->cache, g->l.gitdir) == 0 &&
+	    memcmp(prev.repo, g->k.repo, REPO_KEY_BYTES) == 0;
+	if (have && memcmp(prev.state, g->k.state, REPO_KEY_BYTES) == 0) {
+		out->in_repo = 1;
+		out->cache = SR_REPO_CACHE_HIT;
+		snprintf(out->root, sizeof(out->root), "%s", prev.root);
+		memcpy(out->head, prev.head, sizeof(out->head));
+		return 0;
+	}
+	if (have && prev.tree[0] != '\0' && repo_key_head(&g->k, &g->l) &&
+	    strcmp(g->k.head, prev.head) == 0 &&
+	    (rc = index_check(out, g, &prev, err)) != 2) {
+		if (rc == 0)
+			store(out, g, SR_REPO_CACHE_INDEX);
+		else
+			out->cache = SR_REPO_CACHE_MISS;
+		return rc;
+	}
+	rc = full_check(out, g, err);
+	if (rc == 0 && out->in_repo && g->k.ok)
+		store(out, g, SR_REPO_CACHE_STORED);
+	else
+		out->cache = SR_REPO_CACHE_MISS;
+	return rc;
+}
+
+int
+sr_repo_guard(sr_repo_finding *out, const char *cwd, const sr_repo_opts *o,
+    sr_err *err)
+{
+	static const sr_repo_opts none = SR_REPO_OPTS_INIT;
+	char here[PATH_MAX];
+	guard *g;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (o == NULL)
+		o = &none;
+	if (cwd == NULL && (cwd = getcwd(here, sizeof(here))) == NULL)
+		return sr_err_set(err, SR_ERR_SYSTEM, NULL, 0, "cannot tell "
+		    "the current directory: %s", strerror(errno));
+	if ((g = calloc(1, sizeof(*g))) == NULL ||
+	    repo_match_init(&g->m, o->patterns, o->npatterns) != 0) {
+		free(g);
+		return sr_err_set(err, SR_ERR_SYSTEM, NULL, 0, "out of memory");
+	}
+	g->o = o;
+	g->cwd = cwd;
+	identity_resolve(g->identity, o->identity_path);
+	if (o->no_cache || repo_cache_dir(g->cache, sizeof(g->cache), o) != 0)
+		g->cache[0] = '\0';
+	rc = guard_run(out, g, err);
+	if (rc <= 0)
+		out->identity_tracked = 0;
+	repo_match_free(&g->m);
+	free(g);
+	return rc;
+}

@@ -1,0 +1,357 @@
+/*
+ * repo_git.c - libgit2 for the guard, loaded at run time (repo_impl.h).
+ *
+ * Linking libgit2 maps 18 shared libraries (TLS, SSH, Kerberos, PCRE)
+ * into every scoperun process, and git_libgit2_init parses the system CA
+ * bundle: milliseconds a run cannot afford when the cache or the absence
+ * of a repository already answers. So scoperun is not linked against it:
+ * the library is opened with dlopen by the SONAME the build was made
+ * against (SR_LIBGIT2_SONAME, from CMake), only the functions below are
+ * looked up, and its version must match the headers' major.minor (the
+ * struct layouts used here are theirs). init and shutdown bracket each
+ * use, so no pack file or descriptor outlives the check.
+ */
+#include <dlfcn.h>
+#include <limits.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <git2.h>
+
+#include "repo_impl.h"
+
+#ifndef SR_LIBGIT2_SONAME
+#define SR_LIBGIT2_SONAME "libgit2.so"
+#endif
+
+_Static_assert(sizeof(void *) == sizeof(void (*)(void)),
+    "dlsym results are stored as function pointers");
+
+static struct git_api {
+	int (*libgit2_init)(void);
+	int (*libgit2_shutdown)(void);
+	int (*libgit2_version)(int *, int *, int *);
+	int (*libgit2_opts)(int, ...);
+	const git_error *(*error_last)(void);
+	int (*repository_open_ext)(git_repository **, const char *,
+	    unsigned int, const char *);
+	void (*repository_free)(git_repository *);
+	const char *(*repository_workdir)(const git_repository *);
+	const char *(*repository_path)(const git_repository *);
+	int (*reference_name_to_id)(git_oid *, git_repository *,
+	    const char *);
+	int (*commit_lookup)(git_commit **, git_repository *,
+	    const git_oid *);
+	const git_oid *(*commit_tree_id)(const git_commit *);
+	void (*commit_free)(git_commit *);
+	int (*tree_lookup)(git_tree **, git_repository *, const git_oid *);
+	void (*tree_free)(git_tree *);
+	int (*tree_walk)(const git_tree *, git_treewalk_mode,
+	    git_treewalk_cb, void *);
+	const char *(*tree_entry_name)(const git_tree_entry *);
+	git_object_t (*tree_entry_type)(const git_tree_entry *);
+	const git_oid *(*tree_entry_id)(const git_tree_entry *);
+} api;
+
+#define SYM(f) { "git_" #f, offsetof(struct git_api, f) }
+static const struct {
+	const char *name;
+	size_t off;
+} syms[] = {
+	SYM(libgit2_init), SYM(libgit2_shutdown), SYM(libgit2_version),
+	SYM(libgit2_opts), SYM(error_last), SYM(repository_open_ext),
+	SYM(repository_free), SYM(repository_workdir), SYM(repository_path),
+	SYM(reference_name_to_id), SYM(commit_lookup), SYM(commit_tree_id),
+	SYM(commit_free), SYM(tree_lookup), SYM(tree_free), SYM(tree_walk),
+	SYM(tree_entry_name), SYM(tree_entry_type), SYM(tree_entry_id),
+};
+
+struct repo_git {
+	git_repository *repo;
+	char gitdir[PATH_MAX];
+	char root[PATH_MAX];
+	char index[PATH_MAX];
+};
+
+static int
+api_load(sr_err *err)
+{
+	static int loaded;
+	void *h, *sym;
+	int maj, min, rev;
+	size_t i;
+
+	if (loaded)
+		return 0;
+	if ((h = dlopen(SR_LIBGIT2_SONAME, RTLD_NOW | RTLD_LOCAL)) == NULL)
+		return sr_err_set(err, SR_ERR_CONFIG, NULL, 0, "the repository "
+		    "guard needs libgit2 (%s): %.200s; install it, or set "
+		    "[repo] refuse_committed_env = false", SR_LIBGIT2_SONAME,
+		    dlerror());
+	for (i = 0; i < sizeof(syms) / sizeof(syms[0]); i++) {
+		if ((sym = dlsym(h, syms[i].name)) == NULL) {
+			dlclose(h);
+			return sr_err_set(err, SR_ERR_CONFIG, NULL, 0, "%s "
+			    "has no %s", SR_LIBGIT2_SONAME, syms[i].name);
+		}
+		memcpy((char *)&api + syms[i].off, &sym, sizeof(sym));
+	}
+	if (api.libgit2_version(&maj, &min, &rev) != 0 ||
+	    maj != LIBGIT2_VER_MAJOR || min != LIBGIT2_VER_MINOR) {
+		dlclose(h);
+		return sr_err_set(err, SR_ERR_CONFIG, NULL, 0, "%s is libgit2 "
+		    "%d.%d; scoperun was built for %d.%d", SR_LIBGIT2_SONAME,
+		    maj, min, LIBGIT2_VER_MAJOR, LIBGIT2_VER_MINOR);
+	}
+	loaded = 1;
+	return 0;
+}
+
+static int
+git_fail(sr_err *err, const char *what)
+{
+	const git_error *e = api.error_last();
+
+	return sr_err_set(err, SR_ERR_CONFIG, NULL, 0, "%s: %.300s", what,
+	    e && e->message ? e->message : "unknown libgit2 error");
+}
+
+static const char *
+env(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v != NULL && v[0] != '\0' ? v : NULL;
+}
+
+const char *
+repo_env_var(void)
+{
+	static const char *const vars[] = { "GIT_DIR", "GIT_WORK_TREE",
+	    "GIT_INDEX_FILE", "GIT_COMMON_DIR", "GIT_CEILING_DIRECTORIES",
+	    "GIT_DISCOVERY_ACROSS_FILESYSTEM", "GIT_OBJECT_DIRECTORY",
+	    "GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_NAMESPACE", NULL };
+	size_t i;
+
+	for (i = 0; vars[i] != NULL; i++)
+		if (env(vars[i]) != NULL)
+			return vars[i];
+	return NULL;
+}
+
+/* The real path of p into out, without a trailing '/'. */
+static void
+real_dir(char *out, const char *p)
+{
+	size_t n;
+
+	if (realpath(p, out) != NULL)
+		return;
+	snprintf(out, PATH_MAX, "%s", p);
+	n = strlen(out);
+	while (n > 1 && out[n - 1] == '/')
+		out[--n] = '\0';
+}
+
+/*
+ * How git would find the repository. With GIT_DIR and friends set,
+ * libgit2's FROM_ENV mode honours them (GIT_DIR needs a NULL path) --
+ * except GIT_WORK_TREE, which it refuses: then the git dir is opened as
+ * git would and the work tree taken from the variable.
+ */
+static int
+open_repo(repo_git *g, const char *cwd, sr_err *err)
+{
+	const char *dir = env("GIT_DIR"), *wt = env("GIT_WORK_TREE");
+	const char *path = cwd, *ceiling = NULL;
+	unsigned flags = 0;
+	int rc;
+
+	if (env("GIT_COMMON_DIR") != NULL)
+		return sr_err_set(err, SR_ERR_CONFIG, NULL, 0, "GIT_COMMON_DIR "
+		    "is set, which the repository guard cannot honour");
+	if (wt != NULL) {
+		path = dir ? dir : cwd;
+		flags = dir ? GIT_REPOSITORY_OPEN_NO_SEARCH |
+		    GIT_REPOSITORY_OPEN_NO_DOTGIT : 0;
+		ceiling = env("GIT_CEILING_DIRECTORIES");
+	} else if (repo_env_var() != NULL) {
+		path = dir ? NULL : cwd;
+		flags = GIT_REPOSITORY_OPEN_FROM_ENV;
+	}
+	rc = api.repository_open_ext(&g->repo, path, flags, ceiling);
+	if (rc == GIT_ENOTFOUND && dir == NULL)
+		return 0;
+	if (rc < 0)
+		return git_fail(err, "cannot open it");
+	real_dir(g->gitdir, api.repository_path(g->repo));
+	if (wt != NULL)
+		real_dir(g->root, wt);
+	else if (api.repository_workdir(g->repo) != NULL)
+		real_dir(g->root, api.repository_workdir(g->repo));
+	else
+		memcpy(g->root, g->gitdir, sizeof(g->root));
+	if (repo_env_var() != NULL && env("GIT_INDEX_FILE") != NULL)
+		snprintf(g->index, sizeof(g->index), "%s",
+		    env("GIT_INDEX_FILE"));
+	else if ((size_t)snprintf(g->index, sizeof(g->index), "%s/index",
+	    g->gitdir) >= sizeof(g->index))
+		return sr_err_set(err, SR_ERR_CONFIG, NULL, 0, "path too long");
+	return 1;
+}
+
+int
+repo_git_open(repo_git **out, const char *cwd, sr_err *err)
+{
+	repo_git *g;
+	int rc;
+
+	*out = NULL;
+	if (api_load(err) != 0)
+		return -1;
+	if (api.libgit2_init() < 0)
+		return git_fail(err, "cannot start libgit2");
+	if ((g = calloc(1, sizeof(*g))) == NULL) {
+		api.libgit2_shutdown();
+		return sr_err_set(err, SR_ERR_SYSTEM, NULL, 0, "out of memory");
+	}
+	/* The guard only reads, and must see a repository whoever owns
+	 * it: git's safe.directory protects against running its hooks and
+	 * config, which libgit2 never does here. */
+	api.libgit2_opts(GIT_OPT_SET_OWNER_VALIDATION, 0);
+	if ((rc = open_repo(g, cwd, err)) <= 0) {
+		repo_git_close(g);
+		return rc;
+	}
+	*out = g;
+	return 1;
+}
+
+const char *
+repo_git_gitdir(const repo_git *g)
+{
+	return g->gitdir;
+}
+
+const char *
+repo_git_root(const repo_git *g)
+{
+	return g->root;
+}
+
+const char *
+repo_git_index_path(const repo_git *g)
+{
+	return g->index;
+}
+
+int
+repo_git_head(repo_git *g, unsigned char commit[REPO_OID_RAW],
+    unsigned char tree[REPO_OID_RAW], sr_err *err)
+{
+	git_commit *c;
+	git_oid oid;
+	int rc;
+
+	rc = api.reference_name_to_id(&oid, g->repo, "HEAD");
+	if (rc == GIT_ENOTFOUND || rc == GIT_EUNBORNBRANCH)
+		return 0;
+	if (rc < 0)
+		return git_fail(err, "cannot resolve HEAD");
+	if (api.commit_lookup(&c, g->repo, &oid) < 0)
+		return git_fail(err, "cannot read HEAD's commit");
+	memcpy(commit, oid.id, REPO_OID_RAW);
+	memcpy(tree, api.commit_tree_id(c)->id, REPO_OID_RAW);
+	api.commit_free(c);
+	return 1;
+}
+
+typedef struct walk_ctx {
+	const repo_index *ix;
+	repo_scan *s;
+	const char *prefix;
+	size_t plen;
+	char *buf;
+	size_t cap;
+} walk_ctx;
+
+/* buf = prefix root name (name may be ""); NULL when out of memory. */
+static const char *
+join(walk_ctx *w, const char *root, const char *name, size_t *len)
+{
+	size_t rlen = strlen(root), nlen = strlen(name), need;
+	char *grown;
+
+	need = w->plen + rlen + nlen + 1;
+	if (need > w->cap) {
+		if ((grown = realloc(w->buf, 2 * need)) == NULL)
+			return NULL;
+		w->buf = grown;
+		w->cap = 2 * need;
+	}
+	memcpy(w->buf, w->prefix, w->plen);
+	memcpy(w->buf + w->plen, root, rlen);
+	memcpy(w->buf + w->plen + rlen, name, nlen + 1);
+	*len = w->plen + rlen + nlen;
+	return w->buf;
+}
+
+static int
+walk_cb(const char *root, const git_tree_entry *e, void *payload)
+{
+	walk_ctx *w = payload;
+	const char *name = api.tree_entry_name(e), *path = root;
+	const unsigned char *cached;
+	size_t len = strlen(root);
+
+	if (api.tree_entry_type(e) == GIT_OBJECT_TREE) {
+		if (w->ix == NULL)
+			return 0;
+		if ((path = join(w, root, name, &len)) == NULL)
+			goto oom;
+		cached = repo_index_tree(w->ix, path, len);
+		return cached != NULL && memcmp(cached,
+		    api.tree_entry_id(e)->id, REPO_OID_RAW) == 0 ? 1 : 0;
+	}
+	if (w->plen > 0 && (path = join(w, root, "", &len)) == NULL)
+		goto oom;
+	repo_scan_add(w->s, path, len, name);
+	if (!w->s->oom)
+		return 0;
+oom:
+	w->s->oom = 1;
+	return -1;
+}
+
+int
+repo_git_walk(repo_git *g, const unsigned char tree[REPO_OID_RAW],
+    const char *prefix, const repo_index *ix, repo_scan *s, sr_err *err)
+{
+	walk_ctx w = { ix, s, prefix, strlen(prefix), NULL, 0 };
+	git_tree *t;
+	git_oid oid;
+	int rc = 0;
+
+	memcpy(oid.id, tree, REPO_OID_RAW);
+	if (api.tree_lookup(&t, g->repo, &oid) < 0)
+		return git_fail(err, "cannot read HEAD's tree");
+	if (api.tree_walk(t, GIT_TREEWALK_PRE, walk_cb, &w) < 0)
+		rc = s->oom ? sr_err_set(err, SR_ERR_SYSTEM, NULL, 0, "out of "
+		    "memory") : git_fail(err, "cannot walk HEAD's tree");
+	api.tree_free(t);
+	free(w.buf);
+	return rc;
+}
+
+void
+repo_git_close(repo_git *g)
+{
+	if (g == NULL)
+		return;
+	if (g->repo != NULL)
+		api.repository_free(g->repo);
+	api.libgit2_shutdown();
+	free(g);
+}

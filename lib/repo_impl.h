@@ -1,0 +1,163 @@
+/*
+ * repo_impl.h - what the parts of the repository guard share.
+ *
+ *   repo.c        the guard's steps, the patterns, the findings
+ *   repo_index.c  reading the index file (git's own format, no libgit2)
+ *   repo_git.c    libgit2, loaded with dlopen: discovery and HEAD's tree
+ *   repo_cache.c  finding the git dir by hand, the cache key and file
+ *
+ * The index is read here rather than through libgit2 for speed: in a
+ * 100,000-file repository libgit2's reader (per-entry allocation, path
+ * validation, a hash map) takes about 100 ms where `git ls-files` takes
+ * 30; a plain scan of the names takes a few. Like git outside fsck, the
+ * reader does not verify the trailing checksum; it checks the structure.
+ */
+#ifndef SR_REPO_IMPL_H
+#define SR_REPO_IMPL_H
+
+#include <stddef.h>
+
+#include "repo.h"
+
+#define REPO_OID_RAW 20		/* SHA-1; libgit2 1.5 reads nothing else */
+#define REPO_KEY_BYTES 32
+
+/* ---- patterns and findings (repo.c) ------------------------------ */
+
+typedef struct repo_lit {
+	const char *p;
+	size_t len;
+} repo_lit;
+
+typedef struct repo_match {
+	const char *const *pat;
+	size_t n;
+	repo_lit *lit;		/* one required substring per pattern that
+				   can match: a name holding none of them
+				   matches nothing, and fnmatch is skipped */
+	size_t nlit;
+	int no_filter;		/* some pattern has no literal part */
+} repo_match;
+
+int repo_match_init(repo_match *m, const char *const *pat, size_t n);
+int repo_match_name(const repo_match *m, const char *name);
+void repo_match_free(repo_match *m);
+
+/* What a check collects, from the index and the HEAD tree alike. */
+typedef struct repo_scan {
+	const repo_match *m;
+	const char *id_dir;	/* the identity's directory in the work
+				   tree, "" or ending in '/'; NULL: none */
+	size_t id_dirlen;
+	const char *id_name;
+	int identity_tracked;
+	char **paths;		/* every matching path, duplicates kept */
+	size_t n, cap;
+	int oom;
+} repo_scan;
+
+/* One tracked file: dir is "" or ends in '/'; name has no '/'. */
+void repo_scan_add(repo_scan *s, const char *dir, size_t dirlen,
+    const char *name);
+
+void repo_hex(char *out, const unsigned char *raw, size_t n);
+int repo_unhex(unsigned char *out, const char *hex, size_t n);
+
+/* ---- the index file (repo_index.c) ------------------------------- */
+
+typedef struct repo_tree_ref {
+	char *path;		/* "" for the root, else "a/b" */
+	unsigned char oid[REPO_OID_RAW];
+} repo_tree_ref;
+
+typedef struct repo_index {
+	repo_tree_ref *trees;	/* valid cache-tree nodes, sorted */
+	size_t ntrees, captrees;
+	repo_tree_ref *sparse;	/* sparse-directory entries: whole trees
+				   the index names by id, not by path */
+	size_t nsparse, capsparse;
+	size_t entries;
+} repo_index;
+
+/*
+ * Scan every path of the index file at path into s (a missing file is
+ * an empty index). gitdir is where a split index keeps its shared part.
+ * A damaged file is an error naming the file and the fault.
+ */
+int repo_index_read(repo_index *ix, repo_scan *s, const char *path,
+    const char *gitdir, sr_err *err);
+/* The tree id the index's cache tree holds for dir ("" = the root, else
+ * no trailing '/'), or NULL when it has none that is valid. */
+const unsigned char *repo_index_tree(const repo_index *ix, const char *dir,
+    size_t len);
+void repo_index_free(repo_index *ix);
+
+/* ---- libgit2 (repo_git.c) ---------------------------------------- */
+
+typedef struct repo_git repo_git;
+
+/* The first variable set that changes how git finds a repository, or
+ * NULL. With one set, discovery is libgit2's alone, and no cache. */
+const char *repo_env_var(void);
+
+/* Open the repository holding cwd: 1 found, 0 none, -1 error. */
+int repo_git_open(repo_git **out, const char *cwd, sr_err *err);
+const char *repo_git_gitdir(const repo_git *g);	/* real path, no '/' */
+const char *repo_git_root(const repo_git *g);	/* real path, no '/' */
+const char *repo_git_index_path(const repo_git *g);
+/* HEAD's commit and tree: 1, 0 when unborn, -1 error. */
+int repo_git_head(repo_git *g, unsigned char commit[REPO_OID_RAW],
+    unsigned char tree[REPO_OID_RAW], sr_err *err);
+/*
+ * Scan the tree's files into s, their paths prefixed with prefix ("" or
+ * ending in '/'). Subtrees whose id the index's cache tree holds at the
+ * same path are skipped: the index has exactly their paths.
+ */
+int repo_git_walk(repo_git *g, const unsigned char tree[REPO_OID_RAW],
+    const char *prefix, const repo_index *ix, repo_scan *s, sr_err *err);
+void repo_git_close(repo_git *g);
+
+/* ---- the cache (repo_cache.c) ------------------------------------ */
+
+/* Where the nearest .git is, found with a few stat calls. */
+typedef struct repo_layout {
+	int found;		/* some .git or git dir above cwd */
+	int simple;		/* a layout the cache understands */
+	char workdir[SR_ERR_PATH_MAX];
+	char gitdir[SR_ERR_PATH_MAX];
+	char commondir[SR_ERR_PATH_MAX];	/* = gitdir but in a worktree */
+} repo_layout;
+
+void repo_layout_find(repo_layout *l, const char *cwd);
+
+typedef struct repo_key {
+	int ok;			/* 0: unsure of something; no cache */
+	int racy;		/* a file keyed by stat changed too late */
+	unsigned char repo[REPO_KEY_BYTES];	/* layout, config, options */
+	unsigned char state[REPO_KEY_BYTES];	/* index, HEAD, its ref */
+	char ref[256];		/* refs/heads/... when HEAD is symbolic */
+	int loose;		/* the ref's loose file exists */
+	char head[SR_REPO_OID_HEX + 1];	/* the commit, when known */
+} repo_key;
+
+void repo_key_make(repo_key *k, const repo_layout *l, const repo_match *m,
+    const char *identity);
+/* HEAD's commit by hand (loose ref, else packed-refs): 1 known. */
+int repo_key_head(repo_key *k, const repo_layout *l);
+
+/* A cache file: one clean verdict for one git dir. */
+typedef struct repo_entry {
+	unsigned char repo[REPO_KEY_BYTES];
+	unsigned char state[REPO_KEY_BYTES];
+	char root[SR_ERR_PATH_MAX];
+	char head[SR_REPO_OID_HEX + 1];	/* "" when unborn */
+	char tree[SR_REPO_OID_HEX + 1];	/* HEAD's tree; "" when unborn */
+} repo_entry;
+
+/* The cache directory for o; -1 when there is none to use. */
+int repo_cache_dir(char *buf, size_t size, const sr_repo_opts *o);
+int repo_cache_load(repo_entry *e, const char *dir, const char *gitdir);
+int repo_cache_store(const repo_entry *e, const char *dir,
+    const char *gitdir);
+
+#endif
