@@ -42,8 +42,9 @@ sh "$src/tests/fuzz/run.sh" "$src/build-fuzz/tests/fuzz" \
     "${SCOPERUN_FUZZ_SECONDS:-30}"
 
 stage "benchmarks (a figure, not a pass/fail test)"
-if [ -x "$src/tests/bench/run.sh" ]; then
-	sh "$src/tests/bench/run.sh" "$src/build" || echo "benchmark failed"
-fi
+for bench in run audit repo; do
+	sh "$src/tests/bench/$bench.sh" "$src/build" ||
+	    echo "benchmark $bench.sh failed"
+done
 stage "summary"
 grep -h -A1 'tests passed' "$logs/asan" "$logs/default"
