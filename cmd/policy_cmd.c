@@ -139,9 +139,14 @@ explain(const sr_policy *p)
 		printf("%-10sany command (no [exec] allow)\n", "commands");
 	else
 		print_list("commands", &p->allow, "none");
-	printf("%-10s%s\n", "repo", p->refuse_committed_env ?
-	    "refuse committed .env files (guard not in this version)" :
-	    "guard off");
+	if (!p->refuse_committed_env)
+		printf("%-10sguard off\n", "repo");
+	else if (p->env_patterns.n)
+		print_list("repo", &p->env_patterns, "");
+	else
+		printf("%-10srefuse committed env files (%s)\n", "repo",
+		    ".env .env.* *.env !.env.example !.env.sample "
+		    "!.env.template !.env.dist");
 }
 
 static int

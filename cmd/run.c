@@ -171,8 +171,8 @@ repo_refusal(run_ctx *c, sr_err *err)
 {
 	const sr_repo_finding *f = &c->repo;
 	const sr_policy *p = c->policy;
-	static const char tail[] = "; remove them with git rm --cached PATH "
-	    "and rotate the secrets they exposed";
+	static const char tail[] = "; remove them with git rm --cached PATH, "
+	    "commit, and rotate the secrets they exposed";
 	char msg[SR_ERR_MSG_MAX] = "denied: the repository at ";
 
 	put_clean(msg, sizeof(msg), f->root, 120);
@@ -182,8 +182,8 @@ repo_refusal(run_ctx *c, sr_err *err)
 		put_clean(msg, sizeof(msg), f->root, 120);
 		put_clean(msg, sizeof(msg), "/", 1);
 		put_clean(msg, sizeof(msg), f->identity, 120);
-		put_clean(msg, sizeof(msg), ": git rm --cached it and rotate "
-		    "the identity", 60);
+		put_clean(msg, sizeof(msg), ": git rm --cached it, commit, and "
+		    "rotate the identity", 70);
 	} else {
 		c->reason = "repo.committed_env";
 		put_clean(msg, sizeof(msg), " has committed env files: ", 40);

@@ -360,6 +360,21 @@ head_write(const struct audit_head *h, const char *path, sr_err *err)
 	return rc;
 }
 
+/*
+ * The log's id follows from K_1 (one way), so a head rebuilt from the
+ * initial key names the same log, and checkpoints still match it.
+ */
+static void
+log_id(struct audit_head *h)
+{
+	unsigned char id[32];
+
+	crypto_generichash(id, sizeof(id),
+	    (const unsigned char *)"scoperun-audit-log-id-v1", 24, h->key,
+	    SR_AUDIT_HASH_BYTES);
+	memcpy(h->log, id, sizeof(h->log));
+}
+
 /* A new log: its id and K_1, which is also kept in .key0 for export. */
 static int
 head_init(struct audit_head *h, const char *path, sr_err *err)
@@ -368,8 +383,8 @@ head_init(struct audit_head *h, const char *path, sr_err *err)
 	int rc;
 
 	memset(h, 0, sizeof(*h));
-	randombytes_buf(h->log, sizeof(h->log));
 	randombytes_buf(h->key, sizeof(h->key));
+	log_id(h);
 	if (audit_side_path(kp, sizeof(kp), path, ".key0") != 0)
 		return sr_err_set(err, SR_ERR_SYSTEM, path, 0, "path too long");
 	hex(text, h->key, 32);
@@ -580,9 +595,9 @@ rebuild_head(struct audit_head *h, const char *path, sr_err *err)
 	int rc;
 
 	memset(h, 0, sizeof(*h));
-	randombytes_buf(h->log, sizeof(h->log));
 	if (sr_audit_key0_load(h->key, path, err) != 0)
 		return -1;
+	log_id(h);
 	rc = sr_file_read_strict(&buf, &len, path, SIZE_MAX / 2, 0, err);
 	if (rc != 0 && err->kind != SR_ERR_NOTFOUND)
 		return -1;

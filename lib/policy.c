@@ -489,6 +489,27 @@ check_exec(sr_policy *p, const sr_toml_value *root)
 	}
 }
 
+/* Patterns match a tracked file's name: one with a '/' never matches,
+ * and an empty list would silently mean the defaults. */
+static void
+check_env_patterns(sr_policy *p, const sr_toml_value *t)
+{
+	const sr_toml_value *a = sr_toml_table_get(t, "env_patterns");
+	char q[400];
+	size_t i;
+
+	if (a != NULL && sr_toml_type_of(a) == SR_TOML_ARRAY &&
+	    sr_toml_count(a) == 0)
+		ERROR(p, a, "repo.env_patterns is empty: leave it out for the "
+		    "defaults, or set refuse_committed_env = false");
+	for (i = 0; i < p->env_patterns.n; i++)
+		if (strchr(p->env_patterns.v[i], '/') != NULL)
+			diag(p, SR_DIAG_ERROR, p->env_patterns.line[i],
+			    "repo.env_patterns: '%s' holds a '/', but patterns "
+			    "match file names only", quote(q, sizeof(q),
+			    p->env_patterns.v[i]));
+}
+
 static void
 check_repo(sr_policy *p, const sr_toml_value *root)
 {
@@ -506,6 +527,7 @@ check_repo(sr_policy *p, const sr_toml_value *root)
 	p->refuse_committed_env = field_bool(p, t, "repo",
 	    "refuse_committed_env", 1);
 	field_strlist(p, &p->env_patterns, t, "repo", "env_patterns");
+	check_env_patterns(p, t);
 	if (!p->refuse_committed_env)
 		WARN(p, sr_toml_table_get(t, "refuse_committed_env"), "the "
 		    "repository guard is off for this agent");

@@ -129,6 +129,13 @@ long=$(printf 'k%0300d' 0)
     refuse_policy c2 "unknown key 'k0{79}\\.\\.\\.' in \\[env\\]" \
     "messages quote at most 80 bytes"
 
+{ header c3; printf '[repo]\nenv_patterns = []\n'; } |
+    refuse_policy c3 "repo.env_patterns is empty: leave it out for the defaults" \
+    "an empty pattern list is not silently the defaults"
+{ header c4; printf '[repo]\nenv_patterns = ["config/.env"]\n'; } |
+    refuse_policy c4 "'config/.env' holds a '/', but patterns match file names only" \
+    "a pattern with a slash never matches"
+
 # policy check: every problem in one pass, and warnings.
 { printf '[agent]\nname = "many"\npurpose = "p"\n'
   printf '[env]\ninherit = ["*", "LD_*"]\nset = { IFS = "x" }\n'
@@ -176,6 +183,8 @@ expect_out '^secrets +GH <- gh/ro \(expires 2099-01-01T00:00:00Z\)$' \
 expect_out '^commands +npx /usr/bin/node$' "explain lists commands"
 expect_out '^passes    MODE PATH ' "explain lists what would pass"
 expect_no_out 's3cr3t' "explain shows no values"
+expect_out '^repo +refuse committed env files \(\.env \.env\.\* \*\.env' \
+    "explain shows the repository rule"
 sr policy explain a5
 expect_rc 1 "explain of an invalid policy"
 

@@ -42,7 +42,7 @@ last_record() { tail -n 1 "$AUDIT"; }
 
 { header bot; printf '[env]\ninherit = ["PATH"]\n'; } | policy bot
 BOT="$POL/bot.toml"
-FIX='remove them with git rm --cached PATH and rotate the secrets they exposed'
+FIX='remove them with git rm --cached PATH, commit, and rotate the secrets they exposed'
 
 # Outside a repository, and in a clean one, a run runs.
 mkdir -p "$T/plain"
@@ -149,7 +149,7 @@ refused 125 "files: db\\.secret; $FIX \\($POL/custom\\.toml:8\\)\$" \
 # The identity file tracked in the repository.
 repo idrepo 'mkdir keys && echo not-really >keys/identity'
 SCOPERUN_IDENTITY="$T/idrepo/keys/identity" at idrepo bot -- true
-refused 125 "^scoperun: bot: denied: the repository at $T/idrepo tracks your identity file $T/idrepo/keys/identity: git rm --cached it and rotate the identity \\($BOT\\)\$" \
+refused 125 "^scoperun: bot: denied: the repository at $T/idrepo tracks your identity file $T/idrepo/keys/identity: git rm --cached it, commit, and rotate the identity \\($BOT\\)\$" \
     "a tracked identity"
 last_record | grep -q '"reason":"repo.tracked_identity"' && ok ||
     bad "audited as repo.tracked_identity"
