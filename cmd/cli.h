@@ -38,6 +38,8 @@ int cli_run_status(const sr_err *err);
 int cmd_run(int argc, char **argv);
 int cmd_policy(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
+int cmd_check(int argc, char **argv);
+int cmd_hook(int argc, char **argv);
 void cli_usage(FILE *f);
 
 #endif

@@ -28,6 +28,9 @@ static const char *const usage_lines[] = {
 	"scoperun audit key --export [--remove]     the initial key, to keep elsewhere",
 	"scoperun policy check AGENT       validate; list every error and warning",
 	"scoperun policy explain AGENT     what AGENT would get (names only)",
+	"scoperun check [--staged|--history] [--format text|json|sarif] [PATH]",
+	"                                  leak check: env files and vault values in git",
+	"scoperun hook install [--force] [PATH]   a git pre-commit hook: check --staged",
 	"scoperun --help | --version",
 	"",
 	"options: -n, --dry-run     decide and print the variable names; exec nothing",
@@ -45,7 +48,7 @@ static const char *const usage_lines[] = {
 
 /* Verbs of SPEC §2 that later versions fill in; reserved now so that an
  * agent can never take their names. */
-static const char *const planned_verbs[] = { "check", NULL };
+static const char *const planned_verbs[] = { NULL };
 
 static const struct {
 	const char *name;
@@ -58,6 +61,8 @@ static const struct {
 	{ "secret", cmd_secret },
 	{ "recipient", cmd_recipient },
 	{ "audit", cmd_audit },
+	{ "check", cmd_check },
+	{ "hook", cmd_hook },
 };
 
 void

@@ -14,6 +14,7 @@
 #include <dlfcn.h>
 #include <limits.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,6 +54,26 @@ static struct git_api {
 	const char *(*tree_entry_name)(const git_tree_entry *);
 	git_object_t (*tree_entry_type)(const git_tree_entry *);
 	const git_oid *(*tree_entry_id)(const git_tree_entry *);
+	/* the leak check: the index, blobs, history, hooks */
+	git_filemode_t (*tree_entry_filemode)(const git_tree_entry *);
+	int (*index_open)(git_index **, const char *);
+	size_t (*index_entrycount)(const git_index *);
+	const git_index_entry *(*index_get_byindex)(git_index *, size_t);
+	void (*index_free)(git_index *);
+	int (*blob_lookup)(git_blob **, git_repository *, const git_oid *);
+	const void *(*blob_rawcontent)(const git_blob *);
+	git_object_size_t (*blob_rawsize)(const git_blob *);
+	void (*blob_free)(git_blob *);
+	int (*revwalk_new)(git_revwalk **, git_repository *);
+	int (*revwalk_sorting)(git_revwalk *, unsigned int);
+	int (*revwalk_push_head)(git_revwalk *);
+	int (*revwalk_next)(git_oid *, git_revwalk *);
+	void (*revwalk_free)(git_revwalk *);
+	const char *(*repository_commondir)(const git_repository *);
+	int (*repository_config_snapshot)(git_config **, git_repository *);
+	int (*config_get_string)(const char **, const git_config *,
+	    const char *);
+	void (*config_free)(git_config *);
 } api;
 
 #define SYM(f) { "git_" #f, offsetof(struct git_api, f) }
@@ -66,6 +87,13 @@ static const struct {
 	SYM(reference_name_to_id), SYM(commit_lookup), SYM(commit_tree_id),
 	SYM(commit_free), SYM(tree_lookup), SYM(tree_free), SYM(tree_walk),
 	SYM(tree_entry_name), SYM(tree_entry_type), SYM(tree_entry_id),
+	SYM(tree_entry_filemode), SYM(index_open), SYM(index_entrycount),
+	SYM(index_get_byindex), SYM(index_free), SYM(blob_lookup),
+	SYM(blob_rawcontent), SYM(blob_rawsize), SYM(blob_free),
+	SYM(revwalk_new), SYM(revwalk_sorting), SYM(revwalk_push_head),
+	SYM(revwalk_next), SYM(revwalk_free), SYM(repository_commondir),
+	SYM(repository_config_snapshot), SYM(config_get_string),
+	SYM(config_free),
 };
 
 struct repo_git {
@@ -221,6 +249,11 @@ repo_git_open(repo_git **out, const char *cwd, sr_err *err)
 	 * it: git's safe.directory protects against running its hooks and
 	 * config, which libgit2 never does here. */
 	api.libgit2_opts(GIT_OPT_SET_OWNER_VALIDATION, 0);
+	/* Nor does it re-hash every object it reads, as git itself does not
+	 * on a read: a damaged object store can cost a finding, not let a
+	 * process be fooled into anything, and the hash doubles the cost of
+	 * reading a commit's blobs. */
+	api.libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
 	if ((rc = open_repo(g, cwd, err)) <= 0) {
 		repo_git_close(g);
 		return rc;
@@ -354,4 +387,190 @@ repo_git_close(repo_git *g)
 		api.repository_free(g->repo);
 	api.libgit2_shutdown();
 	free(g);
+}
+
+/* ---- the leak check: index, trees, blobs, history ---------------- */
+
+int
+repo_git_index_each(repo_git *g, repo_file_cb fn, void *arg, sr_err *err)
+{
+	const git_index_entry *e;
+	git_index *ix;
+	size_t i, n;
+	int rc = 0;
+
+	/* The file the guard reads (GIT_INDEX_FILE honoured): git points
+	 * hooks at a temporary index for `git commit -a` and `commit PATH`. */
+	if (api.index_open(&ix, g->index) < 0)
+		return git_fail(err, "cannot read the index");
+	n = api.index_entrycount(ix);
+	for (i = 0; i < n && rc == 0; i++)
+		if ((e = api.index_get_byindex(ix, i)) != NULL)
+			rc = fn(arg, e->path, strlen(e->path), e->mode,
+			    e->id.id);
+	api.index_free(ix);
+	return rc;
+}
+
+typedef struct each_ctx {
+	repo_file_cb fn;
+	repo_dir_cb dir;
+	void *arg;
+	const char *prefix;
+	size_t plen;
+	char *buf;
+	size_t cap;
+	int stopped;		/* a callback said -1: its error stands */
+} each_ctx;
+
+static int
+each_cb(const char *root, const git_tree_entry *e, void *payload)
+{
+	each_ctx *c = payload;
+	const char *name = api.tree_entry_name(e);
+	size_t rlen = strlen(root), nlen = strlen(name), len;
+	char *grown;
+	int rc;
+
+	if (api.tree_entry_type(e) == GIT_OBJECT_TREE) {
+		rc = c->dir ? c->dir(c->arg, api.tree_entry_id(e)->id) : 0;
+	} else {
+		len = c->plen + rlen + nlen;
+		if (len + 1 > c->cap) {
+			if ((grown = realloc(c->buf, 2 * (len + 1))) == NULL) {
+				c->stopped = -1;
+				return -1;
+			}
+			c->buf = grown;
+			c->cap = 2 * (len + 1);
+		}
+		memcpy(c->buf, c->prefix, c->plen);
+		memcpy(c->buf + c->plen, root, rlen);
+		memcpy(c->buf + c->plen + rlen, name, nlen + 1);
+		rc = c->fn(c->arg, c->buf, len,
+		    (unsigned)api.tree_entry_filemode(e),
+		    api.tree_entry_id(e)->id);
+	}
+	if (rc < 0)
+		c->stopped = 1;
+	return rc;
+}
+
+int
+repo_git_tree_each(repo_git *g, const unsigned char tree[REPO_OID_RAW],
+    const char *prefix, repo_file_cb fn, repo_dir_cb dir, void *arg,
+    sr_err *err)
+{
+	each_ctx c = { fn, dir, arg, prefix, strlen(prefix), NULL, 0, 0 };
+	git_tree *t;
+	git_oid oid;
+	int rc = 0;
+
+	memcpy(oid.id, tree, REPO_OID_RAW);
+	if (api.tree_lookup(&t, g->repo, &oid) < 0)
+		return git_fail(err, "cannot read a tree");
+	if (api.tree_walk(t, GIT_TREEWALK_PRE, each_cb, &c) < 0)
+		rc = c.stopped > 0 ? -1 : c.stopped < 0 ? sr_err_set(err,
+		    SR_ERR_SYSTEM, NULL, 0, "out of memory") :
+		    git_fail(err, "cannot walk a tree");
+	api.tree_free(t);
+	free(c.buf);
+	return rc;
+}
+
+int
+repo_git_blob(repo_git *g, const unsigned char oid[REPO_OID_RAW],
+    repo_blob_cb fn, void *arg, sr_err *err)
+{
+	git_blob *b;
+	git_oid id;
+	git_object_size_t size;
+	int rc;
+
+	memcpy(id.id, oid, REPO_OID_RAW);
+	if (api.blob_lookup(&b, g->repo, &id) < 0)
+		return git_fail(err, "cannot read a file's blob");
+	size = api.blob_rawsize(b);
+	if (size > SIZE_MAX) {
+		api.blob_free(b);
+		return sr_err_set(err, SR_ERR_SYSTEM, NULL, 0, "a blob is "
+		    "too large for memory");
+	}
+	rc = fn(arg, api.blob_rawcontent(b), (size_t)size);
+	api.blob_free(b);
+	return rc;
+}
+
+int
+repo_git_history(repo_git *g, repo_commit_cb fn, void *arg, sr_err *err)
+{
+	unsigned char tree[REPO_OID_RAW];
+	git_revwalk *w;
+	git_commit *c;
+	git_oid oid;
+	int rc;
+
+	if (api.revwalk_new(&w, g->repo) < 0)
+		return git_fail(err, "cannot walk the history");
+	/* Children before parents: what is reported for a blob or a path
+	 * met in many commits is the newest of them. */
+	rc = api.revwalk_sorting(w, GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME);
+	if (rc == 0)
+		rc = api.revwalk_push_head(w);
+	if (rc == GIT_ENOTFOUND || rc == GIT_EUNBORNBRANCH) {
+		rc = 0;		/* unborn: no history */
+		goto done;
+	}
+	if (rc < 0) {
+		rc = git_fail(err, "cannot walk the history from HEAD");
+		goto done;
+	}
+	while ((rc = api.revwalk_next(&oid, w)) == 0) {
+		if (api.commit_lookup(&c, g->repo, &oid) < 0) {
+			rc = git_fail(err, "cannot read a commit");
+			goto done;
+		}
+		memcpy(tree, api.commit_tree_id(c)->id, REPO_OID_RAW);
+		api.commit_free(c);
+		if ((rc = fn(arg, oid.id, tree)) != 0)
+			goto done;
+	}
+	rc = rc == GIT_ITEROVER ? 0 : git_fail(err, "cannot walk the history");
+done:
+	api.revwalk_free(w);
+	return rc;
+}
+
+int
+repo_git_hooks_dir(repo_git *g, char *buf, size_t size, sr_err *err)
+{
+	const char *hp = NULL, *home = env("HOME");
+	const char *common = api.repository_commondir(g->repo);
+	git_config *cfg;
+	size_t n;
+	int w;
+
+	if (api.repository_config_snapshot(&cfg, g->repo) < 0)
+		return git_fail(err, "cannot read the git config");
+	if (api.config_get_string(&hp, cfg, "core.hooksPath") < 0)
+		hp = NULL;
+	/* git's rules: absolute, ~/ for HOME, else relative to where hooks
+	 * run (the work tree, or the git dir when bare). */
+	if (hp == NULL || hp[0] == '\0')
+		w = snprintf(buf, size, "%s%shooks", common, common[0] != '\0'
+		    && common[strlen(common) - 1] == '/' ? "" : "/");
+	else if (hp[0] == '/')
+		w = snprintf(buf, size, "%s", hp);
+	else if (hp[0] == '~' && hp[1] == '/' && home != NULL)
+		w = snprintf(buf, size, "%s%s", home, hp + 1);
+	else
+		w = snprintf(buf, size, "%s/%s", g->root, hp);
+	api.config_free(cfg);
+	if (w < 0 || (size_t)w >= size)
+		return sr_err_set(err, SR_ERR_CONFIG, NULL, 0, "the hooks "
+		    "directory's path is too long");
+	n = (size_t)w;
+	while (n > 1 && buf[n - 1] == '/')
+		buf[--n] = '\0';
+	return 0;
 }

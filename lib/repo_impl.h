@@ -117,6 +117,39 @@ int repo_git_walk(repo_git *g, const unsigned char tree[REPO_OID_RAW],
     const char *prefix, const repo_index *ix, repo_scan *s, sr_err *err);
 void repo_git_close(repo_git *g);
 
+/*
+ * For the leak check (check.c): the index with its blob ids, trees, blobs
+ * and history. Callbacks return 0 to go on, -1 to stop (having set their
+ * own error); the function then returns -1 and leaves err alone.
+ */
+typedef int (*repo_file_cb)(void *arg, const char *path, size_t len,
+    unsigned mode, const unsigned char oid[REPO_OID_RAW]);
+/* A subtree met in a tree walk: 1 skips it, 0 walks it, -1 stops. */
+typedef int (*repo_dir_cb)(void *arg, const unsigned char oid[REPO_OID_RAW]);
+typedef int (*repo_blob_cb)(void *arg, const unsigned char *data,
+    size_t len);
+typedef int (*repo_commit_cb)(void *arg,
+    const unsigned char commit[REPO_OID_RAW],
+    const unsigned char tree[REPO_OID_RAW]);
+
+/* Every entry of the index file (all stages, in index order). */
+int repo_git_index_each(repo_git *g, repo_file_cb fn, void *arg,
+    sr_err *err);
+/* Every file of the tree (blobs, symlinks, gitlinks; the mode tells),
+ * paths prefixed with prefix ("" or ending in '/'); dir may be NULL. */
+int repo_git_tree_each(repo_git *g, const unsigned char tree[REPO_OID_RAW],
+    const char *prefix, repo_file_cb fn, repo_dir_cb dir, void *arg,
+    sr_err *err);
+/* The blob's bytes, valid during fn only. */
+int repo_git_blob(repo_git *g, const unsigned char oid[REPO_OID_RAW],
+    repo_blob_cb fn, void *arg, sr_err *err);
+/* Every commit reachable from HEAD, newest first; none when unborn. */
+int repo_git_history(repo_git *g, repo_commit_cb fn, void *arg,
+    sr_err *err);
+/* Where git runs hooks from: core.hooksPath, else the common dir's
+ * hooks (no trailing '/'). */
+int repo_git_hooks_dir(repo_git *g, char *buf, size_t size, sr_err *err);
+
 /* ---- the cache (repo_cache.c) ------------------------------------ */
 
 /* Where the nearest .git is, found with a few stat calls. */

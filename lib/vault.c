@@ -311,8 +311,9 @@ sr_vault_meta_at(sr_secret_meta *out, const sr_vault *v, size_t i,
 	return 0;
 }
 
+/* Decrypt an entry into out (cap bytes, sodium memory), NUL-terminated. */
 static int
-decrypt_entry(unsigned char **value, size_t *len, const sr_vault *v,
+decrypt_into(unsigned char *out, size_t cap, size_t *len, const sr_vault *v,
     const struct ventry *e, const sr_secret_meta *m, struct fields *fl)
 {
 	unsigned char nonce[NONCE_BYTES], ad[512];
@@ -321,7 +322,6 @@ decrypt_entry(unsigned char **value, size_t *len, const sr_vault *v,
 	unsigned long long plen;
 	int rc = -1;
 
-	*value = NULL;
 	if (m->epoch >= v->nkeys || b64_decode(nonce, sizeof(nonce), NULL,
 	    fl->f[8], fl->n[8], NONCE_BYTES) != 0 ||
 	    entry_ad(ad, sizeof(ad), &adlen, v, e->line,
@@ -330,21 +330,34 @@ decrypt_entry(unsigned char **value, size_t *len, const sr_vault *v,
 	if ((ct = malloc(ctmax + 1)) == NULL ||
 	    b64_decode(ct, ctmax, &ctlen, fl->f[9], fl->n[9], 0) != 0 ||
 	    ctlen <= TAG_BYTES || ctlen - TAG_BYTES > SR_SECRET_VALUE_MAX ||
-	    (*value = sodium_malloc(ctlen - TAG_BYTES + 1)) == NULL)
+	    ctlen - TAG_BYTES >= cap)
 		goto done;
-	if (crypto_aead_xchacha20poly1305_ietf_decrypt(*value, &plen, NULL, ct,
+	if (crypto_aead_xchacha20poly1305_ietf_decrypt(out, &plen, NULL, ct,
 	    ctlen, ad, adlen, nonce, v->keys + m->epoch * KEY_BYTES) != 0)
 		goto done;
-	(*value)[plen] = '\0';
+	out[plen] = '\0';
 	*len = (size_t)plen;
 	rc = 0;
 done:
-	if (rc != 0 && *value != NULL) {
-		sodium_free(*value);
-		*value = NULL;
-	}
 	free(ct);
 	return rc;
+}
+
+static int
+decrypt_entry(unsigned char **value, size_t *len, const sr_vault *v,
+    const struct ventry *e, const sr_secret_meta *m, struct fields *fl)
+{
+	/* base64 of n bytes: ceil(4n/3) characters, so n <= 3/4 of them */
+	size_t cap = fl->n[9] / 4 * 3 + 3;
+
+	if ((*value = sodium_malloc(cap)) == NULL)
+		return -1;
+	if (decrypt_into(*value, cap, len, v, e, m, fl) != 0) {
+		sodium_free(*value);
+		*value = NULL;
+		return -1;
+	}
+	return 0;
 }
 
 int
@@ -1026,4 +1039,26 @@ sr_vault_save(const sr_vault *v, const char *path, sr_err *err)
 	rc = sr_file_write_atomic(path, text, len, 0600, err);
 	free(text);
 	return rc;
+}
+
+int
+sr_vault_get_into(unsigned char *buf, size_t cap, size_t *len,
+    sr_secret_meta *meta, const sr_vault *v, size_t i, sr_err *err)
+{
+	struct fields fl;
+	char msg[400];
+
+	if (i >= v->nent)
+		return sr_err_set(err, SR_ERR_NOTFOUND, v->where, 0, "no such "
+		    "secret");
+	if (v->keys == NULL)
+		return fail(v, err, 0, "the vault is locked");
+	if (entry_meta(meta, &fl, &v->ent[i]) != 0 ||
+	    decrypt_into(buf, cap, len, v, &v->ent[i], meta, &fl) != 0) {
+		snprintf(msg, sizeof(msg), "secret '%.*s' failed "
+		    "authentication: the vault was modified or damaged",
+		    (int)v->ent[i].namelen, v->ent[i].name);
+		return fail(v, err, 0, msg);
+	}
+	return 0;
 }

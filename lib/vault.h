@@ -79,6 +79,14 @@ int sr_vault_get(unsigned char **value, size_t *len, sr_secret_meta *meta,
     const sr_vault *v, const char *name, sr_err *err);
 
 /*
+ * Decrypt secret i (in file order) into buf, which the caller owns: cap
+ * bytes of sodium memory, SR_SECRET_VALUE_MAX + 1 always enough. For
+ * reading every secret without an allocation each (the leak check).
+ */
+int sr_vault_get_into(unsigned char *buf, size_t cap, size_t *len,
+    sr_secret_meta *meta, const sr_vault *v, size_t i, sr_err *err);
+
+/*
  * Set name to value under the newest epoch. meta gives expires,
  * rotate_after and labels; created is kept when the secret exists,
  * updated is now. Values: 1..SR_SECRET_VALUE_MAX bytes, no NUL.

@@ -126,8 +126,8 @@ sr run --help
 expect_rc 0 "run --help"
 sr --version
 expect_out '^scoperun [0-9]+\.[0-9]+\.[0-9]+$' "--version"
-sr check
-refused 2 '^scoperun: check: not available' "planned verbs are reserved"
+sr check --no-such-option
+refused 2 '^usage: scoperun check' "check is a verb: it wins over an agent"
 
 # A verb wins over an agent of the same name; `run` reaches the agent.
 { header policy; printf '[env]\ninherit = ["PATH"]\n'; } | policy policy

@@ -201,8 +201,9 @@ seconds_since(const struct timespec *t0)
 }
 
 /*
- * 100,000 keys in one table, long keys, and one very long line: each must
- * parse in well under a second, which a quadratic step would not.
+ * 100,000 keys in one table, long keys, and one very long line: each
+ * parses in tens of milliseconds; a quadratic step would take minutes.
+ * The 5 s bound leaves room for sanitizers and a loaded machine.
  */
 static void
 test_no_quadratic_time(void **state)
@@ -219,7 +220,7 @@ test_no_quadratic_time(void **state)
 		n += (size_t)snprintf(buf + n, cap - n, "key%zu = %zu\n", i, i);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	assert_int_equal(sr_toml_parse(&doc, buf, n, 0, &err), 0);
-	assert_true(seconds_since(&t0) < 1.0);
+	assert_true(seconds_since(&t0) < 5.0);
 	assert_int_equal(sr_toml_count(sr_toml_root(doc)), 100000);
 	assert_non_null(sr_toml_table_get(sr_toml_root(doc), "key99999"));
 	sr_toml_free(doc);
@@ -230,14 +231,14 @@ test_no_quadratic_time(void **state)
 	buf[n++] = ']';
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	assert_int_equal(sr_toml_parse(&doc, buf, n, 0, &err), 0);
-	assert_true(seconds_since(&t0) < 1.0);
+	assert_true(seconds_since(&t0) < 5.0);
 	sr_toml_free(doc);
 
 	memset(buf, 'k', 4u << 20);
 	memcpy(buf + (4u << 20), " = 1\n", 5);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	assert_int_equal(sr_toml_parse(&doc, buf, (4u << 20) + 5, 0, &err), 0);
-	assert_true(seconds_since(&t0) < 1.0);
+	assert_true(seconds_since(&t0) < 5.0);
 	sr_toml_free(doc);
 	free(buf);
 }

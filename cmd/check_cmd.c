@@ -1,0 +1,262 @@
+/*
+ * check_cmd.c - `scoperun check [--staged|--history] [--format F] [PATH]`.
+ *
+ * Every vault value goes into the matcher (locked memory), the check
+ * runs, the matcher's forms are wiped, and only then is anything printed.
+ * Exit 0 clean, 1 findings, 2 usage or error.
+ *
+ * SCOPERUN_DEBUG_CHECK=1 adds one line on stderr with where the time
+ * went (for the benchmark): decrypting the values and making their
+ * forms, then the repository walk and, of it, the matching.
+ *
+ * A vault missing from its default place is a warning, and the env-file
+ * rule runs alone: the hook must not stop every commit of a contributor
+ * who has no vault. A vault named by --vault or SCOPERUN_VAULT must be
+ * there, and one that holds secrets must open with the identity: a check
+ * that silently searched for nothing would be worse than none.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "check.h"
+#include "check_report.h"
+#include "cli.h"
+#include "paths.h"
+#include "scan.h"
+#include "vault_session.h"
+
+typedef struct check_args {
+	sr_check_mode mode;
+	check_format format;
+	const char *vault, *identity, *dir;
+	int staged, history;
+} check_args;
+
+static const char usage[] = "usage: scoperun check [--staged | --history] "
+    "[--format text|json|sarif] [--vault FILE] [--identity FILE] [PATH]";
+
+/* --opt VALUE or --opt=VALUE: the value, or NULL when absent. */
+static const char *
+opt_value(int argc, char **argv, int *i, const char *opt)
+{
+	size_t n = strlen(opt);
+
+	if (strncmp(argv[*i], opt, n) != 0)
+		return NULL;
+	if (argv[*i][n] == '=')
+		return argv[*i] + n + 1;
+	if (argv[*i][n] != '\0' || *i + 1 >= argc)
+		return NULL;
+	return argv[++*i];
+}
+
+static int
+parse_format(check_format *f, const char *s)
+{
+	if (strcmp(s, "text") == 0)
+		*f = CHECK_TEXT;
+	else if (strcmp(s, "json") == 0)
+		*f = CHECK_JSON;
+	else if (strcmp(s, "sarif") == 0)
+		*f = CHECK_SARIF;
+	else
+		return -1;
+	return 0;
+}
+
+static int
+parse(check_args *a, int argc, char **argv)
+{
+	const char *v;
+	int i;
+
+	memset(a, 0, sizeof(*a));
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--staged") == 0)
+			a->staged = 1;
+		else if (strcmp(argv[i], "--history") == 0)
+			a->history = 1;
+		else if ((v = opt_value(argc, argv, &i, "--format")) != NULL) {
+			if (parse_format(&a->format, v) != 0)
+				return -1;
+		} else if ((v = opt_value(argc, argv, &i, "--vault")) != NULL)
+			a->vault = v;
+		else if ((v = opt_value(argc, argv, &i, "--identity")) != NULL)
+			a->identity = v;
+		else if (argv[i][0] == '-' || a->dir != NULL)
+			return -1;
+		else
+			a->dir = argv[i];
+	}
+	if (a->staged && a->history)
+		return -1;
+	a->mode = a->staged ? SR_CHECK_STAGED : a->history ?
+	    SR_CHECK_HISTORY : SR_CHECK_HEAD;
+	return 0;
+}
+
+/* Every value into s; sodium memory throughout, each freed (wiped) as
+ * soon as its forms are made. */
+static int
+add_values(sr_scan *s, vault_session *vs, sr_err *err)
+{
+	sr_secret_meta m;
+	unsigned char *v;
+	size_t i, len = 0, n = sr_vault_count(vs->vault);
+	int rc = 0;
+
+	if (n == 0)
+		return 0;
+	if (sr_identity_load(&vs->id, vs->identity_path, err) != 0 ||
+	    sr_vault_unlock(vs->vault, vs->id, err) != 0)
+		return -1;
+	/* one buffer for all values: an allocation each costs more than
+	 * decrypting them */
+	if ((v = sodium_malloc(SR_SECRET_VALUE_MAX + 1)) == NULL)
+		return sr_err_set(err, SR_ERR_SYSTEM, NULL, 0, "out of memory");
+	for (i = 0; i < n && rc == 0; i++) {
+		rc = sr_vault_get_into(v, SR_SECRET_VALUE_MAX + 1, &len, &m,
+		    vs->vault, i, err);
+		if (rc == 0)
+			rc = sr_scan_add(s, m.name, v, len, err) < 0 ? -1 : 0;
+		sodium_memzero(v, len);
+	}
+	sodium_free(v);
+	return rc;
+}
+
+/*
+ * Where the vault is: 0 to read it, 1 when it is absent from its default
+ * place (the env-file rule then runs alone), -1 error.
+ */
+static int
+vault_where(char *path, size_t size, const check_args *a, sr_err *err)
+{
+	const char *envv = getenv("SCOPERUN_VAULT");
+
+	if (sr_path_get(path, size, SR_PATH_VAULT, a->vault, err) != 0)
+		return -1;
+	return a->vault == NULL && (envv == NULL || envv[0] == '\0') &&
+	    access(path, F_OK) != 0 && errno == ENOENT;
+}
+
+/* The matcher over the vault's values. */
+static int
+load_values(sr_scan **out, const check_args *a, sr_err *err)
+{
+	vault_args va;
+	vault_session vs;
+	int rc = -1;
+
+	*out = NULL;
+	memset(&va, 0, sizeof(va));
+	va.vault = a->vault;
+	va.identity = a->identity;
+	if (vs_open(&vs, &va, VS_READ, err) == 0 &&
+	    sr_scan_new(out, err) == 0 && add_values(*out, &vs, err) == 0 &&
+	    sr_scan_build(*out, err) == 0)
+		rc = 0;
+	vs_close(&vs);
+	if (rc != 0) {
+		sr_scan_free(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
+static double
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static void
+debug_line(const sr_scan *s, size_t forms, const sr_check_result *r,
+    double values_ms, double walk_ms)
+{
+	const char *debug = getenv("SCOPERUN_DEBUG_CHECK");
+
+	if (debug == NULL || debug[0] == '\0' || strcmp(debug, "0") == 0)
+		return;
+	fprintf(stderr, "scoperun: check: values %.1f ms (%zu secrets, %zu "
+	    "forms); repository %.1f ms (%zu files, %zu blobs, %zu commits, "
+	    "%.1f MB), of it matching %.1f ms\n", values_ms,
+	    s ? sr_scan_count(s) : 0, forms, walk_ms,
+	    r->files, r->blobs, r->commits, (double)r->bytes / 1e6,
+	    (double)r->scan_ns / 1e6);
+}
+
+static void
+warn_skipped(const sr_scan *s, const char *missing)
+{
+	size_t i;
+
+	if (missing[0] != '\0')
+		cli_errorf("check", "warning: no vault at %s: only the "
+		    "env-file rule was checked", missing);
+	for (i = 0; s != NULL && i < sr_scan_nskipped(s); i++)
+		cli_errorf("check", "warning: secret %s is shorter than %d "
+		    "bytes and was not searched for", sr_scan_skipped(s, i),
+		    SR_SCAN_VALUE_MIN);
+}
+
+int
+cmd_check(int argc, char **argv)
+{
+	sr_check_opts o = SR_CHECK_OPTS_INIT;
+	sr_check_result r;
+	sr_err err = SR_ERR_INIT, ignored = SR_ERR_INIT;
+	char identity[SR_ERR_PATH_MAX], missing[SR_ERR_PATH_MAX];
+	sr_scan *scan = NULL;
+	double t0, t1;
+	size_t forms;
+	check_args a;
+	int rc;
+
+	if (argc > 1 && (strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "--help") == 0)) {
+		printf("%s\n", usage);
+		return SR_EXIT_OK;
+	}
+	if (parse(&a, argc, argv) != 0) {
+		fprintf(stderr, "%s\n", usage);
+		return SR_EXIT_USAGE;
+	}
+	t0 = now_ms();
+	if ((rc = vault_where(missing, sizeof(missing), &a, &err)) < 0 ||
+	    (rc == 0 && load_values(&scan, &a, &err) != 0)) {
+		cli_error("check", &err);
+		return SR_EXIT_USAGE;
+	}
+	if (rc == 0)
+		missing[0] = '\0';
+	o.mode = a.mode;
+	o.scan = scan;
+	if (sr_path_get(identity, sizeof(identity), SR_PATH_IDENTITY,
+	    a.identity, &ignored) == 0)
+		o.identity_path = identity;
+	t1 = now_ms();
+	rc = sr_check_run(&r, a.dir, &o, &err);
+	forms = scan ? sr_scan_patterns(scan) : 0;
+	sr_scan_forget(scan);
+	debug_line(scan, forms, &r, t1 - t0, now_ms() - t1);
+	if (rc < 0) {
+		cli_error("check", &err);
+	} else {
+		warn_skipped(scan, missing);
+		if (check_report(stdout, a.format, a.mode, &r, scan) != 0)
+			rc = -1;
+	}
+	sr_check_result_free(&r);
+	sr_scan_free(scan);
+	return rc < 0 ? SR_EXIT_USAGE : rc > 0 ? SR_EXIT_FINDINGS : SR_EXIT_OK;
+}

@@ -1,0 +1,448 @@
+/*
+ * check.c - the leak check's walk over a repository (check.h).
+ *
+ * libgit2 (through repo_git.c, loaded with dlopen) lists the index and
+ * the trees and reads the blobs; every path goes through the guard's
+ * name rule (repo.c), every new blob through the matcher (scan.c). Blob
+ * and tree ids already seen are skipped, so a history scan reads each
+ * object once however many commits share it.
+ */
+#define _GNU_SOURCE	/* memrchr */
+#include "check.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "repo_impl.h"
+
+#define MODE_TYPE 0170000
+#define MODE_FILE 0100000
+#define MODE_LINK 0120000
+#define MODE_DIR 0040000
+
+/* A set of object ids: open addressing on the id's first bytes (a hash
+ * already); the all-zero id marks an empty slot and is never added. */
+typedef struct oidset {
+	unsigned char (*v)[REPO_OID_RAW];
+	size_t n, cap;		/* cap a power of two, or 0 */
+} oidset;
+
+typedef struct check_ctx {
+	const sr_check_opts *o;
+	sr_check_result *out;
+	repo_git *git;
+	repo_match m;
+	char id_rel[PATH_MAX];	/* the identity in the work tree; "" */
+	oidset blobs, trees;
+	int names_only;		/* paths only: no blob is read */
+	const sr_scan *scan;	/* NULL: nothing to search for */
+	const char *path;	/* the blob being scanned */
+	char commit[SR_REPO_OID_HEX + 1];
+	size_t file_hits, file_first;
+	sr_err *err;
+} check_ctx;
+
+static const unsigned char zero_oid[REPO_OID_RAW];
+
+/* ---- object id sets ---------------------------------------------- */
+
+static size_t
+oid_slot(const oidset *s, const unsigned char *oid)
+{
+	size_t h, mask = s->cap - 1;
+
+	memcpy(&h, oid, sizeof(h));
+	for (h &= mask; memcmp(s->v[h], zero_oid, REPO_OID_RAW) != 0 &&
+	    memcmp(s->v[h], oid, REPO_OID_RAW) != 0; h = (h + 1) & mask)
+		;
+	return h;
+}
+
+static int
+oidset_grow(oidset *s)
+{
+	oidset g = { NULL, s->n, s->cap ? 2 * s->cap : 1024 };
+	size_t i;
+
+	if ((g.v = calloc(g.cap, sizeof(*g.v))) == NULL)
+		return -1;
+	for (i = 0; i < s->cap; i++)
+		if (memcmp(s->v[i], zero_oid, REPO_OID_RAW) != 0)
+			memcpy(g.v[oid_slot(&g, s->v[i])], s->v[i],
+			    REPO_OID_RAW);
+	free(s->v);
+	*s = g;
+	return 0;
+}
+
+/* 1 added, 0 already there (or the zero id), -1 out of memory. */
+static int
+oidset_add(oidset *s, const unsigned char *oid)
+{
+	size_t i;
+
+	if (memcmp(oid, zero_oid, REPO_OID_RAW) == 0)
+		return 0;
+	if (2 * (s->n + 1) > s->cap && oidset_grow(s) != 0)
+		return -1;
+	i = oid_slot(s, oid);
+	if (memcmp(s->v[i], oid, REPO_OID_RAW) == 0)
+		return 0;
+	memcpy(s->v[i], oid, REPO_OID_RAW);
+	s->n++;
+	return 1;
+}
+
+/* ---- findings ---------------------------------------------------- */
+
+static int
+oom(check_ctx *c)
+{
+	return sr_err_set(c->err, SR_ERR_SYSTEM, NULL, 0, "out of memory");
+}
+
+static sr_check_finding *
+add_finding(check_ctx *c, sr_check_rule rule, const char *path)
+{
+	sr_check_result *r = c->out;
+	sr_check_finding *f, *grown;
+	size_t cap;
+
+	if (r->n >= SR_CHECK_FINDINGS_MAX) {
+		r->dropped++;
+		return NULL;
+	}
+	if (r->n == r->cap) {
+		cap = r->cap ? 2 * r->cap : 16;
+		if ((grown = realloc(r->v, cap * sizeof(*grown))) == NULL)
+			return NULL;
+		r->v = grown;
+		r->cap = cap;
+	}
+	f = &r->v[r->n];
+	memset(f, 0, sizeof(*f));
+	if ((f->path = strdup(path)) == NULL)
+		return NULL;
+	f->rule = rule;
+	f->seq = r->n++;
+	memcpy(f->commit, c->commit, sizeof(f->commit));
+	return f;
+}
+
+/* A finding for path under rule; 0, or -1 when out of memory. */
+static int
+flag_path(check_ctx *c, sr_check_rule rule, const char *path)
+{
+	size_t before = c->out->dropped;
+
+	if (add_finding(c, rule, path) == NULL && c->out->dropped == before)
+		return oom(c);
+	return 0;
+}
+
+static int
+on_hit(void *arg, const sr_scan_hit *h)
+{
+	check_ctx *c = arg;
+	sr_check_finding *f, *last;
+	size_t before = c->out->dropped;
+
+	/* one finding per line for a secret in one form */
+	last = c->out->n > c->file_first ? &c->out->v[c->out->n - 1] : NULL;
+	if (last != NULL && last->secret == h->secret &&
+	    last->form == h->form && last->line == h->line)
+		return 0;
+	if (c->file_hits++ >= SR_CHECK_FILE_HITS_MAX) {
+		c->out->dropped++;
+		return 0;
+	}
+	if ((f = add_finding(c, SR_CHECK_SECRET, c->path)) == NULL)
+		return c->out->dropped == before ? oom(c) : 0;
+	f->line = h->line;
+	f->column = h->column;
+	f->secret = h->secret;
+	f->form = h->form;
+	return 0;
+}
+
+static int
+cmp_finding(const void *a, const void *b)
+{
+	const sr_check_finding *x = a, *y = b;
+	int d = strcmp(x->path, y->path);
+
+	if (d != 0)
+		return d;
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	if (x->column != y->column)
+		return x->column < y->column ? -1 : 1;
+	if (x->rule != y->rule)
+		return x->rule < y->rule ? -1 : 1;
+	if (x->secret != y->secret)
+		return x->secret < y->secret ? -1 : 1;
+	if (x->form != y->form)
+		return x->form < y->form ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+static int
+same_finding(const sr_check_finding *x, const sr_check_finding *y)
+{
+	return x->rule == y->rule && strcmp(x->path, y->path) == 0 &&
+	    x->line == y->line && x->column == y->column &&
+	    x->secret == y->secret && x->form == y->form;
+}
+
+/* Sorted; a path flagged in the index and in HEAD, or in many commits,
+ * once (with the first commit it was found in: the newest). */
+static void
+finish(sr_check_result *r)
+{
+	size_t i, k = 0;
+
+	if (r->n > 1)
+		qsort(r->v, r->n, sizeof(*r->v), cmp_finding);
+	for (i = 0; i < r->n; i++) {
+		if (k > 0 && same_finding(&r->v[k - 1], &r->v[i]))
+			free(r->v[i].path);
+		else
+			r->v[k++] = r->v[i];
+	}
+	r->n = k;
+}
+
+/* ---- the walk ---------------------------------------------------- */
+
+static uint64_t
+now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static int
+on_blob(void *arg, const unsigned char *data, size_t len)
+{
+	check_ctx *c = arg;
+	uint64_t t0 = now_ns();
+	int rc;
+
+	c->out->bytes += len;
+	c->file_hits = 0;
+	c->file_first = c->out->n;
+	rc = sr_scan_buf(c->scan, data, len, on_hit, c);
+	c->out->scan_ns += now_ns() - t0;
+	return rc != 0 ? -1 : 0;
+}
+
+static int on_file(void *arg, const char *path, size_t len, unsigned mode,
+    const unsigned char oid[REPO_OID_RAW]);
+
+/* A sparse index names a whole unchanged directory by its tree. */
+static int
+sparse_dir(check_ctx *c, const char *path, size_t len,
+    const unsigned char oid[REPO_OID_RAW])
+{
+	char prefix[PATH_MAX];
+
+	while (len > 0 && path[len - 1] == '/')
+		len--;
+	if (len + 2 > sizeof(prefix))
+		return sr_err_set(c->err, SR_ERR_CONFIG, NULL, 0, "path too "
+		    "long in the index");
+	memcpy(prefix, path, len);
+	memcpy(prefix + len, "/", 2);
+	return repo_git_tree_each(c->git, oid, prefix, on_file, NULL, c,
+	    c->err);
+}
+
+static int
+on_file(void *arg, const char *path, size_t len, unsigned mode,
+    const unsigned char oid[REPO_OID_RAW])
+{
+	check_ctx *c = arg;
+	const char *slash = memrchr(path, '/', len);
+	int rc;
+
+	if ((mode & MODE_TYPE) == MODE_DIR)
+		return sparse_dir(c, path, len, oid);
+	c->out->files++;
+	if (repo_match_name(&c->m, slash ? slash + 1 : path) &&
+	    flag_path(c, SR_CHECK_ENV_FILE, path) != 0)
+		return -1;
+	if (c->id_rel[0] != '\0' && strcmp(path, c->id_rel) == 0 &&
+	    flag_path(c, SR_CHECK_IDENTITY, path) != 0)
+		return -1;
+	if (c->names_only || c->scan == NULL ||
+	    ((mode & MODE_TYPE) != MODE_FILE &&
+	    (mode & MODE_TYPE) != MODE_LINK))
+		return 0;	/* gitlinks name a commit, not bytes */
+	if ((rc = oidset_add(&c->blobs, oid)) <= 0)
+		return rc < 0 ? oom(c) : 0;
+	c->out->blobs++;
+	c->path = path;
+	return repo_git_blob(c->git, oid, on_blob, c, c->err);
+}
+
+static int
+on_dir(void *arg, const unsigned char oid[REPO_OID_RAW])
+{
+	check_ctx *c = arg;
+	int rc = oidset_add(&c->trees, oid);
+
+	return rc < 0 ? oom(c) : rc == 0;	/* seen: skip it */
+}
+
+static int
+on_commit(void *arg, const unsigned char commit[REPO_OID_RAW],
+    const unsigned char tree[REPO_OID_RAW])
+{
+	check_ctx *c = arg;
+	int rc;
+
+	c->out->commits++;
+	if ((rc = oidset_add(&c->trees, tree)) <= 0)
+		return rc < 0 ? oom(c) : 0;
+	repo_hex(c->commit, commit, REPO_OID_RAW);
+	return repo_git_tree_each(c->git, tree, "", on_file, on_dir, c,
+	    c->err);
+}
+
+/* The identity's path inside the work tree, when it is there. */
+static void
+identity_rel(check_ctx *c, const char *identity)
+{
+	char real[PATH_MAX];
+	size_t rlen = strlen(c->out->root);
+
+	c->id_rel[0] = '\0';
+	if (identity == NULL || realpath(identity, real) == NULL ||
+	    strncmp(real, c->out->root, rlen) != 0 || real[rlen] != '/')
+		return;
+	snprintf(c->id_rel, sizeof(c->id_rel), "%s", real + rlen + 1);
+}
+
+static int
+walk(check_ctx *c)
+{
+	unsigned char commit[REPO_OID_RAW], tree[REPO_OID_RAW];
+	int born;
+
+	if ((born = repo_git_head(c->git, commit, tree, c->err)) < 0)
+		return -1;
+	if (born)
+		repo_hex(c->out->head, commit, REPO_OID_RAW);
+	c->names_only = c->o->mode != SR_CHECK_STAGED;
+	if (repo_git_index_each(c->git, on_file, c, c->err) != 0)
+		return -1;
+	c->names_only = 0;
+	if (c->o->mode == SR_CHECK_HISTORY)
+		return repo_git_history(c->git, on_commit, c, c->err);
+	if (c->o->mode == SR_CHECK_HEAD && born)
+		return repo_git_tree_each(c->git, tree, "", on_file, NULL, c,
+		    c->err);
+	return 0;
+}
+
+/* One line, whatever libgit2 said. */
+static int
+wrap_error(sr_err *err, const char *root)
+{
+	char msg[SR_ERR_MSG_MAX];
+	size_t i;
+
+	snprintf(msg, sizeof(msg), "%s", err->msg);
+	for (i = 0; msg[i] != '\0'; i++)
+		if ((unsigned char)msg[i] < 0x20 || msg[i] == 0x7f)
+			msg[i] = ' ';
+	return sr_err_set(err, err->kind == SR_ERR_SYSTEM ? SR_ERR_SYSTEM :
+	    SR_ERR_CONFIG, NULL, 0, "cannot check the git repository at "
+	    "%.300s: %s", root, msg);
+}
+
+int
+sr_check_run(sr_check_result *out, const char *dir, const sr_check_opts *o,
+    sr_err *err)
+{
+	check_ctx c;
+	char here[PATH_MAX];
+	int rc = -1;
+
+	memset(out, 0, sizeof(*out));
+	memset(&c, 0, sizeof(c));
+	c.o = o;
+	c.out = out;
+	c.err = err;
+	c.scan = o->scan && sr_scan_patterns(o->scan) > 0 ? o->scan : NULL;
+	if (dir == NULL && (dir = getcwd(here, sizeof(here))) == NULL)
+		return sr_err_set(err, SR_ERR_SYSTEM, NULL, 0, "cannot tell "
+		    "the current directory");
+	if (repo_match_init(&c.m, o->patterns, o->npatterns) != 0)
+		return oom(&c);
+	if ((rc = repo_git_open(&c.git, dir, err)) <= 0) {
+		if (rc == 0)
+			sr_err_set(err, SR_ERR_CONFIG, NULL, 0, "%.300s is not "
+			    "inside a git repository", dir);
+		else
+			wrap_error(err, dir);
+		rc = -1;
+		goto done;
+	}
+	snprintf(out->root, sizeof(out->root), "%s", repo_git_root(c.git));
+	identity_rel(&c, o->identity_path);
+	if ((rc = walk(&c)) != 0) {
+		rc = wrap_error(err, out->root);
+		goto done;
+	}
+	finish(out);
+	rc = out->n > 0 || out->dropped > 0 ? 1 : 0;
+done:
+	repo_git_close(c.git);
+	repo_match_free(&c.m);
+	free(c.blobs.v);
+	free(c.trees.v);
+	return rc;
+}
+
+int
+sr_check_hooks_dir(char *buf, size_t size, const char *dir, sr_err *err)
+{
+	repo_git *git;
+	int rc;
+
+	if ((rc = repo_git_open(&git, dir ? dir : ".", err)) <= 0)
+		return rc == 0 ? sr_err_set(err, SR_ERR_CONFIG, NULL, 0,
+		    "%.300s is not inside a git repository", dir ? dir : ".") :
+		    wrap_error(err, dir ? dir : ".");
+	rc = repo_git_hooks_dir(git, buf, size, err);
+	repo_git_close(git);
+	return rc;
+}
+
+void
+sr_check_result_free(sr_check_result *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++)
+		free(r->v[i].path);
+	free(r->v);
+	r->v = NULL;
+	r->n = r->cap = 0;
+}
+
+const char *
+sr_check_rule_id(sr_check_rule r)
+{
+	static const char *const ids[] = { "committed-env",
+	    "tracked-identity", "known-secret" };
+
+	return (size_t)r < sizeof(ids) / sizeof(ids[0]) ? ids[r] : "?";
+}
