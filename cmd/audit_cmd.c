@@ -1,9 +1,12 @@
 /*
- * audit_cmd.c - `scoperun audit verify|show|key`.
+ * audit_cmd.c - `scoperun audit verify|show|key|checkpoint` (and report,
+ * in audit_report.c).
  *
  * verify says which checks it made: a log is only called sealed when its
- * seals were checked with the initial key.
+ * seals were checked with the initial key, and only called complete up to
+ * a checkpoint when one was given.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,14 +15,17 @@
 #include <sodium.h>
 
 #include "audit.h"
+#include "audit_report.h"
 #include "cli.h"
 #include "paths.h"
 #include "policy.h"
 #include "timeutil.h"
 
+#define CHECKPOINTS_MAX (64u << 20)
+
 typedef struct audit_args {
-	const char *file, *key, *agent, *since;
-	int json, export, remove;
+	const char *file, *key, *agent, *since, *checkpoint, *pubkey;
+	int json, export, remove, public;
 	const char *sub;
 } audit_args;
 
@@ -32,7 +38,9 @@ parse(audit_args *a, int argc, char **argv)
 	for (i = 1; i < argc; i++) {
 		const char **slot = strcmp(argv[i], "--key") == 0 ? &a->key :
 		    strcmp(argv[i], "--agent") == 0 ? &a->agent :
-		    strcmp(argv[i], "--since") == 0 ? &a->since : NULL;
+		    strcmp(argv[i], "--since") == 0 ? &a->since :
+		    strcmp(argv[i], "--checkpoint") == 0 ? &a->checkpoint :
+		    strcmp(argv[i], "--pubkey") == 0 ? &a->pubkey : NULL;
 		if (slot != NULL) {
 			if (++i >= argc)
 				return -1;
@@ -43,6 +51,8 @@ parse(audit_args *a, int argc, char **argv)
 			a->export = 1;
 		} else if (strcmp(argv[i], "--remove") == 0) {
 			a->remove = 1;
+		} else if (strcmp(argv[i], "--public") == 0) {
+			a->public = 1;
 		} else if (argv[i][0] == '-') {
 			return -1;
 		} else if (a->sub == NULL) {
@@ -87,11 +97,78 @@ initial_key(unsigned char *key, int *have, const audit_args *a,
 	return 0;
 }
 
+/*
+ * --checkpoint F: every checkpoint in F, each signed by the log's key:
+ * --pubkey (as `audit key --public` printed it, kept elsewhere), else the
+ * key beside the log. A bad one is a finding (1), not a usage error.
+ */
+static int
+load_checkpoints(sr_audit_checkpoint **cps, size_t *n, const audit_args *a,
+    const char *path, sr_err *err)
+{
+	char vkey[SR_AUDIT_VKEY_MAX], *text;
+	size_t len;
+	FILE *f;
+	int rc;
+
+	if (a->pubkey != NULL)
+		snprintf(vkey, sizeof(vkey), "%s", a->pubkey);
+	else if (sr_audit_vkey(vkey, sizeof(vkey), path, err) != 0)
+		return SR_EXIT_USAGE;
+	if ((f = fopen(a->checkpoint, "re")) == NULL) {
+		sr_err_set(err, SR_ERR_SYSTEM, a->checkpoint, 0, "cannot open "
+		    "%s: %s", a->checkpoint, strerror(errno));
+		return SR_EXIT_USAGE;
+	}
+	text = malloc(CHECKPOINTS_MAX + 1);
+	len = text ? fread(text, 1, CHECKPOINTS_MAX + 1, f) : 0;
+	fclose(f);
+	if (text == NULL || len > CHECKPOINTS_MAX) {
+		free(text);
+		sr_err_set(err, SR_ERR_USAGE, a->checkpoint, 0, "%s is too "
+		    "large for a checkpoint file", a->checkpoint);
+		return SR_EXIT_USAGE;
+	}
+	rc = sr_audit_checkpoints_parse(cps, n, text, len, vkey, err);
+	free(text);
+	if (rc != 0)
+		return err->kind == SR_ERR_USAGE ? SR_EXIT_USAGE :
+		    SR_EXIT_FINDINGS;
+	return SR_EXIT_OK;
+}
+
+static void
+verify_says(const audit_args *a, const char *path, const sr_audit_verdict *v,
+    const sr_audit_checkpoint *cps, size_t ncps)
+{
+	printf("%s: %llu records intact: chain ok, %s, %s", path,
+	    (unsigned long long)v->records, v->macs_checked ? (a->key ?
+	    "seals ok (with the given key)" : "seals ok (with the initial "
+	    "key on this machine)") : "seals NOT checked (no initial key: "
+	    "give --key)", v->head_behind ? "head one record behind (a "
+	    "crash; the next append catches up)" : v->head_checked ?
+	    "head ok" : "no head to compare");
+	if (v->files > 1)
+		printf(", %d files (rotated)", v->files);
+	if (ncps > 0)
+		printf(", %zu checkpoint%s ok (signed with %s; the log holds "
+		    "their records up to %llu)", ncps, ncps == 1 ? "" : "s",
+		    a->pubkey ? "the given key" : "this log's key",
+		    (unsigned long long)cps[ncps - 1].size);
+	printf("\n");
+	if (v->macs_checked && !a->key)
+		printf("note: the initial key is on this machine, so whoever "
+		    "controls it could rewrite the log; export it with "
+		    "`scoperun audit key --export --remove`\n");
+}
+
 static int
 audit_verify(const audit_args *a)
 {
 	char path[SR_ERR_PATH_MAX];
 	unsigned char *key = sodium_malloc(32);
+	sr_audit_verify_opts o = SR_AUDIT_VERIFY_OPTS_INIT;
+	sr_audit_checkpoint *cps = NULL;
 	sr_audit_verdict v;
 	sr_err err = SR_ERR_INIT;
 	int have, rc = SR_EXIT_USAGE;
@@ -99,28 +176,22 @@ audit_verify(const audit_args *a)
 	if (key == NULL || log_path(path, sizeof(path), a, &err) != 0 ||
 	    initial_key(key, &have, a, path, &err) != 0)
 		goto done;
-	switch (sr_audit_verify(&v, path, have ? key : NULL, &err)) {
+	if (a->checkpoint != NULL && (rc = load_checkpoints(&cps, &o.ncps, a,
+	    path, &err)) != SR_EXIT_OK)
+		goto done;
+	rc = SR_EXIT_USAGE;
+	o.key0 = have ? key : NULL;
+	o.cps = cps;
+	switch (sr_audit_verify_with(&v, path, &o, &err)) {
 	case 0:
-		printf("%s: %llu records intact: chain ok, %s, %s\n", path,
-		    (unsigned long long)v.records, v.macs_checked ?
-		    (a->key ? "seals ok (with the given key)" :
-		    "seals ok (with the initial key on this machine)") :
-		    "seals NOT checked (no initial key: give --key)",
-		    v.head_behind ? "head one record behind (a crash; the next "
-		    "append catches up)" : v.head_checked ? "head ok" :
-		    "no head to compare");
-		if (v.macs_checked && !a->key)
-			printf("note: the initial key is on this machine, so "
-			    "whoever controls it could rewrite the log; "
-			    "export it with `scoperun audit key --export "
-			    "--remove`\n");
+		verify_says(a, path, &v, cps, o.ncps);
 		rc = SR_EXIT_OK;
 		break;
 	case 1:
 		if (v.bad_line)
 			fprintf(stderr, "scoperun: audit: %s: record %llu (line "
-			    "%lu): %s\n", path, (unsigned long long)v.bad_seq,
-			    v.bad_line, v.why);
+			    "%lu): %s\n", v.bad_path, (unsigned long long)
+			    v.bad_seq, v.bad_line, v.why);
 		else
 			fprintf(stderr, "scoperun: audit: %s: at the end of "
 			    "the log: %s\n", path, v.why);
@@ -132,22 +203,46 @@ audit_verify(const audit_args *a)
 done:
 	if (rc == SR_EXIT_USAGE)
 		cli_error("audit", &err);
+	else if (rc == SR_EXIT_FINDINGS && a->checkpoint != NULL && cps == NULL)
+		fprintf(stderr, "scoperun: audit: %s: %s\n", a->checkpoint,
+		    err.msg);
+	free(cps);
 	if (key)
 		sodium_free(key);
 	return rc;
 }
 
+/* The checkpoints' verifier key: public, it stays on the machine. */
+static int
+audit_key_public(const audit_args *a)
+{
+	char path[SR_ERR_PATH_MAX], vkey[SR_AUDIT_VKEY_MAX];
+	sr_err err = SR_ERR_INIT;
+
+	if (log_path(path, sizeof(path), a, &err) != 0 ||
+	    sr_audit_vkey(vkey, sizeof(vkey), path, &err) != 0) {
+		cli_error("audit", &err);
+		return SR_EXIT_USAGE;
+	}
+	printf("%s\n", vkey);
+	return SR_EXIT_OK;
+}
+
 static int
 audit_key(const audit_args *a)
 {
-	char path[SR_ERR_PATH_MAX], hex[65];
+	char path[SR_ERR_PATH_MAX], hex[65], vkey[SR_AUDIT_VKEY_MAX];
 	unsigned char *key = sodium_malloc(32);
 	sr_err err = SR_ERR_INIT;
 	int rc = SR_EXIT_USAGE;
 
-	if (key == NULL || !a->export) {
+	if (a->public && !a->export && !a->remove) {
+		rc = audit_key_public(a);
+		goto done;
+	}
+	if (key == NULL || !a->export || a->public) {
 		cli_errorf("audit", "usage: scoperun audit key --export "
-		    "[--remove]");
+		    "[--remove] | --public");
 		goto done;
 	}
 	if (log_path(path, sizeof(path), a, &err) != 0 ||
@@ -166,6 +261,10 @@ audit_key(const audit_args *a)
 	    "safe; `scoperun audit verify --key KEY` checks the seals\n" :
 	    "keep this key elsewhere, then remove the local copy with "
 	    "--remove\n");
+	sr_err_clear(&err);
+	if (sr_audit_vkey(vkey, sizeof(vkey), path, &err) == 0)
+		fprintf(stderr, "keep the checkpoints' verifier key with it "
+		    "(`audit verify --checkpoint F --pubkey KEY`):\n%s\n", vkey);
 	rc = SR_EXIT_OK;
 done:
 	if (key)
@@ -200,34 +299,14 @@ wanted(json_t *rec, const audit_args *a, int64_t since)
 	return sr_time_parse(&t, whole, 20) == 0 && t >= since;
 }
 
-static int
-audit_show(const audit_args *a)
+/* The records of one file of the log that pass --agent and --since. */
+static void
+show_file(FILE *f, const audit_args *a, int64_t since)
 {
-	char path[SR_ERR_PATH_MAX];
-	sr_err err = SR_ERR_INIT;
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t n;
-	int64_t since = 0, d = 0;
-	FILE *f;
 
-	if (a->since && (d = sr_duration_parse(a->since)) <= 0) {
-		cli_errorf("audit", "--since wants a duration like 7d");
-		return SR_EXIT_USAGE;
-	}
-	if (a->since)
-		since = sr_time_now() - d;
-	if (log_path(path, sizeof(path), a, &err) != 0 ||
-	    (f = fopen(path, "re")) == NULL) {
-		if (err.msg[0] == '\0')
-			sr_err_set(&err, SR_ERR_SYSTEM, path, 0, "cannot open "
-			    "%s", path);
-		cli_error("audit", &err);
-		return SR_EXIT_USAGE;
-	}
-	if (!a->json)
-		printf("%-6s %-24s %-12s %-16s %-16s %s\n", "SEQ", "TIME",
-		    "EVENT", "AGENT", "REASON", "COMMAND");
 	while ((n = getline(&line, &cap, f)) > 0) {
 		json_t *rec = json_loadb(line, (size_t)n, 0, NULL);
 		if (rec == NULL || !wanted(rec, a, since)) {
@@ -245,7 +324,64 @@ audit_show(const audit_args *a)
 		json_decref(rec);
 	}
 	free(line);
-	fclose(f);
+}
+
+static int
+audit_show(const audit_args *a)
+{
+	char path[SR_ERR_PATH_MAX], **files = NULL;
+	sr_err err = SR_ERR_INIT;
+	size_t nfiles = 0, i;
+	int64_t since = 0, d = 0;
+	FILE *f;
+
+	if (a->since && (d = sr_duration_parse(a->since)) <= 0) {
+		cli_errorf("audit", "--since wants a duration like 7d");
+		return SR_EXIT_USAGE;
+	}
+	if (a->since)
+		since = sr_time_now() - d;
+	/* a rotated log: path.N .. path.1 first; the current file must be
+	 * there unless older ones are */
+	if (log_path(path, sizeof(path), a, &err) != 0 ||
+	    sr_audit_files(&files, &nfiles, path, &err) != 0 ||
+	    (nfiles == 1 && (f = fopen(path, "re")) == NULL)) {
+		if (err.msg[0] == '\0')
+			sr_err_set(&err, SR_ERR_SYSTEM, path, 0, "cannot open "
+			    "%s", path);
+		cli_error("audit", &err);
+		sr_audit_files_free(files, nfiles);
+		return SR_EXIT_USAGE;
+	}
+	if (nfiles == 1)
+		fclose(f);
+	if (!a->json)
+		printf("%-6s %-24s %-12s %-16s %-16s %s\n", "SEQ", "TIME",
+		    "EVENT", "AGENT", "REASON", "COMMAND");
+	for (i = 0; i < nfiles; i++) {
+		if ((f = fopen(files[i], "re")) == NULL)
+			continue;
+		show_file(f, a, since);
+		fclose(f);
+	}
+	sr_audit_files_free(files, nfiles);
+	return SR_EXIT_OK;
+}
+
+/* A signed checkpoint of the log as it is now, to keep elsewhere. */
+static int
+audit_checkpoint(const audit_args *a)
+{
+	char path[SR_ERR_PATH_MAX], *text = NULL;
+	sr_err err = SR_ERR_INIT;
+
+	if (log_path(path, sizeof(path), a, &err) != 0 ||
+	    sr_audit_checkpoint_now(&text, path, &err) != 0) {
+		cli_error("audit", &err);
+		return SR_EXIT_USAGE;
+	}
+	fputs(text, stdout);
+	free(text);
 	return SR_EXIT_OK;
 }
 
@@ -256,8 +392,10 @@ cmd_audit(int argc, char **argv)
 
 	if (parse(&a, argc, argv) != 0) {
 		cli_errorf("audit", "usage: scoperun audit verify [FILE] "
-		    "[--key HEX] | show [FILE] [--json] [--agent A] [--since "
-		    "7d] | key --export [--remove]");
+		    "[--key HEX] [--checkpoint F [--pubkey KEY]] | show [FILE] "
+		    "[--json] [--agent A] [--since 7d] | report [FILE] [--json] "
+		    "| checkpoint [FILE] | key --export [--remove] | key "
+		    "--public");
 		return SR_EXIT_USAGE;
 	}
 	if (strcmp(a.sub, "verify") == 0)
@@ -266,6 +404,10 @@ cmd_audit(int argc, char **argv)
 		return audit_show(&a);
 	if (strcmp(a.sub, "key") == 0)
 		return audit_key(&a);
+	if (strcmp(a.sub, "checkpoint") == 0)
+		return audit_checkpoint(&a);
+	if (strcmp(a.sub, "report") == 0)
+		return audit_report(a.file, a.json);
 	cli_errorf("audit", "unknown audit command '%.40s'", a.sub);
 	return SR_EXIT_USAGE;
 }

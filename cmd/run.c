@@ -16,9 +16,12 @@
 #include "cli.h"
 #include "env.h"
 #include "exec.h"
+#include "mask.h"
 #include "paths.h"
 #include "policy.h"
+#include "ratelimit.h"
 #include "repo.h"
+#include "supervise.h"
 #include "timeutil.h"
 #include "vault_session.h"
 #include "secmem.h"
@@ -35,6 +38,8 @@ typedef struct run_ctx {
 	char *resolved;
 	sr_repo_finding repo;
 	const char *reason;	/* the audit record's code for a refusal */
+	char **safe_argv;	/* argv redacted, once env is gone */
+	const sr_audit_exit *exit;	/* how a supervised child ended */
 } run_ctx;
 
 static int
@@ -367,6 +372,14 @@ print_dry_run(run_ctx *c, const sr_err *err)
 		    c->repo.head : "unborn HEAD");
 	if (c->resolved)
 		printf("command   %s\n", c->resolved);
+	if (c->policy != NULL && c->policy->supervise) {
+		printf("mode      supervised%s", c->policy->mask_output ?
+		    ", output masked" : "");
+		if (c->policy->max_runtime > 0)
+			printf(", max_runtime %llds", (long long)
+			    c->policy->max_runtime);
+		printf("\n");
+	}
 	if (err->kind != SR_ERR_NONE) {
 		printf("decision  refuse: %s\n", err->msg);
 		return;
@@ -386,6 +399,7 @@ run_free(run_ctx *c)
 	sr_policy_free(c->policy);
 	sr_repo_finding_free(&c->repo);
 	free(c->resolved);
+	sr_audit_argv_free(c->safe_argv);
 }
 
 /*
@@ -411,24 +425,28 @@ record(run_ctx *c, const char *event, const sr_err *why, sr_err *err)
 	ev.agent = c->agent;
 	ev.policy_path = p ? p->path : NULL;
 	ev.policy_hash = p ? p->hash : NULL;
-	ev.decision = strcmp(event, "run") == 0 ? "allow" : "deny";
-	ev.reason = why ? c->reason : "ok";
+	ev.decision = strcmp(event, "run") == 0 ? "allow" :
+	    strcmp(event, "deny") == 0 ? "deny" : NULL;
+	ev.reason = ev.decision == NULL ? NULL : why ? c->reason : "ok";
 	ev.message = why ? why->msg : NULL;
 	ev.secrets = p ? names : NULL;
 	ev.nsecrets = i;
 	ev.command = c->resolved;
-	ev.argv = c->cmd;
+	ev.argv = c->safe_argv != NULL ? c->safe_argv : c->cmd;
 	ev.env = c->env;
+	ev.exit = c->exit;
 	if (c->repo.in_repo) {
 		ev.repo_root = c->repo.root;
 		ev.repo_head = c->repo.head[0] ? c->repo.head : NULL;
 	}
 	ev.task = c->opts.task;
+	ev.forward = p != NULL && p->audit_syslog;	/* [audit] syslog */
 	if (sr_path_get(path, sizeof(path), SR_PATH_AUDIT, NULL, err) != 0 ||
 	    sr_audit_append(path, &ev, err) != 0) {
 		snprintf(path, sizeof(path), "%s", err->msg);
-		sr_err_set(err, SR_ERR_SYSTEM, NULL, 0, "cannot record the "
-		    "run, so it does not happen: %s", path);
+		sr_err_set(err, SR_ERR_SYSTEM, NULL, 0, "%s: %s", c->exit ?
+		    "warning: the exit was not recorded" : "cannot record the "
+		    "run, so it does not happen", path);
 		return -1;
 	}
 	return 0;
@@ -444,18 +462,134 @@ record_refusal(run_ctx *c, const sr_err *why)
 		cli_error(c->agent, &aerr);
 }
 
+/*
+ * [limits] max_runs_per_hour, the last check: a run refused for anything
+ * else takes no slot. A dry run looks and takes none. State that cannot
+ * be read or written refuses the run: the limit is not skipped.
+ */
+static int
+rate_guard(run_ctx *c, sr_err *err)
+{
+	const sr_policy *p = c->policy;
+	char audit[SR_ERR_PATH_MAX], path[SR_ERR_PATH_MAX];
+	int r;
+
+	if (p->max_runs_per_hour == 0)
+		return 0;
+	c->reason = "limits.error";
+	if (sr_path_get(audit, sizeof(audit), SR_PATH_AUDIT, NULL, err) != 0 ||
+	    sr_rate_path(path, sizeof(path), audit, p->name, err) != 0 ||
+	    (r = sr_rate_take(path, p->max_runs_per_hour, sr_time_now(),
+	    c->opts.dry_run, err)) < 0)
+		return -1;
+	if (r == 0)
+		return 0;
+	c->reason = "limits.rate";
+	return sr_err_set(err, SR_ERR_DENIED, p->path, p->limits_line,
+	    "denied: %lld runs in the last hour already "
+	    "(limits.max_runs_per_hour)", (long long)p->max_runs_per_hour);
+}
+
+/* Every granted value, to be masked; one too short to mask is named. */
+static int
+build_mask(run_ctx *c, sr_mask *m, sr_err *err)
+{
+	size_t i, n = sr_env_count(c->env), nlen, vlen;
+	const char *name, *value;
+	int r;
+
+	for (i = 0; i < n; i++) {
+		if (!sr_env_secret_at(c->env, i, &name, &nlen, &value, &vlen))
+			continue;
+		r = sr_mask_add(m, name, nlen, (const unsigned char *)value,
+		    vlen, err);
+		if (r < 0)
+			return -1;
+		if (r == 1)
+			cli_errorf(c->agent, "warning: %.*s is shorter than %d "
+			    "bytes and is not masked", (int)nlen, name,
+			    SR_MASK_MIN_LEN);
+	}
+	return sr_mask_build(m, err);
+}
+
+/* The exit record; the status stands even when it cannot be written. */
+static void
+record_exit(run_ctx *c, const sr_supervise_result *res)
+{
+	sr_audit_exit ex = { res->status, res->signal, res->duration_ms,
+	    res->timed_out };
+	sr_err aerr = SR_ERR_INIT;
+
+	c->exit = &ex;
+	if (record(c, "exit", NULL, &aerr) != 0)
+		cli_error(c->agent, &aerr);
+	c->exit = NULL;
+}
+
+/*
+ * Supervised mode (lib/supervise.h). The parent frees the environment as
+ * soon as the child exists; it keeps only the mask, and only when output
+ * is masked. The child's status, or -1 when it could not be run.
+ */
+static int
+run_supervised(run_ctx *c, char *const *envp, sr_err *err)
+{
+	const sr_policy *p = c->policy;
+	sr_supervise_opts o = { 0 };
+	sr_supervise_result res;
+	sr_supervisor *sv;
+	sr_mask *mask = NULL;
+	int rc = -1;
+
+	c->reason = "system";
+	if ((c->safe_argv = sr_audit_argv_redact(c->cmd, c->env)) == NULL)
+		return sr_err_set(err, SR_ERR_SYSTEM, NULL, 0, "out of memory");
+	if (p->mask_output && (sr_mask_new(&mask, err) != 0 ||
+	    build_mask(c, mask, err) != 0))
+		goto done;
+	o.path = c->resolved;
+	o.argv = c->cmd;
+	o.envp = envp;
+	o.max_runtime = p->max_runtime;
+	o.kill_grace = p->kill_grace;
+	o.mask = mask != NULL && sr_mask_count(mask) > 0 ? mask : NULL;
+	if (sr_supervise_start(&sv, &o, err) != 0)
+		goto done;
+	sr_env_free(c->env);
+	c->env = NULL;
+	rc = sr_supervise_wait(sv, &res, err);
+done:
+	sr_mask_free(mask);
+	if (rc != 0)
+		return -1;
+	record_exit(c, &res);
+	return res.status;
+}
+
+/* Exec, or supervise: the command's status, or -1 when it did not run. */
+static int
+execute(run_ctx *c, char *const *envp, sr_err *err)
+{
+	secure_memory_restore_limits();
+	if (c->policy->supervise)
+		return run_supervised(c, envp, err);
+	return sr_exec_run(c->resolved, c->cmd, envp, err);
+}
+
 int
 cmd_run(int argc, char **argv)
 {
 	run_ctx c = { 0 };
 	sr_err err = SR_ERR_INIT;
 	char *const *envp = NULL;
-	int rc;
+	int rc, status = SR_EXIT_OK;
 
 	if (parse_args(&c, argc, argv) != 0)
 		return SR_EXIT_REFUSED;
 	rc = load_policy(&c, &err) == 0 && repo_guard(&c, &err) == 0 &&
-	    build_env(&c, &err) == 0 && check_command(&c, &err) == 0 ? 0 : -1;
+	    build_env(&c, &err) == 0 && check_command(&c, &err) == 0 &&
+	    rate_guard(&c, &err) == 0 ? 0 : -1;
 	if (c.opts.dry_run) {
 		print_dry_run(&c, &err);
 		goto done;
@@ -470,13 +604,16 @@ cmd_run(int argc, char **argv)
 	}
 	if ((rc = record(&c, "run", NULL, &err)) != 0)
 		goto done;
-	secure_memory_restore_limits();
-	rc = sr_exec_run(c.resolved, c.cmd, envp, &err);
-	c.reason = err.kind == SR_ERR_NOTFOUND ? "exec.notfound" : "exec.noexec";
+	if ((status = execute(&c, envp, &err)) >= 0)
+		goto done;
+	rc = -1;
+	if (err.kind == SR_ERR_NOTFOUND || err.kind == SR_ERR_NOEXEC)
+		c.reason = err.kind == SR_ERR_NOTFOUND ? "exec.notfound" :
+		    "exec.noexec";
 	record_refusal(&c, &err);
 done:
 	if (rc != 0)
 		cli_error(c.agent, &err);
 	run_free(&c);
-	return rc == 0 ? SR_EXIT_OK : cli_run_status(&err);
+	return rc == 0 ? status : cli_run_status(&err);
 }

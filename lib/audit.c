@@ -101,23 +101,73 @@ put_time(sr_jsonw *w)
 	sr_jsonw_kstr(w, "ts", buf);
 }
 
-/* An argv entry holding a granted value is written [REDACTED:NAME]. */
-static void
-put_arg(sr_jsonw *w, const char *arg, const sr_env *env)
+/* 1 when arg holds a value granted in env: its marker into red. */
+static int
+redacted(char *red, size_t size, const char *arg, const sr_env *env)
 {
 	size_t i, n = env ? sr_env_count(env) : 0, nlen, vlen;
 	const char *name, *value;
-	char red[300];
 
 	for (i = 0; i < n; i++) {
 		if (!sr_env_secret_at(env, i, &name, &nlen, &value, &vlen) ||
 		    vlen == 0 || memmem(arg, strlen(arg), value, vlen) == NULL)
 			continue;
-		snprintf(red, sizeof(red), "[REDACTED:%.*s]", (int)nlen, name);
-		sr_jsonw_str(w, red, strlen(red));
-		return;
+		snprintf(red, size, "[REDACTED:%.*s]", (int)nlen, name);
+		return 1;
 	}
+	return 0;
+}
+
+/* An argv entry holding a granted value is written [REDACTED:NAME]. */
+static void
+put_arg(sr_jsonw *w, const char *arg, const sr_env *env)
+{
+	char red[300];
+
+	if (redacted(red, sizeof(red), arg, env))
+		arg = red;
 	sr_jsonw_str(w, arg, strlen(arg));
+}
+
+char **
+sr_audit_argv_redact(char *const *argv, const sr_env *env)
+{
+	char **out, red[300];
+	size_t n = 0, i;
+
+	while (argv[n] != NULL)
+		n++;
+	if ((out = calloc(n + 1, sizeof(*out))) == NULL)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		if ((out[i] = strdup(redacted(red, sizeof(red), argv[i], env) ?
+		    red : argv[i])) == NULL) {
+			sr_audit_argv_free(out);
+			return NULL;
+		}
+	}
+	return out;
+}
+
+void
+sr_audit_argv_free(char **argv)
+{
+	size_t i;
+
+	for (i = 0; argv != NULL && argv[i] != NULL; i++)
+		free(argv[i]);
+	free(argv);
+}
+
+/* How a supervised child ended (an "exit" event). */
+static void
+put_exit(sr_jsonw *w, const sr_audit_exit *x)
+{
+	sr_jsonw_kint(w, "status", x->status);
+	sr_jsonw_kint(w, "signal", x->signal);
+	sr_jsonw_kint(w, "duration_ms", x->duration_ms);
+	sr_jsonw_key(w, "timed_out");
+	sr_jsonw_raw(w, x->timed_out ? "true" : "false", x->timed_out ? 4 : 5);
 }
 
 static void
@@ -190,6 +240,8 @@ audit_record_prefix(sr_jsonw *w, const sr_audit_event *ev, uint64_t seq,
 	sr_jsonw_kstr(w, "reason", ev->reason);
 	sr_jsonw_kstr(w, "message", ev->message);
 	put_lists(w, ev);
+	if (ev->exit != NULL)
+		put_exit(w, ev->exit);
 	put_process(w);
 	if (ev->repo_root != NULL) {
 		sr_jsonw_key(w, "repo");
@@ -287,8 +339,8 @@ hex(char *out, const unsigned char *b, size_t n)
 }
 
 /* Fields of "name value" lines, in order; strict. */
-static int
-head_parse(struct audit_head *h, const char *buf)
+int
+audit_head_parse(struct audit_head *h, const char *buf)
 {
 	char log[40], hash[72], key[72];
 	unsigned long long seq, size;
@@ -323,7 +375,7 @@ audit_head_read(struct audit_head *h, const char *path, sr_err *err)
 	if (sr_file_read_strict(&buf, &len, hp, 4096, SR_FILE_PRIVATE |
 	    SR_FILE_SODIUM, err) != 0)
 		return err->kind == SR_ERR_NOTFOUND ? 1 : -1;
-	rc = head_parse(h, buf);
+	rc = audit_head_parse(h, buf);
 	sodium_free(buf);
 	if (rc != 0)
 		return sr_err_set(err, SR_ERR_CONFIG, hp, 0, "the audit head "
@@ -331,8 +383,8 @@ audit_head_read(struct audit_head *h, const char *path, sr_err *err)
 	return 0;
 }
 
-static int
-head_write(const struct audit_head *h, const char *path, sr_err *err)
+int
+audit_head_write(const struct audit_head *h, const char *path, sr_err *err)
 {
 	char hp[SR_ERR_PATH_MAX], *text;
 	char log[33], hash[65], key[65];
@@ -391,7 +443,8 @@ head_init(struct audit_head *h, const char *path, sr_err *err)
 	text[64] = '\n';
 	rc = sr_file_write_new(kp, text, 65, 0600, err);
 	sodium_memzero(text, sizeof(text));
-	return rc;
+	/* the checkpoint key of a new log; one left by a removed log goes */
+	return rc != 0 ? rc : audit_sign_create(path, h->log, 1, err);
 }
 
 int
@@ -550,6 +603,8 @@ write_record(int fd, struct audit_head *h, const sr_audit_event *ev,
 	memcpy(h->hash, hash, sizeof(hash));
 	audit_evolve(h->key);
 	h->size += w.b.len;
+	audit_syslog_forward(ev->forward, ev->event, w.b.p, w.b.len - 1,
+	    h->seq, hash);
 	rc = 0;
 done:
 	sr_jsonw_free(&w);
@@ -590,22 +645,37 @@ open_log(int *fd, uint64_t *size, const char *path, sr_err *err)
 static int
 rebuild_head(struct audit_head *h, const char *path, sr_err *err)
 {
-	char *buf = NULL;
-	size_t len = 0;
+	char *buf = NULL, **files = NULL;
+	size_t len = 0, nfiles = 0, i, left = 0;
 	int rc;
 
 	memset(h, 0, sizeof(*h));
 	if (sr_audit_key0_load(h->key, path, err) != 0)
 		return -1;
 	log_id(h);
-	rc = sr_file_read_strict(&buf, &len, path, SIZE_MAX / 2, 0, err);
-	if (rc != 0 && err->kind != SR_ERR_NOTFOUND)
+	/* a rotated log: path.N .. path.1 first; the head's size is that of
+	 * the last file, path */
+	if (sr_audit_files(&files, &nfiles, path, err) != 0)
 		return -1;
-	sr_err_clear(err);
-	if (buf != NULL)
-		take_in(h, buf, len);
-	free(buf);
-	return 0;
+	for (i = 0, rc = 0; i < nfiles && rc == 0 && left == 0; i++) {
+		buf = NULL;
+		h->size = 0;
+		rc = sr_file_read_strict(&buf, &len, files[i], SIZE_MAX / 2, 0,
+		    err);
+		if (rc != 0 && err->kind == SR_ERR_NOTFOUND && i == nfiles - 1) {
+			sr_err_clear(err);
+			rc = 0;
+		}
+		if (buf != NULL)
+			left = take_in(h, buf, len);
+		free(buf);
+		if (left != 0 && i < nfiles - 1)
+			rc = sr_err_set(err, SR_ERR_CONFIG, files[i], 0, "cannot "
+			    "rebuild the audit head: %s is damaged (see "
+			    "scoperun audit verify)", files[i]);
+	}
+	sr_audit_files_free(files, nfiles);
+	return rc;
 }
 
 /* Read the head, rebuild it, or start a new log. */
@@ -636,14 +706,15 @@ append_locked(const char *path, const sr_audit_event *ev, sr_err *err)
 	struct audit_head *h = sodium_malloc(sizeof(*h));
 	sr_audit_event note = { 0 };
 	char saved[SR_ERR_PATH_MAX + 32], msg[SR_ERR_PATH_MAX + 80];
-	uint64_t size = 0;
+	uint64_t size = 0, seq0;
 	int fd = -1, rc = -1, torn;
 
 	if (h == NULL)
 		return sr_err_set(err, SR_ERR_SYSTEM, path, 0, "out of memory");
 	if (load_head(h, path, err) != 0 || open_log(&fd, &size, path, err) != 0)
 		goto done;
-	if (size != h->size) {
+	seq0 = h->seq;
+	if (size != h->size && !audit_rotate_resume(h, path, size)) {
 		if ((torn = recover(fd, h, path, size, saved, sizeof(saved),
 		    err)) < 0)
 			goto done;
@@ -653,12 +724,28 @@ append_locked(const char *path, const sr_audit_event *ev, sr_err *err)
 			note.event = "recovery";
 			note.reason = "audit.recovered";
 			note.message = msg;
+			note.forward = ev->forward;
 			if (write_record(fd, h, &note, path, err) != 0)
 				goto done;
 		}
 	}
+	/* past its size, the log goes on in a new file: before this record,
+	 * so that a rotation that fails records nothing */
+	if (h->size > audit_rotate_limit()) {
+		close(fd);
+		fd = -1;
+		if (audit_rotate(h, path, err) != 0 ||
+		    open_log(&fd, &size, path, err) != 0)
+			goto done;
+	}
 	if (write_record(fd, h, ev, path, err) != 0 ||
-	    head_write(h, path, err) != 0)
+	    audit_head_write(h, path, err) != 0)
+		goto done;
+	/* a checkpoint every N records: lost with a crash, signed anew by
+	 * `scoperun audit checkpoint` */
+	if (h->seq / SR_AUDIT_CHECKPOINT_EVERY != seq0 /
+	    SR_AUDIT_CHECKPOINT_EVERY &&
+	    audit_checkpoint_append(NULL, h, path, err) != 0)
 		goto done;
 	rc = 0;
 done:

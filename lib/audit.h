@@ -22,6 +22,14 @@
 #define SR_AUDIT_HASH_BYTES 32
 #define SR_AUDIT_LINE_MAX (1u << 20)
 
+/* How a supervised child ended: the fields of an "exit" event. */
+typedef struct sr_audit_exit {
+	int status;			/* what scoperun exits with */
+	int signal;			/* the signal that killed it, or 0 */
+	int64_t duration_ms;		/* from fork to its end */
+	int timed_out;			/* exec.max_runtime fired */
+} sr_audit_exit;
+
 typedef struct sr_audit_event {
 	const char *event;		/* "run", "deny", "secret.set", ... */
 	const char *agent;
@@ -40,13 +48,31 @@ typedef struct sr_audit_event {
 	const char *repo_root;		/* the git work tree, when inside one */
 	const char *repo_head;		/* its HEAD commit; NULL when unborn */
 	const char *task;
+	const sr_audit_exit *exit;	/* "exit" events, else NULL */
+	int forward;			/* also to syslog ([audit] syslog) */
 } sr_audit_event;
 
 /*
  * Append ev to the log at path (created with its state on first use, mode
- * 0600 in a 0700 directory), fdatasync'ed before returning 0.
+ * 0600 in a 0700 directory), fdatasync'ed before returning 0. A log past
+ * its size (SR_AUDIT_ROTATE_BYTES, or $SCOPERUN_AUDIT_ROTATE_BYTES) is
+ * first renamed to path.1 (older ones shifted); the chain goes on in the
+ * new file. Every SR_AUDIT_CHECKPOINT_EVERY records, and on rotation, a
+ * signed checkpoint is appended to path.checkpoints. With ev->forward or
+ * $SCOPERUN_AUDIT_SYSLOG=1 the record is also sent to syslog, best effort.
  */
+#define SR_AUDIT_ROTATE_BYTES (64ull << 20)
+#define SR_AUDIT_CHECKPOINT_EVERY 100
 int sr_audit_append(const char *path, const sr_audit_event *ev, sr_err *err);
+
+/*
+ * argv as a record writes it, for records made once the environment is
+ * gone (a supervised run frees it at the fork): each entry that holds a
+ * value granted in env becomes "[REDACTED:NAME]". NULL-terminated,
+ * malloc'd, for sr_audit_argv_free; NULL when out of memory.
+ */
+char **sr_audit_argv_redact(char *const *argv, const sr_env *env);
+void sr_audit_argv_free(char **argv);
 
 typedef struct sr_audit_verdict {
 	uint64_t records;		/* records checked and intact */
@@ -56,6 +82,9 @@ typedef struct sr_audit_verdict {
 					   before a crash, taken in next time */
 	uint64_t bad_seq;		/* first bad record, 0 if none */
 	unsigned long bad_line;		/* its line in the file */
+	char bad_path[SR_ERR_PATH_MAX];	/* that file (one of a rotated set) */
+	int files;			/* files walked: path.N .. path.1, path */
+	uint64_t checkpoints;		/* checkpoints matched */
 	char why[256];			/* what is wrong with it */
 } sr_audit_verdict;
 
@@ -67,6 +96,55 @@ typedef struct sr_audit_verdict {
  */
 int sr_audit_verify(sr_audit_verdict *v, const char *path,
     const unsigned char *key0, sr_err *err);
+
+/*
+ * A signed checkpoint (lib/FORMAT.md): the log's id, its size in records
+ * and the hash of its last record, signed with the log's Ed25519 key.
+ * Kept elsewhere, it shows a truncated or rewritten log even when the
+ * head was rewritten too.
+ */
+typedef struct sr_audit_checkpoint {
+	unsigned char log[16];
+	uint64_t size;
+	unsigned char hash[SR_AUDIT_HASH_BYTES];
+} sr_audit_checkpoint;
+
+#define SR_AUDIT_VKEY_MAX 128
+
+/* The log's verifier key, "scoperun+HEX8+BASE64" (a signed-note key). */
+int sr_audit_vkey(char *buf, size_t size, const char *path, sr_err *err);
+
+/* A checkpoint of the log's head now, signed (malloc'd text); it is also
+ * appended to path.checkpoints. */
+int sr_audit_checkpoint_now(char **text, const char *path, sr_err *err);
+
+/*
+ * Every checkpoint in text (one or more, as path.checkpoints holds them),
+ * each signature checked against vkey: *cps (malloc'd) sorted by size.
+ * -1 with err naming the first that is malformed or badly signed.
+ */
+int sr_audit_checkpoints_parse(sr_audit_checkpoint **cps, size_t *n,
+    const char *text, size_t len, const char *vkey, sr_err *err);
+
+typedef struct sr_audit_verify_opts {
+	const unsigned char *key0;	/* K_1, or NULL: no seals */
+	const sr_audit_checkpoint *cps;	/* sorted by size */
+	size_t ncps;
+} sr_audit_verify_opts;
+
+#define SR_AUDIT_VERIFY_OPTS_INIT { NULL, NULL, 0 }
+
+/* sr_audit_verify, and the log must hold every checkpoint in o->cps. */
+int sr_audit_verify_with(sr_audit_verdict *v, const char *path,
+    const sr_audit_verify_opts *o, sr_err *err);
+
+/*
+ * The files of the log at path, oldest first: path.N .. path.1 (rotated),
+ * then path, which is always there in the list whether it exists or not.
+ * Free with sr_audit_files_free.
+ */
+int sr_audit_files(char ***paths, size_t *n, const char *path, sr_err *err);
+void sr_audit_files_free(char **paths, size_t n);
 
 /* Read K_1 from the audit.key0 file beside path; -1 when absent. */
 int sr_audit_key0_load(unsigned char key[SR_AUDIT_HASH_BYTES],

@@ -1,6 +1,7 @@
 /*
- * audit_impl.h - what audit.c and audit_verify.c share: the seal, the
- * head file and the fixed layout of a record's end.
+ * audit_impl.h - what the audit_*.c files share: the seal, the head file,
+ * the fixed layout of a record's end, the signing key and checkpoints,
+ * the rotated set of files, the batched reader, syslog forwarding.
  */
 #ifndef SR_AUDIT_IMPL_H
 #define SR_AUDIT_IMPL_H
@@ -55,6 +56,65 @@ void audit_record_prefix(sr_jsonw *w, const sr_audit_event *ev, uint64_t seq,
 int audit_line_parse(struct audit_line *out, const char *line, size_t len);
 /* 0 read, 1 no head file, -1 error (err set). */
 int audit_head_read(struct audit_head *h, const char *path, sr_err *err);
+/* The head file's text (NUL-terminated) into h; 0, or -1 when damaged. */
+int audit_head_parse(struct audit_head *h, const char *buf);
 int audit_hex_decode(unsigned char *out, size_t n, const char *hex);
+int audit_head_write(const struct audit_head *h, const char *path,
+    sr_err *err);
+
+/* ---- audit_checkpoint.c: the signing key beside the log ----------- */
+
+/* A new signing key for the log id (replacing one left by a removed
+ * log when replace is set). */
+int audit_sign_create(const char *path, const unsigned char log[16],
+    int replace, sr_err *err);
+/* Sign a checkpoint of h and append it to path.checkpoints; *text (may be
+ * NULL) gets the note. A missing key is made first. */
+int audit_checkpoint_append(char **text, const struct audit_head *h,
+    const char *path, sr_err *err);
+
+/* ---- audit_rotate.c: the rotated set ------------------------------ */
+
+uint64_t audit_rotate_limit(void);
+/* Rename path to path.1 (older ones shifted), start an empty path, write
+ * the head (size 0) and a checkpoint. Under the lock. */
+int audit_rotate(struct audit_head *h, const char *path, sr_err *err);
+/* The head's file was rotated but the head not updated (a crash): 1 when
+ * path.1 ends where the head says (the head is fixed), else 0. */
+int audit_rotate_resume(struct audit_head *h, const char *path,
+    uint64_t size);
+
+/* ---- audit_walk.c: records in batches, hashed by a second thread -- */
+
+struct audit_rec {
+	const char *line;	/* without its newline */
+	size_t len;
+	int torn;		/* no newline: the end of a file */
+	int parsed;		/* l holds its seal fields */
+	struct audit_line l;
+	unsigned char hash[SR_AUDIT_HASH_BYTES];	/* of l.prefix */
+	unsigned long lineno;
+	size_t file;		/* index into the walk's files */
+};
+
+struct audit_walk;
+/* Walk fds[i] (read up to sizes[i] bytes; fd -1 is an empty file) in
+ * order; names are for messages. */
+int audit_walk_open(struct audit_walk **out, const int *fds,
+    const uint64_t *sizes, size_t n, sr_err *err);
+/* 1 and the next record with the seq of the one after it (0: none), 0 at
+ * the end, -1 on a read error. */
+int audit_walk_next(struct audit_walk *w, const struct audit_rec **rec,
+    uint64_t *next, sr_err *err);
+void audit_walk_close(struct audit_walk *w);
+uint64_t audit_peek_seq(const char *line, size_t len);
+
+/* ---- audit_syslog.c ---------------------------------------------- */
+
+/* Send the record (line without its newline) to syslog when forward is
+ * set or $SCOPERUN_AUDIT_SYSLOG=1; best effort, one note on stderr at
+ * most per process. */
+void audit_syslog_forward(int forward, const char *event, const char *line,
+    size_t len, uint64_t seq, const unsigned char hash[SR_AUDIT_HASH_BYTES]);
 
 #endif

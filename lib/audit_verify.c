@@ -5,16 +5,27 @@
  * so any change shows as a hash mismatch, and the seal sits at a fixed
  * place at the end of the line. The first bad record is reported with
  * what is wrong with it; nothing after it is trusted.
+ *
+ * A rotated log is walked as one: path.N .. path.1, then path. The files,
+ * their sizes and the head are taken together under the appenders' lock
+ * (when there is one), so an append or a rotation during the walk is
+ * neither half seen nor taken for a truncation. Checkpoints kept
+ * elsewhere are held up to the records they name.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <sodium.h>
 
 #include "audit_impl.h"
+#include "file.h"
 
 struct walk {
 	sr_audit_verdict *v;
@@ -24,6 +35,25 @@ struct walk {
 	unsigned char before_last[SR_AUDIT_HASH_BYTES];	/* its prev */
 	uint64_t end;			/* bytes of the good records */
 	uint64_t before_end;		/* ... but the last */
+	size_t file;			/* the file they are in */
+	size_t at;			/* the file being checked */
+	char **paths;
+	size_t nfiles;
+	const sr_audit_checkpoint *cps;	/* sorted by size */
+	size_t ncps, ci;
+};
+
+/* The files, their sizes and the head, taken at one instant: the head
+ * is opened then and read (from that inode, whatever replaced it since)
+ * only when the walk gets to it. */
+struct snap {
+	char **paths;
+	size_t n;
+	int *fd;
+	uint64_t *size;
+	int head_fd;			/* -1: no head */
+	char head_path[SR_ERR_PATH_MAX];
+	struct audit_head *head;	/* sodium memory, once read */
 };
 
 static int __attribute__((format(printf, 4, 5)))
@@ -33,24 +63,13 @@ bad(struct walk *w, uint64_t seq, unsigned long line, const char *fmt, ...)
 
 	w->v->bad_seq = seq ? seq : w->last + 1;
 	w->v->bad_line = line;
+	if (w->nfiles > 0)
+		snprintf(w->v->bad_path, sizeof(w->v->bad_path), "%s",
+		    w->paths[line ? w->at : w->nfiles - 1]);
 	va_start(ap, fmt);
 	vsnprintf(w->v->why, sizeof(w->v->why), fmt, ap);
 	va_end(ap);
 	return 1;
-}
-
-/* The seq a line starts with, or 0 when it has none. */
-static uint64_t
-peek_seq(const char *line, size_t len)
-{
-	uint64_t seq = 0;
-	size_t i;
-
-	if (len < 8 || memcmp(line, "{\"seq\":", 7) != 0)
-		return 0;
-	for (i = 7; i < len && i < 27 && line[i] >= '0' && line[i] <= '9'; i++)
-		seq = seq * 10 + (uint64_t)(line[i] - '0');
-	return seq;
 }
 
 /*
@@ -82,109 +101,284 @@ bad_order(struct walk *w, uint64_t seq, uint64_t next, unsigned long lineno)
 	    "%llu should be", (unsigned long long)seq, (unsigned long long)e);
 }
 
-/* One line (without its newline); 0 good, 1 bad. */
+/* The checkpoints at this record's seq must name its hash. */
 static int
-check_line(struct walk *w, const char *line, size_t len, uint64_t next,
-    unsigned long lineno)
+check_cps(struct walk *w, uint64_t seq, unsigned long lineno)
 {
-	struct audit_line l;
-	unsigned char hash[SR_AUDIT_HASH_BYTES], mac[SR_AUDIT_HASH_BYTES];
-
-	if (audit_line_parse(&l, line, len) != 0)
-		return bad(w, 0, lineno, "changed: not a sealed record");
-	audit_hash(hash, l.prefix, l.prefix_len);
-	if (memcmp(hash, l.hash, sizeof(hash)) != 0)
-		return bad(w, 0, lineno, "changed: its hash does not match "
-		    "its contents");
-	if (l.seq != w->last + 1)
-		return bad_order(w, l.seq, next, lineno);
-	if (memcmp(l.prev, w->last_hash, sizeof(hash)) != 0)
-		return bad(w, l.seq, lineno, "inserted or replaced: it does "
-		    "not chain to record %llu", (unsigned long long)w->last);
-	if (w->key != NULL) {
-		audit_mac(mac, w->key, l.seq, hash);
-		if (sodium_memcmp(mac, l.mac, sizeof(mac)) != 0)
-			return bad(w, l.seq, lineno, "bad MAC: it was not "
-			    "sealed by this log's key (forged or resealed)");
-		audit_evolve(w->key);
+	for (; w->ci < w->ncps && w->cps[w->ci].size <= seq; w->ci++) {
+		if (memcmp(w->cps[w->ci].hash, w->last_hash,
+		    SR_AUDIT_HASH_BYTES) != 0)
+			return bad(w, seq, lineno, "rewritten: a checkpoint "
+			    "signed record %llu with another hash: the log "
+			    "was rewritten up to here", (unsigned long long)seq);
+		w->v->checkpoints++;
 	}
-	w->last = l.seq;
-	memcpy(w->before_last, w->last_hash, sizeof(hash));
-	memcpy(w->last_hash, hash, sizeof(hash));
-	w->before_end = w->end;
-	w->end += len + 1;
-	w->v->records++;
 	return 0;
 }
 
-/* Lines are checked with the next one in hand, for bad_order. */
+/* One record; 0 good, 1 bad. */
 static int
-walk_file(struct walk *w, FILE *f, sr_err *err, const char *path)
+check_line(struct walk *w, const struct audit_rec *r, uint64_t next)
 {
-	char *line[2] = { NULL, NULL };
-	size_t cap[2] = { 0, 0 };
-	ssize_t n[2];
-	unsigned long lineno = 0;
-	int cur = 0, rc = 0;
+	const struct audit_line *l = &r->l;
+	unsigned char mac[SR_AUDIT_HASH_BYTES];
 
-	n[cur] = getline(&line[cur], &cap[cur], f);
-	while (rc == 0 && n[cur] > 0) {
-		int nx = !cur;
-		lineno++;
-		n[nx] = getline(&line[nx], &cap[nx], f);
-		if (line[cur][n[cur] - 1] != '\n')
-			rc = bad(w, 0, lineno, "torn: the last record is "
-			    "incomplete (a crash while appending?)");
-		else
-			rc = check_line(w, line[cur], (size_t)n[cur] - 1,
-			    n[nx] > 0 ? peek_seq(line[nx], (size_t)n[nx]) : 0,
-			    lineno);
-		cur = nx;
+	w->at = r->file;
+	if (r->torn)
+		return bad(w, 0, r->lineno, "torn: the last record is "
+		    "incomplete (a crash while appending?)");
+	if (!r->parsed)
+		return bad(w, 0, r->lineno, "changed: not a sealed record");
+	if (memcmp(r->hash, l->hash, sizeof(mac)) != 0)
+		return bad(w, 0, r->lineno, "changed: its hash does not match "
+		    "its contents");
+	if (l->seq != w->last + 1)
+		return bad_order(w, l->seq, next, r->lineno);
+	if (memcmp(l->prev, w->last_hash, sizeof(mac)) != 0)
+		return bad(w, l->seq, r->lineno, "inserted or replaced: it does "
+		    "not chain to record %llu", (unsigned long long)w->last);
+	if (w->key != NULL) {
+		audit_mac(mac, w->key, l->seq, r->hash);
+		if (crypto_verify_32(mac, l->mac) != 0)
+			return bad(w, l->seq, r->lineno, "bad MAC: it was not "
+			    "sealed by this log's key (forged or resealed)");
+		audit_evolve(w->key);
 	}
-	if (rc == 0 && ferror(f))
-		rc = sr_err_set(err, SR_ERR_SYSTEM, path, 0, "cannot read %s: "
-		    "%s", path, strerror(errno));
-	free(line[0]);
-	free(line[1]);
-	return rc;
+	if (r->file != w->file) {	/* the first record of a file */
+		w->file = r->file;
+		w->end = 0;
+	}
+	w->last = l->seq;
+	memcpy(w->before_last, w->last_hash, sizeof(mac));
+	memcpy(w->last_hash, r->hash, sizeof(mac));
+	w->before_end = w->end;
+	w->end += r->len + 1;
+	w->v->records++;
+	return w->ncps > w->ci ? check_cps(w, l->seq, r->lineno) : 0;
 }
 
 /* The head must describe the last record: a shorter log was truncated. */
 static int
-check_head(struct walk *w, const char *path, sr_err *err)
+check_head(struct walk *w, const struct audit_head *h)
 {
-	struct audit_head *h = sodium_malloc(sizeof(*h));
+	/* the head's size is that of the current file */
+	if (w->file != w->nfiles - 1)
+		w->end = w->before_end = 0;
+	w->v->head_checked = 1;
+	/* a crash between the append and the head's update leaves one
+	 * record the head does not know yet: the next append takes it in */
+	if (h->seq + 1 == w->last && memcmp(h->hash, w->before_last,
+	    sizeof(h->hash)) == 0 && h->size == w->before_end)
+		w->v->head_behind = 1;
+	else if (h->seq != w->last || memcmp(h->hash, w->last_hash,
+	    sizeof(h->hash)) != 0 || h->size != w->end)
+		return bad(w, w->last + 1, 0, "truncated or head altered: the "
+		    "head says %llu records in %llu bytes, the file has %llu "
+		    "in %llu", (unsigned long long)h->seq,
+		    (unsigned long long)h->size, (unsigned long long)w->last,
+		    (unsigned long long)w->end);
+	else if (w->key != NULL && sodium_memcmp(h->key, w->key,
+	    sizeof(h->key)) != 0)
+		return bad(w, w->last + 1, 0, "the head's key does not follow "
+		    "from the initial key");
+	return 0;
+}
+
+/* A checkpoint beyond the log's end: records were cut off. */
+static int
+check_end(struct walk *w, const struct snap *s)
+{
+	const sr_audit_checkpoint *c;
+
+	if (w->ci >= w->ncps)
+		return 0;
+	c = &w->cps[w->ncps - 1];
+	if (s->head != NULL && memcmp(c->log, s->head->log, 16) != 0)
+		return bad(w, w->last + 1, 0, "a checkpoint is of another log "
+		    "(or of this log before its head was lost)");
+	return bad(w, w->last + 1, 0, "truncated: a checkpoint says the log "
+	    "had %llu records, it has %llu", (unsigned long long)c->size,
+	    (unsigned long long)w->last);
+}
+
+/* ---- the snapshot ------------------------------------------------- */
+
+static void
+snap_free(struct snap *s)
+{
+	size_t i;
+
+	for (i = 0; s->fd != NULL && i < s->n; i++)
+		if (s->fd[i] >= 0)
+			close(s->fd[i]);
+	free(s->fd);
+	free(s->size);
+	if (s->head_fd >= 0)
+		close(s->head_fd);
+	sr_audit_files_free(s->paths, s->n);
+	if (s->head != NULL)
+		sodium_free(s->head);
+}
+
+/* Open every file; the current one may be missing after a rotation. */
+static int
+snap_open(struct snap *s, sr_err *err)
+{
+	struct stat st;
+	size_t i;
+
+	for (i = 0; i < s->n; i++) {
+		s->fd[i] = open(s->paths[i], O_RDONLY | O_CLOEXEC);
+		if (s->fd[i] < 0 && errno == ENOENT && i == s->n - 1 && i > 0)
+			continue;
+		if (s->fd[i] < 0)
+			return sr_err_set(err, errno == ENOENT ?
+			    SR_ERR_NOTFOUND : SR_ERR_SYSTEM, s->paths[i], 0,
+			    "cannot open %s: %s", s->paths[i], strerror(errno));
+		if (fstat(s->fd[i], &st) != 0 || !S_ISREG(st.st_mode))
+			return sr_err_set(err, SR_ERR_SYSTEM, s->paths[i], 0,
+			    "%s is not a regular file", s->paths[i]);
+		s->size[i] = (uint64_t)st.st_size;
+	}
+	return 0;
+}
+
+static int
+snap_take(struct snap *s, const char *path, sr_err *err)
+{
+	char lp[SR_ERR_PATH_MAX];
+	int lock = -1, rc = -1;
+
+	memset(s, 0, sizeof(*s));
+	s->head_fd = -1;
+	/* an existing lock only: verifying a copy creates nothing */
+	if (audit_side_path(lp, sizeof(lp), path, ".lock") == 0 &&
+	    (lock = open(lp, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) >= 0)
+		while (flock(lock, LOCK_SH) != 0 && errno == EINTR)
+			;
+	if (sr_audit_files(&s->paths, &s->n, path, err) != 0)
+		goto done;
+	if ((s->fd = calloc(s->n, sizeof(*s->fd))) == NULL ||
+	    (s->size = calloc(s->n, sizeof(*s->size))) == NULL) {
+		sr_err_set(err, SR_ERR_SYSTEM, path, 0, "out of memory");
+		goto done;
+	}
+	memset(s->fd, -1, s->n * sizeof(*s->fd));
+	if (snap_open(s, err) != 0 || audit_side_path(s->head_path,
+	    sizeof(s->head_path), path, ".head") != 0)
+		goto done;
+	s->head_fd = open(s->head_path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (s->head_fd < 0 && errno != ENOENT) {
+		sr_err_set(err, SR_ERR_SYSTEM, s->head_path, 0, "cannot open "
+		    "%s: %s", s->head_path, strerror(errno));
+		goto done;
+	}
+	rc = 0;
+done:
+	if (lock >= 0)
+		close(lock);
+	return rc;
+}
+
+/* The head from the snapshot's descriptor: private, small, well formed. */
+static int
+snap_head(struct snap *s, sr_err *err)
+{
+	struct stat st;
+	char *buf = NULL;
+	ssize_t n = -1;
+	int rc = -1;
+
+	if (fstat(s->head_fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+	    sr_file_check_mode(s->head_path, st.st_mode, st.st_uid, 077,
+	    "audit head", err) != 0 || st.st_size > 4096) {
+		if (err->msg[0] == '\0')
+			sr_err_set(err, SR_ERR_CONFIG, s->head_path, 0, "the "
+			    "audit head %s is not a small regular file",
+			    s->head_path);
+		return -1;
+	}
+	if ((s->head = sodium_malloc(sizeof(*s->head))) == NULL ||
+	    (buf = sodium_malloc((size_t)st.st_size + 1)) == NULL)
+		return sr_err_set(err, SR_ERR_SYSTEM, s->head_path, 0,
+		    "out of memory");
+	do {
+		n = pread(s->head_fd, buf, (size_t)st.st_size, 0);
+	} while (n < 0 && errno == EINTR);
+	if (n == (ssize_t)st.st_size) {
+		buf[n] = '\0';
+		rc = audit_head_parse(s->head, buf);
+	}
+	sodium_free(buf);
+	if (rc != 0) {
+		sodium_free(s->head);
+		s->head = NULL;
+		return sr_err_set(err, SR_ERR_CONFIG, s->head_path, 0, "the "
+		    "audit head file %s is damaged", s->head_path);
+	}
+	return 0;
+}
+
+/* ---- the walk ----------------------------------------------------- */
+
+static int
+walk_all(struct walk *w, const struct snap *s, sr_err *err)
+{
+	struct audit_walk *aw;
+	const struct audit_rec *r;
+	uint64_t next;
 	int rc;
 
-	if (h == NULL)
-		return sr_err_set(err, SR_ERR_SYSTEM, path, 0, "out of memory");
-	rc = audit_head_read(h, path, err);
-	if (rc == 1) {
-		sr_err_clear(err);
-		rc = 0;		/* no head: nothing to compare with */
-	} else if (rc == 0) {
-		w->v->head_checked = 1;
-		/* a crash between the append and the head's update leaves
-		 * one record the head does not know yet: the next append
-		 * takes it in */
-		if (h->seq + 1 == w->last && memcmp(h->hash, w->before_last,
-		    sizeof(h->hash)) == 0 && h->size == w->before_end)
-			w->v->head_behind = 1;
-		else if (h->seq != w->last || memcmp(h->hash, w->last_hash,
-		    sizeof(h->hash)) != 0 || h->size != w->end)
-			rc = bad(w, w->last + 1, 0, "truncated or head "
-			    "altered: the head says %llu records in %llu "
-			    "bytes, the file has %llu in %llu",
-			    (unsigned long long)h->seq,
-			    (unsigned long long)h->size,
-			    (unsigned long long)w->last,
-			    (unsigned long long)w->end);
-		else if (w->key != NULL && !w->v->head_behind &&
-		    sodium_memcmp(h->key, w->key, sizeof(h->key)) != 0)
-			rc = bad(w, w->last + 1, 0, "the head's key does not "
-			    "follow from the initial key");
+	if (audit_walk_open(&aw, s->fd, s->size, s->n, err) != 0) {
+		audit_walk_close(aw);
+		return -1;
 	}
-	sodium_free(h);
+	while ((rc = audit_walk_next(aw, &r, &next, err)) == 1)
+		if ((rc = check_line(w, r, next)) != 0)
+			break;
+	audit_walk_close(aw);
+	return rc;
+}
+
+int
+sr_audit_verify_with(sr_audit_verdict *v, const char *path,
+    const sr_audit_verify_opts *o, sr_err *err)
+{
+	struct walk w;
+	struct snap s;
+	size_t i;
+	int rc = -1;
+
+	memset(v, 0, sizeof(*v));
+	memset(&w, 0, sizeof(w));
+	w.v = v;
+	w.cps = o->cps;
+	w.ncps = o->ncps;
+	if (sodium_init() < 0)
+		return sr_err_set(err, SR_ERR_SYSTEM, path, 0, "libsodium");
+	if (snap_take(&s, path, err) != 0)
+		goto done;
+	w.paths = s.paths;
+	w.nfiles = s.n;
+	for (i = 0; i < s.n; i++)
+		v->files += s.fd[i] >= 0;
+	if (o->key0 != NULL) {
+		if ((w.key = sodium_malloc(SR_AUDIT_HASH_BYTES)) == NULL) {
+			sr_err_set(err, SR_ERR_SYSTEM, path, 0, "out of memory");
+			goto done;
+		}
+		memcpy(w.key, o->key0, SR_AUDIT_HASH_BYTES);
+		v->macs_checked = 1;
+	}
+	rc = walk_all(&w, &s, err);
+	if (rc == 0 && s.head_fd >= 0)
+		rc = snap_head(&s, err) != 0 ? -1 : check_head(&w, s.head);
+	if (rc == 0)
+		rc = check_end(&w, &s);
+done:
+	if (w.key)
+		sodium_free(w.key);
+	snap_free(&s);
 	return rc;
 }
 
@@ -192,33 +386,8 @@ int
 sr_audit_verify(sr_audit_verdict *v, const char *path,
     const unsigned char *key0, sr_err *err)
 {
-	struct walk w;
-	FILE *f;
-	int rc;
+	sr_audit_verify_opts o = SR_AUDIT_VERIFY_OPTS_INIT;
 
-	memset(v, 0, sizeof(*v));
-	memset(&w, 0, sizeof(w));
-	w.v = v;
-	if (sodium_init() < 0)
-		return sr_err_set(err, SR_ERR_SYSTEM, path, 0, "libsodium");
-	if ((f = fopen(path, "re")) == NULL)
-		return sr_err_set(err, errno == ENOENT ? SR_ERR_NOTFOUND :
-		    SR_ERR_SYSTEM, path, 0, "cannot open %s: %s", path,
-		    strerror(errno));
-	if (key0 != NULL) {
-		if ((w.key = sodium_malloc(SR_AUDIT_HASH_BYTES)) == NULL) {
-			fclose(f);
-			return sr_err_set(err, SR_ERR_SYSTEM, path, 0,
-			    "out of memory");
-		}
-		memcpy(w.key, key0, SR_AUDIT_HASH_BYTES);
-		v->macs_checked = 1;
-	}
-	rc = walk_file(&w, f, err, path);
-	fclose(f);
-	if (rc == 0)
-		rc = check_head(&w, path, err);
-	if (w.key)
-		sodium_free(w.key);
-	return rc;
+	o.key0 = key0;
+	return sr_audit_verify_with(v, path, &o, err);
 }

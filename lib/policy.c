@@ -17,7 +17,9 @@
 
 #include "env.h"
 #include "file.h"
+#include "mask.h"
 #include "paths.h"
+#include "ratelimit.h"
 #include "timeutil.h"
 #include "toml.h"
 #include "vault.h"
@@ -446,11 +448,52 @@ check_allow(sr_policy *p, const sr_toml_value *t)
 		    "no command may run");
 }
 
+/* A duration key of [exec]: seconds, 0 when absent, -1 when invalid. */
+static int64_t
+field_duration(sr_policy *p, const sr_toml_value *t, const char *key,
+    const char *example)
+{
+	const char *s = field_string(p, t, "exec", key, 0);
+	int64_t d;
+
+	if (s == NULL)
+		return 0;
+	if ((d = sr_duration_parse(s)) <= 0)
+		ERROR(p, sr_toml_table_get(t, key), "exec.%s must be a "
+		    "duration like %s", key, example);
+	return d;
+}
+
 /*
- * Supervised mode (SPEC §7) is not in this version. A policy asking for it
- * relies on a time limit or on masking, so it is refused, never run
- * unsupervised.
+ * Supervised mode (SPEC §7): max_runtime and mask_output need scoperun to
+ * stay as the parent, so they imply supervise; an explicit
+ * `supervise = false` beside them is a contradiction, refused rather than
+ * guessed.
  */
+static void
+check_supervise(sr_policy *p, const sr_toml_value *t)
+{
+	const sr_toml_value *sv = sr_toml_table_get(t, "supervise");
+	const char *k = p->mask_output ? "mask_output" : "max_runtime";
+
+	if (p->mask_output || p->max_runtime > 0) {
+		if (sv != NULL && !p->supervise)
+			ERROR(p, sv, "exec.supervise = false, but exec.%s "
+			    "needs supervised mode", k);
+		p->supervise = 1;
+	}
+	if (p->supervise)
+		p->supervise_line = sr_toml_line(sv ? sv :
+		    sr_toml_table_get(t, k));
+	if (p->mask_output)
+		WARN(p, sr_toml_table_get(t, "mask_output"),
+		    "exec.mask_output: granted values shorter than %d bytes "
+		    "are not masked (a run names them)", SR_MASK_MIN_LEN);
+	if (sr_toml_table_get(t, "kill_grace") != NULL && p->max_runtime == 0)
+		WARN(p, sr_toml_table_get(t, "kill_grace"), "exec.kill_grace "
+		    "has no effect without exec.max_runtime");
+}
+
 static void
 check_exec(sr_policy *p, const sr_toml_value *root)
 {
@@ -458,8 +501,8 @@ check_exec(sr_policy *p, const sr_toml_value *root)
 	    "max_runtime", "mask_output", "kill_grace", NULL };
 	const sr_toml_value *t = field(p, root, "policy", "exec",
 	    SR_TOML_TABLE);
-	const char *rt, *grace;
 
+	p->kill_grace = SR_POLICY_KILL_GRACE;
 	if (t == NULL) {
 		p->allow_any = 1;
 		if (sr_toml_table_get(root, "exec") == NULL)
@@ -471,22 +514,13 @@ check_exec(sr_policy *p, const sr_toml_value *root)
 	check_allow(p, t);
 	p->supervise = field_bool(p, t, "exec", "supervise", 0);
 	p->mask_output = field_bool(p, t, "exec", "mask_output", 0);
-	if ((rt = field_string(p, t, "exec", "max_runtime", 0)) != NULL &&
-	    (p->max_runtime = sr_duration_parse(rt)) <= 0)
-		ERROR(p, sr_toml_table_get(t, "max_runtime"), "exec.max_runtime "
-		    "must be a duration like \"90s\", \"15m\" or \"2h\"");
-	if ((grace = field_string(p, t, "exec", "kill_grace", 0)) != NULL &&
-	    sr_duration_parse(grace) <= 0)
-		ERROR(p, sr_toml_table_get(t, "kill_grace"), "exec.kill_grace "
-		    "must be a duration like \"5s\"");
-	if (p->supervise || p->mask_output || p->max_runtime > 0) {
-		const char *k = p->supervise ? "supervise" : p->mask_output ?
-		    "mask_output" : "max_runtime";
-		p->supervise_line = sr_toml_line(sr_toml_table_get(t, k));
-		diag(p, SR_DIAG_ERROR, p->supervise_line, "exec.%s: supervised "
-		    "mode is not available in this version of scoperun, and a "
-		    "policy that needs it is not run without it", k);
-	}
+	p->max_runtime = field_duration(p, t, "max_runtime",
+	    "\"90s\", \"15m\" or \"2h\"");
+	if ((p->kill_grace = field_duration(p, t, "kill_grace", "\"5s\"")) <= 0)
+		p->kill_grace = SR_POLICY_KILL_GRACE;
+	if (p->max_runtime < 0)
+		p->max_runtime = 0;
+	check_supervise(p, t);
 }
 
 /* Patterns match a tracked file's name: one with a '/' never matches,
@@ -533,7 +567,7 @@ check_repo(sr_policy *p, const sr_toml_value *root)
 		    "repository guard is off for this agent");
 }
 
-/* Like supervised mode, a rate limit that is not enforced is refused. */
+/* A run past max_runs_per_hour is refused (lib/ratelimit.h). */
 static void
 check_limits(sr_policy *p, const sr_toml_value *root)
 {
@@ -549,13 +583,27 @@ check_limits(sr_policy *p, const sr_toml_value *root)
 	if (v == NULL)
 		return;
 	p->limits_line = sr_toml_line(v);
-	if (sr_toml_int(&p->max_runs_per_hour, v) == 0 &&
-	    p->max_runs_per_hour <= 0)
-		ERROR(p, v, "limits.max_runs_per_hour must be positive");
-	else
-		ERROR(p, v, "limits.max_runs_per_hour: rate limits are not "
-		    "available in this version of scoperun, and a policy that "
-		    "needs one is not run without it");
+	if (sr_toml_int(&p->max_runs_per_hour, v) != 0 ||
+	    p->max_runs_per_hour <= 0 ||
+	    p->max_runs_per_hour > SR_RATE_LIMIT_MAX) {
+		ERROR(p, v, "limits.max_runs_per_hour must be from 1 to %d",
+		    SR_RATE_LIMIT_MAX);
+		p->max_runs_per_hour = 0;
+	}
+}
+
+/* [audit] syslog = true: this agent's records also go to syslog. */
+static void
+check_audit(sr_policy *p, const sr_toml_value *root)
+{
+	static const char *const keys[] = { "syslog", NULL };
+	const sr_toml_value *t = field(p, root, "policy", "audit",
+	    SR_TOML_TABLE);
+
+	if (t == NULL)
+		return;
+	check_keys(p, t, "audit", keys);
+	p->audit_syslog = field_bool(p, t, "audit", "syslog", 0);
 }
 
 /* ---- finding and loading ----------------------------------------- */
@@ -660,7 +708,7 @@ check_document(sr_policy *p, const sr_toml_value *root, const char *want,
     int64_t now)
 {
 	static const char *const sections[] = { "agent", "env", "secrets",
-	    "exec", "repo", "limits", NULL };
+	    "exec", "repo", "limits", "audit", NULL };
 
 	check_keys(p, root, "policy", sections);
 	check_agent(p, root, want, now);
@@ -669,6 +717,7 @@ check_document(sr_policy *p, const sr_toml_value *root, const char *want,
 	check_exec(p, root);
 	check_repo(p, root);
 	check_limits(p, root);
+	check_audit(p, root);
 }
 
 /* The first error becomes the call's error, with the file and line. */

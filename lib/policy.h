@@ -20,6 +20,7 @@
 
 #define SR_POLICY_MAX_BYTES (1u << 20)
 #define SR_AGENT_NAME_MAX 64
+#define SR_POLICY_KILL_GRACE 5		/* seconds, when kill_grace is absent */
 
 typedef enum sr_diag_level { SR_DIAG_WARNING, SR_DIAG_ERROR } sr_diag_level;
 
@@ -62,14 +63,16 @@ typedef struct sr_policy {
 	size_t ngrants;
 	int allow_any;			/* [exec] allow absent */
 	sr_strlist allow;
-	int supervise, mask_output;
+	int supervise, mask_output;	/* supervise: also when implied */
 	int64_t max_runtime;		/* seconds; 0 = none */
+	int64_t kill_grace;		/* seconds from TERM to KILL */
 	unsigned supervise_line;
 	int refuse_committed_env;
 	unsigned repo_line;		/* refuse_committed_env or [repo]; 0 */
 	sr_strlist env_patterns;	/* empty: the defaults */
 	int64_t max_runs_per_hour;	/* 0 = no limit */
 	unsigned limits_line;
+	int audit_syslog;		/* [audit] syslog: records to syslog too */
 	sr_diag *diags;
 	size_t ndiags, nerrors;
 	void *doc;			/* the sr_toml_doc */

@@ -110,12 +110,12 @@ printf '[agent]\nname = "a6"\nowner = "o"\npurpose = "p"\nexpires = 2030-01-01T0
 { header b5; printf '[exec]\nallow = ["bin/tool"]\n'; } |
     refuse_policy b5 "exec.allow: 'bin/tool' must be a command name or an absolute path" \
     "relative allow path"
-{ header b6; printf '[exec]\nmax_runtime = "2h"\n'; } |
-    refuse_policy b6 "exec.max_runtime: supervised mode is not available" \
-    "supervised mode is refused, not ignored"
-{ header b7; printf '[limits]\nmax_runs_per_hour = 10\n'; } |
-    refuse_policy b7 "rate limits are not available" \
-    "rate limit is refused, not ignored"
+{ header b6; printf '[exec]\nsupervise = false\nmax_runtime = "2h"\n'; } |
+    refuse_policy b6 "exec.supervise = false, but exec.max_runtime needs supervised mode \\(.*:7\\)" \
+    "supervise = false beside max_runtime is refused, not guessed"
+{ header b7; printf '[limits]\nmax_runs_per_hour = 0\n'; } |
+    refuse_policy b7 "limits.max_runs_per_hour must be from 1 to 1000000 \\(.*:7\\)" \
+    "a rate limit of 0 is refused"
 { header b8; printf '[secrets]\nTOKEN = "gh/ro"\n'; } |
     refuse_policy b8 "^scoperun: b8: grant TOKEN: no vault at .*vault.sealed \\(create one with .scoperun init.*b8.toml:7\\)$" \
     "grants need a vault"
