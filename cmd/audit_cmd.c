@@ -145,9 +145,10 @@ verify_says(const audit_args *a, const char *path, const sr_audit_verdict *v,
 	    (unsigned long long)v->records, v->macs_checked ? (a->key ?
 	    "seals ok (with the given key)" : "seals ok (with the initial "
 	    "key on this machine)") : "seals NOT checked (no initial key: "
-	    "give --key)", v->head_behind ? "head one record behind (a "
-	    "crash; the next append catches up)" : v->head_checked ?
-	    "head ok" : "no head to compare");
+	    "give --key)", v->head_behind ? "head behind the last "
+	    "records (appenders stopped before updating it; the next "
+	    "append catches up)" : v->head_checked ? "head ok" :
+	    "no head to compare");
 	if (v->files > 1)
 		printf(", %d files (rotated)", v->files);
 	if (ncps > 0)

@@ -78,7 +78,7 @@ typedef struct sr_audit_verdict {
 	uint64_t records;		/* records checked and intact */
 	int macs_checked;		/* 1 when the seals were checked */
 	int head_checked;		/* the head file matched the log's end */
-	int head_behind;		/* ... but for one record appended just
+	int head_behind;		/* ... but for this many records appended
 					   before a crash, taken in next time */
 	uint64_t bad_seq;		/* first bad record, 0 if none */
 	unsigned long bad_line;		/* its line in the file */

@@ -41,6 +41,13 @@ struct walk {
 	size_t nfiles;
 	const sr_audit_checkpoint *cps;	/* sorted by size */
 	size_t ncps, ci;
+	/* where the head says the log ends, if records follow it there
+	 * (appenders killed between their append and the head's update) */
+	uint64_t head_seq;
+	int marked;
+	unsigned char mark_hash[SR_AUDIT_HASH_BYTES];
+	uint64_t mark_end;
+	size_t mark_file;
 };
 
 /* The files, their sizes and the head, taken at one instant: the head
@@ -154,6 +161,12 @@ check_line(struct walk *w, const struct audit_rec *r, uint64_t next)
 	w->before_end = w->end;
 	w->end += r->len + 1;
 	w->v->records++;
+	if (w->head_seq != 0 && l->seq == w->head_seq) {
+		w->marked = 1;
+		memcpy(w->mark_hash, r->hash, sizeof(mac));
+		w->mark_end = w->end;
+		w->mark_file = w->file;
+	}
 	return w->ncps > w->ci ? check_cps(w, l->seq, r->lineno) : 0;
 }
 
@@ -165,11 +178,13 @@ check_head(struct walk *w, const struct audit_head *h)
 	if (w->file != w->nfiles - 1)
 		w->end = w->before_end = 0;
 	w->v->head_checked = 1;
-	/* a crash between the append and the head's update leaves one
-	 * record the head does not know yet: the next append takes it in */
-	if (h->seq + 1 == w->last && memcmp(h->hash, w->before_last,
-	    sizeof(h->hash)) == 0 && h->size == w->before_end)
-		w->v->head_behind = 1;
+	/* appenders killed between their append and the head's update
+	 * leave records the head does not know yet, chained to where it
+	 * ends: the next append takes them in */
+	if (h->seq < w->last && w->marked && w->mark_file == w->nfiles - 1 &&
+	    memcmp(h->hash, w->mark_hash, sizeof(h->hash)) == 0 &&
+	    h->size == w->mark_end)
+		w->v->head_behind = (int)(w->last - h->seq);
 	else if (h->seq != w->last || memcmp(h->hash, w->last_hash,
 	    sizeof(h->hash)) != 0 || h->size != w->end)
 		return bad(w, w->last + 1, 0, "truncated or head altered: the "
@@ -370,9 +385,15 @@ sr_audit_verify_with(sr_audit_verdict *v, const char *path,
 		memcpy(w.key, o->key0, SR_AUDIT_HASH_BYTES);
 		v->macs_checked = 1;
 	}
+	if (s.head_fd >= 0 && snap_head(&s, err) != 0) {
+		rc = -1;
+		goto done;
+	}
+	if (s.head != NULL)
+		w.head_seq = s.head->seq;
 	rc = walk_all(&w, &s, err);
-	if (rc == 0 && s.head_fd >= 0)
-		rc = snap_head(&s, err) != 0 ? -1 : check_head(&w, s.head);
+	if (rc == 0 && s.head != NULL)
+		rc = check_head(&w, s.head);
 	if (rc == 0)
 		rc = check_end(&w, &s);
 done:

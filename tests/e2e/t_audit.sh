@@ -216,7 +216,7 @@ cp "$LOG.head" "$T/head.orig"
 sr bot -- true
 cp "$T/head.orig" "$LOG.head"
 verify_ok --key "$key"
-expect_out "head one record behind" "verify after a crash before the head update"
+expect_out "head behind the last records" "verify after a crash before the head update"
 sr bot -- true
 verify_ok --key "$key"
 grep -Fq '"event":"recovery"' "$LOG" && bad "a complete record needs no recovery" || ok

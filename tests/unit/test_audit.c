@@ -958,6 +958,36 @@ test_recover_complete(void **state)
  * the head is one record behind (it once called this "truncated"). Two
  * records past the head is not a crash this code can leave.
  */
+/* Two appenders killed in turn, each after its append and before its
+ * head update: two records past the head, which the next append takes
+ * in. */
+static void
+test_verify_head_two_behind(void **state)
+{
+	struct fixture *f = *state;
+	unsigned char k[32];
+	char side[200], *head;
+	size_t hlen;
+	sr_audit_verdict v;
+
+	build(f->path, 5);
+	key0(k, f->path);
+	snprintf(side, sizeof(side), "%s.head", f->path);
+	head = slurp(side, &hlen);
+	append_one(f->path, "run", 6);
+	spit(side, head, hlen);
+	append_one(f->path, "run", 7);
+	spit(side, head, hlen);
+	assert_int_equal(verify(&v, f->path, k), 0);
+	assert_int_equal(v.records, 7);
+	assert_int_equal(v.head_behind, 2);
+	append_one(f->path, "run", 8);
+	assert_int_equal(verify(&v, f->path, k), 0);
+	assert_int_equal(v.records, 8);
+	assert_int_equal(v.head_behind, 0);
+	free(head);
+}
+
 static void
 test_verify_head_one_behind(void **state)
 {
@@ -983,6 +1013,7 @@ test_verify_head_one_behind(void **state)
 	assert_int_equal(v.head_behind, 1);
 	assert_int_equal(verify(&v, f->path, NULL), 0);
 	assert_int_equal(v.head_behind, 1);
+
 	/* but a changed last record is still found */
 	{
 		char *buf;
@@ -1143,6 +1174,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_recover_complete, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_verify_head_one_behind,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_verify_head_two_behind,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_head_size_checked, setup,
 		    teardown),
