@@ -325,19 +325,6 @@ audit_line_parse(struct audit_line *out, const char *line, size_t len)
 
 /* ---- the head ---------------------------------------------------- */
 
-static void
-hex(char *out, const unsigned char *b, size_t n)
-{
-	static const char digits[] = "0123456789abcdef";
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		out[2 * i] = digits[b[i] >> 4];
-		out[2 * i + 1] = digits[b[i] & 15];
-	}
-	out[2 * n] = '\0';
-}
-
 /* Fields of "name value" lines, in order; strict. */
 int
 audit_head_parse(struct audit_head *h, const char *buf)
@@ -394,9 +381,9 @@ audit_head_write(const struct audit_head *h, const char *path, sr_err *err)
 	if (audit_side_path(hp, sizeof(hp), path, ".head") != 0 ||
 	    (text = sodium_malloc(size)) == NULL)
 		return sr_err_set(err, SR_ERR_SYSTEM, path, 0, "out of memory");
-	hex(log, h->log, 16);
-	hex(hash, h->hash, 32);
-	hex(key, h->key, 32);
+	sodium_bin2hex(log, sizeof(log), h->log, 16);
+	sodium_bin2hex(hash, sizeof(hash), h->hash, 32);
+	sodium_bin2hex(key, sizeof(key), h->key, 32);
 	snprintf(text, size, AUDIT_HEAD_MAGIC "\nlog %s\nseq %llu\nhash %s\n"
 	    "key %s\nsize %llu\n", log, (unsigned long long)h->seq, hash, key,
 	    (unsigned long long)h->size);
@@ -439,7 +426,7 @@ head_init(struct audit_head *h, const char *path, sr_err *err)
 	log_id(h);
 	if (audit_side_path(kp, sizeof(kp), path, ".key0") != 0)
 		return sr_err_set(err, SR_ERR_SYSTEM, path, 0, "path too long");
-	hex(text, h->key, 32);
+	sodium_bin2hex(text, sizeof(text), h->key, 32);
 	text[64] = '\n';
 	rc = sr_file_write_new(kp, text, 65, 0600, err);
 	sodium_memzero(text, sizeof(text));

@@ -351,20 +351,12 @@ walk(check_ctx *c)
 	return 0;
 }
 
-/* One line, whatever libgit2 said. */
+/* One line, whatever libgit2 said; an OS failure stays one. */
 static int
 wrap_error(sr_err *err, const char *root)
 {
-	char msg[SR_ERR_MSG_MAX];
-	size_t i;
-
-	snprintf(msg, sizeof(msg), "%s", err->msg);
-	for (i = 0; msg[i] != '\0'; i++)
-		if ((unsigned char)msg[i] < 0x20 || msg[i] == 0x7f)
-			msg[i] = ' ';
-	return sr_err_set(err, err->kind == SR_ERR_SYSTEM ? SR_ERR_SYSTEM :
-	    SR_ERR_CONFIG, NULL, 0, "cannot check the git repository at "
-	    "%.300s: %s", root, msg);
+	return repo_wrap_error(err, root, err->kind == SR_ERR_SYSTEM ?
+	    SR_ERR_SYSTEM : SR_ERR_CONFIG);
 }
 
 int

@@ -19,6 +19,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
 #include "repo_impl.h"
 
 static const char *const default_patterns[] = {
@@ -277,14 +279,7 @@ sr_repo_cache_state_name(sr_repo_cache_state s)
 void
 repo_hex(char *out, const unsigned char *raw, size_t n)
 {
-	static const char digits[] = "0123456789abcdef";
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		out[2 * i] = digits[raw[i] >> 4];
-		out[2 * i + 1] = digits[raw[i] & 15];
-	}
-	out[2 * n] = '\0';
+	sodium_bin2hex(out, 2 * n + 1, raw, n);
 }
 
 int
@@ -365,9 +360,10 @@ scan_begin(repo_scan *s, guard *g, const char *root, sr_repo_finding *out)
 	s->id_name = slash ? slash + 1 : rel;
 }
 
-/* One line, whatever libgit2 or the file system said. */
-static int
-wrap_error(sr_err *err, const char *root)
+/* One line, whatever libgit2 or the file system said; kind picks the
+ * exit status the CLI maps it to. Shared with check.c. */
+int
+repo_wrap_error(sr_err *err, const char *root, sr_err_kind kind)
 {
 	char msg[SR_ERR_MSG_MAX];
 	size_t i;
@@ -376,8 +372,14 @@ wrap_error(sr_err *err, const char *root)
 	for (i = 0; msg[i] != '\0'; i++)
 		if ((unsigned char)msg[i] < 0x20 || msg[i] == 0x7f)
 			msg[i] = ' ';
-	return sr_err_set(err, SR_ERR_CONFIG, NULL, 0, "cannot check the git "
+	return sr_err_set(err, kind, NULL, 0, "cannot check the git "
 	    "repository at %.300s: %s", root, msg);
+}
+
+static int
+wrap_error(sr_err *err, const char *root)
+{
+	return repo_wrap_error(err, root, SR_ERR_CONFIG);
 }
 
 /*

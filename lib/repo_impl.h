@@ -61,6 +61,7 @@ void repo_scan_add(repo_scan *s, const char *dir, size_t dirlen,
     const char *name);
 
 void repo_hex(char *out, const unsigned char *raw, size_t n);
+int repo_wrap_error(sr_err *err, const char *root, sr_err_kind kind);
 int repo_unhex(unsigned char *out, const char *hex, size_t n);
 
 /* ---- the index file (repo_index.c) ------------------------------- */
