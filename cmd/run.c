@@ -29,6 +29,12 @@
 extern char **environ;
 
 /* Everything a run decided, for the exec, the dry run and the audit. */
+/* The sodium region each grant's value is decrypted into, in turn. */
+typedef struct vault_value {
+	unsigned char *p;
+	size_t cap;
+} vault_value;
+
 typedef struct run_ctx {
 	const char *agent;
 	sr_run_opts opts;
@@ -254,31 +260,30 @@ grant_error(const sr_policy *p, const sr_grant *g, sr_err *err)
 	return -1;
 }
 
+/* val: one sodium region for every grant's value (sr_vault_get_reuse). */
 static int
 add_grant(run_ctx *c, const sr_vault *v, const sr_grant *g, int64_t now,
-    sr_err *err)
+    vault_value *val, sr_err *err)
 {
 	sr_secret_meta meta;
-	unsigned char *val;
 	size_t len;
 	char when[SR_TIME_RFC3339_LEN];
-	int rc;
 
-	if (sr_vault_get(&val, &len, &meta, v, g->from, err) != 0) {
+	if (sr_vault_get_reuse(&val->p, &val->cap, &len, &meta, v, g->from,
+	    err) != 0) {
 		c->reason = err->kind == SR_ERR_NOTFOUND ? "grant.missing" :
 		    "vault.error";
 		return grant_error(c->policy, g, err);
 	}
 	if (meta.expires && meta.expires <= now) {
-		sodium_free(val);
 		c->reason = "secret.expired";
 		return sr_err_set(err, SR_ERR_DENIED, c->policy->path, g->line,
 		    "denied: grant %.80s: secret '%s' expired %s", g->env,
 		    g->from, sr_time_format(when, sizeof(when), meta.expires));
 	}
-	rc = sr_env_set_secret(c->env, g->env, val, len, err);
-	sodium_free(val);
-	return rc == 0 ? 0 : grant_error(c->policy, g, err);
+	if (sr_env_set_secret(c->env, g->env, val->p, len, err) != 0)
+		return grant_error(c->policy, g, err);
+	return 0;
 }
 
 /*
@@ -292,6 +297,7 @@ add_grants(run_ctx *c, sr_err *err)
 	const sr_policy *p = c->policy;
 	vault_args a = { 0 };
 	vault_session s;
+	vault_value val = { NULL, 0 };
 	int64_t now = sr_time_now();
 	size_t i;
 	int rc = -1;
@@ -308,10 +314,11 @@ add_grants(run_ctx *c, sr_err *err)
 		goto done;
 	}
 	for (i = 0; i < p->ngrants; i++)
-		if (add_grant(c, s.vault, &p->grants[i], now, err) != 0)
+		if (add_grant(c, s.vault, &p->grants[i], now, &val, err) != 0)
 			goto done;
 	rc = 0;
 done:
+	sodium_free(val.p);
 	vs_close(&s);
 	return rc;
 }

@@ -40,7 +40,7 @@
 
 #include "exec.h"
 
-#define READ_SIZE (128 * 1024)
+#define READ_SIZE (1024 * 1024)
 #define PIPE_SIZE (1024 * 1024)
 #define WINSIZE_POLL_MS 250
 #define DRAIN_IDLE_MS 100

@@ -27,6 +27,8 @@
 #define PK_BYTES crypto_box_PUBLICKEYBYTES
 #define KEYRING_MAX (ID_BYTES + 1 + SR_VAULT_MAX_EPOCHS * KEY_BYTES)
 #define ENTRY_FIELDS 10
+/* The first value region: most secrets are tokens well under this. */
+#define VALUE_ROOM_MIN 1024
 
 struct vrecip {
 	unsigned char pk[PK_BYTES];
@@ -343,44 +345,66 @@ done:
 	return rc;
 }
 
+/*
+ * The sodium region for a value: *buf (cap bytes) is kept when the value
+ * fits, replaced by a larger one when it does not.
+ */
 static int
-decrypt_entry(unsigned char **value, size_t *len, const sr_vault *v,
-    const struct ventry *e, const sr_secret_meta *m, struct fields *fl)
+value_room(unsigned char **buf, size_t *cap, const struct fields *fl)
 {
 	/* base64 of n bytes: ceil(4n/3) characters, so n <= 3/4 of them */
-	size_t cap = fl->n[9] / 4 * 3 + 3;
+	size_t need = fl->n[9] / 4 * 3 + 3;
+	unsigned char *n;
 
-	if ((*value = sodium_malloc(cap)) == NULL)
+	if (*buf != NULL && *cap >= need)
+		return 0;
+	if (need < VALUE_ROOM_MIN)
+		need = VALUE_ROOM_MIN;
+	if ((n = sodium_malloc(need)) == NULL)
 		return -1;
-	if (decrypt_into(*value, cap, len, v, e, m, fl) != 0) {
-		sodium_free(*value);
-		*value = NULL;
-		return -1;
-	}
+	sodium_free(*buf);
+	*buf = n;
+	*cap = need;
 	return 0;
+}
+
+int
+sr_vault_get_reuse(unsigned char **buf, size_t *cap, size_t *len,
+    sr_secret_meta *meta, const sr_vault *v, const char *name, sr_err *err)
+{
+	long i = sr_vault_find(v, name);
+	struct fields fl;
+	char msg[400];
+
+	if (i < 0)
+		return sr_err_set(err, SR_ERR_NOTFOUND, v->where, 0, "no "
+		    "secret '%.128s' in the vault", name);
+	if (v->keys == NULL)
+		return fail(v, err, 0, "the vault is locked");
+	if (entry_meta(meta, &fl, &v->ent[i]) != 0)
+		goto damaged;
+	if (value_room(buf, cap, &fl) != 0)
+		return fail(v, err, 0, "out of memory");
+	if (decrypt_into(*buf, *cap, len, v, &v->ent[i], meta, &fl) == 0)
+		return 0;
+damaged:
+	snprintf(msg, sizeof(msg), "secret '%.128s' failed authentication: "
+	    "the vault was modified or damaged", name);
+	return fail(v, err, 0, msg);
 }
 
 int
 sr_vault_get(unsigned char **value, size_t *len, sr_secret_meta *meta,
     const sr_vault *v, const char *name, sr_err *err)
 {
-	long i = sr_vault_find(v, name);
-	struct fields fl;
-	char msg[400];
+	size_t cap = 0;
 
 	*value = NULL;
-	if (i < 0)
-		return sr_err_set(err, SR_ERR_NOTFOUND, v->where, 0, "no "
-		    "secret '%.128s' in the vault", name);
-	if (v->keys == NULL)
-		return fail(v, err, 0, "the vault is locked");
-	if (entry_meta(meta, &fl, &v->ent[i]) != 0 ||
-	    decrypt_entry(value, len, v, &v->ent[i], meta, &fl) != 0) {
-		snprintf(msg, sizeof(msg), "secret '%.128s' failed "
-		    "authentication: the vault was modified or damaged", name);
-		return fail(v, err, 0, msg);
-	}
-	return 0;
+	if (sr_vault_get_reuse(value, &cap, len, meta, v, name, err) == 0)
+		return 0;
+	sodium_free(*value);
+	*value = NULL;
+	return -1;
 }
 
 /* ---- changing entries -------------------------------------------- */

@@ -77,6 +77,14 @@ long sr_vault_find(const sr_vault *v, const char *name);
  */
 int sr_vault_get(unsigned char **value, size_t *len, sr_secret_meta *meta,
     const sr_vault *v, const char *name, sr_err *err);
+/*
+ * The same into *buf, cap *cap bytes of sodium memory (NULL and 0 at
+ * first), replaced by a larger region only when a value does not fit:
+ * one region serves every grant of a run, where a sodium_malloc each
+ * would cost several syscalls. The caller sodium_free's *buf.
+ */
+int sr_vault_get_reuse(unsigned char **buf, size_t *cap, size_t *len,
+    sr_secret_meta *meta, const sr_vault *v, const char *name, sr_err *err);
 
 /*
  * Decrypt secret i (in file order) into buf, which the caller owns: cap

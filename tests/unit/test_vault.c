@@ -325,6 +325,61 @@ fill_big(unsigned char *b, size_t n)
 		b[i] = (unsigned char)(i % 255 + 1);	/* never NUL */
 }
 
+/*
+ * One region for many values, as a run uses it: small, then one that
+ * does not fit (the region grows), then small again (it stays, and the
+ * old tail past the new value is not part of it).
+ */
+static void
+test_get_reuse_grows_only_when_needed(void **state)
+{
+	sr_identity *a = new_identity();
+	sr_vault *v = new_vault(a);
+	unsigned char *big = malloc(5000), *buf = NULL, *first;
+	sr_secret_meta m;
+	sr_err err = SR_ERR_INIT;
+	size_t cap = 0, len = 0;
+
+	(void)state;
+	assert_non_null(big);
+	fill_big(big, 5000);
+	set_str(v, "a", "short");
+	set_meta(v, "b", big, 5000, NULL, NOW);
+	set_str(v, "c", "xy");
+	assert_int_equal(sr_vault_get_reuse(&buf, &cap, &len, &m, v, "a",
+	    &err), 0);
+	assert_int_equal(len, 5);
+	assert_memory_equal(buf, "short", 6);
+	assert_true(cap < 5000);
+	first = buf;
+	assert_int_equal(sr_vault_get_reuse(&buf, &cap, &len, &m, v, "c",
+	    &err), 0);
+	assert_ptr_equal(buf, first);
+	assert_int_equal(len, 2);
+	assert_memory_equal(buf, "xy", 3);
+	assert_int_equal(sr_vault_get_reuse(&buf, &cap, &len, &m, v, "b",
+	    &err), 0);
+	assert_true(cap > 5000);
+	assert_int_equal(len, 5000);
+	assert_memory_equal(buf, big, 5000);
+	assert_int_equal(buf[len], '\0');
+	first = buf;
+	assert_int_equal(sr_vault_get_reuse(&buf, &cap, &len, &m, v, "a",
+	    &err), 0);
+	assert_ptr_equal(buf, first);
+	assert_int_equal(len, 5);
+	assert_memory_equal(buf, "short", 6);
+	assert_string_equal(m.name, "a");
+	assert_int_equal(sr_vault_get_reuse(&buf, &cap, &len, &m, v, "nope",
+	    &err), -1);
+	assert_int_equal(err.kind, SR_ERR_NOTFOUND);
+	assert_ptr_equal(buf, first);
+	sodium_free(buf);
+	free(big);
+	sr_vault_free(v);
+	sr_identity_free(a);
+}
+
 static void
 test_round_trip_values(void **state)
 {
@@ -1564,6 +1619,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_round_trip_values),
+		cmocka_unit_test(test_get_reuse_grows_only_when_needed),
 		cmocka_unit_test(test_names_sorted_and_found),
 		cmocka_unit_test(test_round_trip_meta),
 		cmocka_unit_test(test_set_meta_reads_back_or_is_refused),
