@@ -393,8 +393,7 @@ audit_head_write(const struct audit_head *h, const char *path, sr_err *err)
 	 * crash the old head may come back, and the next append takes in
 	 * the records it does not know (recover); a damaged one is rebuilt
 	 * from the initial key while that is here. */
-	rc = sr_file_replace(hp, text, strlen(text), 0600, SR_FILE_NO_SYNC,
-	    err);
+	rc = sr_file_rewrite_small(hp, text, strlen(text), 0600, err);
 	sodium_free(text);
 	return rc;
 }

@@ -59,6 +59,18 @@ int sr_file_write_atomic(const char *path, const void *data, size_t len,
 int sr_file_replace(const char *path, const void *data, size_t len,
     mode_t mode, unsigned flags, sr_err *err);
 
+/*
+ * Small state that can be rebuilt, rewritten in place: one pwrite at
+ * offset 0 of at most SR_FILE_SECTOR bytes, which a crash cannot tear
+ * (one sector) nor a signal cut short. In place only when path is a
+ * regular file of ours with exactly mode and no longer than data, so
+ * nothing old is left past it; otherwise replaced as sr_file_replace
+ * does, unsynced. Saves the rename, which on ext4 also starts writeback.
+ */
+#define SR_FILE_SECTOR 512
+int sr_file_rewrite_small(const char *path, const void *data, size_t len,
+    mode_t mode, sr_err *err);
+
 /* Create path (O_EXCL: never overwrite) holding data, fsync'd. */
 int sr_file_write_new(const char *path, const void *data, size_t len,
     mode_t mode, sr_err *err);
