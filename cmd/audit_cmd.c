@@ -20,6 +20,7 @@
 #include "paths.h"
 #include "policy.h"
 #include "timeutil.h"
+#include "secalloc.h"
 
 #define CHECKPOINTS_MAX (64u << 20)
 
@@ -167,7 +168,7 @@ static int
 audit_verify(const audit_args *a)
 {
 	char path[SR_ERR_PATH_MAX];
-	unsigned char *key = sodium_malloc(32);
+	unsigned char *key = sr_secure_alloc(32);
 	sr_audit_verify_opts o = SR_AUDIT_VERIFY_OPTS_INIT;
 	sr_audit_checkpoint *cps = NULL;
 	sr_audit_verdict v;
@@ -209,7 +210,7 @@ done:
 		    err.msg);
 	free(cps);
 	if (key)
-		sodium_free(key);
+		sr_secure_free(key);
 	return rc;
 }
 
@@ -233,7 +234,7 @@ static int
 audit_key(const audit_args *a)
 {
 	char path[SR_ERR_PATH_MAX], hex[65], vkey[SR_AUDIT_VKEY_MAX];
-	unsigned char *key = sodium_malloc(32);
+	unsigned char *key = sr_secure_alloc(32);
 	sr_err err = SR_ERR_INIT;
 	int rc = SR_EXIT_USAGE;
 
@@ -269,7 +270,7 @@ audit_key(const audit_args *a)
 	rc = SR_EXIT_OK;
 done:
 	if (key)
-		sodium_free(key);
+		sr_secure_free(key);
 	return rc;
 }
 

@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "file.h"
 #include "vault_session.h"
+#include "secalloc.h"
 
 #define EXAMPLE_POLICY \
 	"# An example policy: edit it, or copy a template from scoperun's\n" \
@@ -150,7 +151,7 @@ cmd_keygen(int argc, char **argv)
 	rc = SR_EXIT_OK;
 done:
 	if (idtext)
-		sodium_free(idtext);
+		sr_secure_free(idtext);
 	sr_identity_free(id);
 	if (rc != SR_EXIT_OK)
 		cli_error("keygen", &err);

@@ -25,6 +25,7 @@
 #include "timeutil.h"
 #include "vault_session.h"
 #include "secmem.h"
+#include "secalloc.h"
 
 extern char **environ;
 
@@ -318,7 +319,7 @@ add_grants(run_ctx *c, sr_err *err)
 			goto done;
 	rc = 0;
 done:
-	sodium_free(val.p);
+	sr_secure_free(val.p);
 	vs_close(&s);
 	return rc;
 }

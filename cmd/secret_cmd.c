@@ -19,13 +19,14 @@
 #include "policy.h"
 #include "timeutil.h"
 #include "vault_session.h"
+#include "secalloc.h"
 
 /* Read fd to its end into sodium memory: at most SR_SECRET_VALUE_MAX. */
 static int
 read_fd(unsigned char **out, size_t *len, int fd, sr_err *err)
 {
 	size_t got = 0, cap = SR_SECRET_VALUE_MAX + 1;
-	unsigned char *buf = sodium_malloc(cap + 1);
+	unsigned char *buf = sr_secure_alloc(cap + 1);
 	ssize_t n;
 
 	if (buf == NULL)
@@ -34,7 +35,7 @@ read_fd(unsigned char **out, size_t *len, int fd, sr_err *err)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			sodium_free(buf);
+			sr_secure_free(buf);
 			return sr_err_set(err, SR_ERR_SYSTEM, NULL, 0, "cannot "
 			    "read the value: %s", strerror(errno));
 		}
@@ -51,7 +52,7 @@ static int
 read_tty(unsigned char **out, size_t *len, const char *name, sr_err *err)
 {
 	struct termios old, quiet;
-	unsigned char *buf = sodium_malloc(SR_SECRET_VALUE_MAX + 2);
+	unsigned char *buf = sr_secure_alloc(SR_SECRET_VALUE_MAX + 2);
 	size_t got = 0;
 	ssize_t n = 1;
 
@@ -79,7 +80,7 @@ read_tty(unsigned char **out, size_t *len, const char *name, sr_err *err)
 		got--;
 	buf[got] = '\0';
 	if (n < 0) {
-		sodium_free(buf);
+		sr_secure_free(buf);
 		return sr_err_set(err, SR_ERR_SYSTEM, NULL, 0, "cannot read "
 		    "the value: %s", strerror(errno));
 	}
@@ -189,7 +190,7 @@ secret_store(const vault_args *a, int rotate, sr_err *err)
 	rc = 0;
 done:
 	if (val)
-		sodium_free(val);
+		sr_secure_free(val);
 	vs_close(&s);
 	return rc;
 }

@@ -25,6 +25,7 @@
 #include "audit_impl.h"
 #include "file.h"
 #include "jsonw.h"
+#include "secalloc.h"
 
 /* ---- the seal ---------------------------------------------------- */
 
@@ -363,7 +364,7 @@ audit_head_read(struct audit_head *h, const char *path, sr_err *err)
 	    SR_FILE_SODIUM, err) != 0)
 		return err->kind == SR_ERR_NOTFOUND ? 1 : -1;
 	rc = audit_head_parse(h, buf);
-	sodium_free(buf);
+	sr_secure_free(buf);
 	if (rc != 0)
 		return sr_err_set(err, SR_ERR_CONFIG, hp, 0, "the audit head "
 		    "file %s is damaged", hp);
@@ -379,7 +380,7 @@ audit_head_write(const struct audit_head *h, const char *path, sr_err *err)
 	int rc;
 
 	if (audit_side_path(hp, sizeof(hp), path, ".head") != 0 ||
-	    (text = sodium_malloc(size)) == NULL)
+	    (text = sr_secure_alloc(size)) == NULL)
 		return sr_err_set(err, SR_ERR_SYSTEM, path, 0, "out of memory");
 	sodium_bin2hex(log, sizeof(log), h->log, 16);
 	sodium_bin2hex(hash, sizeof(hash), h->hash, 32);
@@ -394,7 +395,7 @@ audit_head_write(const struct audit_head *h, const char *path, sr_err *err)
 	 * the records it does not know (recover); a damaged one is rebuilt
 	 * from the initial key while that is here. */
 	rc = sr_file_rewrite_small(hp, text, strlen(text), 0600, err);
-	sodium_free(text);
+	sr_secure_free(text);
 	return rc;
 }
 
@@ -447,7 +448,7 @@ sr_audit_key0_load(unsigned char key[SR_AUDIT_HASH_BYTES], const char *path,
 	    SR_FILE_SODIUM, err) != 0)
 		return -1;
 	rc = len == 65 && buf[64] == '\n' ? audit_hex_decode(key, 32, buf) : -1;
-	sodium_free(buf);
+	sr_secure_free(buf);
 	if (rc != 0)
 		return sr_err_set(err, SR_ERR_CONFIG, kp, 0, "%s is damaged",
 		    kp);
@@ -689,7 +690,7 @@ load_head(struct audit_head *h, const char *path, sr_err *err)
 static int
 append_locked(const char *path, const sr_audit_event *ev, sr_err *err)
 {
-	struct audit_head *h = sodium_malloc(sizeof(*h));
+	struct audit_head *h = sr_secure_alloc(sizeof(*h));
 	sr_audit_event note = { 0 };
 	char saved[SR_ERR_PATH_MAX + 32], msg[SR_ERR_PATH_MAX + 80];
 	uint64_t size = 0, seq0;
@@ -737,7 +738,7 @@ append_locked(const char *path, const sr_audit_event *ev, sr_err *err)
 done:
 	if (fd >= 0)
 		close(fd);
-	sodium_free(h);
+	sr_secure_free(h);
 	return rc;
 }
 

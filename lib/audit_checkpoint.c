@@ -27,6 +27,7 @@
 
 #include "audit_impl.h"
 #include "file.h"
+#include "secalloc.h"
 
 #define SIGN_MAGIC "scoperun-audit-sign 1"
 #define NOTE_ORIGIN "scoperun-audit/"
@@ -115,7 +116,7 @@ sign_load(struct sign_key *k, const char *path, sr_err *err)
 	    SR_FILE_SODIUM, err) != 0)
 		return -1;
 	rc = sign_parse(k, buf, len);
-	sodium_free(buf);
+	sr_secure_free(buf);
 	if (rc != 0)
 		return sr_err_set(err, SR_ERR_CONFIG, sp, 0, "the audit signing "
 		    "key %s is damaged", sp);
@@ -187,7 +188,7 @@ int
 audit_checkpoint_append(char **text, const struct audit_head *h,
     const char *path, sr_err *err)
 {
-	struct sign_key *k = sodium_malloc(sizeof(*k));
+	struct sign_key *k = sr_secure_alloc(sizeof(*k));
 	char note[512];
 	size_t len;
 	int rc = -1;
@@ -217,14 +218,14 @@ audit_checkpoint_append(char **text, const struct audit_head *h,
 	}
 	rc = 0;
 done:
-	sodium_free(k);
+	sr_secure_free(k);
 	return rc;
 }
 
 int
 sr_audit_checkpoint_now(char **text, const char *path, sr_err *err)
 {
-	struct audit_head *h = sodium_malloc(sizeof(*h));
+	struct audit_head *h = sr_secure_alloc(sizeof(*h));
 	char lock[SR_ERR_PATH_MAX];
 	int fd = -1, rc = -1;
 
@@ -249,14 +250,14 @@ sr_audit_checkpoint_now(char **text, const char *path, sr_err *err)
 		rc = audit_checkpoint_append(text, h, path, err);
 done:
 	sr_file_unlock(fd);
-	sodium_free(h);
+	sr_secure_free(h);
 	return rc;
 }
 
 int
 sr_audit_vkey(char *buf, size_t size, const char *path, sr_err *err)
 {
-	struct sign_key *k = sodium_malloc(sizeof(*k));
+	struct sign_key *k = sr_secure_alloc(sizeof(*k));
 	unsigned char typed[1 + crypto_sign_PUBLICKEYBYTES];
 	char b64[sodium_base64_ENCODED_LEN(sizeof(typed), B64)];
 	int rc = -1;
@@ -273,7 +274,7 @@ sr_audit_vkey(char *buf, size_t size, const char *path, sr_err *err)
 		else
 			sr_err_set(err, SR_ERR_SYSTEM, path, 0, "buffer");
 	}
-	sodium_free(k);
+	sr_secure_free(k);
 	return rc;
 }
 

@@ -26,6 +26,7 @@
 
 #include "audit_impl.h"
 #include "file.h"
+#include "secalloc.h"
 
 struct walk {
 	sr_audit_verdict *v;
@@ -232,7 +233,7 @@ snap_free(struct snap *s)
 		close(s->head_fd);
 	sr_audit_files_free(s->paths, s->n);
 	if (s->head != NULL)
-		sodium_free(s->head);
+		sr_secure_free(s->head);
 }
 
 /* Open every file; the current one may be missing after a rotation. */
@@ -313,8 +314,8 @@ snap_head(struct snap *s, sr_err *err)
 			    s->head_path);
 		return -1;
 	}
-	if ((s->head = sodium_malloc(sizeof(*s->head))) == NULL ||
-	    (buf = sodium_malloc((size_t)st.st_size + 1)) == NULL)
+	if ((s->head = sr_secure_alloc(sizeof(*s->head))) == NULL ||
+	    (buf = sr_secure_alloc((size_t)st.st_size + 1)) == NULL)
 		return sr_err_set(err, SR_ERR_SYSTEM, s->head_path, 0,
 		    "out of memory");
 	do {
@@ -324,9 +325,9 @@ snap_head(struct snap *s, sr_err *err)
 		buf[n] = '\0';
 		rc = audit_head_parse(s->head, buf);
 	}
-	sodium_free(buf);
+	sr_secure_free(buf);
 	if (rc != 0) {
-		sodium_free(s->head);
+		sr_secure_free(s->head);
 		s->head = NULL;
 		return sr_err_set(err, SR_ERR_CONFIG, s->head_path, 0, "the "
 		    "audit head file %s is damaged", s->head_path);
@@ -378,7 +379,7 @@ sr_audit_verify_with(sr_audit_verdict *v, const char *path,
 	for (i = 0; i < s.n; i++)
 		v->files += s.fd[i] >= 0;
 	if (o->key0 != NULL) {
-		if ((w.key = sodium_malloc(SR_AUDIT_HASH_BYTES)) == NULL) {
+		if ((w.key = sr_secure_alloc(SR_AUDIT_HASH_BYTES)) == NULL) {
 			sr_err_set(err, SR_ERR_SYSTEM, path, 0, "out of memory");
 			goto done;
 		}
@@ -398,7 +399,7 @@ sr_audit_verify_with(sr_audit_verdict *v, const char *path,
 		rc = check_end(&w, &s);
 done:
 	if (w.key)
-		sodium_free(w.key);
+		sr_secure_free(w.key);
 	snap_free(&s);
 	return rc;
 }

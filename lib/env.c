@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include <sodium.h>
+#include "secalloc.h"
 
 /*
  * Names that never reach the child: inherit skips them, set and set_secret
@@ -112,7 +113,7 @@ struct sr_env {
 	struct sr_env_ent *ents;
 	size_t		 nents, cap;
 	struct sr_env_blk *blks;
-	unsigned char	*sec;		/* sodium_malloc, grows by doubling */
+	unsigned char	*sec;		/* sodium memory, grows by doubling */
 	size_t		 seclen, seccap;
 	char		**envp;		/* non-NULL once frozen */
 	size_t		 nenvp;
@@ -289,7 +290,7 @@ sr_env_free(sr_env *e)
 	if (e == NULL)
 		return;
 	if (e->sec != NULL)
-		sodium_free(e->sec);	/* wipes */
+		sr_secure_free(e->sec);	/* wipes */
 	for (b = e->blks; b != NULL; b = next) {
 		next = b->next;
 		free(b);
@@ -442,9 +443,9 @@ sr_env_set(sr_env *e, const char *name, const char *value, size_t value_len,
 }
 
 /*
- * Make room for size more bytes of secret storage. One sodium_malloc costs
- * several syscalls (guard pages, mlock), so the region doubles instead of
- * growing per secret; the old one is wiped by sodium_free.
+ * Make room for size more bytes of secret storage. The region doubles
+ * instead of growing per secret, as each move copies every secret so far;
+ * the old one is wiped by sr_secure_free.
  */
 static int
 sec_reserve(sr_env *e, size_t size)
@@ -463,12 +464,12 @@ sec_reserve(sr_env *e, size_t size)
 			return -1;
 		cap *= 2;
 	}
-	if ((n = sodium_malloc(cap)) == NULL)
+	if ((n = sr_secure_alloc(cap)) == NULL)
 		return -1;
 	if (e->seclen > 0)
 		memcpy(n, e->sec, e->seclen);
 	if (e->sec != NULL)
-		sodium_free(e->sec);
+		sr_secure_free(e->sec);
 	e->sec = n;
 	e->seccap = cap;
 	return 0;

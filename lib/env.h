@@ -16,7 +16,7 @@
  * - Precedence: a set or set_secret entry beats an inherited one whatever the
  *   call order; among set/set_secret calls the last one wins; among
  *   inherited duplicates the first wins, as getenv(3) sees it.
- * - Secret entries ("NAME=value" whole) live only in sodium_malloc memory,
+ * - Secret entries ("NAME=value" whole) live only in sodium memory (secalloc.h),
  *   wiped by sr_env_free (and when that region grows and moves).
  * - sr_env_envp() freezes the builder: it returns a NULL-terminated envp
  *   sorted by name in strcmp byte order with each name once; later changes
@@ -97,7 +97,7 @@ int sr_env_inherit(sr_env *e, char *const *caller_env,
 int sr_env_set(sr_env *e, const char *name, const char *value,
     size_t value_len, sr_err *err);
 
-/* As sr_env_set, but the entry lives in sodium_malloc memory. Messages name
+/* As sr_env_set, but the entry lives in sodium memory (secalloc.h). Messages name
  * the variable, never the value. */
 int sr_env_set_secret(sr_env *e, const char *name, const unsigned char *value,
     size_t value_len, sr_err *err);

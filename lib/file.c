@@ -10,6 +10,7 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "secalloc.h"
 
 int
 sr_file_check_mode(const char *path, mode_t mode, uid_t owner,
@@ -74,7 +75,7 @@ static void
 buf_free(char *buf, unsigned flags)
 {
 	if (flags & SR_FILE_SODIUM)
-		sodium_free(buf);
+		sr_secure_free(buf);
 	else
 		free(buf);
 }
@@ -86,7 +87,7 @@ read_all(char **buf, size_t *len, int fd, size_t size, unsigned flags,
 	size_t got = 0;
 	ssize_t n;
 
-	*buf = flags & SR_FILE_SODIUM ? sodium_malloc(size + 2) :
+	*buf = flags & SR_FILE_SODIUM ? sr_secure_alloc(size + 2) :
 	    malloc(size + 2);
 	if (*buf == NULL)
 		return sr_err_set(err, SR_ERR_SYSTEM, path, 0, "out of memory");

@@ -2,8 +2,8 @@
  * identity.c - X25519 identities and recipients, and their text forms.
  *
  * Everything that ever holds a secret key byte - the identity, the file's
- * bytes, the decode scratch, the text written to disk - is sodium_malloc'd
- * and sodium_free'd (which wipes) on every path. Refusals are recorded as a
+ * bytes, the decode scratch, the text written to disk - is sr_secure_alloc'd
+ * and sr_secure_free'd (which wipes) on every path. Refusals are recorded as a
  * reason and a line, and the message is built from those only after the
  * secret-holding buffers are gone; no message quotes a single byte of a key
  * line, since a mangled secret line is still mostly the secret.
@@ -15,6 +15,7 @@
 #include "b64.h"
 #include "file.h"
 #include "timeutil.h"
+#include "secalloc.h"
 
 #define KEY_BYTES 32
 #define CHECK_BYTES 4
@@ -35,7 +36,7 @@ _Static_assert(crypto_generichash_BYTES >= CHECK_BYTES, "hash too short");
 /*
  * Scratch for one key's text form. A secret key passes through every
  * field (the hash state buffers its input), so for secrets it lives in
- * sodium_malloc memory; for public keys it may sit on the stack.
+ * sodium memory (secalloc.h); for public keys it may sit on the stack.
  */
 struct keybuf {
 	crypto_generichash_state st;
@@ -193,10 +194,10 @@ sr_identity_generate(sr_identity **out, sr_err *err)
 	*out = NULL;
 	if (sodium_ready(err) != 0)
 		return -1;
-	if ((id = sodium_malloc(sizeof(*id))) == NULL)
+	if ((id = sr_secure_alloc(sizeof(*id))) == NULL)
 		return sr_err_set(err, SR_ERR_SYSTEM, NULL, 0, "out of memory");
 	if (crypto_box_keypair(id->pk, id->sk) != 0) {
-		sodium_free(id);
+		sr_secure_free(id);
 		return sr_err_set(err, SR_ERR_SYSTEM, NULL, 0, "cannot "
 		    "generate a key pair");
 	}
@@ -207,7 +208,7 @@ sr_identity_generate(sr_identity **out, sr_err *err)
 void
 sr_identity_free(sr_identity *id)
 {
-	sodium_free(id);	/* wipes; NULL is fine */
+	sr_secure_free(id);	/* wipes; NULL is fine */
 }
 
 static int
@@ -271,15 +272,15 @@ sr_identity_load(sr_identity **out, const char *path, sr_err *err)
 	if (sr_file_read_strict(&buf, &len, path, SR_IDENTITY_MAX_BYTES,
 	    SR_FILE_PRIVATE | SR_FILE_SODIUM, err) != 0)
 		return -1;
-	id = sodium_malloc(sizeof(*id));
-	kb = sodium_malloc(sizeof(*kb));
+	id = sr_secure_alloc(sizeof(*id));
+	kb = sr_secure_alloc(sizeof(*kb));
 	if (id != NULL && kb != NULL)
 		why = parse_lines(id, kb, buf, len, &line);
 	/* the public key is derived, never read, so it always matches */
 	if (why == WHY_OK && crypto_scalarmult_base(id->pk, id->sk) != 0)
 		why = WHY_SODIUM;
-	sodium_free(kb);
-	sodium_free(buf);
+	sr_secure_free(kb);
+	sr_secure_free(buf);
 	if (why != WHY_OK) {
 		sr_identity_free(id);
 		return refuse(err, why, &secret_kind, path, line);
@@ -302,8 +303,8 @@ sr_identity_text(char **out, size_t *len, const sr_identity *id,
 	*len = 0;
 	if (sodium_ready(err) != 0)
 		return -1;
-	text = sodium_malloc(TEXT_MAX);
-	kb = sodium_malloc(sizeof(*kb));
+	text = sr_secure_alloc(TEXT_MAX);
+	kb = sr_secure_alloc(sizeof(*kb));
 	if (text == NULL || kb == NULL)
 		goto done;
 	sr_recipient_format(rcpt, id->pk);
@@ -321,9 +322,9 @@ sr_identity_text(char **out, size_t *len, const sr_identity *id,
 	text[n] = '\0';
 	rc = 0;
 done:
-	sodium_free(kb);
+	sr_secure_free(kb);
 	if (rc != 0) {
-		sodium_free(text);
+		sr_secure_free(text);
 		return sr_err_set(err, SR_ERR_SYSTEM, NULL, 0, "cannot encode "
 		    "the identity");
 	}
@@ -363,7 +364,7 @@ sr_identity_save(const sr_identity *id, const char *path, sr_err *err)
 		return -1;
 	/* a failure message here holds only the path and errno */
 	rc = sr_file_write_new(path, text, len, 0600, err);
-	sodium_free(text);
+	sr_secure_free(text);
 	return rc;
 }
 

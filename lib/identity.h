@@ -11,7 +11,7 @@
  *
  * check = the first 4 bytes of BLAKE2b-256("scoperun-key-v1" || prefix ||
  * key), so neither form passes for the other.
- * The secret key lives only in sodium_malloc memory and is wiped by
+ * The secret key lives only in sodium memory (secalloc.h) and is wiped by
  * sr_identity_free.
  */
 #ifndef SR_IDENTITY_H
@@ -33,7 +33,7 @@ typedef struct sr_identity {
 	unsigned char sk[crypto_box_SECRETKEYBYTES];
 } sr_identity;
 
-/* A fresh identity in sodium_malloc memory. */
+/* A fresh identity in sodium memory (secalloc.h). */
 int sr_identity_generate(sr_identity **out, sr_err *err);
 void sr_identity_free(sr_identity *id);
 
@@ -54,7 +54,7 @@ int sr_identity_load(sr_identity **out, const char *path, sr_err *err);
 int sr_identity_save(const sr_identity *id, const char *path, sr_err *err);
 
 /* The identity as text, as written to a file: comments, then the secret
- * line; in sodium_malloc memory (caller sodium_free's it). */
+ * line; in sodium memory (secalloc.h) (caller sr_secure_free's it). */
 int sr_identity_text(char **out, size_t *len, const sr_identity *id,
     sr_err *err);
 

@@ -26,7 +26,7 @@
  * - Values shorter than SR_MASK_MIN_LEN bytes are not masked: too many
  *   false hits (sr_mask_add says so; the caller warns).
  * - The automaton, the skip table and every held-back byte live in
- *   sodium_malloc memory, wiped when freed: they spell the values.
+ *   sodium memory (secalloc.h), wiped when freed: they spell the values.
  * - Bytes that are not part of a match pass through unchanged, binary
  *   included.
  *

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include <sodium.h>
+#include "secalloc.h"
 
 #define KEY_LEN 8		/* = SR_SCAN_VALUE_MIN: every form has it */
 #define HASH_FILTER 0x9e3779b97f4a7c15ULL
@@ -38,7 +39,7 @@ typedef struct scan_slot {
 	uint32_t first, count;	/* a run of order[]; count 0: empty */
 } scan_slot;
 
-/* Every block but names is sodium_malloc'd: it holds value bytes. */
+/* Every block but names is sr_secure_alloc'd: it holds value bytes. */
 struct sr_scan {
 	unsigned char *arena;	/* every form, back to back */
 	size_t alen, acap;
@@ -80,11 +81,11 @@ sgrow(void *pp, size_t *cap, size_t need)
 			return -1;
 		ncap *= 2;
 	}
-	if ((grown = sodium_malloc(ncap)) == NULL)
+	if ((grown = sr_secure_alloc(ncap)) == NULL)
 		return -1;
 	if (*p != NULL) {
 		memcpy(grown, *p, *cap);
-		sodium_free(*p);
+		sr_secure_free(*p);
 	}
 	*p = grown;
 	*cap = ncap;
@@ -314,9 +315,9 @@ sr_scan_build(sr_scan *s, sr_err *err)
 	if (s->fbits > FILTER_BITS_MAX)
 		s->fbits = FILTER_BITS_MAX;
 	nslots = (size_t)1 << s->tbits;
-	if ((s->slots = sodium_allocarray(nslots, sizeof(*sl))) == NULL ||
-	    (s->filter = sodium_malloc((size_t)1 << (s->fbits - 3))) == NULL ||
-	    (s->order = sodium_allocarray(s->npats, sizeof(*s->order))) ==
+	if ((s->slots = sr_secure_allocarray(nslots, sizeof(*sl))) == NULL ||
+	    (s->filter = sr_secure_alloc((size_t)1 << (s->fbits - 3))) == NULL ||
+	    (s->order = sr_secure_allocarray(s->npats, sizeof(*s->order))) ==
 	    NULL)
 		return sr_err_set(err, SR_ERR_SYSTEM, NULL, 0, "out of memory "
 		    "for the scan table");
@@ -472,12 +473,12 @@ sr_scan_forget(sr_scan *s)
 {
 	if (s == NULL)
 		return;
-	/* sodium_free wipes before it unmaps */
-	sodium_free(s->arena);
-	sodium_free(s->pats);
-	sodium_free(s->order);
-	sodium_free(s->slots);
-	sodium_free(s->filter);
+	/* sr_secure_free wipes before it lets go */
+	sr_secure_free(s->arena);
+	sr_secure_free(s->pats);
+	sr_secure_free(s->order);
+	sr_secure_free(s->slots);
+	sr_secure_free(s->filter);
 	s->arena = NULL;
 	s->pats = NULL;
 	s->order = NULL;

@@ -22,7 +22,7 @@
  * would take megabytes of locked memory and longer to build than to run.)
  *
  * Every pattern byte is secret, so the patterns, their keys and the
- * table live in sodium_malloc memory and are wiped by sr_scan_free.
+ * table live in sodium memory (secalloc.h) and are wiped by sr_scan_free.
  * Hits name the secret and the form, never the bytes.
  */
 #ifndef SR_SCAN_H

@@ -39,6 +39,7 @@
 #include <sodium.h>
 
 #include "exec.h"
+#include "secalloc.h"
 
 #define READ_SIZE (1024 * 1024)
 #define PIPE_SIZE (1024 * 1024)
@@ -301,7 +302,7 @@ setup_output(sr_supervisor *sv, const sr_mask *mask, sr_err *err)
 	int same = fstat(1, &a) == 0 && fstat(2, &b) == 0 &&
 	    a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 
-	if ((sv->buf = sodium_malloc(READ_SIZE)) == NULL)
+	if ((sv->buf = sr_secure_alloc(READ_SIZE)) == NULL)
 		return sr_err_set(err, SR_ERR_SYSTEM, NULL, 0, "out of memory");
 	if (fcntl(1, F_GETFD) != -1 && add_stream(sv, 1, mask, err) != 0)
 		return -1;
@@ -650,7 +651,7 @@ supervisor_free(sr_supervisor *sv)
 		close(sv->wake[0]);
 	if (sv->wake[1] >= 0)
 		close(sv->wake[1]);
-	sodium_free(sv->buf);
+	sr_secure_free(sv->buf);
 	free(sv);
 }
 

@@ -17,6 +17,7 @@
 #include "buf.h"
 #include "file.h"
 #include "timeutil.h"
+#include "secalloc.h"
 
 #define MAGIC "scoperun-vault"
 #define AD_TAG "scoperun-vault-v1"
@@ -50,7 +51,7 @@ struct sr_vault {
 	size_t nrcp;
 	struct ventry *ent;
 	size_t nent, cap;
-	unsigned char *keys;		/* sodium_malloc: nkeys * KEY_BYTES */
+	unsigned char *keys;		/* sodium memory: nkeys * KEY_BYTES */
 	unsigned nkeys;
 	char *buf;			/* the file, which lines point into */
 	char where[256];
@@ -360,9 +361,9 @@ value_room(unsigned char **buf, size_t *cap, const struct fields *fl)
 		return 0;
 	if (need < VALUE_ROOM_MIN)
 		need = VALUE_ROOM_MIN;
-	if ((n = sodium_malloc(need)) == NULL)
+	if ((n = sr_secure_alloc(need)) == NULL)
 		return -1;
-	sodium_free(*buf);
+	sr_secure_free(*buf);
 	*buf = n;
 	*cap = need;
 	return 0;
@@ -402,7 +403,7 @@ sr_vault_get(unsigned char **value, size_t *len, sr_secret_meta *meta,
 	*value = NULL;
 	if (sr_vault_get_reuse(value, &cap, len, meta, v, name, err) == 0)
 		return 0;
-	sodium_free(*value);
+	sr_secure_free(*value);
 	*value = NULL;
 	return -1;
 }
@@ -548,7 +549,7 @@ keyring_plain(const sr_vault *v, size_t *len)
 	unsigned char *p;
 
 	*len = ID_BYTES + 1 + (size_t)v->nkeys * KEY_BYTES;
-	if ((p = sodium_malloc(*len)) == NULL)
+	if ((p = sr_secure_alloc(*len)) == NULL)
 		return NULL;
 	memcpy(p, v->id, ID_BYTES);
 	p[ID_BYTES] = (unsigned char)v->nkeys;
@@ -583,7 +584,7 @@ reseal_all(sr_vault *v)
 		return -1;
 	for (i = 0; i < v->nrcp && rc == 0; i++)
 		rc = seal_for(&v->rcp[i], plain, len);
-	sodium_free(plain);
+	sr_secure_free(plain);
 	return rc;
 }
 
@@ -600,7 +601,7 @@ open_keyring(sr_vault *v, const struct vrecip *r, const sr_identity *id,
 	    r->sealed_len > crypto_box_SEALBYTES + KEYRING_MAX)
 		return fail(v, err, 0, "your keyring in the vault is damaged");
 	len = r->sealed_len - crypto_box_SEALBYTES;
-	if ((plain = sodium_malloc(len)) == NULL)
+	if ((plain = sr_secure_alloc(len)) == NULL)
 		return fail(v, err, 0, "out of memory");
 	if (crypto_box_seal_open(plain, r->sealed, r->sealed_len, id->pk,
 	    id->sk) != 0) {
@@ -614,7 +615,7 @@ open_keyring(sr_vault *v, const struct vrecip *r, const sr_identity *id,
 		fail(v, err, 0, "your keyring belongs to another vault");
 		goto done;
 	}
-	if ((v->keys = sodium_malloc((size_t)n * KEY_BYTES)) == NULL) {
+	if ((v->keys = sr_secure_alloc((size_t)n * KEY_BYTES)) == NULL) {
 		fail(v, err, 0, "out of memory");
 		goto done;
 	}
@@ -622,7 +623,7 @@ open_keyring(sr_vault *v, const struct vrecip *r, const sr_identity *id,
 	v->nkeys = n;
 	rc = 0;
 done:
-	sodium_free(plain);
+	sr_secure_free(plain);
 	return rc;
 }
 
@@ -688,7 +689,7 @@ sr_vault_recipient_add(sr_vault *v, const unsigned char *pk, sr_err *err)
 	if ((plain = keyring_plain(v, &len)) == NULL)
 		return fail(v, err, 0, "out of memory");
 	rc = seal_for(r, plain, len);
-	sodium_free(plain);
+	sr_secure_free(plain);
 	if (rc != 0)
 		return fail(v, err, 0, "cannot seal the keyring");
 	v->nrcp++;
@@ -704,14 +705,14 @@ new_epoch(sr_vault *v)
 
 	if (v->nkeys >= SR_VAULT_MAX_EPOCHS)
 		return -1;
-	if ((keys = sodium_malloc((size_t)(v->nkeys + 1) * KEY_BYTES)) == NULL)
+	if ((keys = sr_secure_alloc((size_t)(v->nkeys + 1) * KEY_BYTES)) == NULL)
 		return -1;
 	if (v->nkeys)
 		memcpy(keys, v->keys, (size_t)v->nkeys * KEY_BYTES);
 	crypto_aead_xchacha20poly1305_ietf_keygen(keys +
 	    (size_t)v->nkeys * KEY_BYTES);
 	if (v->keys)
-		sodium_free(v->keys);
+		sr_secure_free(v->keys);
 	v->keys = keys;
 	v->nkeys++;
 	return 0;
@@ -997,7 +998,7 @@ sr_vault_free(sr_vault *v)
 	free(v->ent);
 	free(v->buf);
 	if (v->keys)
-		sodium_free(v->keys);
+		sr_secure_free(v->keys);
 	free(v);
 }
 

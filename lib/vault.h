@@ -13,7 +13,7 @@
  * key the removed recipient never had. Secrets set before stay readable
  * by anyone who kept an old copy of the vault and key: rotate them.
  *
- * Plaintext values and keys live only in sodium_malloc memory.
+ * Plaintext values and keys live only in sodium memory (secalloc.h).
  */
 #ifndef SR_VAULT_H
 #define SR_VAULT_H
@@ -71,8 +71,8 @@ int sr_vault_meta_at(sr_secret_meta *out, const sr_vault *v, size_t i,
 long sr_vault_find(const sr_vault *v, const char *name);
 
 /*
- * Decrypt secret name into *value (sodium_malloc'd, NUL-terminated; the
- * caller sodium_free's it). SR_ERR_NOTFOUND when there is no such secret;
+ * Decrypt secret name into *value (sr_secure_alloc'd, NUL-terminated; the
+ * caller sr_secure_free's it). SR_ERR_NOTFOUND when there is no such secret;
  * SR_ERR_CONFIG when it fails authentication.
  */
 int sr_vault_get(unsigned char **value, size_t *len, sr_secret_meta *meta,
@@ -80,8 +80,8 @@ int sr_vault_get(unsigned char **value, size_t *len, sr_secret_meta *meta,
 /*
  * The same into *buf, cap *cap bytes of sodium memory (NULL and 0 at
  * first), replaced by a larger region only when a value does not fit:
- * one region serves every grant of a run, where a sodium_malloc each
- * would cost several syscalls. The caller sodium_free's *buf.
+ * one region serves every grant of a run. The caller sr_secure_free's
+ * *buf.
  */
 int sr_vault_get_reuse(unsigned char **buf, size_t *cap, size_t *len,
     sr_secret_meta *meta, const sr_vault *v, const char *name, sr_err *err);

@@ -21,6 +21,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include "secalloc.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -36,7 +37,7 @@ fixed_identity(void)
 
 	if (id != NULL)
 		return id;
-	if (sodium_init() < 0 || (id = sodium_malloc(sizeof(*id))) == NULL)
+	if (sodium_init() < 0 || (id = sr_secure_alloc(sizeof(*id))) == NULL)
 		__builtin_trap();
 	memcpy(id->sk, fixed_sk, sizeof(id->sk));
 	if (crypto_scalarmult_base(id->pk, id->sk) != 0)
@@ -96,7 +97,7 @@ read_all(sr_vault *v)
 		if (value == NULL || value[len] != '\0' ||
 		    memcmp(&m, &got, sizeof(m)) != 0)
 			__builtin_trap();
-		sodium_free(value);
+		sr_secure_free(value);
 	}
 }
 

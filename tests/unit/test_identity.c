@@ -24,6 +24,7 @@
 #include <sodium.h>
 
 #include "identity.h"
+#include "secalloc.h"
 
 #define KEYLEN 32
 #define B64LEN 48	/* base64url of key || 4-byte check, no padding */
@@ -71,7 +72,7 @@ mode_of(const char *path)
 static sr_identity *
 fixed_identity(void)
 {
-	sr_identity *id = sodium_malloc(sizeof(*id));
+	sr_identity *id = sr_secure_alloc(sizeof(*id));
 	size_t i;
 
 	assert_non_null(id);
@@ -260,7 +261,7 @@ test_identity_text_known(void **state)
 	assert_int_equal(strncmp(p, line, strlen(line)), 0);
 	p += strlen(line);
 	assert_string_equal(p, "\n");
-	sodium_free(text);
+	sr_secure_free(text);
 	sr_identity_free(id);
 }
 
@@ -278,7 +279,7 @@ test_round_trip(void **state)
 	assert_int_equal(sr_identity_generate(&id, &err), 0);
 	assert_int_equal(sr_identity_text(&text, &len, id, &err), 0);
 	write_file(tmp(path, sizeof(path), "roundtrip"), text, len, 0600);
-	sodium_free(text);
+	sr_secure_free(text);
 	load_ok(path, id);
 	sr_recipient_format(rcpt, id->pk);
 	assert_int_equal(sr_recipient_parse(pk, rcpt, &err), 0);

@@ -28,6 +28,7 @@
 
 #include "identity.h"
 #include "vault.h"
+#include "secalloc.h"
 
 #define NOW 1790000000		/* 2026-09-21T...Z */
 #define LATER (NOW + 5000)
@@ -143,7 +144,7 @@ expect_bytes(const sr_vault *v, const char *name, const void *want,
 	assert_memory_equal(val, want, wlen);
 	assert_int_equal(val[len], '\0');
 	assert_string_equal(m.name, name);
-	sodium_free(val);
+	sr_secure_free(val);
 }
 
 static void
@@ -305,7 +306,7 @@ meta_of(sr_secret_meta *viaget, sr_secret_meta *viaindex, const sr_vault *v,
 		fail_msg("meta_at %s: %s", name, err.msg);
 	if (sr_vault_get(&val, &len, viaget, v, name, &err) != 0)
 		fail_msg("get %s: %s", name, err.msg);
-	sodium_free(val);
+	sr_secure_free(val);
 }
 
 /* ---- round trip -------------------------------------------------- */
@@ -374,7 +375,7 @@ test_get_reuse_grows_only_when_needed(void **state)
 	    &err), -1);
 	assert_int_equal(err.kind, SR_ERR_NOTFOUND);
 	assert_ptr_equal(buf, first);
-	sodium_free(buf);
+	sr_secure_free(buf);
 	free(big);
 	sr_vault_free(v);
 	sr_identity_free(a);
@@ -582,7 +583,7 @@ test_set_meta_reads_back_or_is_refused(void **state)
 			    (long long)cases[i].expires,
 			    (long long)cases[i].rotate);
 		} else {
-			sodium_free(val);
+			sr_secure_free(val);
 		}
 		sr_vault_free(r);
 		free(text);
@@ -1037,7 +1038,7 @@ read_one(const char *text, size_t len, const sr_identity *id,
 	}
 	ok = vlen == strlen(k->value) && memcmp(val, k->value, vlen) == 0 &&
 	    memcmp(&m, &k->meta, sizeof(m)) == 0;
-	sodium_free(val);
+	sr_secure_free(val);
 	sr_vault_free(v);
 	return ok ? 1 : -1;
 }
@@ -1231,7 +1232,7 @@ test_base64_fields_are_strict(void **state)
 					snprintf(msgs + used, sizeof(msgs) - used,
 					    " %s:'_'->0x%02x", fields[i].what,
 					    high[j]);
-					sodium_free(val);
+					sr_secure_free(val);
 				}
 				sr_vault_free(r);
 				free(t);

@@ -19,6 +19,7 @@
 #include "identity.h"
 #include "timeutil.h"
 #include "vault.h"
+#include "secalloc.h"
 
 #ifndef SR_VECTORS_DIR
 #error "SR_VECTORS_DIR must name tests/vectors"
@@ -79,7 +80,7 @@ expect_secret(const sr_vault *v, const char *name, const char *want,
 	assert_int_equal(len, wantlen);
 	assert_memory_equal(val, want, wantlen);
 	assert_int_equal(m.epoch, epoch);
-	sodium_free(val);
+	sr_secure_free(val);
 }
 
 static void
