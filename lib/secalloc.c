@@ -18,15 +18,17 @@
 
 #define ARENA_BYTES (16 * 1024)	/* 4 pages locked: a run needs under 8K */
 #define BLOCK_MAX 4096		/* larger ones get their own mapping */
-#define ALIGN 16
+/* libsodium's hash states ask for 64 (crypto_generichash_state) */
+#define ALIGN 64
 #define NONE UINT32_MAX
 
 struct block {
 	uint32_t size;		/* bytes after the header, a multiple of ALIGN */
 	uint32_t below;		/* offset of the header below, or NONE */
 	uint32_t freed;
-	uint32_t pad;		/* the data after the header stays aligned */
+	unsigned char pad[ALIGN - 12];	/* the data after it stays aligned */
 };
+_Static_assert(sizeof(struct block) == ALIGN, "a header keeps alignment");
 
 static unsigned char *arena;
 static size_t top;			/* bytes in use from the bottom */

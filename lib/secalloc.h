@@ -10,6 +10,7 @@
  * What is given up: a guard page between two small secrets, and
  * sodium_free's canary check for them.
  *
+ * Blocks are aligned to 64 bytes, enough for libsodium's states.
  * sodium_init must have succeeded first, as for sodium_malloc. Memory
  * from here is freed with sr_secure_free only (NULL is a no-op).
  */
