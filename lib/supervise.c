@@ -249,6 +249,22 @@ open_pty(int *master, int *slave, struct winsize *ws, int like)
 	return 0;
 }
 
+/*
+ * When our output is a pipe too, let it take what we read in one write:
+ * in a 64K pipe each 1M write is sixteen hand-overs to the reader. Only
+ * ever larger, and a pipe the system will not grow stays as it is.
+ */
+static void
+grow_pipe(int fd)
+{
+	struct stat st;
+	int size;
+
+	if (fstat(fd, &st) == 0 && S_ISFIFO(st.st_mode) &&
+	    (size = fcntl(fd, F_GETPIPE_SZ)) > 0 && size < PIPE_SIZE)
+		fcntl(fd, F_SETPIPE_SZ, PIPE_SIZE);
+}
+
 /* Not 0-2: the child's dup2 onto 1 and 2 must not clobber its own. */
 static int
 high_fd(int fd)
@@ -278,6 +294,7 @@ add_stream(sr_supervisor *sv, int fd, const sr_mask *mask, sr_err *err)
 			return sys_error(err, "create a pipe");
 		s->src = p[0];
 		fcntl(p[1], F_SETPIPE_SZ, PIPE_SIZE);	/* fewer switches */
+		grow_pipe(fd);
 	}
 	if ((sv->child_fd[fd] = high_fd(p[1])) < 0 ||
 	    (s->src = high_fd(s->src)) < 0) {

@@ -118,6 +118,14 @@ sr masked -- python3 "$T/drip.py"
 expect_out '^\[REDACTED:TOKEN\]$' "a value written a byte at a time (stdout)"
 expect_err '^\[REDACTED:TOKEN\]$' "a value written a byte at a time (stderr)"
 
+# A pipe to a reader is grown to take the supervisor's 1M writes at once
+# (F_GETPIPE_SZ is 1032); the reader asks after EOF, when it is done.
+"$SCOPERUN" masked -- sh -c 'echo "$TOKEN"' 2>"$T/err" | python3 -c '
+import fcntl, sys
+data = sys.stdin.read()
+print(data.strip(), fcntl.fcntl(0, 1032))' >"$T/out"
+expect_out '^\[REDACTED:TOKEN\] 1048576$' "the output pipe is grown to 1M"
+
 sr masked -- sh -c 'echo "out $TOKEN"; echo "err $TOKEN" >&2'
 expect_out '^out \[REDACTED:TOKEN\]$' "stdout masked"
 expect_err '^err \[REDACTED:TOKEN\]$' "stderr masked"
