@@ -23,6 +23,7 @@
 #include <sodium.h>
 
 #include "audit_impl.h"
+#include "timeutil.h"
 #include "file.h"
 #include "jsonw.h"
 #include "secalloc.h"
@@ -89,16 +90,13 @@ static void
 put_time(sr_jsonw *w)
 {
 	struct timespec ts;
-	struct tm tm;
-	char buf[80];
-	time_t t;
+	char buf[SR_TIME_RFC3339_LEN];
 
 	clock_gettime(CLOCK_REALTIME, &ts);
-	t = ts.tv_sec;
-	gmtime_r(&t, &tm);
-	snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ",
-	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-	    tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000000);
+	sr_time_format(buf, sizeof(buf), (int64_t)ts.tv_sec);
+	if (strlen(buf) == 20)	/* ...SSZ: milliseconds before the Z */
+		snprintf(buf + 19, sizeof(buf) - 19, ".%03dZ",
+		    (int)(ts.tv_nsec / 1000000 % 1000));
 	sr_jsonw_kstr(w, "ts", buf);
 }
 

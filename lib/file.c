@@ -194,6 +194,9 @@ sr_file_mkdirs(const char *dir, sr_err *err)
 
 	if (n == 0 || n >= sizeof(path))
 		return sr_err_set(err, SR_ERR_SYSTEM, dir, 0, "bad directory");
+	/* the usual case, every run: it is there, or only it is missing */
+	if (mkdir(dir, 0700) == 0 || errno == EEXIST)
+		return 0;
 	memcpy(path, dir, n + 1);
 	for (i = 1; i <= n; i++) {
 		if (path[i] != '/' && path[i] != '\0')

@@ -1,8 +1,18 @@
+/*
+ * timeutil.c - UTC seconds to and from RFC 3339, by arithmetic.
+ *
+ * gmtime_r and timegm would do, but glibc's first call to either loads
+ * the local time zone (/etc/localtime: five syscalls a run) that UTC
+ * never needs. The day count is Howard Hinnant's days_from_civil and
+ * civil_from_days, for the proleptic Gregorian calendar.
+ */
 #include "timeutil.h"
 
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+
+#define DAY 86400
 
 int64_t
 sr_time_now(void)
@@ -13,15 +23,53 @@ sr_time_now(void)
 	return (int64_t)ts.tv_sec;
 }
 
+/* Days since 1970-01-01 of y-m-d (m 1..12, d 1..31). */
+static int64_t
+days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+	int64_t era;
+	unsigned yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = (unsigned)(y - era * 400);
+	doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + (int64_t)doe - 719468;
+}
+
+static void
+civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
+{
+	int64_t era;
+	unsigned doe, yoe, doy, mp;
+
+	z += 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = (unsigned)(z - era * 146097);
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	*d = doy - (153 * mp + 2) / 5 + 1;
+	*m = mp < 10 ? mp + 3 : mp - 9;
+	*y = (int64_t)yoe + era * 400 + (*m <= 2);
+}
+
 const char *
 sr_time_format(char *buf, size_t size, int64_t t)
 {
-	time_t tt = (time_t)t;
-	struct tm tm;
+	int64_t days, secs, y;
+	unsigned m, d;
 
-	if (gmtime_r(&tt, &tm) == NULL ||
-	    strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+	days = t / DAY - (t % DAY < 0);
+	secs = t - days * DAY;
+	civil_from_days(days, &y, &m, &d);
+	if (y < 0 || y > 9999)
 		snprintf(buf, size, "@%lld", (long long)t);
+	else
+		snprintf(buf, size, "%04d-%02u-%02uT%02d:%02d:%02dZ", (int)y,
+		    m, d, (int)(secs / 3600), (int)(secs / 60 % 60),
+		    (int)(secs % 60));
 	return buf;
 }
 
@@ -29,8 +77,7 @@ int
 sr_time_parse(int64_t *out, const char *s, size_t len)
 {
 	char buf[SR_TIME_RFC3339_LEN];
-	struct tm tm;
-	time_t t;
+	int64_t t;
 	int v[6], i, k = 0;
 	static const int at[6] = { 0, 5, 8, 11, 14, 17 };
 	static const int width[6] = { 4, 2, 2, 2, 2, 2 };
@@ -46,18 +93,15 @@ sr_time_parse(int64_t *out, const char *s, size_t len)
 			v[i] = v[i] * 10 + (c - '0');
 		}
 	}
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = v[0] - 1900;
-	tm.tm_mon = v[1] - 1;
-	tm.tm_mday = v[2];
-	tm.tm_hour = v[3];
-	tm.tm_min = v[4];
-	tm.tm_sec = v[5];
-	t = timegm(&tm);
-	/* only the canonical spelling of a real instant is accepted */
-	sr_time_format(buf, sizeof(buf), (int64_t)t);
+	if (v[1] < 1 || v[1] > 12 || v[2] < 1 || v[2] > 31)
+		return -1;
+	t = days_from_civil(v[0], (unsigned)v[1], (unsigned)v[2]) * DAY +
+	    v[3] * 3600 + v[4] * 60 + v[5];
+	/* only the canonical spelling of a real instant is accepted: a
+	 * 31st of April or a 24:00 comes back as another text */
+	sr_time_format(buf, sizeof(buf), t);
 	if (memcmp(buf, s, 20) != 0)
 		return -1;
-	*out = (int64_t)t;
+	*out = t;
 	return 0;
 }
