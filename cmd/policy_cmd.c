@@ -118,6 +118,43 @@ print_grants(const sr_policy *p)
 		printf("%-10snone\n", "secrets");
 }
 
+/* 7200 -> "2h", 90 -> "90s": the largest unit that divides it. */
+static const char *
+duration_text(char *buf, size_t size, int64_t secs)
+{
+	if (secs % 3600 == 0)
+		snprintf(buf, size, "%lldh", (long long)(secs / 3600));
+	else if (secs % 60 == 0)
+		snprintf(buf, size, "%lldm", (long long)(secs / 60));
+	else
+		snprintf(buf, size, "%llds", (long long)secs);
+	return buf;
+}
+
+/* How the command runs: exec'd, or under the supervisor and its rules. */
+static void
+print_running(const sr_policy *p)
+{
+	char d[32], g[32];
+
+	if (!p->supervise)
+		printf("%-10sreplaces scoperun (no supervisor)\n", "runs");
+	else
+		printf("%-10ssupervised%s\n", "runs", p->mask_output ?
+		    ", output masked (values of 6 bytes or more)" : "");
+	if (p->max_runtime)
+		printf("%-10sstopped after %s, killed %s later\n", "",
+		    duration_text(d, sizeof(d), p->max_runtime),
+		    duration_text(g, sizeof(g), p->kill_grace));
+	if (p->max_runs_per_hour)
+		printf("%-10sat most %lld runs an hour\n", "limits",
+		    (long long)p->max_runs_per_hour);
+	else
+		printf("%-10snone\n", "limits");
+	printf("%-10saudit log%s\n", "records", p->audit_syslog ?
+	    " and syslog" : "");
+}
+
 static void
 explain(const sr_policy *p)
 {
@@ -139,6 +176,7 @@ explain(const sr_policy *p)
 		printf("%-10sany command (no [exec] allow)\n", "commands");
 	else
 		print_list("commands", &p->allow, "none");
+	print_running(p);
 	if (!p->refuse_committed_env)
 		printf("%-10sguard off\n", "repo");
 	else if (p->env_patterns.n)

@@ -185,6 +185,22 @@ expect_out '^passes    MODE PATH ' "explain lists what would pass"
 expect_no_out 's3cr3t' "explain shows no values"
 expect_out '^repo +refuse committed env files \(\.env \.env\.\* \*\.env' \
     "explain shows the repository rule"
+expect_out '^runs +replaces scoperun \(no supervisor\)$' \
+    "explain: no supervisor by default"
+expect_out '^limits +none$' "explain: no rate limit by default"
+expect_out '^records +audit log$' "explain: where records go"
+# ... and the supervisor's rules, the rate guard and syslog when set
+{ header sup; printf '[exec]\nallow = ["true"]\nmask_output = true\n'
+  printf 'max_runtime = "90m"\nkill_grace = "45s"\n'
+  printf '[limits]\nmax_runs_per_hour = 12\n[audit]\nsyslog = true\n'; } |
+    policy sup
+sr policy explain sup
+expect_out '^runs +supervised, output masked \(values of 6 bytes or more\)$' \
+    "explain: supervised and masked"
+expect_out '^ +stopped after 90m, killed 45s later$' \
+    "explain: max_runtime and kill_grace"
+expect_out '^limits +at most 12 runs an hour$' "explain: the rate limit"
+expect_out '^records +audit log and syslog$' "explain: syslog forwarding"
 sr policy explain a5
 expect_rc 1 "explain of an invalid policy"
 
