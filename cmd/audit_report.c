@@ -1,10 +1,11 @@
 /*
  * audit_report.c - `scoperun audit report [FILE] [--json]`.
  *
- * Answers, per agent found in the log: how often it ran and was refused
- * (by reason), which granted variables its runs received and when last,
- * which grants of its current policy no run received in 30 days (grants
- * that can go), and what expires within 7 days or is past rotate_after.
+ * Answers, per agent found in the log or with a policy (one that never
+ * ran is the plainest case of grants that can go): how often it ran and
+ * was refused (by reason), which granted variables its runs received and
+ * when last, which grants of its current policy no run received in 30
+ * days, and what expires within 7 days or is past rotate_after.
  *
  * The log is read whole (every file of a rotated set) with jansson; the
  * policies are loaded as a run would; the vault is read for metadata only
@@ -440,6 +441,21 @@ report_now(int64_t *now)
 	return 0;
 }
 
+/* Agents with a policy and no record yet, after those of the log. */
+static void
+add_policy_agents(struct report *r)
+{
+	sr_err err = SR_ERR_INIT;
+	char **names;
+	size_t n, i;
+
+	if (sr_policy_names(&names, &n, &err) != 0)
+		return;		/* the log's agents are still reported */
+	for (i = 0; i < n; i++)
+		agent_get(r, names[i]);
+	sr_policy_names_free(names, n);
+}
+
 static void
 open_vault(struct report *r)
 {
@@ -487,6 +503,7 @@ audit_report(const char *file, int json)
 		report_free(&r);
 		return SR_EXIT_USAGE;
 	}
+	add_policy_agents(&r);
 	open_vault(&r);
 	doc = json_object();
 	agents = json_array();

@@ -6,6 +6,7 @@
  */
 #include "policy.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <sodium.h>
@@ -689,6 +690,87 @@ done:
 	for (i = 0; i < 3; i++)
 		free(dirs[i]);
 	return rc;
+}
+
+static int
+name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Add the agents dir has AGENT.toml files for, once each. */
+static int
+add_names(char ***v, size_t *n, size_t *cap, const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	char agent[SR_AGENT_NAME_MAX + 1], **grown;
+	size_t len, i;
+
+	if (d == NULL)
+		return 0;	/* a directory that is not there holds none */
+	while ((e = readdir(d)) != NULL) {
+		len = strlen(e->d_name);
+		if (len <= 5 || len - 5 > SR_AGENT_NAME_MAX ||
+		    strcmp(e->d_name + len - 5, ".toml") != 0)
+			continue;
+		memcpy(agent, e->d_name, len - 5);
+		agent[len - 5] = '\0';
+		for (i = 0; i < *n && strcmp((*v)[i], agent) != 0; i++)
+			;
+		if (i < *n || !sr_agent_name_valid(agent))
+			continue;
+		if (*n == *cap) {
+			*cap = *cap ? 2 * *cap : 16;
+			if ((grown = realloc(*v, *cap * sizeof(**v))) == NULL)
+				break;
+			*v = grown;
+		}
+		if (((*v)[*n] = strdup(agent)) == NULL)
+			break;
+		(*n)++;
+	}
+	closedir(d);
+	return e == NULL ? 0 : -1;
+}
+
+int
+sr_policy_names(char ***names, size_t *n, sr_err *err)
+{
+	char *dirs[3] = { NULL, NULL, NULL };
+	size_t i, nd = 0, cap = 0;
+	int rc = -1;
+
+	*names = NULL;
+	*n = 0;
+	if (policy_dirs(dirs, &nd, err) != 0)
+		goto done;
+	for (i = 0; i < nd; i++)
+		if (add_names(names, n, &cap, dirs[i]) != 0) {
+			sr_err_set(err, SR_ERR_SYSTEM, NULL, 0, "out of memory");
+			goto done;
+		}
+	qsort(*names, *n, sizeof(**names), name_cmp);
+	rc = 0;
+done:
+	for (i = 0; i < 3; i++)
+		free(dirs[i]);
+	if (rc != 0) {
+		sr_policy_names_free(*names, *n);
+		*names = NULL;
+		*n = 0;
+	}
+	return rc;
+}
+
+void
+sr_policy_names_free(char **names, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
 }
 
 /* The agent name a policy file must declare: its base name sans .toml. */

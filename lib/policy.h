@@ -85,6 +85,13 @@ typedef struct sr_policy {
  * the current directory. *path is malloc'd.
  */
 int sr_policy_find(char **path, const char *agent, sr_err *err);
+/*
+ * The agents with a policy file in those directories, sorted, each once:
+ * *names and each name are malloc'd (sr_policy_names_free). A directory
+ * that is not there holds none.
+ */
+int sr_policy_names(char ***names, size_t *n, sr_err *err);
+void sr_policy_names_free(char **names, size_t n);
 
 /*
  * Read and validate the policy at path; agent.name must match the file's

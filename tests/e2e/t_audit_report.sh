@@ -29,6 +29,9 @@ last_gh=$(grep '"agent":"deploy"' "$LOG" | grep '"event":"run"' | tail -n 1 |
 # ... then NPM is added to its policy, and no run has received it since
 printf '[secrets.NPM]\nfrom = "npm/token"\nexpires = %s\n' "$(midnight 24)" \
     >>"$POL/deploy.toml"
+# idle: has a policy with a grant, and never runs
+{ header idle; printf '[env]\ninherit = ["PATH"]\n[secrets]\nIDLE_GH = "gh/token"\n'; } |
+    policy idle
 # lint: runs with nothing granted; ghost: has no policy
 { header lint; printf '[env]\ninherit = ["PATH"]\n'; } | policy lint
 sr lint -- true
@@ -44,6 +47,9 @@ expect_out '^AGENT +RUNS +LAST RUN +DENIALS +ORPHANS$' "the table's header"
 expect_out "^deploy +2 +$last_gh +1 +1$" "deploy: 2 runs, 1 refusal, 1 orphan"
 expect_out '^lint +1 .* +0 +0$' "lint: one run"
 expect_out '^ghost +0 +- +1 +0$' "ghost: refused once"
+expect_out '^idle +0 +- +0 +1$' "idle: a policy that never ran is listed"
+expect_out '^  orphan +IDLE_GH +from gh/token: no run received it in 30 days \(last used never\)$' \
+    "idle's grant is an orphan"
 expect_out "^  used +GH +2 runs, last $last_gh$" "which secret deploy used, and when"
 expect_out '^  denials +1 exec.notfound 1$' "refusals by reason"
 expect_out '^  orphan +NPM +from npm/token: no run received it in 30 days \(last used never\)$' \
