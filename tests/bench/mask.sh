@@ -19,74 +19,40 @@
 # Exits 0 whatever the ratios; non-zero only when something could not run.
 # BENCH_MASK_N (default 15) rounds, BENCH_MASK_MB (default 100) megabytes.
 set -eu
-[ $# -eq 1 ] || {
-	echo "usage: $0 BUILD_DIR" >&2
-	exit 2
-}
 here=$(cd "$(dirname "$0")" && pwd)
-src=$(cd "$here/../.." && pwd)
-build=$(cd "$1" && pwd)
-scoperun=$build/scoperun
-bench=$build/bench_exec
+. "$here/lib.sh"
+setup "$@"
 bar=1.10
 n=${BENCH_MASK_N:-15}
 mb=${BENCH_MASK_MB:-100}
-[ -x "$scoperun" ] || {
-	echo "bench: $scoperun not built" >&2
-	exit 1
-}
-if [ ! -x "$bench" ] ||
-    [ -n "$(find "$here/bench_exec.c" -newer "$bench")" ]; then
-	${CC:-cc} -std=c17 -O2 -Wall -Wextra -Werror -Wconversion \
-	    -Wno-sign-conversion -Wshadow -Wstrict-prototypes \
-	    -Wmissing-prototypes -Wvla -D_POSIX_C_SOURCE=200809L \
-	    -D_DEFAULT_SOURCE -o "$bench" "$here/bench_exec.c"
-fi
+timer "$build/bench_exec"
 # The matcher's own timer links the library as built (not a sanitizer
 # build); without it that one figure is left out.
 matcher=$build/bench_mask
-if [ ! -x "$matcher" ] || [ -n "$(find "$here/bench_mask.c" \
-    "$build/libscoperun_lib.a" -newer "$matcher")" ]; then
-	${CC:-cc} -std=c17 -O2 -Wall -Wextra -Werror -Wconversion \
-	    -Wno-sign-conversion -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
-	    -I"$src/lib" -o "$matcher" "$here/bench_mask.c" \
+if stale "$matcher" "$here/bench_mask.c" "$build/libscoperun_lib.a"; then
+	cc_bench -I"$src/lib" -o "$matcher" "$here/bench_mask.c" \
 	    "$build/libscoperun_lib.a" $(pkg-config --cflags --libs libsodium) \
 	    2>/dev/null || rm -f "$matcher"
 fi
 
-umask 077
-T=$(mktemp -d "${TMPDIR:-/tmp}/sr-bench-mask.XXXXXX")
-trap 'rm -rf "$T"' EXIT
-H=$T/home
-mkdir -m 700 "$H"
-export HOME="$H" XDG_CONFIG_HOME="$H/.config" XDG_DATA_HOME="$H/.local/share"
-export XDG_STATE_HOME="$H/.local/state" SCOPERUN_POLICY_DIR="$T"
-unset SCOPERUN_IDENTITY SCOPERUN_VAULT SCOPERUN_AUDIT
-"$scoperun" init >/dev/null || {
-	echo "bench: scoperun init failed" >&2
-	exit 1
-}
+scratch sr-bench-mask
+export SCOPERUN_POLICY_DIR="$T"
+home
 put() {
-	printf '%s' "$2" | "$scoperun" secret set "$1" >/dev/null || {
-		echo "bench: secret set $1 failed" >&2
-		exit 1
-	}
+	printf '%s' "$2" | "$scoperun" secret set "$1" >/dev/null ||
+	    die "secret set $1 failed"
 }
 put gh/token ghp_R2d2C3poBB8k2so0123456789abcdefXYZ
 put api/key sk-proj-4f9a0c1e7b3d5f2a8c6e0b9d7f1a3c5e
 put db/password 'correct horse battery staple!'
 for agent in masked plain; do
 	{
-		printf '[agent]\nname = "%s"\nowner = "bench@example.com"\n' \
-		    "$agent"
-		printf 'purpose = "benchmark"\nexpires = 2099-01-01T00:00:00Z\n'
 		printf '[env]\ninherit = ["PATH"]\n[secrets]\n'
 		printf 'GH = "gh/token"\nAPI = "api/key"\nDB = "db/password"\n'
 		printf '[exec]\nallow = ["cat"]\n'
 		[ "$agent" = masked ] && printf 'mask_output = true\n' ||
 		    printf 'supervise = true\n'
-	} >"$T/$agent.toml"
-	chmod 600 "$T/$agent.toml"
+	} | policy "$agent"
 done
 
 big=$T/big
@@ -99,32 +65,14 @@ line() {
 }
 sh=$(command -v sh)
 # A check run first: the masked copy must be the file, byte for byte.
-"$scoperun" masked -- cat "$big" | cmp -s - "$big" || {
-	echo "bench: masked output differs from its input" >&2
-	exit 1
-}
+"$scoperun" masked -- cat "$big" | cmp -s - "$big" ||
+    die "masked output differs from its input"
 
 # side_by_side LABEL_A CMD_A LABEL_B CMD_B BAR
 side_by_side() {
-	"$bench" -n "$n" -w 2 "$sh" -c "$2" ::: "$sh" -c "$4" >"$T/out" \
-	    2>&1 || {
-		cat "$T/out"
-		echo "bench: a command failed; no figure" >&2
-		exit 1
-	}
-	sed -n 's/^result //p' "$T/out" | {
-		read -r a b r
-		a=${a#*=} b=${b#*=} r=${r#*=}
-		awk -v a="$a" -v b="$b" -v r="$r" -v bar="$5" -v la="$1" \
-		    -v lb="$3" 'BEGIN {
-			printf "bench: %s %.1f ms vs %s %.1f ms: ratio %.3f", \
-			    lb, b / 1000, la, a / 1000, r
-			if (bar != "")
-				printf " (bar: %s)%s", bar, \
-				    (r > bar ? " ABOVE BAR" : "")
-			printf "\n"
-		}'
-	}
+	pair -n "$n" -w 2 "$sh" -c "$2" ::: "$sh" -c "$4" ||
+	    die "a command failed; no figure"
+	ratio %.1f %.3f "$1" "$3" "$5"
 }
 
 # sink LABEL BAR PREFIX FILE SUFFIX: `cat FILE` as the agent, unmasked,

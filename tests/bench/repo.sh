@@ -15,46 +15,25 @@
 # Exits 0 whatever the figures; non-zero only when something could not
 # run. BENCH_COLD_N (default 30) and BENCH_WARM_N (default 500) tune it.
 set -eu
-[ $# -eq 1 ] || {
-	echo "usage: $0 BUILD_DIR" >&2
-	exit 2
-}
 here=$(cd "$(dirname "$0")" && pwd)
-build=$(cd "$1" && pwd)
-scoperun=$build/scoperun
+. "$here/lib.sh"
+setup "$@"
 nfiles=100000
-[ -x "$scoperun" ] || {
-	echo "bench: $scoperun not built" >&2
-	exit 1
-}
-git=$(command -v git) || {
-	echo "bench: git not found" >&2
-	exit 1
-}
+need_git
 
-umask 077
-T=$(mktemp -d "${TMPDIR:-/tmp}/sr-bench-repo.XXXXXX")
-trap 'rm -rf "$T"' EXIT
-export HOME="$T/home" GIT_CONFIG_NOSYSTEM=1 SCOPERUN_POLICY_DIR="$T"
-unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE GIT_CEILING_DIRECTORIES \
-    GIT_COMMON_DIR SCOPERUN_DEBUG_CACHE XDG_CACHE_HOME
-mkdir -p "$HOME" "$T/plain"
+scratch sr-bench-repo
+home		# audit records go there, not to the caller's HOME
+export SCOPERUN_POLICY_DIR="$T"
+unset SCOPERUN_DEBUG_CACHE XDG_CACHE_HOME
+mkdir -p "$T/plain"
 
 # The timer, built here (not in BUILD_DIR, where run.sh builds its own).
-bench=$T/bench_exec
-${CC:-cc} -std=c17 -O2 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
-    -o "$bench" "$here/bench_exec.c"
+timer "$T/bench_exec"
 
-cat >"$T/bench.toml" <<'EOF'
-[agent]
-name = "bench"
-owner = "bench@example.com"
-purpose = "benchmark"
-expires = 2099-01-01T00:00:00Z
+policy bench <<'EOF'
 [env]
 inherit = ["PATH", "HOME"]
 EOF
-chmod 600 "$T/bench.toml"
 
 # 100,000 files in 1,000 directories of two levels, all one blob, written
 # straight into the index; then a tree, a commit, and a packed repository
@@ -77,19 +56,13 @@ echo "bench: generated a $nfiles-file repository in $(($(date +%s) - t0)) s"
 # wrap DIR CMD...: the command line that runs CMD in DIR, output dropped
 W='cd "$0" && exec "$@" >/dev/null'
 
-# side_by_side LABEL N WARMUP CMD_A... ::: CMD_B...: bench_exec's output,
-# then "A_US B_US" on the last line of $T/ab
+# side_by_side LABEL BENCH_EXEC_ARGS...: bench_exec's report, indented;
+# the medians in a and b
 side_by_side() {
-	label=$1 n=$2 w=$3
-	shift 3
-	"$bench" -n "$n" -w "$w" "$@" >"$T/out" || {
-		cat "$T/out"
-		echo "bench: $label: a command failed; no figure" >&2
-		exit 1
-	}
+	label=$1
+	shift
+	pair "$@" || die "$label: a command failed; no figure"
 	sed 's/^/  /' "$T/out"
-	sed -n 's/^result a_median_us=\([0-9.]*\) b_median_us=\([0-9.]*\).*/\1 \2/p' \
-	    "$T/out" >"$T/ab"
 }
 
 # ---- cold: every run a cache miss (the cache directory cannot exist
@@ -98,22 +71,19 @@ export XDG_CACHE_HOME=/dev/null
 SCOPERUN_DEBUG_CACHE=1 "$scoperun" -n bench -- /bin/true 2>"$T/err" \
     >/dev/null || {
 	cat "$T/err" >&2
-	echo "bench: scoperun refused to run in the generated repository" >&2
-	exit 1
+	die "scoperun refused to run in the generated repository"
 }
 grep -Eq 'cache (miss|racy), libgit2 loaded' "$T/err" || {
 	cat "$T/err" >&2
-	echo "bench: the cold run was not a cache miss" >&2
-	exit 1
+	die "the cold run was not a cache miss"
 }
 "$git" ls-files | wc -l | {
 	read -r count
 	[ "$count" -eq "$nfiles" ] || echo "bench: ls-files lists $count"
 }
-side_by_side cold "${BENCH_COLD_N:-30}" 3 \
+side_by_side cold -n "${BENCH_COLD_N:-30}" -w 3 \
     /bin/sh -c "$W" "$repo" "$git" ls-files ::: \
     /bin/sh -c "$W" "$repo" "$scoperun" -n bench -- /bin/true
-read -r a b <"$T/ab"
 awk -v a="$a" -v b="$b" -v n="$nfiles" 'BEGIN {
 	r = b / a
 	printf "bench: repo guard cold (cache miss) %.2f ms vs git ls-files " \
@@ -132,13 +102,11 @@ SCOPERUN_DEBUG_CACHE=1 "$scoperun" -n bench -- /bin/true 2>"$T/err" \
     >/dev/null
 grep -q 'cache hit, libgit2 not loaded' "$T/err" || {
 	cat "$T/err" >&2
-	echo "bench: the repeated run was not a cache hit" >&2
-	exit 1
+	die "the repeated run was not a cache hit"
 }
-side_by_side warm "${BENCH_WARM_N:-500}" 20 \
+side_by_side warm -n "${BENCH_WARM_N:-500}" -w 20 \
     /bin/sh -c "$W" "$T/plain" "$scoperun" -n bench -- /bin/true ::: \
     /bin/sh -c "$W" "$repo" "$scoperun" -n bench -- /bin/true
-read -r a b <"$T/ab"
 awk -v a="$a" -v b="$b" 'BEGIN {
 	d = (b - a) / 1000
 	printf "bench: repo guard on a repeated run (cache hit): %.3f ms " \

@@ -12,61 +12,31 @@
 # SCOPERUN_DEBUG_CHECK line. Exits 0 whatever the figures; non-zero only
 # when something could not run. BENCH_SCAN_N (default 30).
 set -eu
-[ $# -eq 1 ] || {
-	echo "usage: $0 BUILD_DIR" >&2
-	exit 2
-}
 here=$(cd "$(dirname "$0")" && pwd)
-build=$(cd "$1" && pwd)
-scoperun=$build/scoperun
+. "$here/lib.sh"
+setup "$@"
 nfiles=1000
 nvalues=1000
-[ -x "$scoperun" ] || {
-	echo "bench: $scoperun not built" >&2
-	exit 1
-}
-git=$(command -v git) || {
-	echo "bench: git not found" >&2
-	exit 1
-}
+need_git
 
-umask 077
-T=$(mktemp -d "${TMPDIR:-/tmp}/sr-bench-scan.XXXXXX")
-trap 'rm -rf "$T"' EXIT
-H=$T/home
-mkdir -p "$H"
-export HOME="$H" XDG_CONFIG_HOME="$H/.config" XDG_DATA_HOME="$H/.local/share"
-export XDG_STATE_HOME="$H/.local/state" XDG_CACHE_HOME="$H/.cache"
-export GIT_CONFIG_NOSYSTEM=1
-unset SCOPERUN_IDENTITY SCOPERUN_VAULT SCOPERUN_AUDIT GIT_DIR GIT_WORK_TREE \
-    GIT_INDEX_FILE
-
-bench=$T/bench_exec
-${CC:-cc} -std=c17 -O2 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
-    -o "$bench" "$here/bench_exec.c"
+scratch sr-bench-scan
+timer "$T/bench_exec"
 
 # The vaults: 1,000 random values of 16 to 64 characters, set through the
 # real CLI; an empty one beside it.
 t0=$(date +%s)
-"$scoperun" init >/dev/null || {
-	echo "bench: scoperun init failed" >&2
-	exit 1
-}
+home
+export XDG_CACHE_HOME="$H/.cache"
 vault=$XDG_DATA_HOME/scoperun/vault.sealed
 cp "$vault" "$T/empty.sealed"
 known=$(head -c 24 /dev/urandom | base64 -w0)
-printf %s "$known" | "$scoperun" secret set svc/known >/dev/null 2>&1 || {
-	echo "bench: secret set failed" >&2
-	exit 1
-}
+printf %s "$known" | "$scoperun" secret set svc/known >/dev/null 2>&1 ||
+    die "secret set failed"
 i=2
 while [ "$i" -le "$nvalues" ]; do
 	head -c 48 /dev/urandom | base64 -w0 | head -c $((16 + i % 49)) |
 	    "$scoperun" secret set "$(printf 'svc/key%04d' "$i")" \
-	    >/dev/null 2>&1 || {
-		echo "bench: secret set failed" >&2
-		exit 1
-	}
+	    >/dev/null 2>&1 || die "secret set failed"
 	i=$((i + 1))
 done
 
@@ -95,8 +65,7 @@ echo "bench: $nvalues values and a $nfiles-file commit" \
 # Sanity: clean as made; a planted value (base64, second alignment) found.
 "$scoperun" check --staged >/dev/null 2>"$T/err" || {
 	cat "$T/err" >&2
-	echo "bench: the generated commit is not clean" >&2
-	exit 1
+	die "the generated commit is not clean"
 }
 printf %s "x$known" | base64 -w0 >planted.txt
 "$git" add planted.txt
@@ -104,24 +73,17 @@ printf %s "x$known" | base64 -w0 >planted.txt
     echo "bench: a planted value was not found" >&2
 grep -q '^planted\.txt:1:3: value of secret svc/known (base64)$' "$T/out" || {
 	cat "$T/out" >&2
-	echo "bench: a planted value was not reported as expected" >&2
-	exit 1
+	die "a planted value was not reported as expected"
 }
 "$git" rm -q --cached planted.txt
 rm planted.txt
 W='cd "$0" && exec "$@" >/dev/null'
-"$bench" -n "${BENCH_SCAN_N:-30}" -w 3 \
+pair -n "${BENCH_SCAN_N:-30}" -w 3 \
     /bin/sh -c "$W" "$repo" "$scoperun" check --staged --vault \
     "$T/empty.sealed" ::: \
-    /bin/sh -c "$W" "$repo" "$scoperun" check --staged >"$T/out" || {
-	cat "$T/out"
-	echo "bench: a command failed; no figure" >&2
-	exit 1
-}
+    /bin/sh -c "$W" "$repo" "$scoperun" check --staged ||
+    die "a command failed; no figure"
 sed 's/^/  /' "$T/out"
-sed -n 's/^result a_median_us=\([0-9.]*\) b_median_us=\([0-9.]*\).*/\1 \2/p' \
-    "$T/out" >"$T/ab"
-read -r a b <"$T/ab"
 
 # Where the time goes: SCOPERUN_DEBUG_CHECK's line, medians of 15 runs.
 i=0
