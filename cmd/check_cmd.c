@@ -28,19 +28,22 @@
 #include "check_report.h"
 #include "cli.h"
 #include "paths.h"
+#include "policy.h"
 #include "scan.h"
+#include "timeutil.h"
 #include "vault_session.h"
 #include "secalloc.h"
 
 typedef struct check_args {
 	sr_check_mode mode;
 	check_format format;
-	const char *vault, *identity, *dir;
+	const char *vault, *identity, *dir, *agent;
 	int staged, history;
 } check_args;
 
 static const char usage[] = "usage: scoperun check [--staged | --history] "
-    "[--format text|json|sarif] [--vault FILE] [--identity FILE] [PATH]";
+    "[--format text|json|sarif] [--agent AGENT] [--vault FILE] "
+    "[--identity FILE] [PATH]";
 
 /* --opt VALUE or --opt=VALUE: the value, or NULL when absent. */
 static const char *
@@ -90,6 +93,8 @@ parse(check_args *a, int argc, char **argv)
 			a->vault = v;
 		else if ((v = opt_value(argc, argv, &i, "--identity")) != NULL)
 			a->identity = v;
+		else if ((v = opt_value(argc, argv, &i, "--agent")) != NULL)
+			a->agent = v;
 		else if (argv[i][0] == '-' || a->dir != NULL)
 			return -1;
 		else
@@ -196,6 +201,29 @@ debug_line(const sr_scan *s, size_t forms, const sr_check_result *r,
 	    (double)r->scan_ns / 1e6);
 }
 
+/* --agent: the env-file rule as that agent's runs apply it (its
+ * env_patterns; none when it turned the guard off), not the defaults. */
+static int
+agent_rule(sr_check_opts *o, sr_policy **p, const char *agent, sr_err *err)
+{
+	char *path = NULL;
+	int rc;
+
+	*p = NULL;
+	if (agent == NULL)
+		return 0;
+	if (sr_policy_find(&path, agent, err) != 0)
+		return -1;
+	rc = sr_policy_load(p, path, sr_time_now(), err);
+	free(path);
+	if (rc != 0)
+		return -1;
+	o->no_env_rule = !(*p)->refuse_committed_env;
+	o->patterns = (*p)->env_patterns.v;
+	o->npatterns = (*p)->env_patterns.n;
+	return 0;
+}
+
 static void
 warn_skipped(const sr_scan *s, const char *missing)
 {
@@ -218,6 +246,7 @@ cmd_check(int argc, char **argv)
 	sr_err err = SR_ERR_INIT, ignored = SR_ERR_INIT;
 	char identity[SR_ERR_PATH_MAX], missing[SR_ERR_PATH_MAX];
 	sr_scan *scan = NULL;
+	sr_policy *policy = NULL;
 	double t0, t1;
 	size_t forms;
 	check_args a;
@@ -232,10 +261,16 @@ cmd_check(int argc, char **argv)
 		fprintf(stderr, "%s\n", usage);
 		return SR_EXIT_USAGE;
 	}
+	if (agent_rule(&o, &policy, a.agent, &err) != 0) {
+		cli_error(a.agent, &err);
+		sr_policy_free(policy);
+		return SR_EXIT_USAGE;
+	}
 	t0 = now_ms();
 	if ((rc = vault_where(missing, sizeof(missing), &a, &err)) < 0 ||
 	    (rc == 0 && load_values(&scan, &a, &err) != 0)) {
 		cli_error("check", &err);
+		sr_policy_free(policy);
 		return SR_EXIT_USAGE;
 	}
 	if (rc == 0)
@@ -259,5 +294,6 @@ cmd_check(int argc, char **argv)
 	}
 	sr_check_result_free(&r);
 	sr_scan_free(scan);
+	sr_policy_free(policy);
 	return rc < 0 ? SR_EXIT_USAGE : rc > 0 ? SR_EXIT_FINDINGS : SR_EXIT_OK;
 }

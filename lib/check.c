@@ -274,7 +274,8 @@ on_file(void *arg, const char *path, size_t len, unsigned mode,
 	if ((mode & MODE_TYPE) == MODE_DIR)
 		return sparse_dir(c, path, len, oid);
 	c->out->files++;
-	if (repo_match_name(&c->m, slash ? slash + 1 : path) &&
+	if (!c->o->no_env_rule &&
+	    repo_match_name(&c->m, slash ? slash + 1 : path) &&
 	    flag_path(c, SR_CHECK_ENV_FILE, path) != 0)
 		return -1;
 	if (c->id_rel[0] != '\0' && strcmp(path, c->id_rel) == 0 &&

@@ -65,11 +65,12 @@ typedef struct sr_check_opts {
 	sr_check_mode mode;
 	const char *const *patterns;	/* NULL: the guard's defaults */
 	size_t npatterns;
+	int no_env_rule;		/* an agent turned the guard off */
 	const char *identity_path;	/* NULL: no identity rule */
 	const sr_scan *scan;		/* NULL: no value scan */
 } sr_check_opts;
 
-#define SR_CHECK_OPTS_INIT { SR_CHECK_HEAD, NULL, 0, NULL, NULL }
+#define SR_CHECK_OPTS_INIT { SR_CHECK_HEAD, NULL, 0, 0, NULL, NULL }
 
 /*
  * Check the repository holding dir (NULL: the current directory): 0

@@ -134,6 +134,30 @@ expect_err "^scoperun: check: 1 finding in $T/nested \\(the staged files\\): unt
 chk nested/a
 expect_rc 1 "HEAD mode sees the index's paths too (from a subdirectory)"
 
+# --agent: that agent's rule, as its runs apply it. Its own pattern finds
+# db.secret, which the defaults do not; an agent with the guard off lets
+# a committed .env pass; an unknown agent is an error.
+repo custom 'echo hi >README && echo K=v >db.secret'
+{ header custom; printf '[repo]\nenv_patterns = ["*.secret"]\n'; } |
+    policy custom
+{ header noguard; printf '[repo]\nrefuse_committed_env = false\n'; } |
+    policy noguard
+chk custom
+expect_rc 0 "db.secret is no env file by default"
+chk custom --agent custom
+expect_rc 1 "--agent: the agent's env_patterns"
+printf 'db.secret: env file is tracked\n' >"$T/want"
+same_out "$T/want" "--agent: the agent's pattern named"
+repo envc 'echo K=v >.env'
+chk envc
+expect_rc 1 "a committed .env"
+chk envc --agent noguard
+expect_rc 0 "--agent: an agent with the guard off"
+chk custom --agent nobody
+expect_rc 2 "--agent: an unknown agent"
+expect_err "^scoperun: nobody: no policy for agent 'nobody'" \
+    "--agent: an unknown agent named"
+
 # committed, then removed from the index: gone from HEAD, not from history
 repo removed 'echo K=v >.env && echo "$TOKEN" >old.txt && echo hi >README'
 first=$(cd "$T/removed" && git rev-parse HEAD)
