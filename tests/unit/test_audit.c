@@ -16,7 +16,6 @@
 #include <cmocka.h>
 
 #include <fcntl.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,91 +29,26 @@
 #include "audit.h"
 #include "audit_impl.h"
 #include "env.h"
+#include "testlib.h"
 
 #define NRECORDS 200
 
-struct fixture {
-	char dir[64];
-	char path[128];
-};
+/* The files of a log: the records, their head and the initial key. */
+static const char *const log_files[] = { "", ".head", ".key0" };
+#define NLOG_FILES (sizeof(log_files) / sizeof(log_files[0]))
 
 /* ---- files ------------------------------------------------------- */
 
 static int
-rm_one(const char *p, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(p);
-}
-
-static int
 setup(void **state)
 {
-	struct fixture *f = calloc(1, sizeof(*f));
-
-	umask(077);
-	if (f == NULL || sodium_init() < 0)
-		return -1;
-	snprintf(f->dir, sizeof(f->dir), "/tmp/sr-audit-test.XXXXXX");
-	if (mkdtemp(f->dir) == NULL)
-		return -1;
-	snprintf(f->path, sizeof(f->path), "%s/audit.jsonl", f->dir);
-	*state = f;
-	return 0;
+	return tl_fixture_setup(state, "sr-audit-test.", "audit.jsonl");
 }
 
 static int
 teardown(void **state)
 {
-	struct fixture *f = *state;
-
-	nftw(f->dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-	free(f);
-	return 0;
-}
-
-static char *
-slurp(const char *path, size_t *len)
-{
-	FILE *fp = fopen(path, "rb");
-	char *buf;
-	long n;
-
-	assert_non_null(fp);
-	assert_int_equal(fseek(fp, 0, SEEK_END), 0);
-	n = ftell(fp);
-	assert_true(n >= 0);
-	rewind(fp);
-	buf = malloc((size_t)n + 1);
-	assert_non_null(buf);
-	assert_int_equal(fread(buf, 1, (size_t)n, fp), (size_t)n);
-	buf[n] = '\0';
-	fclose(fp);
-	*len = (size_t)n;
-	return buf;
-}
-
-/* Replace the file's bytes in place (same inode, same mode). */
-static void
-spit(const char *path, const char *buf, size_t len)
-{
-	int fd = open(path, O_WRONLY | O_TRUNC);
-
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, buf, len), (ssize_t)len);
-	close(fd);
-}
-
-static void
-append_bytes(const char *path, const char *buf, size_t len)
-{
-	int fd = open(path, O_WRONLY | O_APPEND);
-
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, buf, len), (ssize_t)len);
-	close(fd);
+	return tl_fixture_teardown(state);
 }
 
 static int
@@ -302,7 +236,7 @@ field(const char *line, size_t len, const char *key, size_t n)
 static void
 test_format_doc(void **state)
 {
-	struct fixture *f = *state;
+	struct tl_fixture *f = *state;
 	unsigned char k[32], h[32], mac[32], prev[32] = { 0 };
 	char hx[65], side[200], *buf, *head;
 	size_t len, hlen, off[16], n, i;
@@ -311,7 +245,7 @@ test_format_doc(void **state)
 	for (i = 1; i <= 10; i++)
 		append_one(f->path, i % 2 ? "run" : "deny", (unsigned)i);
 	key0(k, f->path);
-	buf = slurp(f->path, &len);
+	buf = tl_slurp(f->path, &len);
 	n = split(off, 16, buf, len);
 	assert_int_equal(n, 10);
 	for (i = 0; i < n; i++) {
@@ -347,7 +281,7 @@ test_format_doc(void **state)
 		doc_evolve(k);
 	}
 	snprintf(side, sizeof(side), "%s.head", f->path);
-	head = slurp(side, &hlen);
+	head = tl_slurp(side, &hlen);
 	hexof(hx, prev, 32);
 	assert_non_null(strstr(head, "scoperun-audit-head 1\nlog "));
 	assert_non_null(strstr(head, "\nseq 10\n"));
@@ -357,14 +291,11 @@ test_format_doc(void **state)
 		fail_msg("the head's key is not K_11 as FORMAT.md derives it");
 	snprintf(side, sizeof(side), "\nsize %zu\n", len);
 	assert_non_null(strstr(head, side));
-	assert_int_equal(stat(f->path, &st), 0);
-	assert_int_equal(st.st_mode & 0777, 0600);
-	snprintf(side, sizeof(side), "%s.head", f->path);
-	assert_int_equal(stat(side, &st), 0);
-	assert_int_equal(st.st_mode & 0777, 0600);
-	snprintf(side, sizeof(side), "%s.key0", f->path);
-	assert_int_equal(stat(side, &st), 0);
-	assert_int_equal(st.st_mode & 0777, 0600);
+	for (i = 0; i < NLOG_FILES; i++) {
+		snprintf(side, sizeof(side), "%s%s", f->path, log_files[i]);
+		assert_int_equal(stat(side, &st), 0);
+		assert_int_equal(st.st_mode & 0777, 0600);
+	}
 	free(head);
 	free(buf);
 }
@@ -411,13 +342,11 @@ copy_file(const char *from, const char *to)
 {
 	char *buf;
 	size_t len;
-	int fd;
 
-	buf = slurp(from, &len);
-	fd = open(to, O_WRONLY | O_CREAT | O_EXCL, 0600);
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, buf, len), (ssize_t)len);
-	close(fd);
+	buf = tl_slurp(from, &len);
+	/* a new file, private as the log's own are */
+	assert_int_equal(close(open(to, O_WRONLY | O_CREAT | O_EXCL, 0600)), 0);
+	tl_spit(to, buf, len);
 	free(buf);
 }
 
@@ -469,11 +398,10 @@ flip_worker(const struct flips *fl, const char *path, unsigned w, unsigned nw)
 static void
 test_bit_flips(void **state)
 {
-	struct fixture *f = *state;
+	struct tl_fixture *f = *state;
 	static size_t off[NRECORDS + 2];
 	struct flips fl;
 	char wp[100], from[300], to[300], *buf, *again;
-	static const char *const side[] = { "", ".head", ".key0" };
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	unsigned nw = ncpu < 1 ? 1 : ncpu > 8 ? 8 : (unsigned)ncpu, w, j;
 	pid_t pid[8];
@@ -483,7 +411,7 @@ test_bit_flips(void **state)
 
 	build(f->path, NRECORDS);
 	key0(fl.key, f->path);
-	buf = slurp(f->path, &len);
+	buf = tl_slurp(f->path, &len);
 	n = split(off, NRECORDS + 2, buf, len);
 	assert_int_equal(n, NRECORDS);
 	fl.buf = buf;
@@ -499,10 +427,11 @@ test_bit_flips(void **state)
 	for (w = 0; w < nw; w++) {
 		snprintf(wp, sizeof(wp), "%s/w%u", f->dir, w);
 		assert_int_equal(mkdir(wp, 0700), 0);
-		for (j = 0; j < 3; j++) {
-			snprintf(from, sizeof(from), "%s%s", f->path, side[j]);
+		for (j = 0; j < NLOG_FILES; j++) {
+			snprintf(from, sizeof(from), "%s%s", f->path,
+			    log_files[j]);
 			snprintf(to, sizeof(to), "%s/audit.jsonl%s", wp,
-			    side[j]);
+			    log_files[j]);
 			copy_file(from, to);
 		}
 		snprintf(to, sizeof(to), "%s/audit.jsonl", wp);
@@ -524,7 +453,7 @@ test_bit_flips(void **state)
 	/* the copies came back to what they were */
 	for (w = 0; w < nw; w++) {
 		snprintf(to, sizeof(to), "%s/w%u/audit.jsonl", f->dir, w);
-		again = slurp(to, &r);
+		again = tl_slurp(to, &r);
 		assert_int_equal(r, len);
 		assert_memory_equal(again, buf, len);
 		expect_intact(to, fl.key, NRECORDS);
@@ -550,18 +479,16 @@ reorder(const char *path, const char *buf, const size_t *off,
 		memcpy(out + len, buf + a, z - a);
 		len += z - a;
 	}
-	spit(path, out, len);
+	tl_spit(path, out, len);
 	free(out);
 }
 
-/* order = 0..199 with edits; runs check, then restores the log. */
-struct edit {
-	const char *what;
-	int order[NRECORDS + 8];
-};
-
+/*
+ * The orders reorder takes: every line in turn (-1 ends), then one edit.
+ * Room for NRECORDS + 8, as a line put in pushes the rest along.
+ */
 static void
-identity_order(int *order)
+order_all(int *order)
 {
 	int i;
 
@@ -570,19 +497,32 @@ identity_order(int *order)
 	order[NRECORDS] = -1;
 }
 
+/* n lines from pos left out */
 static void
-remove_at(int *order, int pos)
+order_without(int *order, int pos, int n)
 {
-	memmove(order + pos, order + pos + 1,
-	    (size_t)(NRECORDS + 8 - pos - 1) * sizeof(int));
+	order_all(order);
+	memmove(order + pos, order + pos + n,
+	    (size_t)(NRECORDS + 8 - pos - n) * sizeof(int));
 }
 
+/* line put in before pos */
 static void
-insert_at(int *order, int pos, int line)
+order_with(int *order, int pos, int line)
 {
+	order_all(order);
 	memmove(order + pos + 1, order + pos,
 	    (size_t)(NRECORDS + 8 - pos - 1) * sizeof(int));
 	order[pos] = line;
+}
+
+/* the lines at a and b exchanged */
+static void
+order_swapped(int *order, int a, int b)
+{
+	order_all(order);
+	order[a] = b;
+	order[b] = a;
 }
 
 struct logged {
@@ -600,7 +540,7 @@ logged_new(const char *path)
 	assert_non_null(l);
 	build(path, NRECORDS);
 	key0(l->key, path);
-	l->buf = slurp(path, &l->len);
+	l->buf = tl_slurp(path, &l->len);
 	assert_int_equal(split(l->off, NRECORDS + 2, l->buf, l->len),
 	    NRECORDS);
 	return l;
@@ -609,7 +549,7 @@ logged_new(const char *path)
 static void
 logged_free(const char *path, struct logged *l)
 {
-	spit(path, l->buf, l->len);
+	tl_spit(path, l->buf, l->len);
 	expect_intact(path, l->key, NRECORDS);
 	free(l->buf);
 	free(l);
@@ -623,25 +563,21 @@ check_edit(const char *path, struct logged *l, const int *order,
 	reorder(path, l->buf, l->off, order);
 	expect_bad(path, l->key, seq, word);
 	expect_bad(path, NULL, seq, word);
-	spit(path, l->buf, l->len);
+	tl_spit(path, l->buf, l->len);
 }
 
 static void
 test_deleted(void **state)
 {
-	struct fixture *f = *state;
+	struct tl_fixture *f = *state;
 	struct logged *l = logged_new(f->path);
 	int order[NRECORDS + 8];
 
-	identity_order(order);
-	remove_at(order, 99);			/* record 100 */
+	order_without(order, 99, 1);		/* record 100 */
 	check_edit(f->path, l, order, 100, "deleted");
-	identity_order(order);
-	remove_at(order, 0);			/* record 1 */
+	order_without(order, 0, 1);		/* record 1 */
 	check_edit(f->path, l, order, 1, "deleted");
-	identity_order(order);
-	remove_at(order, 49);
-	remove_at(order, 49);			/* records 50, 51 */
+	order_without(order, 49, 2);		/* records 50, 51 */
 	check_edit(f->path, l, order, 50, "deleted");
 	logged_free(f->path, l);
 }
@@ -649,15 +585,13 @@ test_deleted(void **state)
 static void
 test_duplicated(void **state)
 {
-	struct fixture *f = *state;
+	struct tl_fixture *f = *state;
 	struct logged *l = logged_new(f->path);
 	int order[NRECORDS + 8];
 
-	identity_order(order);
-	insert_at(order, 100, 99);		/* record 100 twice */
+	order_with(order, 100, 99);		/* record 100 twice */
 	check_edit(f->path, l, order, 100, "duplicated");
-	identity_order(order);
-	insert_at(order, NRECORDS, NRECORDS - 1);	/* the last, twice */
+	order_with(order, NRECORDS, NRECORDS - 1);	/* the last, twice */
 	check_edit(f->path, l, order, NRECORDS, "duplicated");
 	logged_free(f->path, l);
 }
@@ -665,11 +599,11 @@ test_duplicated(void **state)
 static void
 test_truncated(void **state)
 {
-	struct fixture *f = *state;
+	struct tl_fixture *f = *state;
 	struct logged *l = logged_new(f->path);
 	int order[NRECORDS + 8];
 
-	identity_order(order);
+	order_all(order);
 	order[NRECORDS - 3] = -1;		/* drop records 198..200 */
 	check_edit(f->path, l, order, NRECORDS - 2, "truncated");
 	order[0] = -1;				/* all of them */
@@ -680,16 +614,16 @@ test_truncated(void **state)
 static void
 test_torn(void **state)
 {
-	struct fixture *f = *state;
+	struct tl_fixture *f = *state;
 	struct logged *l = logged_new(f->path);
 	size_t last = l->off[NRECORDS - 1];
 
 	/* cut in the middle of the last line */
-	spit(f->path, l->buf, last + (l->len - last) / 2);
+	tl_spit(f->path, l->buf, last + (l->len - last) / 2);
 	expect_bad(f->path, l->key, NRECORDS, "torn");
 	expect_bad(f->path, NULL, NRECORDS, "torn");
 	/* only its newline missing */
-	spit(f->path, l->buf, l->len - 1);
+	tl_spit(f->path, l->buf, l->len - 1);
 	expect_bad(f->path, l->key, NRECORDS, "torn");
 	logged_free(f->path, l);
 }
@@ -701,15 +635,13 @@ test_torn(void **state)
 static void
 test_inserted(void **state)
 {
-	struct fixture *f = *state;
+	struct tl_fixture *f = *state;
 	struct logged *l = logged_new(f->path);
 	int order[NRECORDS + 8];
 
-	identity_order(order);
-	insert_at(order, 100, 49);	/* a copy of record 50 after 100 */
+	order_with(order, 100, 49);	/* a copy of record 50 after 100 */
 	check_edit(f->path, l, order, 0, "inserted");
-	identity_order(order);
-	insert_at(order, 100, 149);	/* a copy of record 150 after 100 */
+	order_with(order, 100, 149);	/* a copy of record 150 after 100 */
 	check_edit(f->path, l, order, 0, "inserted");
 	logged_free(f->path, l);
 }
@@ -718,17 +650,13 @@ test_inserted(void **state)
 static void
 test_reordered(void **state)
 {
-	struct fixture *f = *state;
+	struct tl_fixture *f = *state;
 	struct logged *l = logged_new(f->path);
 	int order[NRECORDS + 8];
 
-	identity_order(order);
-	order[99] = 100;
-	order[100] = 99;			/* records 100 and 101 */
+	order_swapped(order, 99, 100);		/* records 100 and 101 */
 	check_edit(f->path, l, order, 0, "reordered");
-	identity_order(order);
-	order[9] = 159;
-	order[159] = 9;				/* records 10 and 160 */
+	order_swapped(order, 9, 159);		/* records 10 and 160 */
 	check_edit(f->path, l, order, 0, "reordered");
 	logged_free(f->path, l);
 }
@@ -747,28 +675,23 @@ moved_at(const char *path, struct logged *l, const int *order,
 		    v.why);
 	assert_int_equal(verify(&v, path, NULL), 1);
 	assert_int_equal(v.bad_line, line);
-	spit(path, l->buf, l->len);
+	tl_spit(path, l->buf, l->len);
 }
 
 static void
 test_moved_found(void **state)
 {
-	struct fixture *f = *state;
+	struct tl_fixture *f = *state;
 	struct logged *l = logged_new(f->path);
 	int order[NRECORDS + 8];
 
-	identity_order(order);
-	order[99] = 100;
-	order[100] = 99;
+	order_swapped(order, 99, 100);
 	moved_at(f->path, l, order, 100);
-	identity_order(order);
-	insert_at(order, 100, 49);
+	order_with(order, 100, 49);
 	moved_at(f->path, l, order, 101);
-	identity_order(order);
-	insert_at(order, 100, 149);
+	order_with(order, 100, 149);
 	moved_at(f->path, l, order, 101);
-	identity_order(order);
-	insert_at(order, 0, 0);
+	order_with(order, 0, 0);
 	moved_at(f->path, l, order, 2);
 	logged_free(f->path, l);
 }
@@ -783,7 +706,7 @@ test_moved_found(void **state)
 static void
 test_resealed_later_key(void **state)
 {
-	struct fixture *f = *state;
+	struct tl_fixture *f = *state;
 	struct logged *l = logged_new(f->path);
 	unsigned char k[32], h[32], mac[32];
 	char line[4096], hx[65], *out, *bot;
@@ -815,7 +738,7 @@ test_resealed_later_key(void **state)
 		memcpy(out, l->buf, a);
 		memcpy(out + a, line, z - a);
 		memcpy(out + z, l->buf + z, l->len - z);
-		spit(f->path, out, l->len);
+		tl_spit(f->path, out, l->len);
 		expect_bad(f->path, l->key, 5, "bad MAC");
 		if (pass == 0) {	/* the chain alone cannot see it */
 			sr_audit_verdict v;
@@ -826,7 +749,7 @@ test_resealed_later_key(void **state)
 		}
 		free(out);
 	}
-	spit(f->path, l->buf, l->len);
+	tl_spit(f->path, l->buf, l->len);
 	/* the same resealing with K_5 itself is undetectable: the test's
 	 * construction is the real one */
 	memcpy(k, l->key, 32);
@@ -843,7 +766,7 @@ test_resealed_later_key(void **state)
 static void
 test_keys(void **state)
 {
-	struct fixture *f = *state;
+	struct tl_fixture *f = *state;
 	struct logged *l = logged_new(f->path);
 	unsigned char wrong[32];
 	sr_audit_verdict v;
@@ -857,9 +780,9 @@ test_keys(void **state)
 	assert_non_null(copy);
 	memcpy(copy, l->buf, l->len);
 	copy[l->off[120] + 40] ^= 1;
-	spit(f->path, copy, l->len);
+	tl_spit(f->path, copy, l->len);
 	expect_bad(f->path, NULL, 121, "changed");
-	spit(f->path, l->buf, l->len);
+	tl_spit(f->path, l->buf, l->len);
 	/* a wrong key: record 1's seal */
 	memcpy(wrong, l->key, 32);
 	wrong[31] ^= 0x80;
@@ -867,7 +790,7 @@ test_keys(void **state)
 	/* a mac changed is seen only with the key */
 	memcpy(copy, l->buf, l->len);
 	copy[l->off[61] - 5] = copy[l->off[61] - 5] == '0' ? '1' : '0';
-	spit(f->path, copy, l->len);
+	tl_spit(f->path, copy, l->len);
 	expect_bad(f->path, l->key, 61, "bad MAC");
 	assert_int_equal(verify(&v, f->path, NULL), 0);
 	free(copy);
@@ -883,17 +806,44 @@ count_events(const char *path, const char *event, size_t *n)
 	size_t len;
 
 	snprintf(pat, sizeof(pat), "\"event\":\"%s\"", event);
-	buf = slurp(path, &len);
+	buf = tl_slurp(path, &len);
 	*n = 0;
 	for (p = buf; (p = strstr(p, pat)) != NULL; p++)
 		(*n)++;
 	free(buf);
 }
 
+/* The head of a log as it was after its fifth record. */
+struct saved_head {
+	unsigned char key[32];		/* the log's */
+	char path[200];
+	char *text;
+	size_t len;
+};
+
+/* A log of five records, and its head saved. */
+static void
+build_saving_head(struct saved_head *h, const char *path)
+{
+	build(path, 5);
+	key0(h->key, path);
+	snprintf(h->path, sizeof(h->path), "%s.head", path);
+	h->text = tl_slurp(h->path, &h->len);
+}
+
+/* Record i appended, and the saved head put back: an appender that died
+ * after its append and before its head update. */
+static void
+append_head_lost(const char *path, const struct saved_head *h, unsigned i)
+{
+	append_one(path, "run", i);
+	tl_spit(h->path, h->text, h->len);
+}
+
 static void
 test_recover_torn(void **state)
 {
-	struct fixture *f = *state;
+	struct tl_fixture *f = *state;
 	static const char torn[] = "{\"seq\":6,\"ts\":\"2026-11-23T18:3";
 	unsigned char k[32];
 	char side[200], *saved;
@@ -901,25 +851,25 @@ test_recover_torn(void **state)
 
 	build(f->path, 5);
 	key0(k, f->path);
-	append_bytes(f->path, torn, sizeof(torn) - 1);
+	tl_append(f->path, torn, sizeof(torn) - 1);
 	expect_bad(f->path, k, 6, "torn");
 	append_one(f->path, "run", 6);
 	expect_intact(f->path, k, 7);
 	count_events(f->path, "recovery", &n);
 	assert_int_equal(n, 1);
 	snprintf(side, sizeof(side), "%s.torn-6", f->path);
-	saved = slurp(side, &len);
+	saved = tl_slurp(side, &len);
 	assert_int_equal(len, sizeof(torn) - 1);
 	assert_memory_equal(saved, torn, len);
 	free(saved);
-	saved = slurp(f->path, &len);
+	saved = tl_slurp(f->path, &len);
 	assert_non_null(strstr(saved, "{\"seq\":6,"));
 	assert_non_null(strstr(saved, "\"reason\":\"audit.recovered\""));
 	/* the message says where */
 	assert_non_null(strstr(saved, side));
 	free(saved);
 	/* and once more: a second torn record later in the log */
-	append_bytes(f->path, "garbage\n", 8);
+	tl_append(f->path, "garbage\n", 8);
 	append_one(f->path, "run", 8);
 	expect_intact(f->path, k, 9);
 	count_events(f->path, "recovery", &n);
@@ -932,79 +882,62 @@ test_recover_torn(void **state)
 static void
 test_recover_complete(void **state)
 {
-	struct fixture *f = *state;
-	unsigned char k[32];
-	char side[200], *head;
-	size_t n, hlen;
+	struct tl_fixture *f = *state;
+	struct saved_head h;
+	char side[200];
+	size_t n;
 
-	build(f->path, 5);
-	key0(k, f->path);
-	snprintf(side, sizeof(side), "%s.head", f->path);
-	head = slurp(side, &hlen);
-	append_one(f->path, "run", 6);
-	/* as if the crash came before the head's update */
-	spit(side, head, hlen);
+	build_saving_head(&h, f->path);
+	append_head_lost(f->path, &h, 6);
 	append_one(f->path, "run", 7);
-	expect_intact(f->path, k, 7);
+	expect_intact(f->path, h.key, 7);
 	count_events(f->path, "recovery", &n);
 	assert_int_equal(n, 0);
 	snprintf(side, sizeof(side), "%s.torn-6", f->path);
 	assert_false(exists(side));
-	free(head);
+	free(h.text);
 }
 
-/*
- * Between that crash and the next append, verify accepts the log and says
- * the head is one record behind (it once called this "truncated"). Two
- * records past the head is not a crash this code can leave.
- */
 /* Two appenders killed in turn, each after its append and before its
  * head update: two records past the head, which the next append takes
  * in. */
 static void
 test_verify_head_two_behind(void **state)
 {
-	struct fixture *f = *state;
-	unsigned char k[32];
-	char side[200], *head;
-	size_t hlen;
+	struct tl_fixture *f = *state;
+	struct saved_head h;
 	sr_audit_verdict v;
 
-	build(f->path, 5);
-	key0(k, f->path);
-	snprintf(side, sizeof(side), "%s.head", f->path);
-	head = slurp(side, &hlen);
-	append_one(f->path, "run", 6);
-	spit(side, head, hlen);
-	append_one(f->path, "run", 7);
-	spit(side, head, hlen);
-	assert_int_equal(verify(&v, f->path, k), 0);
+	build_saving_head(&h, f->path);
+	append_head_lost(f->path, &h, 6);
+	append_head_lost(f->path, &h, 7);
+	assert_int_equal(verify(&v, f->path, h.key), 0);
 	assert_int_equal(v.records, 7);
 	assert_int_equal(v.head_behind, 2);
 	append_one(f->path, "run", 8);
-	assert_int_equal(verify(&v, f->path, k), 0);
+	assert_int_equal(verify(&v, f->path, h.key), 0);
 	assert_int_equal(v.records, 8);
 	assert_int_equal(v.head_behind, 0);
-	free(head);
+	free(h.text);
 }
 
+/*
+ * After a crash between an append and its head update, and until the next
+ * append, verify accepts the log and says the head is one record behind
+ * (it once called this "truncated").
+ */
 static void
 test_verify_head_one_behind(void **state)
 {
-	struct fixture *f = *state;
-	unsigned char k[32];
-	char side[200], *head;
-	size_t hlen;
+	struct tl_fixture *f = *state;
+	struct saved_head h;
+	char side[200];
 	sr_audit_verdict v;
 	int rc;
 
-	build(f->path, 5);
-	key0(k, f->path);
-	snprintf(side, sizeof(side), "%s.head", f->path);
-	head = slurp(side, &hlen);
-	append_one(f->path, "run", 6);
-	spit(side, head, hlen);
-	rc = verify(&v, f->path, k);
+	build_saving_head(&h, f->path);
+	append_head_lost(f->path, &h, 6);
+	rc = verify(&v, f->path, h.key);
 	if (rc != 0)
 		fail_msg("a log one record ahead of its head (crash before the "
 		    "head update) is reported as: record %llu: %s",
@@ -1019,19 +952,19 @@ test_verify_head_one_behind(void **state)
 		char *buf;
 		size_t len;
 
-		buf = slurp(f->path, &len);
+		buf = tl_slurp(f->path, &len);
 		/* a digit of the last record's mac */
 		buf[len - 30] = buf[len - 30] == '0' ? '1' : '0';
-		spit(f->path, buf, len);
-		expect_bad(f->path, k, 6, "bad MAC");
+		tl_spit(f->path, buf, len);
+		expect_bad(f->path, h.key, 6, "bad MAC");
 		free(buf);
 	}
 	/* the next append sets that record aside, as a torn one */
 	append_one(f->path, "run", 7);
-	expect_intact(f->path, k, 7);
+	expect_intact(f->path, h.key, 7);
 	snprintf(side, sizeof(side), "%s.torn-6", f->path);
 	assert_true(exists(side));
-	free(head);
+	free(h.text);
 }
 
 /*
@@ -1044,30 +977,26 @@ test_verify_head_one_behind(void **state)
 static void
 test_head_size_checked(void **state)
 {
-	struct fixture *f = *state;
-	unsigned char k[32];
-	char side[200], *head, *p, num[32];
-	size_t hlen, len;
+	struct tl_fixture *f = *state;
+	struct saved_head h;
+	char *p, num[32];
+	size_t len;
 	sr_audit_verdict v;
 	int rc;
 
-	build(f->path, 5);
-	key0(k, f->path);
-	free(slurp(f->path, &len));
-	snprintf(side, sizeof(side), "%s.head", f->path);
-	head = slurp(side, &hlen);
+	build_saving_head(&h, f->path);
+	free(tl_slurp(f->path, &len));
 	snprintf(num, sizeof(num), "\nsize %zu\n", len);
-	p = strstr(head, num);
+	p = strstr(h.text, num);
 	assert_non_null(p);
 	snprintf(num, sizeof(num), "\nsize %zu\n", len - 5);
 	memcpy(p, num, strlen(num));	/* same width: len >= 1000 */
-	hlen = strlen(head);
-	spit(side, head, hlen);
-	rc = verify(&v, f->path, k);
-	free(head);
+	tl_spit(h.path, h.text, strlen(h.text));
+	rc = verify(&v, f->path, h.key);
+	free(h.text);
 	if (rc == 0) {
 		append_one(f->path, "run", 6);
-		rc = verify(&v, f->path, k);
+		rc = verify(&v, f->path, h.key);
 		fail_msg("a head whose size is 5 bytes short verifies as "
 		    "\"head ok\"; after one more append verify says %d: "
 		    "record %llu: %s", rc, (unsigned long long)v.bad_seq,
@@ -1084,7 +1013,7 @@ test_head_size_checked(void **state)
 static void
 test_first_append_after_crash(void **state)
 {
-	struct fixture *f = *state;
+	struct tl_fixture *f = *state;
 	unsigned char k[32];
 	char side[200], text[66];
 	sr_audit_event ev = { 0 };
@@ -1097,7 +1026,7 @@ test_first_append_after_crash(void **state)
 	snprintf(side, sizeof(side), "%s.key0", f->path);
 	assert_int_equal(close(open(side, O_WRONLY | O_CREAT | O_EXCL, 0600)),
 	    0);
-	spit(side, text, 65);
+	tl_spit(side, text, 65);
 	ev.event = "run";
 	ev.agent = "bot";
 	if (sr_audit_append(f->path, &ev, &err) != 0)
@@ -1110,7 +1039,7 @@ test_first_append_after_crash(void **state)
 static void
 test_no_secret_value(void **state)
 {
-	struct fixture *f = *state;
+	struct tl_fixture *f = *state;
 	static const char value[] = "ghp_Zq8s3cr3tV4lue0000000000000000";
 	char arg1[128], arg2[128], *buf;
 	char *argv[] = { "curl", "-H", arg1, arg2, "plain", NULL };
@@ -1135,7 +1064,7 @@ test_no_secret_value(void **state)
 	ev.argv = argv;
 	ev.env = env;
 	assert_int_equal(sr_audit_append(f->path, &ev, &err), 0);
-	buf = slurp(f->path, &len);
+	buf = tl_slurp(f->path, &len);
 	assert_null(memmem(buf, len, value, sizeof(value) - 1));
 	assert_null(memmem(buf, len, "s3cr3t", 6));
 	assert_non_null(strstr(buf, "\"argv\":[\"curl\",\"-H\","

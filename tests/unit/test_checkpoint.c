@@ -5,7 +5,6 @@
  * checkpoints kept "elsewhere" (read before the damage) held up to it.
  * The note format is recomputed from lib/FORMAT.md with libsodium alone.
  */
-#define _XOPEN_SOURCE 700	/* nftw */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,7 +12,6 @@
 #include <cmocka.h>
 
 #include <fcntl.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,79 +22,21 @@
 
 #include "audit.h"
 #include "audit_impl.h"
-
-struct fixture {
-	char dir[64];
-	char path[128];
-};
-
-static int
-rm_one(const char *p, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(p);
-}
+#include "testlib.h"
 
 static int
 setup(void **state)
 {
-	struct fixture *f = calloc(1, sizeof(*f));
-
-	umask(077);
 	unsetenv("SCOPERUN_AUDIT_ROTATE_BYTES");
 	unsetenv("SCOPERUN_AUDIT_SYSLOG");
-	if (f == NULL || sodium_init() < 0)
-		return -1;
-	snprintf(f->dir, sizeof(f->dir), "/tmp/sr-cp-test.XXXXXX");
-	if (mkdtemp(f->dir) == NULL)
-		return -1;
-	snprintf(f->path, sizeof(f->path), "%s/audit.jsonl", f->dir);
-	*state = f;
-	return 0;
+	return tl_fixture_setup(state, "sr-cp-test.", "audit.jsonl");
 }
 
 static int
 teardown(void **state)
 {
-	struct fixture *f = *state;
-
-	nftw(f->dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 	unsetenv("SCOPERUN_AUDIT_ROTATE_BYTES");
-	free(f);
-	return 0;
-}
-
-static char *
-slurp(const char *path, size_t *len)
-{
-	FILE *fp = fopen(path, "rb");
-	char *buf;
-	long n;
-
-	assert_non_null(fp);
-	assert_int_equal(fseek(fp, 0, SEEK_END), 0);
-	n = ftell(fp);
-	assert_true(n >= 0);
-	rewind(fp);
-	buf = malloc((size_t)n + 1);
-	assert_non_null(buf);
-	assert_int_equal(fread(buf, 1, (size_t)n, fp), (size_t)n);
-	buf[n] = '\0';
-	fclose(fp);
-	*len = (size_t)n;
-	return buf;
-}
-
-static void
-spit(const char *path, const char *buf, size_t len)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, buf, len), (ssize_t)len);
-	close(fd);
+	return tl_fixture_teardown(state);
 }
 
 static void
@@ -155,11 +95,21 @@ checkpoints(size_t *n, const char *path)
 
 	side(cp, sizeof(cp), path, ".checkpoints");
 	vkey(key, sizeof(key), path);
-	text = slurp(cp, &len);
+	text = tl_slurp(cp, &len);
 	if (sr_audit_checkpoints_parse(&cps, n, text, len, key, &err) != 0)
 		fail_msg("parse: %s", err.msg);
 	free(text);
 	return cps;
+}
+
+/* A log of n records, and its checkpoints as read now: the copy kept
+ * elsewhere, from before the damage a test then does. */
+static sr_audit_checkpoint *
+kept_checkpoints(size_t *ncps, const char *path, unsigned n,
+    const char *task)
+{
+	build(path, n, task);
+	return checkpoints(ncps, path);
 }
 
 static int
@@ -188,10 +138,10 @@ cut(const char *path, unsigned n)
 	size_t len;
 	unsigned i;
 
-	buf = slurp(path, &len);
+	buf = tl_slurp(path, &len);
 	for (i = 0, p = buf; i < n; i++, p++)
 		assert_non_null(p = strchr(p, '\n'));
-	spit(path, buf, (size_t)(p - buf));
+	tl_spit(path, buf, (size_t)(p - buf));
 	free(buf);
 	side(hp, sizeof(hp), path, ".head");
 	unlink(hp);
@@ -208,7 +158,7 @@ cut(const char *path, unsigned n)
 static void
 test_note_format(void **state)
 {
-	struct fixture *f = *state;
+	struct tl_fixture *f = *state;
 	char key[SR_AUDIT_VKEY_MAX], *text, *blank, want[256], hex[65];
 	unsigned char typed[33], blob[68], h[32], in[42];
 	struct audit_head head;
@@ -260,13 +210,12 @@ test_note_format(void **state)
 static void
 test_every_hundred(void **state)
 {
-	struct fixture *f = *state;
+	struct tl_fixture *f = *state;
 	sr_audit_checkpoint *cps;
 	sr_audit_verdict v;
 	size_t n;
 
-	build(f->path, 250, NULL);
-	cps = checkpoints(&n, f->path);
+	cps = kept_checkpoints(&n, f->path, 250, NULL);
 	assert_int_equal(n, 2);
 	assert_int_equal(cps[0].size, 100);
 	assert_int_equal(cps[1].size, 200);
@@ -281,13 +230,12 @@ test_every_hundred(void **state)
 static void
 test_truncated(void **state)
 {
-	struct fixture *f = *state;
+	struct tl_fixture *f = *state;
 	sr_audit_checkpoint *cps;
 	sr_audit_verdict v;
 	size_t n;
 
-	build(f->path, 250, NULL);
-	cps = checkpoints(&n, f->path);
+	cps = kept_checkpoints(&n, f->path, 250, NULL);
 	cut(f->path, 150);
 	assert_int_equal(verify_cps(&v, f->path, NULL, 0, NULL), 0);
 	assert_int_equal(v.records, 150);
@@ -307,7 +255,7 @@ test_truncated(void **state)
 static void
 test_truncated_head_rewritten(void **state)
 {
-	struct fixture *f = *state;
+	struct tl_fixture *f = *state;
 	sr_audit_checkpoint *cps;
 	sr_audit_verdict v;
 	struct audit_head h;
@@ -316,11 +264,10 @@ test_truncated_head_rewritten(void **state)
 	size_t n, len;
 	unsigned i;
 
-	build(f->path, 250, NULL);
-	cps = checkpoints(&n, f->path);
+	cps = kept_checkpoints(&n, f->path, 250, NULL);
 	assert_int_equal(audit_head_read(&h, f->path, &err), 0);
 	cut(f->path, 180);
-	buf = slurp(f->path, &len);
+	buf = tl_slurp(f->path, &len);
 	p = buf + len - AUDIT_TAIL_LEN - 1;
 	assert_int_equal(audit_hex_decode(h.hash, 32, p + 9), 0);
 	h.seq = 180;
@@ -344,22 +291,21 @@ test_truncated_head_rewritten(void **state)
 static void
 test_rewritten(void **state)
 {
-	struct fixture *f = *state;
+	struct tl_fixture *f = *state;
 	sr_audit_checkpoint *cps;
 	sr_audit_verdict v;
 	char other[160], from[200], to[200], *buf;
 	static const char *const sides[] = { "", ".head" };
 	size_t n, len, i;
 
-	build(f->path, 250, "T-1");
-	cps = checkpoints(&n, f->path);
+	cps = kept_checkpoints(&n, f->path, 250, "T-1");
 	snprintf(other, sizeof(other), "%s/other.jsonl", f->dir);
 	build(other, 250, "T-forged");
 	for (i = 0; i < 2; i++) {
 		side(from, sizeof(from), other, sides[i]);
 		side(to, sizeof(to), f->path, sides[i]);
-		buf = slurp(from, &len);
-		spit(to, buf, len);
+		buf = tl_slurp(from, &len);
+		tl_spit(to, buf, len);
 		free(buf);
 	}
 	assert_int_equal(verify_cps(&v, f->path, NULL, 0, NULL), 0);
@@ -372,7 +318,7 @@ test_rewritten(void **state)
 static void
 test_bad_notes(void **state)
 {
-	struct fixture *f = *state;
+	struct tl_fixture *f = *state;
 	char cp[200], key[SR_AUDIT_VKEY_MAX], okey[SR_AUDIT_VKEY_MAX];
 	char other[160], *text, *p;
 	sr_audit_checkpoint *cps = NULL;
@@ -385,7 +331,7 @@ test_bad_notes(void **state)
 	vkey(key, sizeof(key), f->path);
 	vkey(okey, sizeof(okey), other);
 	side(cp, sizeof(cp), f->path, ".checkpoints");
-	text = slurp(cp, &len);
+	text = tl_slurp(cp, &len);
 	assert_int_equal(sr_audit_checkpoints_parse(&cps, &n, text, len, key,
 	    &err), 0);
 	free(cps);
@@ -424,7 +370,7 @@ rotate_small(void)
 static void
 test_rotation_chain(void **state)
 {
-	struct fixture *f = *state;
+	struct tl_fixture *f = *state;
 	char p1[200], p2[200], *a, *b, *last;
 	sr_audit_checkpoint *cps;
 	unsigned char key[32];
@@ -447,8 +393,8 @@ test_rotation_chain(void **state)
 	assert_int_equal(stat(p1, &st), 0);
 	assert_true(st.st_size > 20000 && st.st_size < 21000);
 	/* the current file's first record chains to the last of .1 */
-	a = slurp(p1, &la);
-	b = slurp(f->path, &lb);
+	a = tl_slurp(p1, &la);
+	b = tl_slurp(f->path, &lb);
 	last = a + la - 1;
 	while (last > a && last[-1] != '\n')
 		last--;
@@ -475,7 +421,7 @@ test_rotation_chain(void **state)
 static void
 test_rotation_tamper(void **state)
 {
-	struct fixture *f = *state;
+	struct tl_fixture *f = *state;
 	char p1[200], p2[200], tmp[200];
 	sr_audit_verdict v;
 	sr_err err = SR_ERR_INIT;
@@ -509,7 +455,7 @@ test_rotation_tamper(void **state)
 static void
 test_rotation_crash(void **state)
 {
-	struct fixture *f = *state;
+	struct tl_fixture *f = *state;
 	char hp[200], *head, p1[200], *buf;
 	unsigned char key[32];
 	sr_audit_verdict v;
@@ -523,18 +469,18 @@ test_rotation_crash(void **state)
 	/* up to just before the first rotation */
 	while (stat(f->path, &st) != 0 || st.st_size <= 20000)
 		append_one(f->path, NULL);
-	head = slurp(hp, &hlen);
+	head = tl_slurp(hp, &hlen);
 	append_one(f->path, NULL);	/* rotates, then appends */
 	assert_int_equal(stat(p1, &st), 0);
 	/* as if the crash came after the rename: the old head, an empty
 	 * current file */
-	spit(hp, head, hlen);
-	spit(f->path, "", 0);
+	tl_spit(hp, head, hlen);
+	tl_spit(f->path, "", 0);
 	append_one(f->path, NULL);
 	assert_int_equal(sr_audit_key0_load(key, f->path, &err), 0);
 	assert_int_equal(sr_audit_verify(&v, f->path, key, &err), 0);
 	assert_true(v.head_checked);
-	buf = slurp(f->path, &len);
+	buf = tl_slurp(f->path, &len);
 	assert_null(strstr(buf, "\"event\":\"recovery\""));
 	free(buf);
 	free(head);
@@ -545,7 +491,7 @@ test_rotation_crash(void **state)
 static void
 test_rotation_rebuild(void **state)
 {
-	struct fixture *f = *state;
+	struct tl_fixture *f = *state;
 	char hp[200];
 	unsigned char key[32];
 	sr_audit_verdict v;
@@ -567,7 +513,7 @@ test_rotation_rebuild(void **state)
 static void
 test_big_walk(void **state)
 {
-	struct fixture *f = *state;
+	struct tl_fixture *f = *state;
 	char *buf, *p;
 	unsigned char key[32];
 	sr_audit_verdict v;
@@ -576,7 +522,7 @@ test_big_walk(void **state)
 	unsigned i;
 
 	build(f->path, 300, NULL);
-	buf = slurp(f->path, &len);
+	buf = tl_slurp(f->path, &len);
 	/* 300 records repeated: a long log whose record 301 is a duplicate
 	 * seq; grown on disk without 10,000 fsyncs */
 	{

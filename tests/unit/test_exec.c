@@ -2,8 +2,6 @@
  * test_exec.c - resolve, allow, exec, against real files in a temporary
  * directory and real child processes.
  */
-#define _XOPEN_SOURCE 700	/* nftw(3) */
-
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,7 +13,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +20,7 @@
 #include <unistd.h>
 
 #include "exec.h"
+#include "testlib.h"
 
 #define SYS_PATH "/usr/bin:/bin"
 
@@ -119,19 +117,11 @@ setup(void **state)
 }
 
 static int
-rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)ftw;
-	return flag == FTW_DP ? rmdir(path) : unlink(path);
-}
-
-static int
 teardown(void **state)
 {
 	(void)state;
 	free(sys_true);
-	return nftw(T, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	return tl_rmtree(T);
 }
 
 /* Resolve and expect success at want: relative to T unless it starts with

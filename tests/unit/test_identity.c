@@ -4,8 +4,6 @@
  * breaks. Refusals are checked against a control that loads, so a test
  * cannot pass because the file was broken for some other reason.
  */
-#define _XOPEN_SOURCE 700	/* nftw, to clean up the temp directory */
-
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,7 +11,6 @@
 #include <cmocka.h>
 
 #include <fcntl.h>
-#include <ftw.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,22 +22,12 @@
 
 #include "identity.h"
 #include "secalloc.h"
+#include "testlib.h"
 
 #define KEYLEN 32
 #define B64LEN 48	/* base64url of key || 4-byte check, no padding */
 
-static char tmpdir[PATH_MAX];
-
 /* ---- helpers ----------------------------------------------------- */
-
-static const char *
-tmp(char *buf, size_t size, const char *name)
-{
-	int n = snprintf(buf, size, "%s/%s", tmpdir, name);
-
-	assert_true(n > 0 && (size_t)n < size);
-	return buf;
-}
 
 static void
 write_file(const char *path, const char *data, size_t len, mode_t mode)
@@ -57,15 +44,6 @@ static void
 write_str(const char *path, const char *data, mode_t mode)
 {
 	write_file(path, data, strlen(data), mode);
-}
-
-static mode_t
-mode_of(const char *path)
-{
-	struct stat st;
-
-	assert_int_equal(lstat(path, &st), 0);
-	return st.st_mode & 07777;
 }
 
 /* A fixed identity, so the text forms can be checked byte for byte. */
@@ -278,7 +256,7 @@ test_round_trip(void **state)
 	(void)state;
 	assert_int_equal(sr_identity_generate(&id, &err), 0);
 	assert_int_equal(sr_identity_text(&text, &len, id, &err), 0);
-	write_file(tmp(path, sizeof(path), "roundtrip"), text, len, 0600);
+	write_file(tl_tmp(path, sizeof(path), "roundtrip"), text, len, 0600);
 	sr_secure_free(text);
 	load_ok(path, id);
 	sr_recipient_format(rcpt, id->pk);
@@ -300,7 +278,7 @@ test_load_derives_pk(void **state)
 	sr_recipient_format(other, wrong->pk);
 	snprintf(text, sizeof(text), "# recipient: %s\n%s\n", other,
 	    secret_line(line, id));
-	write_str(tmp(path, sizeof(path), "derive"), text, 0600);
+	write_str(tl_tmp(path, sizeof(path), "derive"), text, 0600);
 	load_ok(path, id);
 	sr_identity_free(wrong);
 	sr_identity_free(id);
@@ -319,15 +297,15 @@ test_save_modes_and_load(void **state)
 
 	(void)state;
 	assert_int_equal(sr_identity_generate(&id, &err), 0);
-	tmp(a, sizeof(a), "save/a");
-	tmp(ab, sizeof(ab), "save/a/b");
-	tmp(path, sizeof(path), "save/a/b/identity");
+	tl_tmp(a, sizeof(a), "save/a");
+	tl_tmp(ab, sizeof(ab), "save/a/b");
+	tl_tmp(path, sizeof(path), "save/a/b/identity");
 	old = umask(022);
 	assert_int_equal(sr_identity_save(id, path, &err), 0);
 	umask(old);
-	assert_int_equal(mode_of(a), 0700);
-	assert_int_equal(mode_of(ab), 0700);
-	assert_int_equal(mode_of(path), 0600);
+	assert_int_equal(tl_mode_of(a), 0700);
+	assert_int_equal(tl_mode_of(ab), 0700);
+	assert_int_equal(tl_mode_of(path), 0600);
 	load_ok(path, id);
 	sr_identity_free(id);
 }
@@ -342,7 +320,7 @@ test_save_refuses_overwrite(void **state)
 	(void)state;
 	assert_int_equal(sr_identity_generate(&first, &err), 0);
 	assert_int_equal(sr_identity_generate(&second, &err), 0);
-	tmp(path, sizeof(path), "overwrite");
+	tl_tmp(path, sizeof(path), "overwrite");
 	assert_int_equal(sr_identity_save(first, path, &err), 0);
 	assert_int_equal(sr_identity_save(second, path, &err), -1);
 	assert_non_null(strstr(err.msg, "already exists"));
@@ -361,7 +339,7 @@ test_load_refuses_group_readable(void **state)
 	sr_err err;
 
 	(void)state;
-	write_identity(tmp(path, sizeof(path), "group-readable"), id);
+	write_identity(tl_tmp(path, sizeof(path), "group-readable"), id);
 	assert_int_equal(chmod(path, 0640), 0);
 	err = load_fails(path);
 	assert_int_equal(err.kind, SR_ERR_CONFIG);
@@ -379,7 +357,7 @@ test_load_refuses_world_readable(void **state)
 	sr_err err;
 
 	(void)state;
-	write_identity(tmp(path, sizeof(path), "world-readable"), id);
+	write_identity(tl_tmp(path, sizeof(path), "world-readable"), id);
 	assert_int_equal(chmod(path, 0604), 0);
 	err = load_fails(path);
 	assert_int_equal(err.kind, SR_ERR_CONFIG);
@@ -398,8 +376,8 @@ test_load_refuses_group_writable_dir(void **state)
 	sr_err err;
 
 	(void)state;
-	assert_int_equal(mkdir(tmp(dir, sizeof(dir), "gw"), 0700), 0);
-	write_identity(tmp(path, sizeof(path), "gw/identity"), id);
+	assert_int_equal(mkdir(tl_tmp(dir, sizeof(dir), "gw"), 0700), 0);
+	write_identity(tl_tmp(path, sizeof(path), "gw/identity"), id);
 	assert_int_equal(chmod(dir, 0770), 0);
 	err = load_fails(path);
 	assert_int_equal(err.kind, SR_ERR_CONFIG);
@@ -417,8 +395,8 @@ test_load_refuses_symlink(void **state)
 	sr_err err;
 
 	(void)state;
-	write_identity(tmp(path, sizeof(path), "link-target"), id);
-	assert_int_equal(symlink(path, tmp(link, sizeof(link), "link")), 0);
+	write_identity(tl_tmp(path, sizeof(path), "link-target"), id);
+	assert_int_equal(symlink(path, tl_tmp(link, sizeof(link), "link")), 0);
 	err = load_fails(link);
 	assert_int_equal(err.kind, SR_ERR_CONFIG);
 	assert_non_null(strstr(err.msg, "symbolic link"));
@@ -442,7 +420,7 @@ test_load_size_limit(void **state)
 	for (i = n; i < SR_IDENTITY_MAX_BYTES - 1; i++)
 		text[i] = 'x';
 	text[i++] = '\n';
-	tmp(path, sizeof(path), "size");
+	tl_tmp(path, sizeof(path), "size");
 	write_file(path, text, i, 0600);
 	load_ok(path, id);
 	text[i - 1] = 'x';
@@ -463,7 +441,7 @@ test_load_missing(void **state)
 	sr_err err;
 
 	(void)state;
-	err = load_fails(tmp(path, sizeof(path), "no-such-identity"));
+	err = load_fails(tl_tmp(path, sizeof(path), "no-such-identity"));
 	assert_int_equal(err.kind, SR_ERR_NOTFOUND);
 }
 
@@ -478,7 +456,7 @@ test_load_accepts_comments_blanks_crlf(void **state)
 	(void)state;
 	snprintf(text, sizeof(text), "# one\r\n\r\n   # indented\n\t\n"
 	    "  %s \r\n# after\n\n", secret_line(line, id));
-	write_str(tmp(path, sizeof(path), "lenient"), text, 0600);
+	write_str(tl_tmp(path, sizeof(path), "lenient"), text, 0600);
 	load_ok(path, id);
 	snprintf(text, sizeof(text), "%s", line);	/* no final newline */
 	write_str(path, text, 0600);
@@ -496,7 +474,7 @@ test_load_garbage_line(void **state)
 
 	(void)state;
 	secret_line(line, id);
-	tmp(path, sizeof(path), "garbage");
+	tl_tmp(path, sizeof(path), "garbage");
 	snprintf(text, sizeof(text), "# c\n\nhello\n%s\n", line);
 	write_str(path, text, 0600);
 	err = load_fails(path);
@@ -535,7 +513,7 @@ test_load_two_secret_lines(void **state)
 	assert_int_equal(sr_identity_generate(&b, &err), 0);
 	secret_line(l1, a);
 	secret_line(l2, b);
-	tmp(path, sizeof(path), "two");
+	tl_tmp(path, sizeof(path), "two");
 	snprintf(text, sizeof(text), "%s\n# other\n%s\n", l1, l2);
 	write_str(path, text, 0600);
 	err = load_fails(path);
@@ -560,7 +538,7 @@ test_load_no_secret_line(void **state)
 	sr_err err;
 
 	(void)state;
-	tmp(path, sizeof(path), "nosecret");
+	tl_tmp(path, sizeof(path), "nosecret");
 	write_str(path, "# scoperun identity\n\n# recipient: x\n", 0600);
 	err = load_fails(path);
 	assert_int_equal(err.kind, SR_ERR_CONFIG);
@@ -582,7 +560,7 @@ test_load_damaged_secret(void **state)
 
 	(void)state;
 	secret_line(line, id);
-	tmp(path, sizeof(path), "damaged");
+	tl_tmp(path, sizeof(path), "damaged");
 
 	snprintf(bad, sizeof(bad), "%.*s", (int)strlen(line) - 1, line);
 	snprintf(text, sizeof(text), "#\n%s\n", bad);
@@ -770,36 +748,6 @@ test_recipient_parse_never_quotes_secret(void **state)
 	sr_identity_free(id);
 }
 
-/* ---- fixture ------------------------------------------------------ */
-
-static int
-rm_entry(const char *path, const struct stat *st, int flag, struct FTW *f)
-{
-	(void)st;
-	(void)f;
-	if (flag == FTW_DP)
-		return rmdir(path);
-	return unlink(path);
-}
-
-static int
-setup(void **state)
-{
-	(void)state;
-	umask(077);
-	if (sodium_init() < 0)
-		return -1;
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/sr-identity-XXXXXX");
-	return mkdtemp(tmpdir) == NULL ? -1 : 0;
-}
-
-static int
-teardown(void **state)
-{
-	(void)state;
-	return nftw(tmpdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
-
 int
 main(void)
 {
@@ -831,5 +779,5 @@ main(void)
 		cmocka_unit_test(test_recipient_parse_never_quotes_secret),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, tl_dir_setup, tl_dir_teardown);
 }

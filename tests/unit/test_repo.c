@@ -99,6 +99,23 @@ settle(const char *path)
 	}
 }
 
+/* The cache's key holds the stat data of these files of the repository at
+ * rel: a verdict is stored once all of them, not just the index, are past
+ * racy. */
+static void
+settle_key(const char *rel)
+{
+	static const char *const key[] = { "index", "HEAD", "config",
+	    "refs/heads/main" };
+	char path[PATH_MAX];
+	size_t i;
+
+	for (i = 0; i < sizeof(key) / sizeof(key[0]); i++) {
+		FMT(path, "%s/.git/%s", rel, key[i]);
+		settle(tp(path));
+	}
+}
+
 static int
 setup(void **state)
 {
@@ -424,11 +441,7 @@ test_cache(void **state)
 	/* Just written: the index's stat data is racy, nothing stored. */
 	assert_int_equal(guard(&f, "cached", NULL, 1, &err), 0);
 	assert_int_equal(f.cache, SR_REPO_CACHE_RACY);
-	/* every file in the key, not just the index, must be past racy */
-	settle(tp("cached/.git/index"));
-	settle(tp("cached/.git/HEAD"));
-	settle(tp("cached/.git/config"));
-	settle(tp("cached/.git/refs/heads/main"));
+	settle_key("cached");
 	assert_int_equal(guard(&f, "cached", NULL, 1, &err), 0);
 	assert_int_equal(f.cache, SR_REPO_CACHE_STORED);
 	assert_true(f.loaded_libgit2);
@@ -466,11 +479,7 @@ test_cache(void **state)
 	assert_int_equal(guard(&f, "cached", NULL, 1, &err), 1);
 	assert_int_equal(sh("cd cached && " GIT " rm -q --cached .env && "
 	    GIT " commit -qm rm"), 0);
-	/* every file in the key, not just the index, must be past racy */
-	settle(tp("cached/.git/index"));
-	settle(tp("cached/.git/HEAD"));
-	settle(tp("cached/.git/config"));
-	settle(tp("cached/.git/refs/heads/main"));
+	settle_key("cached");
 	assert_int_equal(guard(&f, "cached", NULL, 1, &err), 0);
 	assert_int_equal(f.cache, SR_REPO_CACHE_STORED);
 

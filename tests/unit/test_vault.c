@@ -6,8 +6,6 @@
  * Each refusal has a control beside it that succeeds, so a test cannot
  * pass because its input was broken for some other reason.
  */
-#define _XOPEN_SOURCE 700	/* nftw, to clean up the temp directory */
-
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,7 +14,6 @@
 
 #include <dirent.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,12 +26,11 @@
 #include "identity.h"
 #include "vault.h"
 #include "secalloc.h"
+#include "testlib.h"
 
 #define NOW 1790000000		/* 2026-09-21T...Z */
 #define LATER (NOW + 5000)
 #define DAY 86400
-
-static char tmpdir[PATH_MAX];
 
 /* ---- helpers ----------------------------------------------------- */
 
@@ -128,6 +124,19 @@ open_ok(const char *text, size_t len, const sr_identity *id)
 	return v;
 }
 
+/*
+ * r serialized and opened again as id, as the next run would: *text (the
+ * text r came from) is freed and replaced by the new one.
+ */
+static sr_vault *
+reopen(sr_vault *r, char **text, size_t *len, const sr_identity *id)
+{
+	free(*text);
+	*text = to_text(r, len);
+	sr_vault_free(r);
+	return open_ok(*text, *len, id);
+}
+
 /* name decrypts to exactly want[0..wlen), NUL-terminated after it. */
 static void
 expect_bytes(const sr_vault *v, const char *name, const void *want,
@@ -190,24 +199,6 @@ assert_contains(const char *hay, const char *needle)
 {
 	if (strstr(hay, needle) == NULL)
 		fail_msg("'%s' does not contain '%s'", hay, needle);
-}
-
-static const char *
-tmp(char *buf, size_t size, const char *name)
-{
-	int n = snprintf(buf, size, "%s/%s", tmpdir, name);
-
-	assert_true(n > 0 && (size_t)n < size);
-	return buf;
-}
-
-static mode_t
-mode_of(const char *path)
-{
-	struct stat st;
-
-	assert_int_equal(lstat(path, &st), 0);
-	return st.st_mode & 07777;
 }
 
 /* Start and length of line k (0-based, without its newline). */
@@ -420,10 +411,7 @@ test_round_trip_values(void **state)
 	expect_str(r, name128, "longest name");
 
 	/* and the values survive a second serialize of the parsed vault */
-	free(text);
-	text = to_text(r, &len);
-	sr_vault_free(r);
-	r = open_ok(text, len, a);
+	r = reopen(r, &text, &len, a);
 	expect_str(r, "deploy/key", pem);
 	expect_bytes(r, "big", big, SR_SECRET_VALUE_MAX);
 	sr_vault_free(r);
@@ -513,10 +501,7 @@ test_round_trip_meta(void **state)
 	m.expires = 4133980800;		/* 2101-01-01 */
 	snprintf(m.labels, sizeof(m.labels), "scope=write");
 	set_meta(r, "gh/token", "v2", 2, &m, LATER);
-	free(text);
-	text = to_text(r, &len);
-	sr_vault_free(r);
-	r = open_ok(text, len, a);
+	r = reopen(r, &text, &len, a);
 	meta_of(&g, &x, r, "gh/token");
 	expect_meta(&g, "gh/token", 0, NOW, LATER, 4133980800, 0,
 	    "scope=write");
@@ -680,10 +665,7 @@ test_refusals(void **state)
 		m.labels[SR_LABELS_MAX] = '\0';
 		set_meta(r, "long-labels", "v", 1, &m, NOW);
 	}
-	free(text);
-	text = to_text(r, &len);
-	sr_vault_free(r);
-	r = open_ok(text, len, a);
+	r = reopen(r, &text, &len, a);
 	expect_bytes(r, "keep", big, SR_SECRET_VALUE_MAX);
 	expect_str(r, name129, "v");
 	expect_str(r, "..", "dots are name characters: names are not paths");
@@ -797,10 +779,7 @@ test_second_recipient_reads_everything(void **state)
 	expect_str(r, "after", "set after");
 	/* b can write, and a reads what b wrote */
 	set_str(r, "by-b", "written by b");
-	free(text);
-	text = to_text(r, &len);
-	sr_vault_free(r);
-	r = open_ok(text, len, a);
+	r = reopen(r, &text, &len, a);
 	expect_str(r, "by-b", "written by b");
 	expect_str(r, "before", "set before b was added");
 	sr_vault_free(r);
@@ -1304,11 +1283,21 @@ expect_both_fail(const char *text, const sr_identity *id, const char *n1,
 static void
 test_swap_rename_edit(void **state)
 {
+	static const struct {
+		size_t field;
+		const char *value, *what;
+	} edits[] = {			/* b1's metadata, which its seal covers */
+		{ 5, "2099-01-01T00:00:00Z", "expiry added" },
+		{ 4, "2030-01-01T00:00:00Z", "updated edited" },
+		{ 7, "scope=admin", "labels edited" },
+		{ 6, "86400", "rotate_after edited" },
+		{ 2, "1", "epoch edited" },
+	};
 	sr_identity *a = new_identity();
 	sr_vault *v = new_vault(a), *r;
 	sr_err err;
 	char *text, *t;
-	size_t len, l1, l2;
+	size_t len, l1, l2, i;
 
 	(void)state;
 	set_str(v, "b1", "value-of-b1");
@@ -1342,21 +1331,11 @@ test_swap_rename_edit(void **state)
 	sr_vault_free(r);
 	expect_both_fail(t, a, "c1", NULL, "renamed");
 	free(t);
-	t = edit_field(text, l1, 5, "2099-01-01T00:00:00Z");	/* expires */
-	expect_both_fail(t, a, "b1", NULL, "expiry added");
-	free(t);
-	t = edit_field(text, l1, 4, "2030-01-01T00:00:00Z");	/* updated */
-	expect_both_fail(t, a, "b1", NULL, "updated edited");
-	free(t);
-	t = edit_field(text, l1, 7, "scope=admin");		/* labels */
-	expect_both_fail(t, a, "b1", NULL, "labels edited");
-	free(t);
-	t = edit_field(text, l1, 6, "86400");			/* rotate */
-	expect_both_fail(t, a, "b1", NULL, "rotate_after edited");
-	free(t);
-	t = edit_field(text, l1, 2, "1");			/* epoch */
-	expect_both_fail(t, a, "b1", NULL, "epoch edited");
-	free(t);
+	for (i = 0; i < sizeof(edits) / sizeof(edits[0]); i++) {
+		t = edit_field(text, l1, edits[i].field, edits[i].value);
+		expect_both_fail(t, a, "b1", NULL, edits[i].what);
+		free(t);
+	}
 	/* an entry moved to another vault (another id) does not open */
 	{
 		sr_vault *w = new_vault(a);
@@ -1528,7 +1507,7 @@ test_save_and_open(void **state)
 	mode_t old;
 
 	(void)state;
-	tmp(path, sizeof(path), "vault.sealed");
+	tl_tmp(path, sizeof(path), "vault.sealed");
 	set_str(v, "pem", pem);
 	assert_int_equal(sr_vault_open(&r, path, &err), -1);
 	assert_int_equal(err.kind, SR_ERR_NOTFOUND);
@@ -1537,16 +1516,16 @@ test_save_and_open(void **state)
 	old = umask(0);		/* the mode does not depend on the umask */
 	assert_int_equal(sr_vault_save(v, path, &err), 0);
 	umask(old);
-	assert_int_equal(mode_of(path), 0600);
-	assert_int_equal(tmp_files_in(tmpdir), 0);
+	assert_int_equal(tl_mode_of(path), 0600);
+	assert_int_equal(tmp_files_in(tl_dir), 0);
 	assert_int_equal(sr_vault_open(&r, path, &err), 0);
 	assert_int_equal(sr_vault_unlock(r, a, &err), 0);
 	expect_str(r, "pem", pem);
 	/* save over the old file, from the opened vault */
 	set_str(r, "second", "2");
 	assert_int_equal(sr_vault_save(r, path, &err), 0);
-	assert_int_equal(mode_of(path), 0600);
-	assert_int_equal(tmp_files_in(tmpdir), 0);
+	assert_int_equal(tl_mode_of(path), 0600);
+	assert_int_equal(tmp_files_in(tl_dir), 0);
 	sr_vault_free(r);
 	assert_int_equal(sr_vault_open(&r, path, &err), 0);
 	assert_int_equal(sr_vault_unlock(r, a, &err), 0);
@@ -1575,7 +1554,7 @@ test_save_and_open(void **state)
 	assert_int_equal(sr_vault_open(&r, path, &err), 0);	/* control */
 	sr_vault_free(r);
 	/* a symlink is refused */
-	tmp(link, sizeof(link), "link.sealed");
+	tl_tmp(link, sizeof(link), "link.sealed");
 	assert_int_equal(symlink(path, link), 0);
 	err = (sr_err)SR_ERR_INIT;
 	assert_int_equal(sr_vault_open(&r, link, &err), -1);
@@ -1586,34 +1565,6 @@ test_save_and_open(void **state)
 }
 
 /* ---- main -------------------------------------------------------- */
-
-static int
-rm_entry(const char *path, const struct stat *st, int flag, struct FTW *f)
-{
-	(void)st;
-	(void)f;
-	if (flag == FTW_DP)
-		return rmdir(path);
-	return unlink(path);
-}
-
-static int
-setup(void **state)
-{
-	(void)state;
-	umask(077);
-	if (sodium_init() < 0)
-		return -1;
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/sr-vault-XXXXXX");
-	return mkdtemp(tmpdir) == NULL ? -1 : 0;
-}
-
-static int
-teardown(void **state)
-{
-	(void)state;
-	return nftw(tmpdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
 
 int
 main(void)
@@ -1640,5 +1591,5 @@ main(void)
 		cmocka_unit_test(test_save_and_open),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, tl_dir_setup, tl_dir_teardown);
 }
