@@ -11,7 +11,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <pwd.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +23,7 @@
 
 #include "audit_impl.h"
 #include "timeutil.h"
+#include "user.h"
 #include "file.h"
 #include "jsonw.h"
 #include "secalloc.h"
@@ -200,16 +200,13 @@ put_lists(sr_jsonw *w, const sr_audit_event *ev)
 static void
 put_process(sr_jsonw *w)
 {
-	char cwd[4096], host[256];
-	struct passwd pw, *res = NULL;
-	char pwbuf[2048];
+	char cwd[4096], host[256], user[256];
 
 	if (getcwd(cwd, sizeof(cwd)) != NULL)
 		sr_jsonw_kstr(w, "cwd", cwd);
 	sr_jsonw_kint(w, "uid", (int64_t)getuid());
-	if (getpwuid_r(getuid(), &pw, pwbuf, sizeof(pwbuf), &res) == 0 &&
-	    res != NULL)
-		sr_jsonw_kstr(w, "user", pw.pw_name);
+	if (sr_user_name(getuid(), user, sizeof(user)) == 0)
+		sr_jsonw_kstr(w, "user", user);
 	if (gethostname(host, sizeof(host)) == 0) {
 		host[sizeof(host) - 1] = '\0';
 		sr_jsonw_kstr(w, "host", host);

@@ -16,7 +16,7 @@
 
 #include <sodium.h>
 
-#define ARENA_BYTES (16 * 1024)	/* 4 pages locked: a run needs under 8K */
+#define ARENA_BYTES (16 * 1024)	/* locked once; a run needs under 8K */
 #define BLOCK_MAX 4096		/* larger ones get their own mapping */
 /* libsodium's hash states ask for 64 (crypto_generichash_state) */
 #define ALIGN 64

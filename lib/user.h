@@ -1,0 +1,19 @@
+/*
+ * user.h - the login name of a uid, for the audit record's "user".
+ */
+#ifndef SR_USER_H
+#define SR_USER_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+/* uid's name into buf: 0, or -1 when no source knows it (or it does not
+ * fit). /etc/passwd first, then getpwuid_r (see user.c). */
+int sr_user_name(uid_t uid, char *buf, size_t size);
+
+/* The /etc/passwd part alone, on the file at path: 1 found, 0 not in
+ * it, -1 unreadable, too large, or holding NIS "+"/"-" lines (which
+ * only NSS can follow). */
+int sr_user_name_in(const char *path, uid_t uid, char *buf, size_t size);
+
+#endif
