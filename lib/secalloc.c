@@ -13,6 +13,7 @@
 #include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <sodium.h>
 
@@ -22,15 +23,21 @@
 #define ALIGN 64
 #define NONE UINT32_MAX
 
+#define CANARY 16
+
 struct block {
 	uint32_t size;		/* bytes after the header, a multiple of ALIGN */
 	uint32_t below;		/* offset of the header below, or NONE */
 	uint32_t freed;
-	unsigned char pad[ALIGN - 12];	/* the data after it stays aligned */
+	/* what the block below would overwrite first, checked on free, as
+	 * sodium_free checks its canary */
+	unsigned char canary[CANARY];
+	unsigned char pad[ALIGN - 12 - CANARY];	/* the data stays aligned */
 };
 _Static_assert(sizeof(struct block) == ALIGN, "a header keeps alignment");
 
 static unsigned char *arena;
+static unsigned char canary[CANARY];
 static size_t top;			/* bytes in use from the bottom */
 static uint32_t last = NONE;		/* offset of the top header */
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -44,14 +51,18 @@ arena_alloc(size_t size)
 
 	/* sodium_malloc aligns the end of a region, so its size keeps the
 	 * start aligned too */
-	if (arena == NULL && (arena = sodium_malloc(ARENA_BYTES)) == NULL)
-		return NULL;
+	if (arena == NULL) {
+		if ((arena = sodium_malloc(ARENA_BYTES)) == NULL)
+			return NULL;
+		randombytes_buf(canary, sizeof(canary));
+	}
 	if (ARENA_BYTES - top < need)
 		return NULL;
 	b = (struct block *)(void *)(arena + top);
 	b->size = (uint32_t)(need - sizeof(*b));
 	b->below = last;
 	b->freed = 0;
+	memcpy(b->canary, canary, sizeof(canary));
 	last = (uint32_t)top;
 	top += need;
 	return b + 1;
@@ -65,13 +76,30 @@ in_arena(const void *p)
 	return arena != NULL && c >= arena && c < arena + ARENA_BYTES;
 }
 
+/*
+ * A header that is not one arena_alloc wrote: the block below ran over
+ * it, or p was never a block, or it was freed twice. Like sodium_free,
+ * stop rather than go on with memory that is not what it seems.
+ */
+static void
+check_block(const struct block *b)
+{
+	size_t at = (size_t)((const unsigned char *)b - arena);
+
+	if (at % ALIGN != 0 || at >= top || b->freed != 0 ||
+	    sodium_memcmp(b->canary, canary, sizeof(canary)) != 0 ||
+	    b->size > top - at - sizeof(*b) ||
+	    (b->below != NONE && b->below >= at) ||
+	    (b->below == NONE && at != 0))
+		abort();
+}
+
 static void
 arena_free(struct block *b)
 {
 	struct block *t;
 
-	if (b->freed)
-		abort();	/* a double free: as sodium_free would */
+	check_block(b);
 	sodium_memzero(b + 1, b->size);
 	b->freed = 1;
 	while (last != NONE && (t = (struct block *)(void *)(arena +

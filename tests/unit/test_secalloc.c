@@ -1,7 +1,7 @@
 /*
  * test_secalloc.c - the secure arena: aligned blocks, wiped on free, room
- * given back when the blocks on top are free, and sodium_malloc behind it
- * for large blocks and a full arena.
+ * given back when the blocks on top are free, sodium_malloc behind it
+ * for large blocks and a full arena, and an abort on a damaged header.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -9,7 +9,10 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <signal.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <sodium.h>
 
@@ -108,6 +111,61 @@ test_falls_back_to_sodium_malloc(void **state)
 	sr_secure_free(q);
 }
 
+/* fn run in a child must end it with SIGABRT, as sodium_free does on a
+ * bad canary. */
+static void
+expect_abort(void (*fn)(void))
+{
+	int status;
+	pid_t pid = fork();
+
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		fn();
+		_exit(0);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFSIGNALED(status));
+	assert_int_equal(WTERMSIG(status), SIGABRT);
+}
+
+/* 20 bytes past a block: the next one's header and canary */
+static void
+overrun(void)
+{
+	unsigned char *a = sr_secure_alloc(64), *b = sr_secure_alloc(64);
+
+	memset(a, 'x', 64 + 20);
+	sr_secure_free(b);
+}
+
+static void
+double_free(void)
+{
+	unsigned char *a = sr_secure_alloc(64), *b = sr_secure_alloc(64);
+
+	sr_secure_free(a);
+	sr_secure_free(a);
+	sr_secure_free(b);
+}
+
+static void
+not_a_block(void)
+{
+	unsigned char *a = sr_secure_alloc(256);
+
+	sr_secure_free(a + 64);
+}
+
+static void
+test_damage_aborts(void **state)
+{
+	(void)state;
+	expect_abort(overrun);
+	expect_abort(double_free);
+	expect_abort(not_a_block);
+}
+
 static void
 test_allocarray_overflow(void **state)
 {
@@ -129,6 +187,7 @@ main(void)
 		cmocka_unit_test(test_wiped_on_free),
 		cmocka_unit_test(test_room_comes_back),
 		cmocka_unit_test(test_falls_back_to_sodium_malloc),
+		cmocka_unit_test(test_damage_aborts),
 		cmocka_unit_test(test_allocarray_overflow),
 	};
 
