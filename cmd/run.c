@@ -346,6 +346,21 @@ build_env(run_ctx *c, sr_err *err)
 	return add_grants(c, err);
 }
 
+/* A bare command the allowlist names as is: that entry, resolved in the
+ * same PATH, is the file just found, so it needs no second search. */
+static int
+allowed_as_typed(const char *cmd, const sr_strlist *allow)
+{
+	size_t i;
+
+	if (strchr(cmd, '/') != NULL)
+		return 0;
+	for (i = 0; i < allow->n; i++)
+		if (strcmp(allow->v[i], cmd) == 0)
+			return 1;
+	return 0;
+}
+
 static int
 check_command(run_ctx *c, sr_err *err)
 {
@@ -358,8 +373,8 @@ check_command(run_ctx *c, sr_err *err)
 		    "exec.noexec";
 		return -1;
 	}
-	if (p->allow_any || sr_exec_allowed(c->resolved, p->allow.v,
-	    p->allow.n, path))
+	if (p->allow_any || allowed_as_typed(c->cmd[0], &p->allow) ||
+	    sr_exec_allowed(c->resolved, p->allow.v, p->allow.n, path))
 		return 0;
 	c->reason = "exec.denied";
 	return sr_err_set(err, SR_ERR_DENIED, p->path, p->allow.n ?
