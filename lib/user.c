@@ -29,7 +29,7 @@ line_is(const char *l, size_t len, uid_t uid, const char **name,
 	const char *c1 = memchr(l, ':', len), *c2, *p, *end;
 	unsigned long long v = 0;
 
-	if (c1 == NULL || c1 == l ||
+	if (c1 == NULL || c1 == l || memchr(l, '\0', (size_t)(c1 - l)) ||
 	    (c2 = memchr(c1 + 1, ':', len - (size_t)(c1 + 1 - l))) == NULL)
 		return 0;
 	end = memchr(c2 + 1, ':', len - (size_t)(c2 + 1 - l));
@@ -47,9 +47,9 @@ line_is(const char *l, size_t len, uid_t uid, const char **name,
 	return 1;
 }
 
-/* text (len bytes) line by line; 1 found, 0 not, -1 NIS lines. */
-static int
-scan(const char *text, size_t len, uid_t uid, char *buf, size_t size)
+int
+sr_user_name_parse(const char *text, size_t len, uid_t uid, char *buf,
+    size_t size)
 {
 	const char *l = text, *nl, *name;
 	size_t n, nlen;
@@ -87,7 +87,7 @@ sr_user_name_in(const char *path, uid_t uid, char *buf, size_t size)
 		    PASSWD_MAX - got)) > 0 || (n < 0 && errno == EINTR)))
 			got += n > 0 ? (size_t)n : 0;
 		if (got < PASSWD_MAX && n == 0)
-			rc = scan(text, got, uid, buf, size);
+			rc = sr_user_name_parse(text, got, uid, buf, size);
 		free(text);
 	}
 	close(fd);

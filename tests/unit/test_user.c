@@ -60,6 +60,22 @@ test_lines(void **state)
 	assert_int_equal(sr_user_name_in(p, 1000, name, 5), 0);
 }
 
+/* A name with a NUL in it would be cut short: not a name (fuzz_passwd). */
+static void
+test_nul_in_name(void **state)
+{
+	static const char text[] = "\0\0root:x:0:0::/:/bin/sh\n"
+	    "a\0b:x:5:5::/:/bin/sh\nok:x:5:5::/:/bin/sh\n";
+	char name[64];
+
+	(void)state;
+	assert_int_equal(sr_user_name_parse(text, sizeof(text) - 1, 0, name,
+	    sizeof(name)), 0);
+	assert_int_equal(sr_user_name_parse(text, sizeof(text) - 1, 5, name,
+	    sizeof(name)), 1);
+	assert_string_equal(name, "ok");
+}
+
 /* NIS compat lines need NSS; a missing file is no answer either. */
 static void
 test_defers_to_nss(void **state)
@@ -98,6 +114,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_lines),
+		cmocka_unit_test(test_nul_in_name),
 		cmocka_unit_test(test_defers_to_nss),
 		cmocka_unit_test(test_agrees_with_getpwuid),
 	};
