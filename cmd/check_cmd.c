@@ -1,5 +1,6 @@
 /*
- * check_cmd.c - `scoperun check [--staged|--history] [--format F] [PATH]`.
+ * check_cmd.c - `scoperun check [--staged|--history] [--format F]
+ *     [--agent A] [PATH]`.
  *
  * Every vault value goes into the matcher (locked memory), the check
  * runs, the matcher's forms are wiped, and only then is anything printed.
