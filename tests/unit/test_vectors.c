@@ -20,24 +20,20 @@
 #include "timeutil.h"
 #include "vault.h"
 #include "secalloc.h"
+#include "testlib.h"
 
 #ifndef SR_VECTORS_DIR
 #error "SR_VECTORS_DIR must name tests/vectors"
 #endif
 
+/* A vector file, whole. */
 static char *
 slurp(const char *name, size_t *len)
 {
 	char path[1024];
-	FILE *f;
-	char *buf = malloc(1 << 16);
 
 	snprintf(path, sizeof(path), "%s/%s", SR_VECTORS_DIR, name);
-	assert_non_null(f = fopen(path, "rb"));
-	*len = fread(buf, 1, (1 << 16) - 1, f);
-	buf[*len] = '\0';
-	fclose(f);
-	return buf;
+	return tl_slurp(path, len);
 }
 
 /* The identity file is copied to a private temp file: git checks files
@@ -51,18 +47,20 @@ load_identity(void)
 	sr_identity *id = NULL;
 	sr_err err = SR_ERR_INIT;
 	FILE *f;
+	int rc;
 
 	assert_non_null(mkdtemp(dir));
 	snprintf(path, sizeof(path), "%s/identity", dir);
 	umask(077);
 	assert_non_null(f = fopen(path, "wb"));
-	fwrite(text, 1, len, f);
-	fclose(f);
-	if (sr_identity_load(&id, path, &err) != 0)
-		fail_msg("identity: %s", err.msg);
+	assert_int_equal(fwrite(text, 1, len, f), len);
+	assert_int_equal(fclose(f), 0);
+	rc = sr_identity_load(&id, path, &err);
 	unlink(path);
 	rmdir(dir);
 	free(text);
+	if (rc != 0)
+		fail_msg("identity: %s", err.msg);
 	return id;
 }
 
