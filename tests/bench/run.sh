@@ -51,7 +51,7 @@ figure "${BENCH_N:-2000}" "env -i" scoperun "$bar" \
 big=$XDG_DATA_HOME/scoperun/vault.sealed
 small=$T/small.sealed
 nbig=1000
-cp "$big" "$small" || die "scoperun init failed"
+cp "$big" "$small" || die "cannot copy the vault"
 
 # s/0001 .. s/1000 in the big vault; the grants are every 100th, and the
 # small vault holds exactly those.

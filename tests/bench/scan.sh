@@ -70,7 +70,7 @@ echo "bench: $nvalues values and a $nfiles-file commit" \
 printf %s "x$known" | base64 -w0 >planted.txt
 "$git" add planted.txt
 "$scoperun" check --staged >"$T/out" 2>&1 &&
-    echo "bench: a planted value was not found" >&2
+    die "a planted value was not found"
 grep -q '^planted\.txt:1:3: value of secret svc/known (base64)$' "$T/out" || {
 	cat "$T/out" >&2
 	die "a planted value was not reported as expected"
