@@ -29,13 +29,13 @@
 
 extern char **environ;
 
-/* Everything a run decided, for the exec, the dry run and the audit. */
 /* The sodium region each grant's value is decrypted into, in turn. */
 typedef struct vault_value {
 	unsigned char *p;
 	size_t cap;
 } vault_value;
 
+/* Everything a run decided, for the exec, the dry run and the audit. */
 typedef struct run_ctx {
 	const char *agent;
 	sr_run_opts opts;
