@@ -12,12 +12,11 @@
  */
 #include "user.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
+
+#include "file.h"
 
 #define PASSWD_MAX (64 * 1024)	/* larger ones are left to NSS */
 
@@ -75,22 +74,17 @@ sr_user_name_parse(const char *text, size_t len, uid_t uid, char *buf,
 int
 sr_user_name_in(const char *path, uid_t uid, char *buf, size_t size)
 {
+	sr_err err = SR_ERR_INIT;
 	char *text;
-	size_t got = 0;
-	ssize_t n = 0;
-	int fd, rc = -1;
+	size_t len;
+	int rc;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0)
+	/* read as scoperun reads its own files: no link followed, nothing
+	 * others could have written, nor larger than PASSWD_MAX */
+	if (sr_file_read_strict(&text, &len, path, PASSWD_MAX, 0, &err) != 0)
 		return -1;
-	if ((text = malloc(PASSWD_MAX)) != NULL) {
-		while (got < PASSWD_MAX && ((n = read(fd, text + got,
-		    PASSWD_MAX - got)) > 0 || (n < 0 && errno == EINTR)))
-			got += n > 0 ? (size_t)n : 0;
-		if (got < PASSWD_MAX && n == 0)
-			rc = sr_user_name_parse(text, got, uid, buf, size);
-		free(text);
-	}
-	close(fd);
+	rc = sr_user_name_parse(text, len, uid, buf, size);
+	free(text);
 	return rc;
 }
 

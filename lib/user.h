@@ -12,8 +12,8 @@
 int sr_user_name(uid_t uid, char *buf, size_t size);
 
 /* The /etc/passwd part alone, on the file at path: 1 found, 0 not in
- * it, -1 unreadable, too large, or holding NIS "+"/"-" lines (which
- * only NSS can follow). */
+ * it, -1 unreadable, unsafe (sr_file_read_strict), too large, or
+ * holding NIS "+"/"-" lines (which only NSS can follow). */
 int sr_user_name_in(const char *path, uid_t uid, char *buf, size_t size);
 /* The same on the file's text, len bytes (tests/fuzz/fuzz_passwd.c). */
 int sr_user_name_parse(const char *text, size_t len, uid_t uid, char *buf,
