@@ -308,24 +308,28 @@ sr_file_replace(const char *path, const void *data, size_t len, mode_t mode,
 	return 0;
 }
 
-/* In place, or -1 with errno 0 when the file is not one to rewrite so. */
+/* 0 rewritten in place, 1 not a file to rewrite so, -1 a failed write. */
 static int
 rewrite_in_place(const char *path, const void *data, size_t len, mode_t mode)
 {
 	struct stat st;
-	int fd, rc = -1;
+	int fd, rc = 1, e = 0;
 
-	errno = 0;
 	if ((fd = open(path, O_WRONLY | O_NOFOLLOW | O_NONBLOCK |
-	    O_CLOEXEC)) < 0) {
-		errno = 0;
-		return -1;
-	}
+	    O_CLOEXEC)) < 0)
+		return 1;
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
 	    st.st_uid == geteuid() && (st.st_mode & 07777) == mode &&
-	    st.st_size >= 0 && (size_t)st.st_size <= len)
-		rc = pwrite(fd, data, len, 0) == (ssize_t)len ? 0 : -1;
+	    st.st_size >= 0 && (size_t)st.st_size <= len) {
+		rc = 0;
+		errno = 0;
+		if (pwrite(fd, data, len, 0) != (ssize_t)len) {
+			e = errno ? errno : EIO;	/* short: no space */
+			rc = -1;
+		}
+	}
 	close(fd);
+	errno = e;
 	return rc;
 }
 
@@ -333,12 +337,14 @@ int
 sr_file_rewrite_small(const char *path, const void *data, size_t len,
     mode_t mode, sr_err *err)
 {
-	if (len <= SR_FILE_SECTOR && rewrite_in_place(path, data, len,
-	    mode) == 0)
-		return 0;
-	if (errno != 0)
+	int rc = len <= SR_FILE_SECTOR ? rewrite_in_place(path, data, len,
+	    mode) : 1;
+
+	if (rc < 0)
 		return sr_err_set(err, SR_ERR_SYSTEM, path, 0, "cannot write "
 		    "%s: %s", path, strerror(errno));
+	if (rc == 0)
+		return 0;
 	return sr_file_replace(path, data, len, mode, SR_FILE_NO_SYNC, err);
 }
 
