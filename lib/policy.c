@@ -294,8 +294,8 @@ check_inherit(sr_policy *p)
 			    "a variable name or pattern", q);
 		else if (sr_env_pattern_only_dangerous(pat))
 			diag(p, SR_DIAG_ERROR, line, "env.inherit: '%s' only "
-			    "matches names the loader or shells act on; they "
-			    "are never passed", q);
+			    "matches names that make programs load code or run "
+			    "commands; they are never inherited", q);
 		else if (sr_env_pattern_broad(pat))
 			diag(p, SR_DIAG_WARNING, line, "env.inherit: '%s' lets "
 			    "in most of the caller's environment (dangerous "
