@@ -167,6 +167,21 @@ grep -q "$(printf '\033')\\[31mred$(printf '\033')\\[0m \\[REDACTED:TOKEN\\]" \
     "$T/out" && ok || bad "colours kept, value masked, on a pty"
 expect_out 'columns=123, lines=45' "the window size reaches the child's pty"
 
+# A multi-line value on the pty once the child resets its terminal (stty
+# sane, as TUI programs do): the tty turns each LF into CR LF (ONLCR).
+ptyrun plain "$SCOPERUN" masked -- sh -c 'exec 3>&1; stty sane <&3; stty -a <&3 | grep -o " onlcr"
+	printf "pem: %s\n" "$PEM"'
+expect_rc 0 "a PEM printed on a pty"
+expect_out '^ onlcr$' "the child's pty turns LF into CR LF"
+expect_out '^pem: \[REDACTED:PEM\]$' "a PEM masked on a pty (CR LF)"
+grep -F MIIBOg "$T/out" >/dev/null && bad "the PEM body leaked on a pty" || ok
+# And a value printed with CR LF through a plain pipe.
+sr masked -- python3 -c 'import os, sys
+sys.stdout.write("crlf: " + os.environ["PEM"].replace("\n", "\r\n") + "\r\n")'
+expect_rc 0 "a CR LF value through a pipe"
+expect_out "^crlf: \\[REDACTED:PEM\\]$(printf '\r')\$" "a CR LF value masked on a pipe"
+grep -F MIIBOg "$T/out" >/dev/null && bad "the CR LF PEM body leaked" || ok
+
 cat >"$T/count.py" <<'EOF'
 import signal, time
 n = 0
