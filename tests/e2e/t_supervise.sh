@@ -269,6 +269,47 @@ gone "$(cat "$T/gc")" && ok || bad "KILL: the grandchild is gone"
 tail -1 "$A" | grep -q '"status":137,"signal":9,"duration_ms":[0-9]*,"timed_out":true' &&
     ok || bad "the exit record of a KILL"
 
+# A descendant that left the agent's group and session (setsid) is not
+# reached by kill(-group), but max_runtime still bounds it.
+t0=$(date +%s)
+sr timed -- sh -c "setsid sh -c 'echo \$\$ >$T/ss; exec sleep 30' & sleep 30"
+expect_rc 143 "max_runtime with a setsid'd descendant: 143"
+[ $(($(date +%s) - t0)) -lt 5 ] && ok || bad "setsid'd: max_runtime took too long"
+[ -s "$T/ss" ] && gone "$(cat "$T/ss")" && ok ||
+    bad "max_runtime: the setsid'd descendant is gone"
+sr timed -- sh -c "setsid sh -c \"trap '' TERM; echo \\\$\\\$ >$T/ss2; exec sleep 30\" &
+	sleep 30"
+expect_rc 143 "a setsid'd descendant that ignores TERM: the agent's 143"
+[ -s "$T/ss2" ] && gone "$(cat "$T/ss2")" && ok ||
+    bad "max_runtime: a setsid'd descendant ignoring TERM gets KILL"
+# Control: a run within max_runtime ends as before, not timed out.
+sr timed -- sh -c 'sleep 0.2; echo fine'
+expect_rc 0 "a run within max_runtime"
+expect_out '^fine$' "a run within max_runtime prints"
+tail -1 "$A" | grep -q '"status":0,.*"timed_out":false' && ok ||
+    bad "a run within max_runtime is not a timeout"
+# When the agent ends, what it detached ends too: the run is over.
+sr sup -- sh -c "setsid sh -c 'echo \$\$ >$T/ss3; exec sleep 30' &
+	while [ ! -s $T/ss3 ]; do sleep 0.01; done; echo done"
+expect_rc 0 "an agent that detached a process ends with its own status"
+expect_out '^done$' "the detaching agent ran"
+[ -s "$T/ss3" ] && gone "$(cat "$T/ss3")" && ok ||
+    bad "the detached process ends with the run"
+
+# The agent does not outlive its supervisor, even one killed with KILL.
+rm -f "$T/apid"
+"$SCOPERUN" sup -- sh -c "echo \$\$ >$T/apid; exec sleep 30" >/dev/null 2>&1 &
+sup=$!
+n=0
+while [ ! -s "$T/apid" ] && [ $n -lt 200 ]; do sleep 0.05; n=$((n + 1)); done
+agent=$(cat "$T/apid")
+gone "$agent" && bad "control: the agent runs before its supervisor dies" || ok
+kill -KILL "$sup"
+wait "$sup"
+n=0
+while ! gone "$agent" && [ $n -lt 40 ]; do sleep 0.05; n=$((n + 1)); done
+gone "$agent" && ok || bad "the agent outlived its SIGKILLed supervisor"
+
 # ---- the rate guard -------------------------------------------------
 
 sr rated -- true
