@@ -490,9 +490,10 @@ check_supervise(sr_policy *p, const sr_toml_value *t)
 		WARN(p, sr_toml_table_get(t, "mask_output"),
 		    "exec.mask_output: granted values shorter than %d bytes "
 		    "are not masked (a run names them)", SR_MASK_MIN_LEN);
-	if (sr_toml_table_get(t, "kill_grace") != NULL && p->max_runtime == 0)
+	/* Supervised, kill_grace also times what the agent leaves behind. */
+	if (sr_toml_table_get(t, "kill_grace") != NULL && !p->supervise)
 		WARN(p, sr_toml_table_get(t, "kill_grace"), "exec.kill_grace "
-		    "has no effect without exec.max_runtime");
+		    "has no effect without supervision");
 }
 
 static void
