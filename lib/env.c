@@ -10,81 +10,139 @@
 #include "secalloc.h"
 
 /*
- * Names that never reach the child: inherit skips them, set and set_secret
- * refuse them. The threat is not privilege (the child runs as the caller)
- * but the secrets: every entry lets whoever controls the variable run code
- * inside, or redirect, the allowlisted command that holds them, so a hostile
- * caller could walk around [exec] allow. The table holds only what acts on
- * *every* program of a kind (every dynamic executable, every shell script,
- * every Python program...), not the endless per-program command hooks
- * (EDITOR, PAGER, LESSOPEN, SSH_ASKPASS, GIT_SSH_COMMAND, GIT_CONFIG_*): no
- * table can list those, and policies set some of them on purpose
- * (GIT_SSH_COMMAND="ssh -i deploy_key"). Narrow `inherit` patterns keep
- * those out; `policy check` warns about broad ones.
+ * Names a caller can never hand the child. The threat is not privilege (the
+ * child runs as the caller) but the secrets: every entry makes a program
+ * load code, run a command or send its traffic elsewhere, so a hostile
+ * caller could run its own code inside the allowlisted command that holds
+ * the grants and walk around [exec] allow (OPENSSL_CONF loaded an engine
+ * .so into an allowlisted curl). Two kinds, one table:
  *
- * Left out on purpose:
+ * NEVER (N): inherit skips them, set and grants refuse them (SPEC §3). They
+ *   act on every program of a kind: every dynamic executable, every shell
+ *   script, every Python program, every program linking OpenSSL.
+ * CALLER (C): inherit skips them and naming one in inherit is a policy
+ *   error, but the policy's own `set` or a grant may give one a value: it
+ *   is the owner's choice, written where only the owner can write, and
+ *   ordinary policies need it (GIT_SSH_COMMAND="ssh -i deploy_key",
+ *   NODE_PATH, GIT_CONFIG_COUNT for safe.directory, LUA_PATH for rocks).
+ *
+ * Kept on purpose (the caller's value passes a matching inherit):
+ * - EDITOR, VISUAL, PAGER, MANPAGER, GIT_EDITOR, GIT_SEQUENCE_EDITOR,
+ *   GIT_PAGER, BROWSER: run only when a person asks for them (a commit
+ *   without -m, output to a terminal, "open in browser"), which people in
+ *   a terminal expect; the value is a command looked up through PATH, and
+ *   a caller who sets PATH (every policy inherits it) already chooses which
+ *   `vi` or `less` those programs run.
  * - TMPDIR: a place for files, not code.
- * - NODE_PATH: searched after the program's own node_modules and never
- *   before core modules, so it cannot shadow what a working program loads
- *   (NODE_OPTIONS --require is the real hook, and it is here); and people
- *   set it legitimately.
- * - GIT_SSH_COMMAND: a per-program command hook, see above.
- * GIT_EXEC_PATH is in: it replaces the directory git runs its own helpers
- * from (git-remote-https on every fetch and push), the PYTHONPATH of git,
- * and nothing outside git's own test suite sets it.
+ * - HOME, XDG_CONFIG_HOME: needed by nearly everything. They decide which
+ *   ~/.gitconfig or ~/.curlrc is read, and those files can name commands
+ *   too, as a repository's own .git/config in the working directory can:
+ *   a policy whose caller is not trusted sets HOME itself (scoperun-policy(5)).
+ * - HTTP(S)_PROXY, ALL_PROXY, NO_PROXY, SSL_CERT_FILE, SSL_CERT_DIR,
+ *   CURL_CA_BUNDLE, REQUESTS_CA_BUNDLE, NODE_EXTRA_CA_CERTS, KRB5_CONFIG...:
+ *   data about the network the user is on (corporate proxies and CAs need
+ *   them); they run no code, and an allowlisted program's own arguments
+ *   redirect it as well (curl --proxy -k).
+ * - JAVA_HOME, GOFLAGS, CC, CARGO_*, RUSTC_WRAPPER, npm_config_*, PIP_*,
+ *   MAKEFLAGS and every other build tool's own configuration: no table can
+ *   list every program's hooks; narrow `inherit` patterns keep them out and
+ *   `policy check` warns about broad ones.
+ * - PYTHONUNBUFFERED, PYTHONIOENCODING, PYTHONDONTWRITEBYTECODE and the
+ *   other PYTHON* switches not listed: they load nothing.
  */
+enum { SR_ENV_NEVER = 0, SR_ENV_CALLER = 1 };
+
 static const struct sr_env_danger {
 	const char	*name;
 	size_t		 len;
-	int		 prefix;	/* 1: every name starting with it */
+	unsigned char	 prefix;	/* 1: every name starting with it */
+	unsigned char	 kind;		/* SR_ENV_NEVER or SR_ENV_CALLER */
 } dangers[] = {
-#define D(s, p) { s, sizeof(s) - 1, p }
-	/* Dynamic loaders (glibc, musl, macOS): preload code, swap libraries. */
-	D("LD_", 1),
-	D("DYLD_", 1),
-	/* libc: allocator debugging and tunables (glibc's CVE history), iconv
-	 * modules loaded as shared objects, locale and message catalogs read
-	 * from any path, resolver files and options that redirect hosts. */
-	D("MALLOC_", 1),
-	D("GLIBC_TUNABLES", 0),
-	D("GCONV_PATH", 0),
-	D("LOCPATH", 0),
-	D("NLSPATH", 0),
-	D("HOSTALIASES", 0),
-	D("RESOLV_HOST_CONF", 0),
-	D("RES_OPTIONS", 0),
-	/* Shells: startup files run by non-interactive shells (bash BASH_ENV,
-	 * POSIX sh ENV, zsh ZDOTDIR/.zshenv), exported functions, option sets
-	 * that turn on xtrace, and strings expanded as code (PS4,
-	 * PROMPT_COMMAND), word splitting and cd lookup. */
-	D("BASH_ENV", 0),
-	D("ENV", 0),
-	D("ZDOTDIR", 0),
-	D("BASH_FUNC_", 1),
-	D("SHELLOPTS", 0),
-	D("BASHOPTS", 0),
-	D("PS4", 0),
-	D("PROMPT_COMMAND", 0),
-	D("IFS", 0),
-	D("CDPATH", 0),
+#define N(s, p) { s, sizeof(s) - 1, p, SR_ENV_NEVER }
+#define C(s, p) { s, sizeof(s) - 1, p, SR_ENV_CALLER }
+	/* name			prefix	why */
+	/* Dynamic loaders (glibc, musl, macOS). */
+	N("LD_", 1),		/* preload code, swap libraries */
+	N("DYLD_", 1),		/* the same on macOS */
+	/* libc. */
+	N("MALLOC_", 1),	/* allocator debugging (CVE history) */
+	N("GLIBC_TUNABLES", 0),	/* tunables (CVE-2023-4911) */
+	N("GCONV_PATH", 0),	/* iconv modules loaded as .so */
+	N("LOCPATH", 0),	/* locale files read from any path */
+	N("NLSPATH", 0),	/* message catalogs (format strings) */
+	N("HOSTALIASES", 0),	/* resolver: redirects host names */
+	N("RESOLV_HOST_CONF", 0), /* resolver: another host.conf */
+	N("RES_OPTIONS", 0),	/* resolver options */
+	N("LOCALDOMAIN", 0),	/* resolver: short names to other hosts */
+	/* Shells: startup files run by non-interactive shells, exported
+	 * functions, xtrace, strings expanded as code, splitting, cd. */
+	N("BASH_ENV", 0),	/* file run by every bash script */
+	N("ENV", 0),		/* the same for POSIX sh */
+	N("ZDOTDIR", 0),	/* where zsh finds .zshenv */
+	N("BASH_FUNC_", 1),	/* exported functions shadow commands */
+	N("SHELLOPTS", 0),	/* turns on xtrace and the like */
+	N("BASHOPTS", 0),	/* the same, shopt options */
+	N("PS4", 0),		/* expanded (command substitution) */
+	N("PROMPT_COMMAND", 0),	/* run before each prompt */
+	N("IFS", 0),		/* word splitting of every script */
+	N("CDPATH", 0),		/* where a script's cd lands */
+	/* OpenSSL: OPENSSL_CONF loads engines and providers (.so) into every
+	 * program linking it (curl, git, python); OPENSSL_MODULES and
+	 * OPENSSL_ENGINES name the directories they are loaded from. */
+	N("OPENSSL_", 1),
+	/* Kerberos/GSS-API and SASL plugins loaded as .so (curl, ldap). */
+	N("GSS_MECH_CONFIG", 0),
+	N("SASL_PATH", 0),
 	/* Interpreters: code or options run at startup, and module paths
 	 * searched before the program's own (shadowing what it imports). */
-	D("NODE_OPTIONS", 0),
-	D("PYTHONSTARTUP", 0),
-	D("PYTHONPATH", 0),
-	D("PYTHONHOME", 0),
-	D("PYTHONINSPECT", 0),
-	D("PERL5OPT", 0),
-	D("PERL5LIB", 0),
-	D("PERLLIB", 0),
-	D("PERL5DB", 0),
-	D("RUBYOPT", 0),
-	D("RUBYLIB", 0),
-	D("JAVA_TOOL_OPTIONS", 0),
-	D("_JAVA_OPTIONS", 0),
-	D("JDK_JAVA_OPTIONS", 0),
-	D("GIT_EXEC_PATH", 0),
-#undef D
+	N("NODE_OPTIONS", 0),	/* --require runs a module first */
+	C("NODE_PATH", 0),	/* modules a program lacks load from it */
+	N("PYTHONSTARTUP", 0),	/* run by interactive python */
+	N("PYTHONPATH", 0),	/* searched before the stdlib */
+	N("PYTHONHOME", 0),	/* replaces the stdlib */
+	N("PYTHONINSPECT", 0),	/* interactive prompt after the script */
+	N("PYTHONUSERBASE", 0),	/* user site: its .pth files run */
+	N("PYTHONPYCACHEPREFIX", 0), /* bytecode read from there */
+	N("PYTHONPLATLIBDIR", 0), /* where lib-dynload .so are found */
+	C("PYTHONWARNINGS", 0),	/* imports the module a category names */
+	C("PYTHONBREAKPOINT", 0), /* imports and calls what it names */
+	N("PERL5OPT", 0),	/* -M options: modules loaded first */
+	N("PERL5LIB", 0),	/* searched first */
+	N("PERLLIB", 0),	/* the same, older */
+	N("PERL5DB", 0),	/* the debugger's code */
+	N("RUBYOPT", 0),	/* -r options: files required first */
+	N("RUBYLIB", 0),	/* searched first */
+	N("RUBYGEMS_GEMDEPS", 0), /* a Gemfile (Ruby) evaluated at start */
+	C("GEM_PATH", 0),	/* a higher-versioned gem there wins */
+	C("GEM_HOME", 0),	/* the same */
+	C("BUNDLE_GEMFILE", 0),	/* Ruby code bundler evaluates */
+	N("LUA_INIT", 1),	/* code run by every lua (LUA_INIT_5_4) */
+	C("LUA_PATH", 1),	/* searched first (LUA_PATH_5_4) */
+	C("LUA_CPATH", 1),	/* .so modules searched first */
+	C("TCLLIBPATH", 0),	/* Tcl packages searched first */
+	N("JAVA_TOOL_OPTIONS", 0), /* -javaagent: code in every JVM */
+	N("_JAVA_OPTIONS", 0),	/* the same, HotSpot */
+	N("JDK_JAVA_OPTIONS", 0), /* the same, the java launcher */
+	C("CLASSPATH", 0),	/* classes loaded from it */
+	/* git: GIT_EXEC_PATH replaces the directory git runs its own helpers
+	 * from (git-remote-https on every fetch); GIT_CONFIG_* and
+	 * GIT_CONFIG_PARAMETERS set any key (core.sshCommand, core.fsmonitor
+	 * run on every status, credential.helper, core.hooksPath). */
+	N("GIT_EXEC_PATH", 0),
+	C("GIT_CONFIG", 1),	/* _COUNT/_KEY_n/_VALUE_n, _PARAMETERS,
+				 * _GLOBAL, _SYSTEM: config from the env */
+	C("GIT_SSH_COMMAND", 0), /* run for every ssh remote */
+	C("GIT_SSH", 0),	/* the same, older */
+	C("GIT_ASKPASS", 0),	/* run to ask for credentials */
+	C("GIT_PROXY_COMMAND", 0), /* run for git:// remotes */
+	C("GIT_EXTERNAL_DIFF", 0), /* run by git diff */
+	C("GIT_TEMPLATE_DIR", 0), /* hooks copied into every new clone */
+	/* Other programs' hooks run without being asked for. */
+	C("SSH_ASKPASS", 1),	/* run by ssh (and _REQUIRE forces it) */
+	C("LESSOPEN", 0),	/* run by less on every file */
+	C("LESSCLOSE", 0),	/* the same, after */
+#undef N
+#undef C
 };
 
 #define SR_ENV_SECRET_MIN 4096		/* first sodium region, one page */
@@ -137,8 +195,9 @@ sr_env_name_valid(const char *name, size_t len)
 	return 1;
 }
 
-int
-sr_env_name_dangerous(const char *name, size_t len)
+/* The table's entry for name[0..len), or NULL. */
+static const struct sr_env_danger *
+danger_find(const char *name, size_t len)
 {
 	size_t i;
 
@@ -147,9 +206,23 @@ sr_env_name_dangerous(const char *name, size_t len)
 
 		if ((d->prefix ? len >= d->len : len == d->len) &&
 		    memcmp(name, d->name, d->len) == 0)
-			return 1;
+			return d;
 	}
-	return 0;
+	return NULL;
+}
+
+int
+sr_env_name_dangerous(const char *name, size_t len)
+{
+	const struct sr_env_danger *d = danger_find(name, len);
+
+	return d != NULL && d->kind == SR_ENV_NEVER;
+}
+
+int
+sr_env_name_uninheritable(const char *name, size_t len)
+{
+	return danger_find(name, len) != NULL;
 }
 
 /*
@@ -258,7 +331,7 @@ sr_env_pattern_only_dangerous(const char *pattern)
 	size_t i;
 
 	if (pattern[lit] == '\0')
-		return sr_env_name_dangerous(pattern, lit);
+		return sr_env_name_uninheritable(pattern, lit);
 	for (i = 0; i < sizeof(dangers) / sizeof(dangers[0]); i++) {
 		const struct sr_env_danger *d = &dangers[i];
 
@@ -387,7 +460,7 @@ sr_env_inherit(sr_env *e, char *const *caller_env,
 			continue;
 		nlen = (size_t)(eq - s);
 		if (!sr_env_name_valid(s, nlen) ||
-		    sr_env_name_dangerous(s, nlen))
+		    sr_env_name_uninheritable(s, nlen))
 			continue;
 		for (j = 0; j < npatterns; j++) {
 			if (!sr_env_glob_match(patterns[j], s, nlen))

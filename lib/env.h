@@ -11,6 +11,10 @@
  * - A name the dynamic loader, libc, a shell or an interpreter acts on at
  *   startup (sr_env_name_dangerous) never reaches the child: set and
  *   set_secret refuse it, inherit skips it, whatever the pattern.
+ * - A name that makes some program load code or run a command
+ *   (sr_env_name_uninheritable, a superset) never comes from the caller:
+ *   inherit skips it; set and set_secret may still give it the policy's
+ *   own value (GIT_SSH_COMMAND="ssh -i deploy_key").
  * - Every name is valid ([A-Za-z_][A-Za-z0-9_]*, at most SR_ENV_NAME_MAX
  *   bytes); values are any bytes but NUL.
  * - Precedence: a set or set_secret entry beats an inherited one whatever the
@@ -37,6 +41,10 @@ int sr_env_name_valid(const char *name, size_t len);
 /* 1 when name[0..len) is in the table of names that can never be passed. */
 int sr_env_name_dangerous(const char *name, size_t len);
 
+/* 1 when name[0..len) can never be inherited from the caller: every
+ * dangerous name and the command hooks only a policy may set. */
+int sr_env_name_uninheritable(const char *name, size_t len);
+
 /*
  * 1 when name[0..len) matches pattern (NUL-terminated): `*` any run, `?` one
  * byte, `[abc]`, `[a-z]`, `[!a]` / `[^a]` one byte of a class; an unclosed
@@ -54,13 +62,14 @@ int sr_env_glob_match(const char *pattern, const char *name, size_t len);
 int sr_env_pattern_valid(const char *pattern);
 
 /*
- * 1 when every name pattern can match is dangerous, which makes it a policy
- * error (`LD_*`, `LD_PRELOAD`, `LD_?RELOAD`, `BASH_FUNC_*`). Exact names are
- * looked up; a pattern with wildcards counts when its literal prefix (the
- * bytes before the first `*`, `?` or `[`) starts with a dangerous prefix.
+ * 1 when every name pattern can match is uninheritable (dangerous or a
+ * command hook), which makes it a policy error (`LD_*`, `LD_PRELOAD`,
+ * `LD_?RELOAD`, `BASH_FUNC_*`, `GIT_CONFIG_*`, `OPENSSL_CONF`). Exact names
+ * are looked up; a pattern with wildcards counts when its literal prefix
+ * (the bytes before the first `*`, `?` or `[`) starts with a table prefix.
  * Anything else answers 0, even the odd pattern that in fact matches only
- * dangerous names (`[L]D_*`): that errs towards accepting the policy, which
- * is safe because inherit skips dangerous names anyway.
+ * such names (`[L]D_*`): that errs towards accepting the policy, which is
+ * safe because inherit skips them anyway.
  */
 int sr_env_pattern_only_dangerous(const char *pattern)
     __attribute__((warn_unused_result));
@@ -82,7 +91,7 @@ void sr_env_free(sr_env *e);
 
 /*
  * Add each caller_env entry ("NAME=value", NULL-terminated array) whose
- * name is valid, not dangerous, and matches one of the patterns. Entries
+ * name is valid, not uninheritable, and matches one of the patterns. Entries
  * without `=` are skipped. The strings are copied; caller_env is only read.
  * -1 with errno set (ENOMEM, or EINVAL after sr_env_envp).
  */

@@ -179,6 +179,21 @@ form_percent(unsigned char *out, const unsigned char *v, size_t n,
 	return len;
 }
 
+/* Every `\n` as `\r\n`: a multi-line value (a PEM) as a terminal shows it,
+ * since the tty's ONLCR turns each newline the agent writes into CR LF. */
+static size_t
+form_crlf(unsigned char *out, const unsigned char *v, size_t n)
+{
+	size_t i, len = 0;
+
+	for (i = 0; i < n; i++) {
+		if (v[i] == '\n')
+			out[len++] = '\r';
+		out[len++] = v[i];
+	}
+	return len;
+}
+
 /* ---- staging ------------------------------------------------------ */
 
 static int
@@ -234,6 +249,9 @@ stage_forms(sr_mask *m, const unsigned char *v, size_t n, unsigned char *tmp)
 	    "0123456789abcdef" };
 	size_t first = m->nforms, a, h;
 	int rc = stage_form(m, first, v, n);
+
+	if (rc == 0 && memchr(v, '\n', n) != NULL)
+		rc = stage_form(m, first, tmp, form_crlf(tmp, v, n));
 
 	for (a = 0; a < 3 && rc == 0; a++) {
 		rc = stage_form(m, first, tmp, form_b64(tmp, v, n, a, b64_std));

@@ -5,10 +5,12 @@
  * scoperun, which writes every occurrence of a granted value as
  * [REDACTED:NAME]. Agents print values whole, a byte at a time, inside
  * JSON, base64'd or in a URL, so each value is looked for in these forms:
- * raw; base64, standard and URL-safe alphabets, at each of the three
- * alignments a value can have inside a longer encoded run (only the
- * characters that depend on the value alone: the edge characters shared
- * with neighbouring bytes are left, at most 10 bits of the value); JSON
+ * raw; a multi-line value also with every `\n` as `\r\n` (a terminal's
+ * ONLCR on the supervised pty path, and CRLF output); base64, standard
+ * and URL-safe alphabets, at each of the three alignments a value can
+ * have inside a longer encoded run (only the characters that depend on
+ * the value alone: the edge characters shared with neighbouring bytes
+ * are left, at most 10 bits of the value); JSON
  * string escaping (also with `\/`); percent-encoding (upper and lower case
  * hex, also with `/` left alone).
  *

@@ -294,8 +294,8 @@ check_inherit(sr_policy *p)
 			    "a variable name or pattern", q);
 		else if (sr_env_pattern_only_dangerous(pat))
 			diag(p, SR_DIAG_ERROR, line, "env.inherit: '%s' only "
-			    "matches names the loader or shells act on; they "
-			    "are never passed", q);
+			    "matches names that make programs load code or run "
+			    "commands; they are never inherited", q);
 		else if (sr_env_pattern_broad(pat))
 			diag(p, SR_DIAG_WARNING, line, "env.inherit: '%s' lets "
 			    "in most of the caller's environment (dangerous "
@@ -490,9 +490,10 @@ check_supervise(sr_policy *p, const sr_toml_value *t)
 		WARN(p, sr_toml_table_get(t, "mask_output"),
 		    "exec.mask_output: granted values shorter than %d bytes "
 		    "are not masked (a run names them)", SR_MASK_MIN_LEN);
-	if (sr_toml_table_get(t, "kill_grace") != NULL && p->max_runtime == 0)
+	/* Supervised, kill_grace also times what the agent leaves behind. */
+	if (sr_toml_table_get(t, "kill_grace") != NULL && !p->supervise)
 		WARN(p, sr_toml_table_get(t, "kill_grace"), "exec.kill_grace "
-		    "has no effect without exec.max_runtime");
+		    "has no effect without supervision");
 }
 
 static void

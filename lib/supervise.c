@@ -39,6 +39,7 @@
 #include <sodium.h>
 
 #include "exec.h"
+#include "proctree.h"
 #include "secalloc.h"
 
 #define READ_SIZE (1024 * 1024)
@@ -47,6 +48,8 @@
 #define DRAIN_IDLE_MS 100
 #define DRAIN_MAX_MS 2000
 #define GROUP_POLL_MS 50
+#define KILL_SWEEP_MS 1000		/* KILL rounds before giving up */
+#define KILL_ROUND_MS 10
 
 /* Passed on to the child's group; and what scoperun handles itself. */
 static const int forwarded[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1,
@@ -59,6 +62,7 @@ static const int own[] = { SIGCHLD, SIGALRM, SIGTTOU, SIGPIPE };
 static volatile sig_atomic_t g_pgrp;		/* the child's group, 0: none */
 static volatile sig_atomic_t g_wake = -1;	/* self-pipe, write end */
 static volatile sig_atomic_t g_phase;		/* 1: TERM sent, 2: KILL */
+static volatile sig_atomic_t g_timed_out;	/* max_runtime fired */
 static volatile sig_atomic_t g_grace;		/* seconds from TERM to KILL */
 static volatile sig_atomic_t g_loop_winch;	/* WINCH via the loop (pty) */
 
@@ -71,6 +75,8 @@ struct stream {
 
 struct sr_supervisor {
 	pid_t pid;
+	pid_t self;			/* scoperun, the child's parent */
+	int term_swept;			/* every descendant got TERM */
 	int execfd;			/* the exec report, read end */
 	int wake[2];
 	int child_fd[3];		/* the child's 1 and 2; -1: as is */
@@ -133,11 +139,13 @@ on_signal(int sig)
 	if (sig == SIGALRM) {
 		if (pg > 0 && g_phase == 0) {
 			g_phase = 1;
+			g_timed_out = 1;
 			kill(-pg, SIGTERM);
 			alarm((unsigned)g_grace);
-		} else if (pg > 0 && g_phase == 1) {
-			g_phase = 2;
-			kill(-pg, SIGKILL);
+		} else if (g_phase == 1) {
+			g_phase = 2;	/* the loop kills the rest */
+			if (pg > 0)
+				kill(-pg, SIGKILL);
 		}
 	} else if (sig != SIGCHLD && sig != SIGCONT &&
 	    !(sig == SIGWINCH && g_loop_winch) && pg > 0) {
@@ -440,6 +448,19 @@ job_continue(sr_supervisor *sv)
 
 /* ---- the child ---------------------------------------------------- */
 
+/*
+ * The agent must not outlive its supervisor: the kernel sends it KILL
+ * when scoperun dies, however (kill -9 included). Kept across the exec,
+ * not inherited by the agent's own children. Should scoperun have died
+ * before the prctl, the parent is already someone else: end here.
+ */
+static void
+child_die_with_parent(pid_t parent)
+{
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent)
+		_exit(127);
+}
+
 static void __attribute__((noreturn))
 child(sr_supervisor *sv, const sr_supervise_opts *o, int report_fd)
 {
@@ -447,6 +468,7 @@ child(sr_supervisor *sv, const sr_supervise_opts *o, int report_fd)
 	sr_err err = SR_ERR_INIT;
 	ssize_t r;
 
+	child_die_with_parent(sv->self);
 	setpgid(0, 0);
 	if (sv->fg)
 		tcsetpgrp(sv->ctty, getpid());	/* TTOU is blocked */
@@ -521,6 +543,68 @@ child_changed(sr_supervisor *sv)
 	}
 }
 
+/* ---- descendants ------------------------------------------------- */
+
+/*
+ * 1 while some child of ours has not been reaped. As a subreaper, every
+ * live descendant (even one that left the group with setsid) has an
+ * ancestor among our children, so none left means none at all.
+ */
+static int
+have_children(void)
+{
+	siginfo_t si;
+
+	memset(&si, 0, sizeof(si));
+	return waitid(P_ALL, 0, &si, WEXITED | WNOHANG | WNOWAIT) == 0;
+}
+
+/* The run is ending (timeout, or the agent ended and left processes):
+ * TERM to every descendant, once; the group got it already at a timeout.
+ * Without /proc only the group is reached. */
+static void
+end_term(sr_supervisor *sv)
+{
+	if (sv->term_swept)
+		return;
+	sv->term_swept = 1;
+	sr_proctree_signal(sv->self, SIGTERM);
+}
+
+/* The grace is over: KILL every descendant, in rounds, reaping between
+ * them (the orphans of the killed come back to us), until none is left
+ * or KILL_SWEEP_MS pass (a fork bomb, a process stuck in the kernel). */
+static void
+end_kill(sr_supervisor *sv)
+{
+	struct timespec round = { 0, KILL_ROUND_MS * 1000000L };
+	int64_t until = now_ms() + KILL_SWEEP_MS;
+
+	while (sr_proctree_signal(sv->self, SIGKILL) > 0 &&
+	    now_ms() < until) {
+		nanosleep(&round, NULL);
+		child_changed(sv);
+	}
+	child_changed(sv);
+}
+
+/* Start the grace by hand when the agent ended on its own and left
+ * descendants: KILL comes kill_grace later, from SIGALRM as at a timeout. */
+static void
+start_ending(void)
+{
+	sigset_t alrm, old;
+
+	sigemptyset(&alrm);
+	sigaddset(&alrm, SIGALRM);
+	sigprocmask(SIG_BLOCK, &alrm, &old);
+	if (g_phase == 0) {
+		g_phase = 1;
+		alarm((unsigned)g_grace);
+	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
 /* ---- the loop ----------------------------------------------------- */
 
 static void
@@ -538,19 +622,29 @@ on_wake(sr_supervisor *sv)
 		}
 	}
 	child_changed(sv);
+	if (g_phase >= 1)
+		end_term(sv);
+	if (g_phase == 2)
+		end_kill(sv);
 }
 
-/* After a timeout the child may end before the rest of its group: wait
- * for them until they are gone or KILL has been sent. */
+/*
+ * No descendant outlives the run: once the agent has ended, whatever it
+ * left (in its group or not) gets TERM, and KILL when the grace ends.
+ * 1 while waiting for them; 0 once none is left, or KILL has been sent.
+ */
 static int
-waiting_for_group(void)
+waiting_for_descendants(sr_supervisor *sv)
 {
-	pid_t pg = g_pgrp;
-
-	if (g_phase != 1 || pg <= 0)
+	if (!have_children()) {
+		g_pgrp = 0;
 		return 0;
-	if (kill(-pg, 0) == 0)
+	}
+	start_ending();
+	end_term(sv);
+	if (g_phase != 2)
 		return 1;
+	end_kill(sv);
 	g_pgrp = 0;
 	return 0;
 }
@@ -592,7 +686,7 @@ loop_once(sr_supervisor *sv)
 {
 	struct pollfd pfd[3];
 	size_t map[2], i;
-	int waiting = sv->exited && waiting_for_group(), n, r;
+	int waiting = sv->exited && waiting_for_descendants(sv), n, r;
 
 	if (waiting)
 		sv->drain_from = now_ms();	/* the drain starts after it */
@@ -696,6 +790,7 @@ arm_signals(sr_supervisor *sv, const sr_supervise_opts *o)
 	sigaddset(&block, SIGTTIN);
 	sigprocmask(SIG_BLOCK, &block, &sv->oldmask);
 	g_phase = 0;
+	g_timed_out = 0;
 	g_grace = (sig_atomic_t)(o->kill_grace > 0 ? o->kill_grace :
 	    SR_SUPERVISE_KILL_GRACE);
 	g_loop_winch = sv->nst > 0 && (sv->st[0].pty || sv->st[1].pty);
@@ -726,6 +821,7 @@ sr_supervise_start(sr_supervisor **out, const sr_supervise_opts *o,
 	find_ctty(sv, &sv->fg);
 	arm_signals(sv, o);
 	sv->t0 = now_ms();
+	sv->self = getpid();
 	if ((sv->pid = fork()) == 0)
 		child(sv, o, report[1]);
 	if (sv->pid < 0) {
@@ -756,7 +852,7 @@ result(const sr_supervisor *sv, sr_supervise_result *res)
 		res->status = WEXITSTATUS(sv->wstatus);
 	}
 	res->duration_ms = sv->end - sv->t0;
-	res->timed_out = g_phase > 0;
+	res->timed_out = g_timed_out;
 }
 
 int
@@ -775,6 +871,7 @@ sr_supervise_wait(sr_supervisor *sv, sr_supervise_result *res, sr_err *err)
 	if (rc < 0) {
 		sys_error(err, "wait for the command");
 		kill(-sv->pid, SIGKILL);
+		sr_proctree_signal(sv->self, SIGKILL);
 		while (waitpid(sv->pid, &st, 0) < 0 && errno == EINTR)
 			;
 	} else {

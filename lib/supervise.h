@@ -19,11 +19,16 @@
  *   stopped; on SIGCONT it hands the terminal on again (if the shell gave
  *   it back) and continues the child.
  * - max_runtime: SIGALRM's handler sends TERM to the group, and KILL
- *   kill_grace seconds later. Once the child has ended after TERM,
- *   scoperun still waits for the rest of its group, until the grace ends.
- *   scoperun is a child subreaper, so the child's orphans are reaped by it
- *   and a group whose members died is seen empty even where init does
- *   not reap.
+ *   kill_grace seconds later; the loop sends the same to every other
+ *   descendant (one that left the group with setsid included), found
+ *   through /proc (proctree.h). scoperun is a child subreaper, so the
+ *   child's orphans come back to it and are reaped by it.
+ * - No descendant outlives the run: once the child has ended (timeout or
+ *   not), whatever it left gets TERM, and KILL when kill_grace ends, and
+ *   scoperun waits for them. Nothing is left means one waitid, no scan.
+ * - The child gets KILL from the kernel when scoperun dies, however
+ *   (PR_SET_PDEATHSIG). Known limit: then nothing sweeps the child's own
+ *   children; they go to init or the nearest subreaper.
  *
  * Exit status: the child's own, or 128+N when signal N killed it. An exec
  * failure in the child comes back through a close-on-exec pipe as the

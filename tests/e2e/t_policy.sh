@@ -94,8 +94,27 @@ printf '[agent]\nname = "a6"\nowner = "o"\npurpose = "p"\nexpires = 2030-01-01T0
     refuse_policy a8 "env.set: variable 'LD_PRELOAD' cannot be set \\(.*:7\\)" \
     "dangerous name in set"
 { header a9; printf '[env]\ninherit = ["PATH", "LD_*"]\n'; } |
-    refuse_policy a9 "'LD_\\*' only matches names the loader or shells act on" \
+    refuse_policy a9 "'LD_\\*' only matches names that make programs load code or run commands; they are never inherited \\(.*a9.toml:7\\)" \
     "inherit pattern of dangerous names only"
+{ header c1; printf '[env]\ninherit = ["PATH",\n  "OPENSSL_CONF"]\n'; } |
+    refuse_policy c1 "env.inherit: 'OPENSSL_CONF' only matches names that make programs load code or run commands.*\\(.*c1.toml:8\\)" \
+    "inherit naming OPENSSL_CONF"
+{ header c2; printf '[env]\ninherit = ["GIT_CONFIG_*"]\n'; } |
+    refuse_policy c2 "'GIT_CONFIG_\\*' only matches names that make programs load code.*\\(.*c2.toml:7\\)" \
+    "inherit of git's config from the environment"
+{ header c3; printf '[env]\ninherit = ["GIT_SSH_COMMAND"]\n'; } |
+    refuse_policy c3 "'GIT_SSH_COMMAND' only matches.*\\(.*c3.toml:7\\)" \
+    "inherit naming a command hook"
+{ header c4; printf '[env]\nset = { OPENSSL_CONF = "/x.cnf" }\n'; } |
+    refuse_policy c4 "env.set: variable 'OPENSSL_CONF' cannot be set \\(.*:7\\)" \
+    "OPENSSL_CONF cannot be set"
+# Control: the policy's own value for a command hook is the owner's choice.
+{ header c5; printf '[env]\ninherit = ["GIT_*"]\nset = { GIT_SSH_COMMAND = "ssh -i k" }\n'; } | policy c5
+GIT_SSH_COMMAND=evil GIT_CONFIG_COUNT=1 GIT_AUTHOR_NAME=me sr c5 -- /usr/bin/env
+expect_rc 0 "a hook set by the policy runs"
+expect_out '^GIT_SSH_COMMAND=ssh -i k$' "the policy's own GIT_SSH_COMMAND passes"
+expect_out '^GIT_AUTHOR_NAME=me$' "GIT_* passes ordinary git names"
+expect_no_out '^GIT_CONFIG_COUNT=' "GIT_* skips git's config from the environment"
 { header b1; printf '[secrets]\nBASH_ENV = "x/y"\n'; } |
     refuse_policy b1 "secrets: variable 'BASH_ENV' cannot be granted \\(.*:7\\)" \
     "dangerous name granted"

@@ -26,6 +26,41 @@ expect_rc 0 "inherit * runs"
 expect_out '^SAFE_ONE=1$' "inherit * passes ordinary names"
 expect_no_out '^(LD_LIBRARY_PATH|BASH_ENV)=' "inherit * skips dangerous names"
 
+# Nor what makes some program load code or run a command (lib/env.c's
+# table), while the names kept on purpose still pass.
+OPENSSL_CONF=/tmp/x OPENSSL_MODULES=/tmp/x OPENSSL_ENGINES=/tmp/x \
+PYTHONUSERBASE=/tmp/x PERL5LIB=/tmp/x PERL5OPT=-Mx RUBYOPT=-rx RUBYLIB=/tmp/x \
+NODE_OPTIONS=--require=x NODE_PATH=/tmp/x JAVA_TOOL_OPTIONS=-javaagent:x \
+LUA_INIT=@/tmp/x LUA_PATH=/tmp/x TCLLIBPATH=/tmp/x GCONV_PATH=/tmp/x \
+GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=core.fsmonitor GIT_CONFIG_VALUE_0=/tmp/x \
+GIT_CONFIG_PARAMETERS="'core.pager'='/tmp/x'" GIT_CONFIG_GLOBAL=/tmp/x \
+GIT_EXEC_PATH=/tmp/x GIT_SSH_COMMAND=/tmp/x GIT_SSH=/tmp/x \
+GIT_ASKPASS=/tmp/x SSH_ASKPASS=/tmp/x GIT_PROXY_COMMAND=/tmp/x \
+GIT_EXTERNAL_DIFF=/tmp/x LESSOPEN='|/tmp/x %s' GLIBC_TUNABLES=x \
+EDITOR=vi PAGER=less TMPDIR=/tmp SAFE_ONE=1 sr wide -- /usr/bin/env
+expect_rc 0 "inherit * with code-loading names runs"
+expect_no_out '^(OPENSSL_[A-Z]*|PYTHONUSERBASE|PERL5(LIB|OPT)|RUBY(OPT|LIB)|NODE_(OPTIONS|PATH)|JAVA_TOOL_OPTIONS|LUA_(INIT|PATH)|TCLLIBPATH|GCONV_PATH|GIT_CONFIG_[A-Z0-9_]*|GIT_(EXEC_PATH|SSH_COMMAND|SSH|ASKPASS|PROXY_COMMAND|EXTERNAL_DIFF)|SSH_ASKPASS|LESSOPEN|GLIBC_TUNABLES)=' \
+    "inherit * skips names that load code or run commands"
+expect_out '^SAFE_ONE=1$' "control: an ordinary name still passes"
+expect_out '^EDITOR=vi$' "EDITOR is kept"
+expect_out '^PAGER=less$' "PAGER is kept"
+
+# The attack itself: a .pth in PYTHONUSERBASE runs in every python.
+if command -v python3 >/dev/null 2>&1; then
+	{ header py; printf '[env]\ninherit = ["*"]\n'; } | policy py
+	ub="$T/userbase"
+	site=$(PYTHONUSERBASE="$ub" python3 -c 'import site; print(site.getusersitepackages())')
+	mkdir -p "$site"
+	printf 'import os; open(%s, "w").close()\n' "'$T/pth-ran'" >"$site/evil.pth"
+	PYTHONUSERBASE="$ub" python3 -c pass
+	[ -e "$T/pth-ran" ] && ok || bad "control: the .pth runs outside scoperun"
+	rm -f "$T/pth-ran"
+	PYTHONUSERBASE="$ub" sr py -- python3 -c 'print("ran")'
+	expect_rc 0 "python under inherit * runs"
+	expect_out '^ran$' "python under inherit * prints"
+	[ ! -e "$T/pth-ran" ] && ok || bad "PYTHONUSERBASE .pth ran under scoperun"
+fi
+
 # The exit status is the command's own.
 sr bot -- sh -c 'exit 7'
 expect_rc 7 "child status passes through"

@@ -167,6 +167,21 @@ grep -q "$(printf '\033')\\[31mred$(printf '\033')\\[0m \\[REDACTED:TOKEN\\]" \
     "$T/out" && ok || bad "colours kept, value masked, on a pty"
 expect_out 'columns=123, lines=45' "the window size reaches the child's pty"
 
+# A multi-line value on the pty once the child resets its terminal (stty
+# sane, as TUI programs do): the tty turns each LF into CR LF (ONLCR).
+ptyrun plain "$SCOPERUN" masked -- sh -c 'exec 3>&1; stty sane <&3; stty -a <&3 | grep -o " onlcr"
+	printf "pem: %s\n" "$PEM"'
+expect_rc 0 "a PEM printed on a pty"
+expect_out '^ onlcr$' "the child's pty turns LF into CR LF"
+expect_out '^pem: \[REDACTED:PEM\]$' "a PEM masked on a pty (CR LF)"
+grep -F MIIBOg "$T/out" >/dev/null && bad "the PEM body leaked on a pty" || ok
+# And a value printed with CR LF through a plain pipe.
+sr masked -- python3 -c 'import os, sys
+sys.stdout.write("crlf: " + os.environ["PEM"].replace("\n", "\r\n") + "\r\n")'
+expect_rc 0 "a CR LF value through a pipe"
+expect_out "^crlf: \\[REDACTED:PEM\\]$(printf '\r')\$" "a CR LF value masked on a pipe"
+grep -F MIIBOg "$T/out" >/dev/null && bad "the CR LF PEM body leaked" || ok
+
 cat >"$T/count.py" <<'EOF'
 import signal, time
 n = 0
@@ -253,6 +268,47 @@ expect_rc 137 "max_runtime: KILL after kill_grace"
 gone "$(cat "$T/gc")" && ok || bad "KILL: the grandchild is gone"
 tail -1 "$A" | grep -q '"status":137,"signal":9,"duration_ms":[0-9]*,"timed_out":true' &&
     ok || bad "the exit record of a KILL"
+
+# A descendant that left the agent's group and session (setsid) is not
+# reached by kill(-group), but max_runtime still bounds it.
+t0=$(date +%s)
+sr timed -- sh -c "setsid sh -c 'echo \$\$ >$T/ss; exec sleep 30' & sleep 30"
+expect_rc 143 "max_runtime with a setsid'd descendant: 143"
+[ $(($(date +%s) - t0)) -lt 5 ] && ok || bad "setsid'd: max_runtime took too long"
+[ -s "$T/ss" ] && gone "$(cat "$T/ss")" && ok ||
+    bad "max_runtime: the setsid'd descendant is gone"
+sr timed -- sh -c "setsid sh -c \"trap '' TERM; echo \\\$\\\$ >$T/ss2; exec sleep 30\" &
+	sleep 30"
+expect_rc 143 "a setsid'd descendant that ignores TERM: the agent's 143"
+[ -s "$T/ss2" ] && gone "$(cat "$T/ss2")" && ok ||
+    bad "max_runtime: a setsid'd descendant ignoring TERM gets KILL"
+# Control: a run within max_runtime ends as before, not timed out.
+sr timed -- sh -c 'sleep 0.2; echo fine'
+expect_rc 0 "a run within max_runtime"
+expect_out '^fine$' "a run within max_runtime prints"
+tail -1 "$A" | grep -q '"status":0,.*"timed_out":false' && ok ||
+    bad "a run within max_runtime is not a timeout"
+# When the agent ends, what it detached ends too: the run is over.
+sr sup -- sh -c "setsid sh -c 'echo \$\$ >$T/ss3; exec sleep 30' &
+	while [ ! -s $T/ss3 ]; do sleep 0.01; done; echo done"
+expect_rc 0 "an agent that detached a process ends with its own status"
+expect_out '^done$' "the detaching agent ran"
+[ -s "$T/ss3" ] && gone "$(cat "$T/ss3")" && ok ||
+    bad "the detached process ends with the run"
+
+# The agent does not outlive its supervisor, even one killed with KILL.
+rm -f "$T/apid"
+"$SCOPERUN" sup -- sh -c "echo \$\$ >$T/apid; exec sleep 30" >/dev/null 2>&1 &
+sup=$!
+n=0
+while [ ! -s "$T/apid" ] && [ $n -lt 200 ]; do sleep 0.05; n=$((n + 1)); done
+agent=$(cat "$T/apid")
+gone "$agent" && bad "control: the agent runs before its supervisor dies" || ok
+kill -KILL "$sup"
+wait "$sup"
+n=0
+while ! gone "$agent" && [ $n -lt 40 ]; do sleep 0.05; n=$((n + 1)); done
+gone "$agent" && ok || bad "the agent outlived its SIGKILLed supervisor"
 
 # ---- the rate guard -------------------------------------------------
 

@@ -28,7 +28,33 @@ static const char *const dangerous[] = {
 	"IFS", "CDPATH", "NODE_OPTIONS", "PYTHONSTARTUP", "PYTHONPATH",
 	"PYTHONHOME", "PYTHONINSPECT", "PERL5OPT", "PERL5LIB", "PERLLIB",
 	"PERL5DB", "RUBYOPT", "RUBYLIB", "JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS",
-	"JDK_JAVA_OPTIONS", "GIT_EXEC_PATH",
+	"JDK_JAVA_OPTIONS", "GIT_EXEC_PATH", "OPENSSL_CONF", "OPENSSL_MODULES",
+	"OPENSSL_ENGINES", "OPENSSL_CONF_INCLUDE", "PYTHONUSERBASE",
+	"PYTHONPYCACHEPREFIX", "PYTHONPLATLIBDIR", "RUBYGEMS_GEMDEPS",
+	"LUA_INIT", "LUA_INIT_5_4", "GSS_MECH_CONFIG", "SASL_PATH",
+	"LOCALDOMAIN",
+};
+
+/* Command hooks and module paths: never from the caller, but a policy's
+ * own set may give them a value. */
+static const char *const hooks[] = {
+	"NODE_PATH", "GIT_SSH_COMMAND", "GIT_SSH", "GIT_CONFIG",
+	"GIT_CONFIG_COUNT", "GIT_CONFIG_KEY_0", "GIT_CONFIG_VALUE_0",
+	"GIT_CONFIG_PARAMETERS", "GIT_CONFIG_GLOBAL", "GIT_CONFIG_SYSTEM",
+	"GIT_ASKPASS", "SSH_ASKPASS", "SSH_ASKPASS_REQUIRE",
+	"GIT_PROXY_COMMAND", "GIT_EXTERNAL_DIFF", "GIT_TEMPLATE_DIR",
+	"LESSOPEN", "LESSCLOSE", "PYTHONWARNINGS", "PYTHONBREAKPOINT",
+	"GEM_PATH", "GEM_HOME", "BUNDLE_GEMFILE", "LUA_PATH", "LUA_PATH_5_4",
+	"LUA_CPATH", "LUA_CPATH_5_3", "TCLLIBPATH", "CLASSPATH",
+};
+
+/* Kept on purpose (lib/env.c says why): they must pass an inherit. */
+static const char *const kept[] = {
+	"EDITOR", "VISUAL", "PAGER", "MANPAGER", "GIT_EDITOR", "GIT_PAGER",
+	"GIT_SEQUENCE_EDITOR", "BROWSER", "TMPDIR", "HOME", "XDG_CONFIG_HOME",
+	"HTTPS_PROXY", "https_proxy", "NO_PROXY", "SSL_CERT_FILE",
+	"PYTHONUNBUFFERED", "PYTHONIOENCODING", "GIT_AUTHOR_NAME", "GIT_DIR",
+	"JAVA_HOME", "LUA", "OPENSSL", "GIT_CONFI", "SSH_AUTH_SOCK",
 };
 
 /* Near misses that must stay usable. */
@@ -36,7 +62,7 @@ static const char *const harmless[] = {
 	"PATH", "HOME", "TERM", "LANG", "LC_ALL", "TMPDIR", "LD", "LDFLAGS",
 	"DYLD", "MALLOC", "ENVIRONMENT", "XENV", "ENV_", "IFS_", "PS1", "PS3",
 	"BASH", "BASH_FUNC", "BASH_ENVX", "NODE_ENV", "NODE_PATH",
-	"GIT_SSH_COMMAND", "PYTHONUNBUFFERED", "GITHUB_TOKEN", "ld_preload",
+	"GIT_SSH_COMMAND", "PYTHONUNBUFFERED", "LUA_PATH", "OPENSSL", "GITHUB_TOKEN", "ld_preload",
 };
 
 static sr_env *
@@ -107,6 +133,84 @@ test_name_dangerous(void **state)
 	assert_true(sr_env_name_dangerous("ENVX", 3));
 	assert_false(sr_env_name_dangerous("ENV", 2));
 	assert_false(sr_env_name_dangerous("LD_", 2));
+}
+
+/* Every dangerous name and every hook stays out of inherit; hooks alone
+ * may be set; the kept names are neither. */
+static void
+test_name_uninheritable(void **state)
+{
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < NELEM(dangerous); i++)
+		assert_true(sr_env_name_uninheritable(dangerous[i],
+		    strlen(dangerous[i])));
+	for (i = 0; i < NELEM(hooks); i++) {
+		assert_true(sr_env_name_uninheritable(hooks[i],
+		    strlen(hooks[i])));
+		assert_false(sr_env_name_dangerous(hooks[i],
+		    strlen(hooks[i])));
+	}
+	for (i = 0; i < NELEM(kept); i++) {
+		assert_false(sr_env_name_uninheritable(kept[i],
+		    strlen(kept[i])));
+		assert_false(sr_env_name_dangerous(kept[i], strlen(kept[i])));
+	}
+}
+
+/* "NAME=/tmp/x" for each of names into caller from *n on. */
+static void
+caller_add(char **caller, char (*buf)[64], size_t *n,
+    const char *const *names, size_t count)
+{
+	size_t i;
+
+	for (i = 0; i < count; i++, (*n)++) {
+		snprintf(buf[*n], sizeof(buf[*n]), "%s=/tmp/x", names[i]);
+		caller[*n] = buf[*n];
+	}
+}
+
+/* inherit = ["*"]: none of the table reaches the child, the kept do. */
+static void
+test_inherit_star_table(void **state)
+{
+	char *caller[NELEM(dangerous) + NELEM(hooks) + NELEM(kept) + 1];
+	static char buf[NELEM(caller)][64];
+	sr_env *e = new_env();
+	size_t i, n = 0;
+
+	(void)state;
+	caller_add(caller, buf, &n, dangerous, NELEM(dangerous));
+	caller_add(caller, buf, &n, hooks, NELEM(hooks));
+	caller_add(caller, buf, &n, kept, NELEM(kept));
+	caller[n] = NULL;
+	assert_int_equal(sr_env_inherit(e, caller, NAMES("*"), 1), 0);
+	assert_non_null(sr_env_envp(e));
+	assert_int_equal(sr_env_count(e), NELEM(kept));
+	for (i = 0; i < NELEM(kept); i++)
+		assert_string_equal(sr_env_get(e, kept[i]), "/tmp/x");
+	sr_env_free(e);
+}
+
+/* A policy's own set may give a hook its value. */
+static void
+test_set_hooks(void **state)
+{
+	sr_env *e = new_env();
+	sr_err err = SR_ERR_INIT;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < NELEM(hooks); i++)
+		assert_int_equal(sr_env_set(e, hooks[i], "v", 1, &err), 0);
+	assert_int_equal(sr_env_set_secret(e, "GIT_ASKPASS",
+	    (const unsigned char *)"s", 1, &err), 0);
+	assert_non_null(sr_env_envp(e));
+	assert_int_equal(sr_env_count(e), NELEM(hooks));
+	assert_string_equal(sr_env_get(e, "GIT_SSH_COMMAND"), "v");
+	sr_env_free(e);
 }
 
 static void
@@ -193,12 +297,15 @@ test_pattern_only_dangerous(void **state)
 	static const char *const yes[] = {
 		"LD_*", "LD_PRELOAD", "LD_?RELOAD", "LD_[A-Z]*", "DYLD_*",
 		"MALLOC_*", "BASH_FUNC_*", "BASH_ENV", "ENV", "IFS", "PS4",
-		"GLIBC_TUNABLES", "PYTHONPATH", "LD_*X",
+		"GLIBC_TUNABLES", "PYTHONPATH", "LD_*X", "OPENSSL_*",
+		"OPENSSL_CONF", "GIT_CONFIG_*", "GIT_CONFIG*", "GIT_SSH_COMMAND",
+		"LESSOPEN", "NODE_PATH", "LUA_PATH_*", "SSH_ASKPASS*",
 	};
 	static const char *const no[] = {
 		"*", "L*", "LD*", "LC_*", "PATH", "ENV*", "ENV?", "BASH_EN?",
 		"IFS*", "?D_PRELOAD", "[L]D_*", "LD", "*_PRELOAD", "GLIBC_*",
-		"NODE_PATH", "TMPDIR", "PYTHON*",
+		"TMPDIR", "PYTHON*", "GIT_*", "EDITOR", "GIT_CONF*", "OPENSSL*",
+		"LESS*",
 	};
 	size_t i;
 
@@ -504,6 +611,9 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_name_valid),
 		cmocka_unit_test(test_name_dangerous),
+		cmocka_unit_test(test_name_uninheritable),
+		cmocka_unit_test(test_inherit_star_table),
+		cmocka_unit_test(test_set_hooks),
 		cmocka_unit_test(test_glob),
 		cmocka_unit_test(test_glob_pathological),
 		cmocka_unit_test(test_pattern_valid),

@@ -144,6 +144,36 @@ test_byte_by_byte(void **state)
 	sr_mask_free(m);
 }
 
+/* A multi-line value as a terminal shows it (ONLCR: every LF as CR LF),
+ * whole and a byte at a time; the LF form and a value already holding
+ * CR LF (which ONLCR makes CR CR LF) too. */
+static void
+test_crlf(void **state)
+{
+	const char *const v[] = {
+		"PEM", "-----BEGIN KEY-----\nAAAA\nBBBB\n-----END KEY-----\n",
+		"WIN", "line one\r\nline two", NULL,
+	};
+	const char *in = "a -----BEGIN KEY-----\r\nAAAA\r\nBBBB\r\n"
+	    "-----END KEY-----\r\n b -----BEGIN KEY-----\nAAAA\nBBBB\n"
+	    "-----END KEY-----\n c line one\r\r\nline two d line one\r\n"
+	    "line two e -----BEGIN KEY-----\r\nAAAA\r\nBBBX";
+	const char *want = "a [REDACTED:PEM] b [REDACTED:PEM] c [REDACTED:WIN]"
+	    " d [REDACTED:WIN] e -----BEGIN KEY-----\r\nAAAA\r\nBBBX";
+	size_t n = strlen(in), cuts[512], i;
+	sr_mask *m = mask_of(v);
+	char *got;
+
+	(void)state;
+	expect(m, in, want);
+	for (i = 1; i < n; i++)
+		cuts[i - 1] = i;
+	got = run_cuts(m, in, n, cuts, n - 1);
+	assert_string_equal(got, want);
+	free(got);
+	sr_mask_free(m);
+}
+
 /* ---- overlaps and prefixes ---------------------------------------- */
 
 static void
@@ -475,6 +505,7 @@ main(void)
 		cmocka_unit_test(test_whole),
 		cmocka_unit_test(test_every_split),
 		cmocka_unit_test(test_byte_by_byte),
+		cmocka_unit_test(test_crlf),
 		cmocka_unit_test(test_prefix_of_another),
 		cmocka_unit_test(test_overlapping),
 		cmocka_unit_test(test_suffix_inside),
