@@ -4,7 +4,10 @@
  * scoperun's own files are hidden wherever they are: the identity, the
  * vault and the audit log with their side files (lock, head, keys,
  * checkpoints, rate state: "PATH*"), the policy directories and the
- * policy itself, the repository guard's cache, and /etc/scoperun.
+ * policy itself, and /etc/scoperun. The repository guard's verdict cache
+ * (~/.cache/scoperun) is not hidden: it holds no secret, hiding it would
+ * make every run walk ~/.cache, and what matters, that the agent cannot
+ * write it, holds unless a writable root covers it.
  */
 #include "sandbox_cli.h"
 
@@ -57,10 +60,8 @@ own_kind(char own[OWN_MAX][SR_ERR_PATH_MAX], size_t *n, sr_path_kind kind,
 
 static void
 own_paths(char own[OWN_MAX][SR_ERR_PATH_MAX], size_t *n, const sr_policy *p,
-    const char *identity, const char *vault, const char *home,
-    const char *cwd)
+    const char *identity, const char *vault, const char *cwd)
 {
-	const char *x = getenv("XDG_CACHE_HOME");
 	char buf[SR_ERR_PATH_MAX];
 
 	*n = 0;
@@ -74,11 +75,6 @@ own_paths(char own[OWN_MAX][SR_ERR_PATH_MAX], size_t *n, const sr_policy *p,
 		own_add(own, n, p->path, "");
 	else if ((size_t)snprintf(buf, sizeof(buf), "%s/%s", cwd, p->path) <
 	    sizeof(buf))
-		own_add(own, n, buf, "");
-	if (x != NULL && x[0] == '/')
-		own_add(own, n, x, "/scoperun");
-	else if (home != NULL && (size_t)snprintf(buf, sizeof(buf),
-	    "%s/.cache/scoperun", home) < sizeof(buf))
 		own_add(own, n, buf, "");
 }
 
@@ -101,7 +97,7 @@ cli_sandbox_plan(sr_sandbox **out, const sr_policy *p, const char *identity,
 	ctx.home = home_dir();
 	ctx.cwd = cwd;
 	ctx.tmpdir = getenv("TMPDIR");
-	own_paths(own, &n, p, identity, vault, ctx.home, cwd);
+	own_paths(own, &n, p, identity, vault, cwd);
 	for (i = 0; i < n; i++)
 		ownv[i] = own[i];
 	ctx.own = ownv;

@@ -562,18 +562,25 @@ sr_sandbox_plan(sr_sandbox **out, const sr_policy *p,
 
 /* ---- the ruleset ------------------------------------------------- */
 
-/* One rule on fd: a file gets only the rights a file can have. */
+/*
+ * One rule on fd: a file gets only the rights a file can have. type is
+ * readdir's d_type; DT_UNKNOWN asks fstat (a walk saves the call).
+ */
 static int
-add_path_rule(sr_sandbox *sb, int fd, uint64_t access)
+add_path_rule(sr_sandbox *sb, int fd, unsigned char type, uint64_t access)
 {
 	struct sr_ll_path_beneath pb;
 	struct stat st;
 
-	if (fstat(fd, &st) != 0)
-		return -1;
-	if (S_ISLNK(st.st_mode))
+	if (type == DT_UNKNOWN) {
+		if (fstat(fd, &st) != 0)
+			return -1;
+		type = S_ISLNK(st.st_mode) ? DT_LNK : S_ISDIR(st.st_mode) ?
+		    DT_DIR : DT_REG;
+	}
+	if (type == DT_LNK)
 		return 0;	/* its target is governed where it lies */
-	if (!S_ISDIR(st.st_mode))
+	if (type != DT_DIR)
 		access &= FS_FILE;
 	pb.allowed_access = access & sb->fs;
 	pb.parent_fd = fd;
@@ -588,13 +595,14 @@ add_path_rule(sr_sandbox *sb, int fd, uint64_t access)
 
 /* A rule on path (links not followed); a path not there is skipped. */
 static int
-grant_path(sr_sandbox *sb, int dirfd, const char *path, uint64_t access)
+grant_path(sr_sandbox *sb, int dirfd, const char *path, unsigned char type,
+    uint64_t access)
 {
 	int fd = openat(dirfd, path, O_PATH | O_NOFOLLOW | O_CLOEXEC), rc;
 
 	if (fd < 0)
 		return errno == ENOENT || errno == ELOOP ? 0 : -1;
-	rc = add_path_rule(sb, fd, access);
+	rc = add_path_rule(sb, fd, type, access);
 	close(fd);
 	return rc;
 }
@@ -664,7 +672,7 @@ walk_entry(sr_sandbox *sb, int dfd, const char *dir, const struct dirent *e,
 		return 0;	/* its target is governed where it lies */
 	/* an entry the kernel will not take a rule on stays unreadable:
 	 * failing closed beats failing the run */
-	(void)grant_path(sb, dfd, e->d_name, access);
+	(void)grant_path(sb, dfd, e->d_name, e->d_type, access);
 	return 0;
 }
 
@@ -698,7 +706,7 @@ grant_root(sr_sandbox *sb, const char *root, uint64_t access)
 {
 	if (holds_hidden(sb, root))
 		return walk(sb, root, access);
-	return grant_path(sb, AT_FDCWD, root, access);
+	return grant_path(sb, AT_FDCWD, root, DT_UNKNOWN, access);
 }
 
 static int
@@ -731,10 +739,11 @@ add_rules(sr_sandbox *sb)
 		if (grant_root(sb, sb->read.v[i].path, FS_READ) != 0)
 			return -1;
 	for (i = 0; i < sb->write.n; i++)
-		if (grant_path(sb, AT_FDCWD, sb->write.v[i].path, sb->fs) != 0)
+		if (grant_path(sb, AT_FDCWD, sb->write.v[i].path, DT_UNKNOWN,
+		    sb->fs) != 0)
 			return -1;
 	for (i = 0; devices[i] != NULL; i++)
-		if (grant_path(sb, AT_FDCWD, devices[i], FS_DEV) != 0)
+		if (grant_path(sb, AT_FDCWD, devices[i], DT_UNKNOWN, FS_DEV) != 0)
 			return -1;
 	return add_port_rules(sb, &sb->connect,
 	    LANDLOCK_ACCESS_NET_CONNECT_TCP) != 0 || add_port_rules(sb,
