@@ -676,6 +676,45 @@ walk_entry(sr_sandbox *sb, int dfd, const char *dir, const struct dirent *e,
 	return 0;
 }
 
+/*
+ * The way on from dir to each hidden path beneath it, for a directory
+ * that can be searched but not listed (mode 711): its other entries
+ * cannot be named, so they stay unreadable to the agent (fail closed).
+ */
+static int
+walk_blind(sr_sandbox *sb, const char *dir, uint64_t access)
+{
+	char gd[PATH_MAX], child[PATH_MAX];
+	size_t k, j, n = strcmp(dir, "/") ? strlen(dir) : 0;
+	struct dirent e;
+	int fd, rc = 0;
+
+	if ((fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return 0;
+	for (k = 0; rc == 0 && k < sb->hide.n; k++) {
+		const char *h = glob_dir(&sb->hide.v[k], gd, sizeof(gd));
+		if (strncmp(h, dir, n) != 0 || h[n] != '/' ||
+		    (j = strcspn(h + n + 1, "/")) == 0 || j >= sizeof(e.d_name))
+			continue;
+		if (h[n + 1 + j] == '\0' && !sb->hide.v[k].glob)
+			continue;	/* the hidden path itself */
+		memcpy(child, h, n + 1 + j);
+		child[n + 1 + j] = '\0';
+		memcpy(e.d_name, h + n + 1, j);
+		e.d_name[j] = '\0';
+		e.d_type = DT_DIR;
+		/* an earlier hidden path on the same way walked it already */
+		for (j = 0; j < k; j++)
+			if (path_under(glob_dir(&sb->hide.v[j], gd, sizeof(gd)),
+			    child))
+				break;
+		if (j == k)
+			rc = walk_entry(sb, fd, dir, &e, access);
+	}
+	close(fd);
+	return rc;
+}
+
 /* Grant every entry of dir but the hidden ones and the way to them. */
 static int
 walk(sr_sandbox *sb, const char *dir, uint64_t access)
@@ -685,8 +724,10 @@ walk(sr_sandbox *sb, const char *dir, uint64_t access)
 	int fd, rc = 0;
 
 	fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 && errno == EACCES)
+		return walk_blind(sb, dir, access);
 	if (fd < 0)
-		return errno == ENOENT || errno == EACCES ? 0 : -1;
+		return errno == ENOENT ? 0 : -1;
 	if ((d = fdopendir(fd)) == NULL) {
 		close(fd);
 		return -1;
