@@ -386,6 +386,7 @@ plan_conflicts(sr_sandbox *sb, const sb_list *l, const char *key,
 				    q(b2, sizeof(b2), h->path), h->glob ?
 				    "*" : "", h->builtin ? "built in" :
 				    "sandbox.hide");
+				break;	/* one per root is enough to act on */
 			}
 		}
 	}

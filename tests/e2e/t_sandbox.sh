@@ -221,6 +221,65 @@ expect_out "\"tcp_connect\":\\[$port_ok\\],\"tcp_bind\":\\[$bind_ok\\],\"degrade
     "the run record names the ports and nothing degraded"
 grep -q '"event":"exit"' "$rec" && ok || bad "the supervised exit is recorded"
 
+# ---- the shipped templates do their job confined ------------------
+# Their roots name /tmp, so their HOME must lie elsewhere (/var/tmp).
+W=$(mktemp -d /var/tmp/sr-e2e-tpl.XXXXXX 2>/dev/null) || W=
+if [ -n "$W" ] && [ -d "$W" ]; then
+	cat >"$U/tpl.sh" <<EOT
+export HOME=$W/home XDG_CONFIG_HOME=$W/home/.config
+export XDG_DATA_HOME=$W/home/.local/share XDG_STATE_HOME=$W/home/.local/state
+P=\$XDG_CONFIG_HOME/scoperun/policies
+SR="$SCOPERUN"
+SRC="$SR_SOURCE"
+PROJ=$W/proj
+EOT
+	cat >>"$U/tpl.sh" <<'EOT'
+mkdir -p "$P" "$HOME/.npm" "$HOME/.ssh" "$PROJ"
+echo KEY >"$HOME/.ssh/id_ed25519"
+echo 'token=x' >"$HOME/.npmrc"
+for t in coding-agent ci-build diagnostics; do
+	sed 's/^owner = .*/owner = "t@e"/' "$SRC/policies/$t.toml" >"$P/$t.toml"
+	chmod 600 "$P/$t.toml"
+done
+cd "$PROJ" || exit 1
+for t in coding-agent ci-build diagnostics; do
+	"$SR" policy check $t >/dev/null 2>&1 && echo "OK:check-$t" ||
+	    echo "FAIL:check-$t"
+done
+# the build agent (its grant dropped: no vault here): make and cc write
+# the project and read the system, and cannot read ~/.ssh
+sed -i '/^\[secrets.REGISTRY_TOKEN\]/,/^expires/d' "$P/ci-build.toml"
+printf 'int main(void) { return 0; }\n' >main.c
+printf 'hello: main.c\n\tcc -o hello main.c\nkey:\n\tcat $(HOME)/.ssh/id_ed25519\n' >Makefile
+"$SR" ci-build -- make -s hello >/dev/null 2>&1 && [ -x hello ] &&
+    echo OK:ci-make || echo FAIL:ci-make
+"$SR" ci-build -- make -s key >/dev/null 2>&1 && echo GOT:ci-ssh ||
+    echo NO:ci-ssh
+# the MCP server's sandbox (sh stands in for npx: no network here): npm's
+# cache and /tmp writable, ~/.npmrc hidden
+sed -i 's/^allow = \["npx", "node"\]/allow = ["npx", "node", "sh"]/
+/^\[secrets.GITHUB_TOKEN\]/,/^expires/d' "$P/coding-agent.toml"
+"$SR" coding-agent -- sh -c 'mkdir -p ~/.npm/_cacache &&
+    echo x >~/.npm/_cacache/y && echo x >/tmp/sr-tpl-$$ && rm /tmp/sr-tpl-$$' &&
+    echo OK:mcp-cache || echo FAIL:mcp-cache
+"$SR" coding-agent -- sh -c 'cat ~/.npmrc' >/dev/null 2>&1 &&
+    echo GOT:mcp-npmrc || echo NO:mcp-npmrc
+"$SR" diagnostics -- df / >/dev/null && echo OK:diag-df || echo FAIL:diag-df
+EOT
+	chmod 644 "$U/tpl.sh"
+	[ -n "$AS" ] && chown "$user:" "$W"
+	as_user sh "$U/tpl.sh" >"$T/out" 2>"$T/err" </dev/null
+	rc=$?
+	for w in check-coding-agent check-ci-build check-diagnostics ci-make \
+	    mcp-cache diag-df; do
+		expect_out "^OK:$w\$" "template: $w"
+	done
+	expect_out "^NO:ci-ssh\$" "template: the build cannot read ~/.ssh"
+	expect_out "^NO:mcp-npmrc\$" "template: the MCP server cannot read ~/.npmrc"
+	expect_no_out "GOT:|FAIL:" "template: nothing else"
+	rm -rf "$W"
+fi
+
 kill "$victim_pid" "$l1" "$l2" 2>/dev/null
 wait 2>/dev/null
 finish
