@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "env.h"
 #include "policy.h"
+#include "sandbox_cli.h"
 #include "timeutil.h"
 
 extern char **environ;
@@ -33,12 +34,48 @@ load(sr_policy **p, const char *agent, sr_err *err, int *found)
 	return rc;
 }
 
+static void
+print_diag(const char *agent, const char *path, const sr_diag *d)
+{
+	fprintf(stderr, "scoperun: %s: %s: %s (%s", agent,
+	    d->level == SR_DIAG_ERROR ? "error" : "warning", d->msg, path);
+	fprintf(stderr, d->line ? ":%u)\n" : ")\n", d->line);
+}
+
+/*
+ * [sandbox] checked as a run from here would plan it (this HOME, this
+ * directory, this kernel): its errors and warnings, added to the counts.
+ */
+static void
+check_sandbox(const char *agent, const sr_policy *p, size_t *nerr,
+    size_t *nwarn)
+{
+	sr_err err = SR_ERR_INIT;
+	sr_sandbox *sb = NULL;
+	size_t i;
+
+	if (p->nerrors != 0 || !p->sandbox.present)
+		return;
+	if (cli_sandbox_plan(&sb, p, NULL, NULL, &err) != 0 && sb == NULL) {
+		cli_error(agent, &err);
+		(*nerr)++;
+		return;
+	}
+	for (i = 0; i < sr_sandbox_ndiags(sb); i++) {
+		const sr_diag *d = sr_sandbox_diag(sb, i);
+		print_diag(agent, p->path, d);
+		*nerr += d->level == SR_DIAG_ERROR;
+		*nwarn += d->level == SR_DIAG_WARNING;
+	}
+	sr_sandbox_free(sb);
+}
+
 static int
 policy_check(const char *agent)
 {
 	sr_err err = SR_ERR_INIT;
 	sr_policy *p;
-	size_t i, nwarn = 0;
+	size_t i, nwarn = 0, nerr;
 	int found;
 
 	if (load(&p, agent, &err, &found) != 0 && p == NULL) {
@@ -50,15 +87,14 @@ policy_check(const char *agent)
 	for (i = 0; i < p->ndiags; i++) {
 		const sr_diag *d = &p->diags[i];
 		nwarn += d->level == SR_DIAG_WARNING;
-		fprintf(stderr, "scoperun: %s: %s: %s (%s", agent,
-		    d->level == SR_DIAG_ERROR ? "error" : "warning", d->msg,
-		    p->path);
-		fprintf(stderr, d->line ? ":%u)\n" : ")\n", d->line);
+		print_diag(agent, p->path, d);
 	}
+	nerr = p->nerrors;
+	check_sandbox(agent, p, &nerr, &nwarn);
 	printf("%s: %zu error%s, %zu warning%s\n", p->path,
-	    p->nerrors, p->nerrors == 1 ? "" : "s", nwarn,
+	    nerr, nerr == 1 ? "" : "s", nwarn,
 	    nwarn == 1 ? "" : "s");
-	i = p->nerrors;
+	i = nerr;
 	sr_policy_free(p);
 	return i ? SR_EXIT_FINDINGS : SR_EXIT_OK;
 }
@@ -187,6 +223,35 @@ explain(const sr_policy *p)
 		    "!.env.template !.env.dist");
 }
 
+static void
+explain_line(void *arg, const char *label, const char *text)
+{
+	(void)arg;
+	printf("%-10s%s\n", label, text);
+}
+
+/* What [sandbox] would enforce for a run started here, in words. */
+static int
+explain_sandbox(const char *agent, const sr_policy *p)
+{
+	sr_err err = SR_ERR_INIT;
+	sr_sandbox *sb = NULL;
+	int rc;
+
+	if (!p->sandbox.present) {
+		printf("%-10snone: the agent can read everything you can, "
+		    "your identity file included\n", "sandbox");
+		return 0;
+	}
+	rc = cli_sandbox_plan(&sb, p, NULL, NULL, &err);
+	if (sb != NULL)
+		sr_sandbox_describe(sb, explain_line, NULL);
+	if (rc != 0)
+		cli_error(agent, &err);
+	sr_sandbox_free(sb);
+	return rc;
+}
+
 static int
 policy_explain(const char *agent)
 {
@@ -201,8 +266,9 @@ policy_explain(const char *agent)
 		return status;
 	}
 	explain(p);
+	found = explain_sandbox(agent, p);
 	sr_policy_free(p);
-	return SR_EXIT_OK;
+	return found == 0 ? SR_EXIT_OK : SR_EXIT_FINDINGS;
 }
 
 int

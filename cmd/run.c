@@ -21,6 +21,7 @@
 #include "policy.h"
 #include "ratelimit.h"
 #include "repo.h"
+#include "sandbox_cli.h"
 #include "supervise.h"
 #include "timeutil.h"
 #include "vault_session.h"
@@ -47,6 +48,8 @@ typedef struct run_ctx {
 	const char *reason;	/* the audit record's code for a refusal */
 	char **safe_argv;	/* argv redacted, once env is gone */
 	const sr_audit_exit *exit;	/* how a supervised child ended */
+	sr_sandbox *sandbox;	/* [sandbox], built; NULL: none */
+	char *sandbox_json;	/* what it enforces, for the record */
 } run_ctx;
 
 static int
@@ -246,6 +249,29 @@ repo_guard(run_ctx *c, sr_err *err)
 	return rc == 0 ? 0 : repo_refusal(c, err);
 }
 
+/*
+ * [sandbox] (lib/sandbox.h): planned and built here, before any secret
+ * is decrypted; applied in the child right before exec. A kernel that
+ * cannot enforce a required sandbox refuses the run.
+ */
+static int
+sandbox_guard(run_ctx *c, sr_err *err)
+{
+	int rc;
+
+	c->reason = "sandbox.invalid";
+	rc = cli_sandbox_plan(&c->sandbox, c->policy, c->opts.identity,
+	    c->opts.vault, err);
+	if (rc != 0 && err->kind == SR_ERR_DENIED)
+		c->reason = "sandbox.unavailable";
+	if (rc != 0 || c->sandbox == NULL)
+		return rc;
+	if ((c->sandbox_json = sr_sandbox_json(c->sandbox)) == NULL)
+		return sr_err_set(err, SR_ERR_SYSTEM, NULL, 0, "out of memory");
+	c->reason = "sandbox.error";
+	return c->opts.dry_run ? 0 : sr_sandbox_build(c->sandbox, err);
+}
+
 /* A grant's refusal points at the grant's line in the policy. */
 static int
 grant_error(const sr_policy *p, const sr_grant *g, sr_err *err)
@@ -383,6 +409,13 @@ check_command(run_ctx *c, sr_err *err)
 }
 
 static void
+print_sandbox_line(void *arg, const char *label, const char *text)
+{
+	(void)arg;
+	printf("%-10s%s\n", label, text);
+}
+
+static void
 print_dry_run(run_ctx *c, const sr_err *err)
 {
 	size_t i, n, len;
@@ -403,6 +436,8 @@ print_dry_run(run_ctx *c, const sr_err *err)
 			    c->policy->max_runtime);
 		printf("\n");
 	}
+	if (c->sandbox != NULL)
+		sr_sandbox_describe(c->sandbox, print_sandbox_line, NULL);
 	if (err->kind != SR_ERR_NONE) {
 		printf("decision  refuse: %s\n", err->msg);
 		return;
@@ -423,6 +458,8 @@ run_free(run_ctx *c)
 	sr_repo_finding_free(&c->repo);
 	free(c->resolved);
 	sr_audit_argv_free(c->safe_argv);
+	sr_sandbox_free(c->sandbox);
+	free(c->sandbox_json);
 }
 
 /*
@@ -458,6 +495,7 @@ record(run_ctx *c, const char *event, const sr_err *why, sr_err *err)
 	ev.argv = c->safe_argv != NULL ? c->safe_argv : c->cmd;
 	ev.env = c->env;
 	ev.exit = c->exit;
+	ev.sandbox = c->sandbox_json;
 	if (c->repo.in_repo) {
 		ev.repo_root = c->repo.root;
 		ev.repo_head = c->repo.head[0] ? c->repo.head : NULL;
@@ -577,6 +615,7 @@ run_supervised(run_ctx *c, char *const *envp, sr_err *err)
 	o.max_runtime = p->max_runtime;
 	o.kill_grace = p->kill_grace;
 	o.mask = mask != NULL && sr_mask_count(mask) > 0 ? mask : NULL;
+	o.sandbox = c->sandbox;
 	if (sr_supervise_start(&sv, &o, err) != 0)
 		goto done;
 	sr_env_free(c->env);
@@ -597,6 +636,8 @@ execute(run_ctx *c, char *const *envp, sr_err *err)
 	secure_memory_restore_limits();
 	if (c->policy->supervise)
 		return run_supervised(c, envp, err);
+	if (sr_sandbox_apply(c->sandbox, err) != 0)
+		return -1;
 	return sr_exec_run(c->resolved, c->cmd, envp, err);
 }
 
@@ -611,7 +652,7 @@ cmd_run(int argc, char **argv)
 	if (parse_args(&c, argc, argv) != 0)
 		return SR_EXIT_REFUSED;
 	rc = load_policy(&c, &err) == 0 && repo_guard(&c, &err) == 0 &&
-	    build_env(&c, &err) == 0 && check_command(&c, &err) == 0 &&
+	    sandbox_guard(&c, &err) == 0 && build_env(&c, &err) == 0 && check_command(&c, &err) == 0 &&
 	    rate_guard(&c, &err) == 0 ? 0 : -1;
 	if (c.opts.dry_run) {
 		print_dry_run(&c, &err);

@@ -238,6 +238,11 @@ audit_record_prefix(sr_jsonw *w, const sr_audit_event *ev, uint64_t seq,
 	put_lists(w, ev);
 	if (ev->exit != NULL)
 		put_exit(w, ev->exit);
+	if (ev->sandbox != NULL) {
+		/* sr_sandbox_json's own bytes: one object, written by jsonw */
+		sr_jsonw_key(w, "sandbox");
+		sr_jsonw_raw(w, ev->sandbox, strlen(ev->sandbox));
+	}
 	put_process(w);
 	if (ev->repo_root != NULL) {
 		sr_jsonw_key(w, "repo");

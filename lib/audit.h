@@ -49,6 +49,7 @@ typedef struct sr_audit_event {
 	const char *repo_head;		/* its HEAD commit; NULL when unborn */
 	const char *task;
 	const sr_audit_exit *exit;	/* "exit" events, else NULL */
+	const char *sandbox;		/* a JSON object: what [sandbox] enforces */
 	int forward;			/* also to syslog ([audit] syslog) */
 } sr_audit_event;
 

@@ -608,6 +608,106 @@ check_audit(sr_policy *p, const sr_toml_value *root)
 	p->audit_syslog = field_bool(p, t, "audit", "syslog", 0);
 }
 
+/* ---- [sandbox] (SPEC §9; resolved by lib/sandbox.c) --------------- */
+
+/* "." (where the run starts), "~" or "~/...", or an absolute path; a
+ * '*' only in a hide entry's last component. */
+static void
+check_sandbox_paths(sr_policy *p, const sr_strlist *l, const char *key,
+    int glob_ok)
+{
+	size_t i;
+	char q[400];
+
+	for (i = 0; i < l->n; i++) {
+		const char *s = l->v[i], *star = strchr(s, '*');
+		quote(q, sizeof(q), s);
+		if (strcmp(s, ".") != 0 && s[0] != '/' && strcmp(s, "~") != 0 &&
+		    strncmp(s, "~/", 2) != 0)
+			diag(p, SR_DIAG_ERROR, l->line[i], "sandbox.%s: '%s' is "
+			    "a relative path (use \".\", \"~/...\" or an absolute "
+			    "path)", key, q);
+		else if (star != NULL && (!glob_ok || strchr(star, '/') != NULL))
+			diag(p, SR_DIAG_ERROR, l->line[i], "sandbox.%s: '%s': "
+			    "a '*' may only end a hide entry's last component",
+			    key, q);
+		else if (strstr(s, "/../") != NULL || (strlen(s) >= 3 &&
+		    strcmp(s + strlen(s) - 3, "/..") == 0))
+			diag(p, SR_DIAG_ERROR, l->line[i], "sandbox.%s: '%s' "
+			    "holds '..'", key, q);
+	}
+}
+
+static void
+check_ports(sr_policy *p, sr_portlist *pl, const sr_toml_value *t,
+    const char *key)
+{
+	const sr_toml_value *a = field(p, t, "sandbox", key, SR_TOML_ARRAY);
+	size_t i, n = sr_toml_count(a);
+	int64_t port;
+
+	if (a == NULL)
+		return;
+	pl->limited = 1;
+	pl->key_line = sr_toml_line(a);
+	if (n == 0)
+		return;
+	pl->v = calloc(n, sizeof(*pl->v));
+	pl->line = calloc(n, sizeof(*pl->line));
+	if (pl->v == NULL || pl->line == NULL) {
+		ERROR(p, a, "out of memory");
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		const sr_toml_value *e = sr_toml_array_at(a, i);
+		if (sr_toml_int(&port, e) != 0 || port < 1 || port > 65535) {
+			ERROR(p, e, "sandbox.%s[%zu] must be a TCP port from 1 "
+			    "to 65535", key, i);
+			continue;
+		}
+		pl->line[pl->n] = sr_toml_line(e);
+		pl->v[pl->n++] = (uint16_t)port;
+	}
+}
+
+static void
+check_sandbox(sr_policy *p, const sr_toml_value *root)
+{
+	static const char *const keys[] = { "write", "hide", "read",
+	    "tcp_connect", "tcp_bind", "required", NULL };
+	sr_sandbox_spec *sb = &p->sandbox;
+	const sr_toml_value *t = field(p, root, "policy", "sandbox",
+	    SR_TOML_TABLE);
+
+	sb->required = 1;
+	if (t == NULL) {
+		if (sr_toml_table_get(root, "sandbox") == NULL)
+			WARN(p, NULL, "no [sandbox]: the agent can read your "
+			    "identity file, the vault and the audit log, and "
+			    "with them every secret");
+		return;
+	}
+	sb->present = 1;
+	sb->line = sr_toml_line(t);
+	check_keys(p, t, "sandbox", keys);
+	sb->write_set = sr_toml_table_get(t, "write") != NULL;
+	sb->read_set = sr_toml_table_get(t, "read") != NULL;
+	field_strlist(p, &sb->write, t, "sandbox", "write");
+	field_strlist(p, &sb->hide, t, "sandbox", "hide");
+	field_strlist(p, &sb->read, t, "sandbox", "read");
+	check_sandbox_paths(p, &sb->write, "write", 0);
+	check_sandbox_paths(p, &sb->hide, "hide", 1);
+	check_sandbox_paths(p, &sb->read, "read", 0);
+	check_ports(p, &sb->tcp_connect, t, "tcp_connect");
+	check_ports(p, &sb->tcp_bind, t, "tcp_bind");
+	sb->required = field_bool(p, t, "sandbox", "required", 1);
+	sb->required_line = sr_toml_line(sr_toml_table_get(t, "required"));
+	if (!sb->required)
+		WARN(p, sr_toml_table_get(t, "required"), "sandbox.required "
+		    "= false: a kernel without Landlock runs the agent "
+		    "unconfined (the run record says what was dropped)");
+}
+
 /* ---- finding and loading ----------------------------------------- */
 
 /*
@@ -791,7 +891,7 @@ check_document(sr_policy *p, const sr_toml_value *root, const char *want,
     int64_t now)
 {
 	static const char *const sections[] = { "agent", "env", "secrets",
-	    "exec", "repo", "limits", "audit", NULL };
+	    "exec", "repo", "limits", "audit", "sandbox", NULL };
 
 	check_keys(p, root, "policy", sections);
 	check_agent(p, root, want, now);
@@ -801,6 +901,7 @@ check_document(sr_policy *p, const sr_toml_value *root, const char *want,
 	check_repo(p, root);
 	check_limits(p, root);
 	check_audit(p, root);
+	check_sandbox(p, root);
 }
 
 /* The first error becomes the call's error, with the file and line. */
@@ -883,6 +984,16 @@ sr_policy_free(sr_policy *p)
 	free(p->env_patterns.line);
 	free(p->set);
 	free(p->grants);
+	free(p->sandbox.write.v);
+	free(p->sandbox.write.line);
+	free(p->sandbox.hide.v);
+	free(p->sandbox.hide.line);
+	free(p->sandbox.read.v);
+	free(p->sandbox.read.line);
+	free(p->sandbox.tcp_connect.v);
+	free(p->sandbox.tcp_connect.line);
+	free(p->sandbox.tcp_bind.v);
+	free(p->sandbox.tcp_bind.line);
 	free(p->diags);
 	free(p->path);
 	free(p);

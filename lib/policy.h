@@ -50,6 +50,30 @@ typedef struct sr_strlist {
 	size_t n;
 } sr_strlist;
 
+/* TCP ports of [sandbox] tcp_connect / tcp_bind. */
+typedef struct sr_portlist {
+	int limited;			/* the key is present: only these */
+	uint16_t *v;
+	unsigned *line;
+	size_t n;
+	unsigned key_line;
+} sr_portlist;
+
+/*
+ * [sandbox] as written (SPEC §9); lib/sandbox.h resolves it against the
+ * caller's HOME and working directory. Paths are "." or absolute or
+ * start with "~"; a hide entry may end in a '*' glob.
+ */
+typedef struct sr_sandbox_spec {
+	int present;
+	unsigned line;			/* the [sandbox] header's line */
+	int write_set, read_set;	/* the key is present */
+	sr_strlist write, hide, read;
+	sr_portlist tcp_connect, tcp_bind;
+	int required;			/* default 1 */
+	unsigned required_line;
+} sr_sandbox_spec;
+
 typedef struct sr_policy {
 	char *path;
 	unsigned char hash[32];		/* BLAKE2b-256 of the file */
@@ -73,6 +97,7 @@ typedef struct sr_policy {
 	int64_t max_runs_per_hour;	/* 0 = no limit */
 	unsigned limits_line;
 	int audit_syslog;		/* [audit] syslog: records to syslog too */
+	sr_sandbox_spec sandbox;	/* [sandbox], lib/sandbox.h */
 	sr_diag *diags;
 	size_t ndiags, nerrors;
 	void *doc;			/* the sr_toml_doc */

@@ -478,7 +478,8 @@ child(sr_supervisor *sv, const sr_supervise_opts *o, int report_fd)
 	} else {
 		restore_handlers(sv);
 		sigprocmask(SIG_SETMASK, &sv->oldmask, NULL);
-		sr_exec_run(o->path, o->argv, o->envp, &err);
+		if (sr_sandbox_apply(o->sandbox, &err) == 0)
+			sr_exec_run(o->path, o->argv, o->envp, &err);
 	}
 	memset(&rep, 0, sizeof(rep));
 	rep.kind = (int)err.kind;

@@ -55,6 +55,7 @@
 
 #include "err.h"
 #include "mask.h"
+#include "sandbox.h"
 
 #define SR_SUPERVISE_KILL_GRACE 5	/* seconds, the default */
 
@@ -65,6 +66,7 @@ typedef struct sr_supervise_opts {
 	int64_t max_runtime;		/* seconds; 0: no limit */
 	int64_t kill_grace;		/* seconds from TERM to KILL */
 	const sr_mask *mask;		/* NULL: output goes straight out */
+	const sr_sandbox *sandbox;	/* applied in the child; NULL: none */
 } sr_supervise_opts;
 
 typedef struct sr_supervise_result {

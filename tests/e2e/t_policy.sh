@@ -166,8 +166,11 @@ expect_rc 1 "policy check with errors"
 expect_err "warning: env.inherit: '\\*' lets in most of the caller's environment" \
     "warning for a broad inherit"
 expect_err "warning: the policy has no expiry" "warning for no expiry"
-expect_out "^$POL/many.toml: 4 errors, 2 warnings$" "check summary"
-{ header clean; printf '[exec]\nallow = ["true"]\n'; } | policy clean
+expect_out "^$POL/many.toml: 4 errors, 3 warnings$" "check summary"
+expect_err "warning: no \\[sandbox\\]: the agent can read your identity file" \
+    "warning for a policy without [sandbox]"
+{ header clean; printf '[exec]\nallow = ["true"]\n'
+  printf '[sandbox]\nwrite = ["."]\n'; } | policy clean
 sr policy check clean
 expect_rc 0 "clean policy"
 expect_out "0 errors, 0 warnings" "clean summary"

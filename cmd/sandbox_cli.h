@@ -1,0 +1,21 @@
+/*
+ * sandbox_cli.h - the caller's side of [sandbox] (lib/sandbox.h): HOME,
+ * the working directory, TMPDIR and where scoperun keeps its own files
+ * come from this process's environment, here, so that lib/ reads none.
+ */
+#ifndef SR_SANDBOX_CLI_H
+#define SR_SANDBOX_CLI_H
+
+#include "err.h"
+#include "policy.h"
+#include "sandbox.h"
+
+/*
+ * Plan p's [sandbox] for a run from here (identity and vault: the run's
+ * --identity / --vault, or NULL). *out NULL and 0 when p has none.
+ * On -1 *out may hold the plan and its diagnostics.
+ */
+int cli_sandbox_plan(sr_sandbox **out, const sr_policy *p,
+    const char *identity, const char *vault, sr_err *err);
+
+#endif

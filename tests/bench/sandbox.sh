@@ -1,0 +1,58 @@
+#!/bin/sh
+# sandbox.sh BUILD_DIR - SPEC §8's bar for [sandbox]: a confined run
+# (`scoperun confined -- /bin/true`) against the same run unconfined, side
+# by side (bench_exec alternates them), bar 1.15. Both policies are the
+# same but for [sandbox]; both append to the audit log. The HOME is
+# filled like a developer's (dot directories, ~/.config, a project tree)
+# because the ruleset is built by walking the directories that hold
+# hidden paths, so its cost grows with their entries.
+# Exits 0 whatever the ratio; non-zero only when something could not run.
+# BENCH_N (default 1000) and BENCH_WARMUP (default 50) tune the run.
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
+setup "$@"
+bar=1.15
+timer "$build/bench_exec"
+
+scratch sr-bench-sandbox
+home
+[ -n "$H" ] && [ -d "$H" ] || die "no bench HOME"
+# a lived-in HOME: the usual stores, 30 dot directories and files, 30
+# applications in ~/.config
+for d in ssh gnupg aws kube docker cargo npm cache local/bin; do
+	mkdir -p "$H/.$d"
+done
+i=0
+while [ "$i" -lt 30 ]; do
+	mkdir -p "$H/.config/app$i" "$H/.tool$i"
+	: >"$H/.rc$i"
+	i=$((i + 1))
+done
+mkdir -p "$H/src/proj" "$T/pol"
+: >"$H/.ssh/id_ed25519"
+cd "$H/src/proj"
+
+common='[env]
+inherit = ["PATH", "HOME", "LANG"]
+[exec]
+allow = ["true"]'
+printf '%s\n' "$common" | policy plain
+printf '%s\n[sandbox]\nwrite = ["."]\ntcp_connect = [443]\n' "$common" |
+    policy confined
+mv "$T/plain.toml" "$T/confined.toml" "$T/pol/"
+export SCOPERUN_POLICY_DIR="$T/pol"
+
+# one run of each first, so a broken setup fails with its own message
+"$scoperun" plain -- /bin/true || die "scoperun plain failed"
+"$scoperun" confined -- /bin/true || die "scoperun confined failed"
+if "$scoperun" confined -- /bin/sh -c ': <"$HOME/.ssh/id_ed25519"' \
+    2>/dev/null; then
+	die "the confined run read ~/.ssh: no sandbox in force"
+fi
+
+pair -n "${BENCH_N:-1000}" -w "${BENCH_WARMUP:-50}" \
+    "$scoperun" plain -- /bin/true ::: "$scoperun" confined -- /bin/true ||
+    die "a command failed; no figure"
+cat "$T/out"
+ratio %.2f %.2f unconfined confined "$bar"

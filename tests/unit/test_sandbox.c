@@ -1,0 +1,301 @@
+/*
+ * test_sandbox.c - [sandbox]: parsing (lib/policy.c), planning against a
+ * HOME and a working directory (lib/sandbox.c) with the kernel's Landlock
+ * ABI faked, and one real domain entered in a child process.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "policy.h"
+#include "sandbox.h"
+#include "testlib.h"
+
+static char home[256], proj[256], tmp[256];
+
+static void
+mkdirs(const char *sub)
+{
+	char buf[512];
+
+	snprintf(buf, sizeof(buf), "%s/%s", tl_dir, sub);
+	assert_int_equal(mkdir(buf, 0700), 0);
+}
+
+static void
+touch(const char *sub, const char *text)
+{
+	char buf[512];
+	FILE *f;
+
+	snprintf(buf, sizeof(buf), "%s/%s", tl_dir, sub);
+	assert_non_null(f = fopen(buf, "w"));
+	fputs(text, f);
+	fclose(f);
+}
+
+static int
+setup(void **state)
+{
+	if (tl_dir_setup(state) != 0)
+		return -1;
+	mkdirs("home");
+	mkdirs("home/.ssh");
+	mkdirs("home/.config");
+	mkdirs("home/src");
+	mkdirs("proj");
+	mkdirs("tmp");
+	touch("home/.ssh/id", "PRIVATE\n");
+	touch("home/notes", "notes\n");
+	touch("home/src/a", "a\n");
+	snprintf(home, sizeof(home), "%s/home", tl_dir);
+	snprintf(proj, sizeof(proj), "%s/proj", tl_dir);
+	snprintf(tmp, sizeof(tmp), "%s/tmp", tl_dir);
+	return 0;
+}
+
+/* The policy "sb.toml" with body after a valid [agent]. */
+static sr_policy *
+load(const char *body, int want_rc, sr_err *err)
+{
+	char path[512];
+	sr_policy *p = NULL;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/sb.toml", tl_dir);
+	assert_non_null(f = fopen(path, "w"));
+	fprintf(f, "[agent]\nname = \"sb\"\nowner = \"o\"\npurpose = \"p\"\n"
+	    "expires = 2099-01-01T00:00:00Z\n%s", body);
+	fclose(f);
+	assert_int_equal(sr_policy_load(&p, path, 0, err), want_rc);
+	assert_non_null(p);
+	return p;
+}
+
+static sr_sandbox_ctx
+ctx_for(int abi)
+{
+	sr_sandbox_ctx c = { home, proj, tmp, NULL, 0, abi };
+	return c;
+}
+
+static void
+test_parse(void **state)
+{
+	sr_err err = SR_ERR_INIT;
+	sr_policy *p;
+
+	(void)state;
+	p = load("[sandbox]\nwrite = [\".\", \"/tmp\"]\nhide = [\"~/.kube\", "
+	    "\"~/.x*\"]\nread = [\"/usr\"]\ntcp_connect = [443, 8080]\n"
+	    "tcp_bind = []\nrequired = false\n", 0, &err);
+	assert_true(p->sandbox.present);
+	assert_int_equal(p->sandbox.write.n, 2);
+	assert_int_equal(p->sandbox.hide.n, 2);
+	assert_true(p->sandbox.read_set);
+	assert_true(p->sandbox.tcp_connect.limited);
+	assert_int_equal(p->sandbox.tcp_connect.n, 2);
+	assert_int_equal(p->sandbox.tcp_connect.v[1], 8080);
+	assert_true(p->sandbox.tcp_bind.limited);
+	assert_int_equal(p->sandbox.tcp_bind.n, 0);
+	assert_false(p->sandbox.required);
+	sr_policy_free(p);
+	/* absent: no sandbox, required by default where present */
+	p = load("", 0, &err);
+	assert_false(p->sandbox.present);
+	sr_policy_free(p);
+}
+
+static void
+expect_error(const char *body, unsigned line, const char *msg)
+{
+	sr_err err = SR_ERR_INIT;
+	sr_policy *p = load(body, -1, &err);
+
+	assert_int_equal(err.line, line);
+	if (strstr(err.msg, msg) == NULL)
+		fail_msg("'%s' lacks '%s'", err.msg, msg);
+	sr_policy_free(p);
+}
+
+static void
+test_parse_errors(void **state)
+{
+	(void)state;
+	expect_error("[sandbox]\nwrit = [\".\"]\n", 7, "unknown key");
+	expect_error("[sandbox]\nwrite = [\"src\"]\n", 7, "relative path");
+	expect_error("[sandbox]\nread = [\"./x\"]\n", 7, "relative path");
+	expect_error("[sandbox]\nwrite = [\"/a*\"]\n", 7, "'*'");
+	expect_error("[sandbox]\nhide = [\"/a*/b\"]\n", 7, "'*'");
+	expect_error("[sandbox]\nhide = [\"/a/../b\"]\n", 7, "'..'");
+	expect_error("[sandbox]\ntcp_connect = [0]\n", 7, "from 1 to 65535");
+	expect_error("[sandbox]\ntcp_bind = [\n1,\n65536]\n", 9, "from 1");
+	expect_error("[sandbox]\ntcp_bind = [\"80\"]\n", 7, "TCP port");
+	expect_error("[sandbox]\nrequired = \"yes\"\n", 7, "must be a");
+}
+
+/* Plan body; want_rc; the first error's line and text (NULL: none). */
+static sr_sandbox *
+plan(const char *body, int abi, int want_rc, unsigned line, const char *msg)
+{
+	sr_err err = SR_ERR_INIT;
+	sr_policy *p = load(body, 0, &err);
+	sr_sandbox_ctx c = ctx_for(abi);
+	sr_sandbox *sb = NULL;
+
+	assert_int_equal(sr_sandbox_plan(&sb, p, &c, &err), want_rc);
+	if (msg != NULL) {
+		assert_int_equal(err.line, line);
+		if (strstr(err.msg, msg) == NULL)
+			fail_msg("'%s' lacks '%s'", err.msg, msg);
+	}
+	sr_policy_free(p);
+	return sb;
+}
+
+static void
+test_plan_errors(void **state)
+{
+	char body[1024];
+
+	(void)state;
+	/* a writable root must exist; a hidden one may not */
+	sr_sandbox_free(plan("[sandbox]\nwrite = [\"/nonexistent-sr\"]\n", 7, -1,
+	    7, "does not exist"));
+	sr_sandbox_free(plan("[sandbox]\nwrite = [\".\"]\nhide = "
+	    "[\"/nonexistent-sr\"]\n", 7, 0, 0, NULL));
+	/* a hidden path under a writable root, built in or named */
+	sr_sandbox_free(plan("[sandbox]\nwrite = [\"~\"]\n", 7, -1, 7,
+	    "holds the hidden path"));
+	snprintf(body, sizeof(body), "[sandbox]\nwrite = [\".\"]\n"
+	    "hide = [\"%s/x\"]\n", proj);
+	sr_sandbox_free(plan(body, 7, -1, 8, "holds the hidden path"));
+	/* a root inside a hidden path */
+	sr_sandbox_free(plan("[sandbox]\nwrite = [\"~/.ssh\"]\n", 7, -1, 7,
+	    "lies in the hidden path"));
+	sr_sandbox_free(plan("[sandbox]\nwrite = [\".\"]\nread = "
+	    "[\"~/.ssh\"]\n", 7, -1, 8, "lies in the hidden path"));
+	/* the default write roots: "." and TMPDIR */
+	sr_sandbox_free(plan("[sandbox]\n", 7, 0, 0, NULL));
+}
+
+/* The kernel's answer is faked: each ABI short of what the policy uses
+ * refuses, naming what is missing; required = false runs degraded. */
+static void
+test_abi(void **state)
+{
+	sr_sandbox *sb;
+	char *json;
+
+	(void)state;
+	sr_sandbox_free(plan("[sandbox]\nwrite = [\".\"]\n", 0, -1, 6,
+	    "the kernel has no Landlock"));
+	sr_sandbox_free(plan("[sandbox]\nwrite = [\".\"]\n", 5, -1, 6,
+	    "needs 6 for scope.signal, scope.abstract_unix_socket"));
+	sr_sandbox_free(plan("[sandbox]\nwrite = [\".\"]\ntcp_connect = "
+	    "[443]\n", 3, -1, 6, "needs 6 for tcp_connect, scope.signal"));
+	sr_sandbox_free(plan("[sandbox]\nwrite = [\".\"]\n", 2, -1, 6,
+	    "needs 6 for truncate"));
+	sr_sandbox_free(plan("[sandbox]\nwrite = [\".\"]\ntcp_bind = [80]\n",
+	    6, 0, 0, NULL));
+	/* a control: ABI 7 enforces everything */
+	sb = plan("[sandbox]\nwrite = [\".\"]\n", 7, 0, 0, NULL);
+	assert_true(sr_sandbox_enforced(sb));
+	assert_non_null(json = sr_sandbox_json(sb));
+	assert_non_null(strstr(json, "\"degraded\":[]"));
+	free(json);
+	sr_sandbox_free(sb);
+	/* required = false: what is left, and what was dropped, recorded */
+	sb = plan("[sandbox]\nwrite = [\".\"]\ntcp_connect = [443]\nrequired = "
+	    "false\n", 3, 0, 0, NULL);
+	assert_true(sr_sandbox_enforced(sb));
+	assert_non_null(json = sr_sandbox_json(sb));
+	assert_non_null(strstr(json, "\"degraded\":[\"tcp_connect\","
+	    "\"scope.signal\",\"scope.abstract_unix_socket\"]"));
+	free(json);
+	sr_sandbox_free(sb);
+	sb = plan("[sandbox]\nwrite = [\".\"]\nrequired = false\n", 0, 0, 0,
+	    NULL);
+	assert_false(sr_sandbox_enforced(sb));
+	assert_non_null(json = sr_sandbox_json(sb));
+	assert_non_null(strstr(json, "\"mechanism\":\"none\""));
+	free(json);
+	sr_sandbox_free(sb);
+}
+
+/* Can the calling process open path for reading (1) or writing (2)? */
+static int
+can_open(const char *sub, int flags)
+{
+	char buf[512];
+	int fd;
+
+	snprintf(buf, sizeof(buf), "%s/%s", tl_dir, sub);
+	if ((fd = open(buf, flags | O_CLOEXEC, 0600)) < 0)
+		return 0;
+	close(fd);
+	return 1;
+}
+
+/* A real domain, in a child: ~/.ssh hidden, ~/notes and ~/src readable,
+ * the project writable, ~ itself neither listable nor writable. */
+static void
+test_apply(void **state)
+{
+	sr_err err = SR_ERR_INIT;
+	sr_sandbox *sb;
+	int status;
+	pid_t pid;
+
+	(void)state;
+	if (sr_sandbox_abi() < 6)
+		skip();
+	sb = plan("[sandbox]\nwrite = [\".\"]\n", sr_sandbox_abi(), 0, 0, NULL);
+	assert_int_equal(sr_sandbox_build(sb, &err), 0);
+	assert_true(sr_sandbox_nrules(sb) > 3);
+	if ((pid = fork()) == 0) {
+		int bad = sr_sandbox_apply(sb, &err) != 0;
+		bad |= can_open("home/.ssh/id", O_RDONLY) << 1;
+		bad |= can_open("home/.ssh", O_RDONLY | O_DIRECTORY) << 2;
+		bad |= !can_open("home/notes", O_RDONLY) << 3;
+		bad |= !can_open("home/src/a", O_RDONLY) << 4;
+		bad |= !can_open("proj/new", O_WRONLY | O_CREAT) << 5;
+		bad |= can_open("home/new", O_WRONLY | O_CREAT) << 6;
+		bad |= can_open("home/notes", O_WRONLY) << 7;
+		bad |= can_open("home", O_RDONLY | O_DIRECTORY) << 8;
+		bad |= !can_open("../../usr/bin", O_RDONLY | O_DIRECTORY) << 9;
+		bad |= !can_open("../../dev/null", O_WRONLY) << 10;
+		_exit(bad ? 1 : 0);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	/* the parent stays unconfined */
+	assert_true(can_open("home/.ssh/id", O_RDONLY));
+	sr_sandbox_free(sb);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_parse),
+		cmocka_unit_test(test_parse_errors),
+		cmocka_unit_test(test_plan_errors),
+		cmocka_unit_test(test_abi),
+		cmocka_unit_test(test_apply),
+	};
+	return cmocka_run_group_tests(tests, setup, tl_dir_teardown);
+}
