@@ -6,7 +6,7 @@
 set -eu
 src=$(cd "$(dirname "$0")/.." && pwd)
 jobs=$(nproc 2>/dev/null || echo 2)
-sh "$src/tests/install-deps.sh"
+sh "$src/tests/install-deps.sh" test
 
 logs=$(mktemp -d)
 trap 'rm -rf "$logs"' EXIT
