@@ -3,12 +3,13 @@
 # there. usage: install-deps.sh [build|test] (default: test)
 #   build  what building scoperun needs (examples/demo.sh)
 #   test   that, plus what tests/run.sh needs: cmocka, python3, git,
-#          pre-commit, rsyslog, and clang with the compiler runtime its
-#          sanitizers and libFuzzer link against (.ci/run)
+#          pre-commit, rsyslog, and clang with the compiler runtime the
+#          fuzz targets (libFuzzer + ASan + UBSan) link against (.ci/run)
 # Packages go in with --no-install-recommends, so nothing a stage needs
-# may hide in a Recommends: the clang runtime is one (libclang-rt-N-dev
-# is only recommended by clang on bookworm), so it is asked for by name
-# for the clang actually installed, and then proven by linking a fuzzer.
+# may hide in a Recommends: the clang runtime is one (on bookworm
+# libclang-rt-14-dev is only recommended, by libclang-common-14-dev), so
+# it is asked for by name for the clang actually installed, and then
+# proven by linking a fuzzer.
 set -eu
 mode=${1:-test}
 build="build-essential cmake pkg-config libsodium-dev libgit2-dev
