@@ -26,6 +26,9 @@ if [ "$(id -u)" -eq 0 ] && [ -z "${SR_SECMEM_AS:-}" ]; then
 fi
 . "$SR_TESTS/e2e/lib.sh"
 cd "$T" || exit 1
+# An ASan build sets its own core limit to 0 as it starts, before
+# scoperun can save the caller's; this keeps the caller's for it to save.
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}disable_coredump=0"
 
 # wait_for CMD...: until CMD succeeds, for at most 10 s
 wait_for() {
