@@ -6,7 +6,7 @@
 set -eu
 src=$(cd "$(dirname "$0")/.." && pwd)
 jobs=$(nproc 2>/dev/null || echo 2)
-sh "$src/tests/install-deps.sh"
+sh "$src/tests/install-deps.sh" test
 
 logs=$(mktemp -d)
 trap 'rm -rf "$logs"' EXIT
@@ -23,7 +23,8 @@ run_ctest() {
 }
 
 stage "build and test (default build type)"
-cmake -S "$src" -B "$src/build" >/dev/null
+# ON in so many words: examples/demo.sh configures build/ without tests
+cmake -S "$src" -B "$src/build" -DSCOPERUN_TESTS=ON >/dev/null
 cmake --build "$src/build" -j "$jobs"
 run_ctest default --test-dir "$src/build"
 
