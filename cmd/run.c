@@ -433,17 +433,25 @@ static int
 record(run_ctx *c, const char *event, const sr_err *why, sr_err *err)
 {
 	const sr_policy *p = c->policy;
-	const char *names[64];
+	const char **names = NULL;
 	sr_audit_event ev = { 0 };
 	char path[SR_ERR_PATH_MAX];
 	size_t i;
+	int rc;
 
-	for (i = 0; p != NULL && i < p->ngrants && i < 64; i++)
+	/* every granted name, however many: an unlisted one would look
+	 * unused to `audit report` */
+	if (p != NULL && (names = calloc(p->ngrants + 1, sizeof(*names))) ==
+	    NULL)
+		return sr_err_set(err, SR_ERR_SYSTEM, NULL, 0, "out of memory");
+	for (i = 0; p != NULL && i < p->ngrants; i++)
 		names[i] = p->grants[i].env;
 	/* the record redacts granted values from argv by looking at the
 	 * built environment: build it, refusal or not */
-	if (c->env != NULL && sr_env_envp(c->env) == NULL)
+	if (c->env != NULL && sr_env_envp(c->env) == NULL) {
+		free(names);
 		return sr_err_set(err, SR_ERR_SYSTEM, NULL, 0, "out of memory");
+	}
 	ev.event = event;
 	ev.agent = c->agent;
 	ev.policy_path = p ? p->path : NULL;
@@ -464,8 +472,10 @@ record(run_ctx *c, const char *event, const sr_err *why, sr_err *err)
 	}
 	ev.task = c->opts.task;
 	ev.forward = p != NULL && p->audit_syslog;	/* [audit] syslog */
-	if (sr_path_get(path, sizeof(path), SR_PATH_AUDIT, NULL, err) != 0 ||
-	    sr_audit_append(path, &ev, err) != 0) {
+	rc = sr_path_get(path, sizeof(path), SR_PATH_AUDIT, NULL, err) != 0 ||
+	    sr_audit_append(path, &ev, err) != 0 ? -1 : 0;
+	free(names);
+	if (rc != 0) {
 		snprintf(path, sizeof(path), "%s", err->msg);
 		sr_err_set(err, SR_ERR_SYSTEM, NULL, 0, "%s: %s", c->exit ?
 		    "warning: the exit was not recorded" : "cannot record the "
