@@ -472,9 +472,11 @@ record(run_ctx *c, const char *event, const sr_err *why, sr_err *err)
 	}
 	ev.task = c->opts.task;
 	ev.forward = p != NULL && p->audit_syslog;	/* [audit] syslog */
-	rc = sr_path_get(path, sizeof(path), SR_PATH_AUDIT, NULL, err) != 0 ||
-	    sr_audit_append(path, &ev, err) != 0 ? -1 : 0;
+	rc = sr_path_get(path, sizeof(path), SR_PATH_AUDIT, NULL, err) != 0 ?
+	    -1 : sr_audit_append(path, &ev, err);
 	free(names);
+	if (rc == SR_AUDIT_REFUSED)	/* on record as a refusal: err says */
+		return -1;
 	if (rc != 0) {
 		snprintf(path, sizeof(path), "%s", err->msg);
 		sr_err_set(err, SR_ERR_SYSTEM, NULL, 0, "%s: %s", c->exit ?

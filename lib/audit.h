@@ -44,6 +44,7 @@ typedef struct sr_audit_event {
 	const char *recipient;
 	const char *command;		/* the resolved path */
 	char *const *argv;
+	const char *argv_withheld;	/* why argv is not written, or NULL */
 	const sr_env *env;		/* to redact granted values from argv */
 	const char *repo_root;		/* the git work tree, when inside one */
 	const char *repo_head;		/* its HEAD commit; NULL when unborn */
@@ -64,6 +65,15 @@ typedef struct sr_audit_event {
 #define SR_AUDIT_ROTATE_BYTES (64ull << 20)
 #define SR_AUDIT_CHECKPOINT_EVERY 100
 int sr_audit_append(const char *path, const sr_audit_event *ev, sr_err *err);
+/*
+ * A record that its argv would take past SR_AUDIT_LINE_MAX is written
+ * without it ("argv_withheld":"too_large", and "argc"). A "run" so cut
+ * is written as a "deny" (reason SR_AUDIT_TOO_LARGE) and sr_audit_append
+ * returns SR_AUDIT_REFUSED with err set: that run must not happen, and
+ * its refusal is on record. Other events are written and return 0.
+ */
+#define SR_AUDIT_REFUSED 1
+#define SR_AUDIT_TOO_LARGE "audit.too_large"
 
 /*
  * argv as a record writes it, for records made once the environment is

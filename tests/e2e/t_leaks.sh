@@ -34,4 +34,50 @@ expect_rc 0 "audit report"
 expect_no_out '"grant": ?"G(6[5-9]|70)"' "no grant past 64 called unused"
 expect_out '"name": ?"G70"' "G70 is used"
 
+# ---- an argv too long for a record: refused, and the refusal recorded -
+{ header plain; printf '[env]\ninherit = ["PATH"]\n'; } | policy plain
+a=$(printf '%0120000d' 0 | tr 0 x)
+sr plain -- sh -c 'echo ran' "$a" "$a" "$a" "$a" "$a" "$a" "$a" "$a" "$a" "$a"
+refused 125 "too long for an audit record" "a 1.2 MB argv"
+expect_no_out ran "the 1.2 MB argv did not run"
+tail -n 1 "$LOG" | grep '"event":"deny"' | grep '"reason":"audit.too_large"' |
+    grep '"argv_withheld":"too_large"' | grep -q '"argc":13' && ok ||
+    bad "the too-long argv's refusal is recorded, argv withheld"
+sr plain -- sh -c 'echo ran' "$a" "$a" "$a" "$a" "$a"
+expect_rc 0 "a 600 kB argv runs (control)"
+expect_out ran "the 600 kB argv ran"
+tail -n 1 "$LOG" | grep '"event":"run"' | grep -q "\"$a\"" && ok ||
+    bad "the 600 kB argv is recorded in full"
+sr audit verify
+expect_rc 0 "the log is intact after the cut record"
+
+# ---- a full disk says so, not a stale errno ---------------------------
+mkdir "$T/full"
+if mount -t tmpfs -o size=64k,mode=0700 tmpfs "$T/full" 2>/dev/null; then
+	trap 'umount "$T/full"; chmod -R u+rwx "$T"; rm -rf "$T"' EXIT
+	export SCOPERUN_AUDIT="$T/full/audit.jsonl"
+	sr plain -- true
+	expect_rc 0 "a run on the small file system"
+	dd if=/dev/zero of="$T/full/fill" bs=4k 2>/dev/null
+	i=0
+	while [ $i -lt 40 ]; do
+		sr plain -- sh -c 'echo ran'
+		[ "$rc" -ne 0 ] && break
+		i=$((i + 1))
+	done
+	refused 125 "cannot write the audit log .*: No space left on device" \
+	    "a full disk is named"
+	expect_no_err "File exists" "no stale errno"
+	expect_no_out ran "no run without its record"
+	rm -f "$T/full/fill"
+	sr plain -- true
+	expect_rc 0 "a run once there is space again"
+	ls "$T/full" | grep -q torn && bad "a torn record was left behind" || ok
+	sr audit verify "$SCOPERUN_AUDIT"
+	expect_rc 0 "the log is intact after the full disk"
+	unset SCOPERUN_AUDIT
+else
+	echo "t_leaks: cannot mount a tmpfs (not root): full-disk part skipped"
+fi
+
 finish
