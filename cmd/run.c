@@ -43,6 +43,8 @@ typedef struct run_ctx {
 	sr_policy *policy;
 	sr_env *env;
 	char *resolved;
+	char *shown;		/* resolved, or its [REDACTED:NAME] */
+	int granted;		/* every grant decrypted: argv can be redacted */
 	sr_repo_finding repo;
 	const char *reason;	/* the audit record's code for a refusal */
 	char **safe_argv;	/* argv redacted, once env is gone */
@@ -303,8 +305,10 @@ add_grants(run_ctx *c, sr_err *err)
 	size_t i;
 	int rc = -1;
 
-	if (p->ngrants == 0)
+	if (p->ngrants == 0) {
+		c->granted = 1;
 		return 0;
+	}
 	c->reason = "vault.error";
 	if (secure_memory_begin(err) != 0)
 		return -1;
@@ -317,6 +321,7 @@ add_grants(run_ctx *c, sr_err *err)
 	for (i = 0; i < p->ngrants; i++)
 		if (add_grant(c, s.vault, &p->grants[i], now, &val, err) != 0)
 			goto done;
+	c->granted = 1;
 	rc = 0;
 done:
 	sr_secure_free(val.p);
@@ -361,6 +366,44 @@ allowed_as_typed(const char *cmd, const sr_strlist *allow)
 	return 0;
 }
 
+/*
+ * A message about the command arg (lib/exec.c's "QUOTED: why") shows
+ * [REDACTED:NAME] in its place when arg holds a granted value: a command
+ * named by a value (`scoperun bot "$TOKEN"`) is no reason to print it.
+ */
+static int
+hide_value(run_ctx *c, const char *arg, sr_err *err)
+{
+	char red[300], q[4 * SR_ERR_QUOTE_MAX + 8], msg[SR_ERR_MSG_MAX];
+	char file[SR_ERR_PATH_MAX];
+	size_t n;
+
+	/* the values are found in the built environment */
+	if (c->env == NULL || sr_env_envp(c->env) == NULL ||
+	    !sr_audit_redact_arg(red, sizeof(red), arg, c->env))
+		return -1;
+	n = strlen(sr_err_quote(q, sizeof(q), arg, strlen(arg)));
+	snprintf(msg, sizeof(msg), "%s%s", red, strncmp(err->msg, q, n) == 0 ?
+	    err->msg + n : ": cannot be run");
+	snprintf(file, sizeof(file), "%s", err->file);
+	return sr_err_set(err, err->kind, file, err->line, "%s", msg);
+}
+
+/* The command's path as messages, records and the dry run show it. */
+static int
+set_shown(run_ctx *c, sr_err *err)
+{
+	char red[300];
+
+	if (sr_env_envp(c->env) == NULL)
+		return sr_err_set(err, SR_ERR_SYSTEM, NULL, 0, "out of memory");
+	c->shown = strdup(sr_audit_redact_arg(red, sizeof(red), c->resolved,
+	    c->env) ? red : c->resolved);
+	if (c->shown == NULL)
+		return sr_err_set(err, SR_ERR_SYSTEM, NULL, 0, "out of memory");
+	return 0;
+}
+
 static int
 check_command(run_ctx *c, sr_err *err)
 {
@@ -371,15 +414,17 @@ check_command(run_ctx *c, sr_err *err)
 	if (sr_exec_resolve(&c->resolved, c->cmd[0], path, err) != 0) {
 		c->reason = err->kind == SR_ERR_NOTFOUND ? "exec.notfound" :
 		    "exec.noexec";
-		return -1;
+		return hide_value(c, c->cmd[0], err);
 	}
+	if (set_shown(c, err) != 0)
+		return -1;
 	if (p->allow_any || allowed_as_typed(c->cmd[0], &p->allow) ||
 	    sr_exec_allowed(c->resolved, p->allow.v, p->allow.n, path))
 		return 0;
 	c->reason = "exec.denied";
 	return sr_err_set(err, SR_ERR_DENIED, p->path, p->allow.n ?
 	    p->allow.line[0] : 0, "denied: %s is not in exec.allow",
-	    sr_err_quote(q, sizeof(q), c->resolved, strlen(c->resolved)));
+	    sr_err_quote(q, sizeof(q), c->shown, strlen(c->shown)));
 }
 
 static void
@@ -393,8 +438,8 @@ print_dry_run(run_ctx *c, const sr_err *err)
 	if (c->repo.in_repo)
 		printf("repo      %s (%s)\n", c->repo.root, c->repo.head[0] ?
 		    c->repo.head : "unborn HEAD");
-	if (c->resolved)
-		printf("command   %s\n", c->resolved);
+	if (c->shown)
+		printf("command   %s\n", c->shown);
 	if (c->policy != NULL && c->policy->supervise) {
 		printf("mode      supervised%s", c->policy->mask_output ?
 		    ", output masked" : "");
@@ -422,6 +467,7 @@ run_free(run_ctx *c)
 	sr_policy_free(c->policy);
 	sr_repo_finding_free(&c->repo);
 	free(c->resolved);
+	free(c->shown);
 	sr_audit_argv_free(c->safe_argv);
 }
 
@@ -462,8 +508,13 @@ record(run_ctx *c, const char *event, const sr_err *why, sr_err *err)
 	ev.message = why ? why->msg : NULL;
 	ev.secrets = p ? names : NULL;
 	ev.nsecrets = i;
-	ev.command = c->resolved;
+	ev.command = c->shown;
 	ev.argv = c->safe_argv != NULL ? c->safe_argv : c->cmd;
+	/* a refusal before every grant was decrypted cannot tell which
+	 * entries hold a granted value (nor can one without a policy): it
+	 * writes how many there were, never what */
+	if (!c->granted)
+		ev.argv_withheld = "grants_not_decrypted";
 	ev.env = c->env;
 	ev.exit = c->exit;
 	if (c->repo.in_repo) {
@@ -645,6 +696,7 @@ cmd_run(int argc, char **argv)
 	if (err.kind == SR_ERR_NOTFOUND || err.kind == SR_ERR_NOEXEC)
 		c.reason = err.kind == SR_ERR_NOTFOUND ? "exec.notfound" :
 		    "exec.noexec";
+	hide_value(&c, c.resolved, &err);
 	record_refusal(&c, &err);
 done:
 	if (rc != 0)

@@ -117,6 +117,13 @@ redacted(char *red, size_t size, const char *arg, const sr_env *env)
 	return 0;
 }
 
+int
+sr_audit_redact_arg(char *red, size_t size, const char *arg,
+    const sr_env *env)
+{
+	return redacted(red, size, arg, env);
+}
+
 /* An argv entry holding a granted value is written [REDACTED:NAME]. */
 static void
 put_arg(sr_jsonw *w, const char *arg, const sr_env *env)

@@ -82,6 +82,10 @@ int sr_audit_append(const char *path, const sr_audit_event *ev, sr_err *err);
  * malloc'd, for sr_audit_argv_free; NULL when out of memory.
  */
 char **sr_audit_argv_redact(char *const *argv, const sr_env *env);
+/* 1 when arg holds a value granted in env, with "[REDACTED:NAME]" in red;
+ * for whatever else shows an argument (messages, the command's path). */
+int sr_audit_redact_arg(char *red, size_t size, const char *arg,
+    const sr_env *env);
 void sr_audit_argv_free(char **argv);
 
 typedef struct sr_audit_verdict {

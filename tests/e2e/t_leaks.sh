@@ -34,6 +34,75 @@ expect_rc 0 "audit report"
 expect_no_out '"grant": ?"G(6[5-9]|70)"' "no grant past 64 called unused"
 expect_out '"name": ?"G70"' "G70 is used"
 
+# ---- a refusal never writes or prints a granted value ----------------
+VAL=ghp_leaktest0123456789abcdefXYZ
+printf '%s' "$VAL" | "$SCOPERUN" secret set gh/token >/dev/null 2>&1
+{ header tok; printf '[env]\ninherit = ["PATH"]\n[secrets]\nTOKEN = "gh/token"\n'; } |
+    policy tok
+# no_value WHAT: neither stderr, stdout nor the log holds the value
+no_value() {
+	grep -q "$VAL" "$T/err" "$T/out" "$LOG" && bad "$1: the value leaked" ||
+	    ok
+}
+# no_value_err WHAT: neither stderr nor the log (the child printed it)
+no_value_err() {
+	grep -q "$VAL" "$T/err" "$LOG" && bad "$1: the value leaked" || ok
+}
+# last_deny_withheld WHAT: the last record is a deny with argv withheld
+last_withheld() {
+	tail -n 1 "$LOG" | grep '"event":"deny"' |
+	    grep -q '"argv_withheld":"grants_not_decrypted","argc":3' && ok ||
+	    bad "$1: argv withheld in the deny record"
+}
+mkdir "$T/repo"
+git -C "$T/repo" init -q && printf 'A=1\n' >"$T/repo/.env" &&
+    git -C "$T/repo" add .env &&
+    git -C "$T/repo" -c user.name=t -c user.email=t@example.com \
+    commit -qm env || bad "cannot make the repository"
+(cd "$T/repo" && "$SCOPERUN" tok -- echo "--token=$VAL" x >"$T/out" 2>"$T/err")
+expect_err "committed env files" "repo guard refusal"
+no_value "repo guard refusal"
+last_withheld "repo guard refusal"
+SCOPERUN_VAULT=$T/no-such.sealed sr tok -- echo "--token=$VAL" x
+refused 125 "no vault at" "vault error"
+no_value "vault error"
+last_withheld "vault error"
+sr no-such-agent -- echo "--token=$VAL" x
+refused 125 "" "policy missing"
+no_value "policy missing"
+last_withheld "policy missing"
+# once the grants are decrypted the record redacts them (control)
+sr tok -- echo "--token=$VAL" x
+expect_rc 0 "a run with the value in argv"
+no_value_err "a run's record"
+tail -n 1 "$LOG" | grep -q '"argv":\["echo","\[REDACTED:TOKEN\]","x"\]' &&
+    ok || bad "the run record redacts the value"
+# a command named by a value: not found, not executable, not allowed
+sr tok -- "$VAL" x
+refused 127 '\[REDACTED:TOKEN\]: command not found' "a command named by a value"
+no_value "command not found"
+mkdir "$T/bin"
+: >"$T/bin/$VAL"
+PATH="$T/bin:$PATH" sr tok -- "$VAL" x
+refused 126 '\[REDACTED:TOKEN\]: permission denied' "not executable"
+no_value "permission denied"
+chmod 700 "$T/bin/$VAL"
+{ header tokallow; printf '[env]\ninherit = ["PATH"]\n[secrets]\nTOKEN = "gh/token"\n'
+  printf '[exec]\nallow = ["true"]\n'; } | policy tokallow
+PATH="$T/bin:$PATH" sr tokallow -- "$VAL" x
+refused 125 'denied: \[REDACTED:TOKEN\] is not in exec.allow' "not allowed"
+no_value "exec.denied"
+PATH="$T/bin:$PATH" sr --dry-run tokallow -- "$VAL" x
+expect_out "decision  refuse: denied: .REDACTED:TOKEN. is not" "dry run"
+no_value "dry run"
+# a policy without grants has nothing to redact: argv is written (control)
+{ header nogrant; printf '[env]\ninherit = ["PATH"]\n[exec]\nallow = ["true"]\n'; } |
+    policy nogrant
+sr nogrant -- echo hello-there
+refused 125 "not in exec.allow" "no grants: refused"
+tail -n 1 "$LOG" | grep -q '"argv":\["echo","hello-there"\]' && ok ||
+    bad "a refusal without grants writes argv"
+
 # ---- an argv too long for a record: refused, and the refusal recorded -
 { header plain; printf '[env]\ninherit = ["PATH"]\n'; } | policy plain
 a=$(printf '%0120000d' 0 | tr 0 x)
