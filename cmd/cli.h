@@ -26,6 +26,7 @@ typedef struct sr_run_opts {
 	const char *task;
 	const char *vault;
 	const char *identity;
+	const char *identity_fd;	/* --identity-fd N */
 } sr_run_opts;
 
 /* `scoperun: WHO: message (file:line)` on stderr. */

@@ -91,7 +91,9 @@ parse_args(run_ctx *c, int argc, char **argv)
 		} else if ((r = opt_value(&c->opts.task, argv, &i, "--task")) ||
 		    (r = opt_value(&c->opts.vault, argv, &i, "--vault")) ||
 		    (r = opt_value(&c->opts.identity, argv, &i,
-		    "--identity"))) {
+		    "--identity")) ||
+		    (r = opt_value(&c->opts.identity_fd, argv, &i,
+		    "--identity-fd"))) {
 			if (r < 0) {
 				cli_errorf("run", "%s needs a value", argv[i]);
 				return -1;
@@ -314,6 +316,7 @@ add_grants(run_ctx *c, sr_err *err)
 		return -1;
 	a.vault = c->opts.vault;
 	a.identity = c->opts.identity;
+	a.identity_fd = c->opts.identity_fd;
 	if (vs_open(&s, &a, VS_UNLOCK, err) != 0) {
 		grant_error(p, &p->grants[0], err);
 		goto done;

@@ -84,6 +84,12 @@ static const struct sr_env_danger {
 	D("_JAVA_OPTIONS", 0),
 	D("JDK_JAVA_OPTIONS", 0),
 	D("GIT_EXEC_PATH", 0),
+	/* scoperun's own settings: where the identity, vault, audit log and
+	 * policies are, and the identity itself (SCOPERUN_IDENTITY_KEY). An
+	 * agent that got them could open the whole vault, or point a nested
+	 * scoperun at files of its choosing. Never passed, whatever inherit
+	 * says (SR_ENV_OWN_PREFIX). */
+	D(SR_ENV_OWN_PREFIX, 1),
 #undef D
 };
 
@@ -417,6 +423,9 @@ check_set(const sr_env *e, const char *name, const void *value,
 	if (!sr_env_name_valid(name, nlen))
 		return sr_err_set(err, SR_ERR_CONFIG, NULL, 0,
 		    "%s: not a valid environment variable name", q);
+	if (strncmp(name, SR_ENV_OWN_PREFIX, strlen(SR_ENV_OWN_PREFIX)) == 0)
+		return sr_err_set(err, SR_ERR_CONFIG, NULL, 0,
+		    "%s: scoperun's own settings never reach the command", q);
 	if (sr_env_name_dangerous(name, nlen))
 		return sr_err_set(err, SR_ERR_CONFIG, NULL, 0,
 		    "%s: may never be passed: the loader, libc or a shell "
