@@ -264,6 +264,8 @@ test_own_never_pass(void **state)
 	assert_int_equal(sr_env_inherit(e, caller,
 	    NAMES("*", "SCOPERUN_*", "SCOPERUN_IDENTITY_KEY"), 3), 0);
 	assert_string_equal(joined(e), "PATH=/bin|SCOPERUNX=ok");
+	sr_env_free(e);
+	e = new_env();
 	assert_int_equal(sr_env_set(e, "SCOPERUN_AUDIT", "/a", 2, &err), -1);
 	assert_non_null(strstr(err.msg, "scoperun's own settings"));
 	assert_true(sr_env_pattern_only_dangerous("SCOPERUN_*"));
