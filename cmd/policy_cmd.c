@@ -50,12 +50,12 @@ policy_check(const char *agent)
 	for (i = 0; i < p->ndiags; i++) {
 		const sr_diag *d = &p->diags[i];
 		nwarn += d->level == SR_DIAG_WARNING;
-		fprintf(stderr, "scoperun: %s: %s: %s (%s", agent,
-		    d->level == SR_DIAG_ERROR ? "error" : "warning", d->msg,
-		    p->path);
+		fprintf(stderr, "scoperun: %s: %s: %s (%s", cli_esc(agent),
+		    d->level == SR_DIAG_ERROR ? "error" : "warning",
+		    cli_esc(d->msg), cli_esc(p->path));
 		fprintf(stderr, d->line ? ":%u)\n" : ")\n", d->line);
 	}
-	printf("%s: %zu error%s, %zu warning%s\n", p->path,
+	printf("%s: %zu error%s, %zu warning%s\n", cli_esc(p->path),
 	    p->nerrors, p->nerrors == 1 ? "" : "s", nwarn,
 	    nwarn == 1 ? "" : "s");
 	i = p->nerrors;
@@ -70,7 +70,7 @@ print_list(const char *label, const sr_strlist *l, const char *none)
 
 	printf("%-10s", label);
 	for (i = 0; i < l->n; i++)
-		printf("%s%s", i ? " " : "", l->v[i]);
+		printf("%s%s", i ? " " : "", cli_esc(l->v[i]));
 	printf("%s\n", l->n ? "" : none);
 }
 
@@ -108,7 +108,8 @@ print_grants(const sr_policy *p)
 
 	for (i = 0; i < p->ngrants; i++) {
 		const sr_grant *g = &p->grants[i];
-		printf("%-10s%s <- %s", i ? "" : "secrets", g->env, g->from);
+		printf("%-10s%s <- %s", i ? "" : "secrets", cli_esc(g->env),
+		    cli_esc(g->from));
 		if (g->expires)
 			printf(" (expires %s)", sr_time_format(when,
 			    sizeof(when), g->expires));
@@ -161,14 +162,16 @@ explain(const sr_policy *p)
 	char when[SR_TIME_RFC3339_LEN];
 	size_t i;
 
-	printf("%-10s%s\n%-10s%s\n", "agent", p->name, "file", p->path);
-	printf("%-10s%s\n%-10s%s\n", "owner", p->owner, "purpose", p->purpose);
+	printf("%-10s%s\n%-10s%s\n", "agent", cli_esc(p->name), "file",
+	    cli_esc(p->path));
+	printf("%-10s%s\n%-10s%s\n", "owner", cli_esc(p->owner), "purpose",
+	    cli_esc(p->purpose));
 	printf("%-10s%s\n", "expires", p->expires ? sr_time_format(when,
 	    sizeof(when), p->expires) : "never");
 	print_list("inherit", &p->inherit, "nothing");
 	printf("%-10s", "set");
 	for (i = 0; i < p->nset; i++)
-		printf("%s%s", i ? " " : "", p->set[i].name);
+		printf("%s%s", i ? " " : "", cli_esc(p->set[i].name));
 	printf("%s\n", p->nset ? "" : "nothing");
 	print_names(p);
 	print_grants(p);

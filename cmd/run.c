@@ -22,6 +22,7 @@
 #include "ratelimit.h"
 #include "repo.h"
 #include "supervise.h"
+#include "term.h"
 #include "timeutil.h"
 #include "vault_session.h"
 #include "secmem.h"
@@ -138,23 +139,18 @@ load_policy(run_ctx *c, sr_err *err)
 	return rc;
 }
 
-/* Append src to buf (one line: control bytes become '?'), cut with
- * "..." past max bytes. */
+/* Append the first max bytes of src to buf, escaped (lib/term.h) so the
+ * message and its audit record are one clean line, "..." when cut. */
 static void
 put_clean(char *buf, size_t size, const char *src, size_t max)
 {
-	size_t len = strlen(buf), i;
+	size_t len = strlen(buf), n = strnlen(src, max + 1);
 
-	for (i = 0; src[i] != '\0' && len + 4 < size; i++) {
-		if (i == max) {
-			memcpy(buf + len, "...", 3);
-			len += 3;
-			break;
-		}
-		buf[len++] = (unsigned char)src[i] < 0x20 || src[i] == 0x7f ?
-		    '?' : src[i];
-	}
-	buf[len] = '\0';
+	if (len + 4 >= size)
+		return;
+	sr_term_escape(buf + len, size - 3 - len, src, n > max ? max : n);
+	if (n > max)
+		strcat(buf, "...");
 }
 
 /* As many of the first paths as leave reserve bytes free (one at
@@ -436,13 +432,13 @@ print_dry_run(run_ctx *c, const sr_err *err)
 	size_t i, n, len;
 	const char *name;
 
-	printf("agent     %s (%s)\n", c->agent, c->policy ? c->policy->path :
-	    "no policy");
+	printf("agent     %s (%s)\n", cli_esc(c->agent), c->policy ?
+	    cli_esc(c->policy->path) : "no policy");
 	if (c->repo.in_repo)
-		printf("repo      %s (%s)\n", c->repo.root, c->repo.head[0] ?
-		    c->repo.head : "unborn HEAD");
+		printf("repo      %s (%s)\n", cli_esc(c->repo.root),
+		    c->repo.head[0] ? c->repo.head : "unborn HEAD");
 	if (c->shown)
-		printf("command   %s\n", c->shown);
+		printf("command   %s\n", cli_esc(c->shown));
 	if (c->policy != NULL && c->policy->supervise) {
 		printf("mode      supervised%s", c->policy->mask_output ?
 		    ", output masked" : "");
@@ -452,7 +448,7 @@ print_dry_run(run_ctx *c, const sr_err *err)
 		printf("\n");
 	}
 	if (err->kind != SR_ERR_NONE) {
-		printf("decision  refuse: %s\n", err->msg);
+		printf("decision  refuse: %s\n", cli_esc(err->msg));
 		return;
 	}
 	printf("decision  allow\n");
