@@ -40,6 +40,8 @@ static const char *const usage_lines[] = {
 	"options: -n, --dry-run     decide and print the variable names; exec nothing",
 	"         --task ID         task id for the audit record ($SCOPERUN_TASK_ID)",
 	"         --vault FILE, --identity FILE   where the sealed secrets are",
+	"         --identity-fd N   the identity itself on descriptor N (or",
+	"                           $SCOPERUN_IDENTITY_KEY): for CI",
 	"secret set/rotate: --from-file F, --expires T|90d, --rotate-after 90d,",
 	"         --label K=V (repeatable)",
 	"",
