@@ -92,25 +92,35 @@ parse_from(sr_identity **id, const char *text, size_t len, const char *label,
 	return sr_err_set(err, err->kind, NULL, 0, "%s: %s", label, msg);
 }
 
-static int
-from_fd(sr_identity **id, const char *arg, sr_err *err)
-{
-	char label[48], *buf;
-	size_t len;
-	int fd = fd_number(arg), rc;
+/* The descriptor's text, read once (vs_identity_fd_take) and kept in
+ * sodium memory for the process. */
+static char *fd_text;
+static size_t fd_len;
+static char fd_label[48];
 
+int
+vs_identity_fd_take(const char *arg, sr_err *err)
+{
+	int fd = fd_number(arg);
+
+	if (fd_text != NULL)
+		return 0;
 	if (fd < 0)
 		return sr_err_set(err, SR_ERR_USAGE, NULL, 0, "--identity-fd "
 		    "takes a file descriptor number");
-	snprintf(label, sizeof(label), "--identity-fd %d", fd);
+	snprintf(fd_label, sizeof(fd_label), "--identity-fd %d", fd);
 	if (fcntl(fd, F_GETFD) < 0)
-		return sr_err_set(err, SR_ERR_CONFIG, NULL, 0, "%s: %s", label,
-		    strerror(errno));
-	if (read_fd(&buf, &len, fd, label, err) != 0)
+		return sr_err_set(err, SR_ERR_CONFIG, NULL, 0, "%s: %s",
+		    fd_label, strerror(errno));
+	return read_fd(&fd_text, &fd_len, fd, fd_label, err);
+}
+
+static int
+from_fd(sr_identity **id, const char *arg, sr_err *err)
+{
+	if (vs_identity_fd_take(arg, err) != 0)
 		return -1;
-	rc = parse_from(id, buf, len, label, err);
-	sr_secure_free(buf);
-	return rc;
+	return parse_from(id, fd_text, fd_len, fd_label, err);
 }
 
 /* The key text of $SCOPERUN_IDENTITY_KEY into sodium memory, the

@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "audit.h"
 #include "cli.h"
 #include "env.h"
@@ -672,6 +674,16 @@ cmd_run(int argc, char **argv)
 
 	if (parse_args(&c, argc, argv) != 0)
 		return SR_EXIT_REFUSED;
+	/* the key goes to locked memory: core dumps off first */
+	if (c.opts.identity_fd != NULL && (sodium_init() < 0 ||
+	    secure_memory_begin(&err) != 0 ||
+	    vs_identity_fd_take(c.opts.identity_fd, &err) != 0)) {
+		if (err.msg[0] == '\0')
+			sr_err_set(&err, SR_ERR_SYSTEM, NULL, 0, "cannot "
+			    "initialise libsodium");
+		cli_error(c.agent, &err);
+		return SR_EXIT_REFUSED;
+	}
 	rc = load_policy(&c, &err) == 0 && repo_guard(&c, &err) == 0 &&
 	    build_env(&c, &err) == 0 && check_command(&c, &err) == 0 &&
 	    rate_guard(&c, &err) == 0 ? 0 : -1;

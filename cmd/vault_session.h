@@ -50,6 +50,10 @@ int vs_open(vault_session *s, const vault_args *a, unsigned flags,
  */
 int vs_identity_load(sr_identity **id, const vault_args *a, char *path,
     size_t size, sr_err *err);
+/* Read --identity-fd's descriptor now, and close it: a run takes it
+ * before anything else, so that a run that needs no identity (a policy
+ * without grants) does not hand the key's descriptor to the command. */
+int vs_identity_fd_take(const char *arg, sr_err *err);
 int vs_commit(vault_session *s, sr_err *err);
 void vs_close(vault_session *s);
 /* Record a vault change in the audit log, after it was committed. */

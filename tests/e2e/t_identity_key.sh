@@ -108,6 +108,13 @@ rc=$?
 expect_rc 0 "--identity-fd 0"
 expect_out '^ghp_identitytest' "the grant through stdin"
 no_key "--identity-fd 0: the command cannot read the key again"
+# a run that needs no identity still takes the descriptor from the command
+{ header nogrant; printf '[env]\ninherit = ["PATH"]\n'; } | policy nogrant
+"$SCOPERUN" --identity-fd 3 nogrant -- sh -c '[ -e /dev/fd/3 ] &&
+    echo fd3-open || echo fd3-closed' 3<"$T/identity.kept" >"$T/out" 2>"$T/err"
+rc=$?
+expect_rc 0 "--identity-fd with a policy without grants"
+expect_out '^fd3-closed' "no grants: the command does not inherit the descriptor"
 sr --identity-fd 9 tok -- true
 refused 125 "--identity-fd 9: Bad file descriptor" "a closed descriptor"
 sr --identity-fd x tok -- true
