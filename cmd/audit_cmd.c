@@ -142,7 +142,7 @@ static void
 verify_says(const audit_args *a, const char *path, const sr_audit_verdict *v,
     const sr_audit_checkpoint *cps, size_t ncps)
 {
-	printf("%s: %llu records intact: chain ok, %s, %s", path,
+	printf("%s: %llu records intact: chain ok, %s, %s", cli_esc(path),
 	    (unsigned long long)v->records, v->macs_checked ? (a->key ?
 	    "seals ok (with the given key)" : "seals ok (with the initial "
 	    "key on this machine)") : "seals NOT checked (no initial key: "
@@ -192,11 +192,11 @@ audit_verify(const audit_args *a)
 	case 1:
 		if (v.bad_line)
 			fprintf(stderr, "scoperun: audit: %s: record %llu (line "
-			    "%lu): %s\n", v.bad_path, (unsigned long long)
-			    v.bad_seq, v.bad_line, v.why);
+			    "%lu): %s\n", cli_esc(v.bad_path), (unsigned long
+			    long)v.bad_seq, v.bad_line, cli_esc(v.why));
 		else
 			fprintf(stderr, "scoperun: audit: %s: at the end of "
-			    "the log: %s\n", path, v.why);
+			    "the log: %s\n", cli_esc(path), cli_esc(v.why));
 		rc = SR_EXIT_FINDINGS;
 		break;
 	default:
@@ -206,8 +206,8 @@ done:
 	if (rc == SR_EXIT_USAGE)
 		cli_error("audit", &err);
 	else if (rc == SR_EXIT_FINDINGS && a->checkpoint != NULL && cps == NULL)
-		fprintf(stderr, "scoperun: audit: %s: %s\n", a->checkpoint,
-		    err.msg);
+		fprintf(stderr, "scoperun: audit: %s: %s\n",
+		    cli_esc(a->checkpoint), cli_esc(err.msg));
 	free(cps);
 	if (key)
 		sr_secure_free(key);
@@ -320,9 +320,11 @@ show_file(FILE *f, const audit_args *a, int64_t since)
 		else
 			printf("%-6lld %-24s %-12s %-16s %-16s %s\n",
 			    (long long)json_integer_value(json_object_get(rec,
-			    "seq")), str(rec, "ts"), str(rec, "event"),
-			    str(rec, "agent"), str(rec, "reason"),
-			    str(rec, "command"));
+			    "seq")), cli_esc(str(rec, "ts")),
+			    cli_esc(str(rec, "event")),
+			    cli_esc(str(rec, "agent")),
+			    cli_esc(str(rec, "reason")),
+			    cli_esc(str(rec, "command")));
 		json_decref(rec);
 	}
 	free(line);

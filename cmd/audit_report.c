@@ -362,7 +362,9 @@ jstr(json_t *o, const char *k)
 {
 	const char *s = json_string_value(json_object_get(o, k));
 
-	return s ? s : "-";
+	/* for the text report only: names and paths as a terminal may see
+	 * them */
+	return s ? cli_esc(s) : "-";
 }
 
 static void

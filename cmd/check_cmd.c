@@ -38,13 +38,13 @@
 typedef struct check_args {
 	sr_check_mode mode;
 	check_format format;
-	const char *vault, *identity, *dir, *agent;
+	const char *vault, *identity, *identity_fd, *dir, *agent;
 	int staged, history;
 } check_args;
 
 static const char usage[] = "usage: scoperun check [--staged | --history] "
     "[--format text|json|sarif] [--agent AGENT] [--vault FILE] "
-    "[--identity FILE] [PATH]";
+    "[--identity FILE | --identity-fd N] [PATH]";
 
 /* --opt VALUE or --opt=VALUE: the value, or NULL when absent. */
 static const char *
@@ -92,6 +92,9 @@ parse(check_args *a, int argc, char **argv)
 				return -1;
 		} else if ((v = opt_value(argc, argv, &i, "--vault")) != NULL)
 			a->vault = v;
+		else if ((v = opt_value(argc, argv, &i, "--identity-fd")) !=
+		    NULL)
+			a->identity_fd = v;
 		else if ((v = opt_value(argc, argv, &i, "--identity")) != NULL)
 			a->identity = v;
 		else if ((v = opt_value(argc, argv, &i, "--agent")) != NULL)
@@ -111,7 +114,7 @@ parse(check_args *a, int argc, char **argv)
 /* Every value into s; sodium memory throughout, each freed (wiped) as
  * soon as its forms are made. */
 static int
-add_values(sr_scan *s, vault_session *vs, sr_err *err)
+add_values(sr_scan *s, vault_session *vs, const vault_args *va, sr_err *err)
 {
 	sr_secret_meta m;
 	unsigned char *v;
@@ -120,7 +123,8 @@ add_values(sr_scan *s, vault_session *vs, sr_err *err)
 
 	if (n == 0)
 		return 0;
-	if (sr_identity_load(&vs->id, vs->identity_path, err) != 0 ||
+	if (vs_identity_load(&vs->id, va, vs->identity_path,
+	    sizeof(vs->identity_path), err) != 0 ||
 	    sr_vault_unlock(vs->vault, vs->id, err) != 0)
 		return -1;
 	/* one buffer for all values: an allocation each costs more than
@@ -165,8 +169,9 @@ load_values(sr_scan **out, const check_args *a, sr_err *err)
 	memset(&va, 0, sizeof(va));
 	va.vault = a->vault;
 	va.identity = a->identity;
+	va.identity_fd = a->identity_fd;
 	if (vs_open(&vs, &va, VS_READ, err) == 0 &&
-	    sr_scan_new(out, err) == 0 && add_values(*out, &vs, err) == 0 &&
+	    sr_scan_new(out, err) == 0 && add_values(*out, &vs, &va, err) == 0 &&
 	    sr_scan_build(*out, err) == 0)
 		rc = 0;
 	vs_close(&vs);

@@ -57,13 +57,7 @@ static const struct {
 static void
 put_clean(FILE *f, const char *s)
 {
-	for (; *s != '\0'; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c < 0x20 || c == 0x7f)
-			fprintf(f, "\\x%02x", c);
-		else
-			fputc(c, f);
-	}
+	fputs(cli_esc(s), f);
 }
 
 static void

@@ -26,12 +26,18 @@ typedef struct sr_run_opts {
 	const char *task;
 	const char *vault;
 	const char *identity;
+	const char *identity_fd;	/* --identity-fd N */
 } sr_run_opts;
 
-/* `scoperun: WHO: message (file:line)` on stderr. */
+/* `scoperun: WHO: message (file:line)` on stderr, escaped as a whole
+ * (lib/term.h): a message quotes paths, names and commands. */
 void cli_error(const char *who, const sr_err *err);
 void cli_errorf(const char *who, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* s as it may reach a terminal (sr_term_escape): s itself when clean,
+ * else an escaped copy that stays valid for the next 16 calls. Every
+ * user-controlled string a verb prints goes through it. */
+const char *cli_esc(const char *s);
 /* The exit status a failed run reports for err. */
 int cli_run_status(const sr_err *err);
 

@@ -97,7 +97,7 @@ install(const char *dir, int force, sr_err *err)
 	if (sr_file_mkdirs(hooks, err) != 0 ||
 	    sr_file_replace(path, b.p, b.len, 0755, 0, err) != 0)
 		goto done;
-	printf("installed the pre-commit hook at %s\n", path);
+	printf("installed the pre-commit hook at %s\n", cli_esc(path));
 	rc = 0;
 done:
 	sr_buf_free(&b);

@@ -58,7 +58,7 @@ write_example_policy(sr_err *err)
 	if (sr_file_write_new(path, EXAMPLE_POLICY, strlen(EXAMPLE_POLICY),
 	    0600, err) != 0)
 		return -1;
-	printf("example policy: %s\n", path);
+	printf("example policy: %s\n", cli_esc(path));
 	return 0;
 }
 
@@ -89,8 +89,9 @@ init(const vault_args *a, sr_err *err)
 	    write_example_policy(err) != 0)
 		goto done;
 	sr_recipient_format(text, id->pk);
-	printf("identity: %s (keep it safe: it opens the vault)\n", ipath);
-	printf("vault:    %s\n", vpath);
+	printf("identity: %s (keep it safe: it opens the vault)\n",
+	    cli_esc(ipath));
+	printf("vault:    %s\n", cli_esc(vpath));
 	printf("recipient: %s\n", text);
 	rc = 0;
 done:

@@ -6,12 +6,14 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <sodium.h>
 
 #include "cli.h"
 #include "secmem.h"
+#include "term.h"
 #include "vault_session.h"
 
 static const char *const usage_lines[] = {
@@ -38,6 +40,8 @@ static const char *const usage_lines[] = {
 	"options: -n, --dry-run     decide and print the variable names; exec nothing",
 	"         --task ID         task id for the audit record ($SCOPERUN_TASK_ID)",
 	"         --vault FILE, --identity FILE   where the sealed secrets are",
+	"         --identity-fd N   the identity itself on descriptor N (or",
+	"                           $SCOPERUN_IDENTITY_KEY): for CI",
 	"secret set/rotate: --from-file F, --expires T|90d, --rotate-after 90d,",
 	"         --label K=V (repeatable)",
 	"",
@@ -76,26 +80,48 @@ cli_usage(FILE *f)
 		fprintf(f, "%s\n", usage_lines[i]);
 }
 
+const char *
+cli_esc(const char *s)
+{
+	static char *ring[16];
+	static unsigned next;
+	size_t len, need;
+	char *out;
+
+	if (s == NULL)
+		return "(none)";
+	if (sr_term_clean(s, len = strlen(s)))
+		return s;
+	need = sr_term_escape(NULL, 0, s, len) + 1;
+	if ((out = malloc(need)) == NULL)
+		return "(unprintable)";
+	sr_term_escape(out, need, s, len);
+	free(ring[next % 16]);
+	ring[next++ % 16] = out;
+	return out;
+}
+
 void
 cli_error(const char *who, const sr_err *err)
 {
 	if (err->line > 0)
-		fprintf(stderr, "scoperun: %s: %s (%s:%u)\n", who, err->msg,
-		    err->file, err->line);
+		fprintf(stderr, "scoperun: %s: %s (%s:%u)\n", cli_esc(who),
+		    cli_esc(err->msg), cli_esc(err->file), err->line);
 	else
-		fprintf(stderr, "scoperun: %s: %s\n", who, err->msg);
+		fprintf(stderr, "scoperun: %s: %s\n", cli_esc(who),
+		    cli_esc(err->msg));
 }
 
 void
 cli_errorf(const char *who, const char *fmt, ...)
 {
+	char msg[SR_ERR_MSG_MAX];
 	va_list ap;
 
-	fprintf(stderr, "scoperun: %s: ", who);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	fprintf(stderr, "scoperun: %s: %s\n", cli_esc(who), cli_esc(msg));
 }
 
 int

@@ -37,8 +37,9 @@ load(sr_policy **p, const char *agent, sr_err *err, int *found)
 static void
 print_diag(const char *agent, const char *path, const sr_diag *d)
 {
-	fprintf(stderr, "scoperun: %s: %s: %s (%s", agent,
-	    d->level == SR_DIAG_ERROR ? "error" : "warning", d->msg, path);
+	fprintf(stderr, "scoperun: %s: %s: %s (%s", cli_esc(agent),
+	    d->level == SR_DIAG_ERROR ? "error" : "warning", cli_esc(d->msg),
+	    cli_esc(path));
 	fprintf(stderr, d->line ? ":%u)\n" : ")\n", d->line);
 }
 
@@ -91,7 +92,7 @@ policy_check(const char *agent)
 	}
 	nerr = p->nerrors;
 	check_sandbox(agent, p, &nerr, &nwarn);
-	printf("%s: %zu error%s, %zu warning%s\n", p->path,
+	printf("%s: %zu error%s, %zu warning%s\n", cli_esc(p->path),
 	    nerr, nerr == 1 ? "" : "s", nwarn,
 	    nwarn == 1 ? "" : "s");
 	i = nerr;
@@ -106,7 +107,7 @@ print_list(const char *label, const sr_strlist *l, const char *none)
 
 	printf("%-10s", label);
 	for (i = 0; i < l->n; i++)
-		printf("%s%s", i ? " " : "", l->v[i]);
+		printf("%s%s", i ? " " : "", cli_esc(l->v[i]));
 	printf("%s\n", l->n ? "" : none);
 }
 
@@ -144,7 +145,8 @@ print_grants(const sr_policy *p)
 
 	for (i = 0; i < p->ngrants; i++) {
 		const sr_grant *g = &p->grants[i];
-		printf("%-10s%s <- %s", i ? "" : "secrets", g->env, g->from);
+		printf("%-10s%s <- %s", i ? "" : "secrets", cli_esc(g->env),
+		    cli_esc(g->from));
 		if (g->expires)
 			printf(" (expires %s)", sr_time_format(when,
 			    sizeof(when), g->expires));
@@ -197,14 +199,16 @@ explain(const sr_policy *p)
 	char when[SR_TIME_RFC3339_LEN];
 	size_t i;
 
-	printf("%-10s%s\n%-10s%s\n", "agent", p->name, "file", p->path);
-	printf("%-10s%s\n%-10s%s\n", "owner", p->owner, "purpose", p->purpose);
+	printf("%-10s%s\n%-10s%s\n", "agent", cli_esc(p->name), "file",
+	    cli_esc(p->path));
+	printf("%-10s%s\n%-10s%s\n", "owner", cli_esc(p->owner), "purpose",
+	    cli_esc(p->purpose));
 	printf("%-10s%s\n", "expires", p->expires ? sr_time_format(when,
 	    sizeof(when), p->expires) : "never");
 	print_list("inherit", &p->inherit, "nothing");
 	printf("%-10s", "set");
 	for (i = 0; i < p->nset; i++)
-		printf("%s%s", i ? " " : "", p->set[i].name);
+		printf("%s%s", i ? " " : "", cli_esc(p->set[i].name));
 	printf("%s\n", p->nset ? "" : "nothing");
 	print_names(p);
 	print_grants(p);
@@ -227,7 +231,7 @@ static void
 explain_line(void *arg, const char *label, const char *text)
 {
 	(void)arg;
-	printf("%-10s%s\n", label, text);
+	printf("%-10s%s\n", label, cli_esc(text));
 }
 
 /* What [sandbox] would enforce for a run started here, in words. */

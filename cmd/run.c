@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "audit.h"
 #include "cli.h"
 #include "env.h"
@@ -23,6 +25,7 @@
 #include "repo.h"
 #include "sandbox_cli.h"
 #include "supervise.h"
+#include "term.h"
 #include "timeutil.h"
 #include "vault_session.h"
 #include "secmem.h"
@@ -44,6 +47,8 @@ typedef struct run_ctx {
 	sr_policy *policy;
 	sr_env *env;
 	char *resolved;
+	char *shown;		/* resolved, or its [REDACTED:NAME] */
+	int granted;		/* every grant decrypted: argv can be redacted */
 	sr_repo_finding repo;
 	const char *reason;	/* the audit record's code for a refusal */
 	char **safe_argv;	/* argv redacted, once env is gone */
@@ -92,7 +97,9 @@ parse_args(run_ctx *c, int argc, char **argv)
 		} else if ((r = opt_value(&c->opts.task, argv, &i, "--task")) ||
 		    (r = opt_value(&c->opts.vault, argv, &i, "--vault")) ||
 		    (r = opt_value(&c->opts.identity, argv, &i,
-		    "--identity"))) {
+		    "--identity")) ||
+		    (r = opt_value(&c->opts.identity_fd, argv, &i,
+		    "--identity-fd"))) {
 			if (r < 0) {
 				cli_errorf("run", "%s needs a value", argv[i]);
 				return -1;
@@ -137,23 +144,18 @@ load_policy(run_ctx *c, sr_err *err)
 	return rc;
 }
 
-/* Append src to buf (one line: control bytes become '?'), cut with
- * "..." past max bytes. */
+/* Append the first max bytes of src to buf, escaped (lib/term.h) so the
+ * message and its audit record are one clean line, "..." when cut. */
 static void
 put_clean(char *buf, size_t size, const char *src, size_t max)
 {
-	size_t len = strlen(buf), i;
+	size_t len = strlen(buf), n = strnlen(src, max + 1);
 
-	for (i = 0; src[i] != '\0' && len + 4 < size; i++) {
-		if (i == max) {
-			memcpy(buf + len, "...", 3);
-			len += 3;
-			break;
-		}
-		buf[len++] = (unsigned char)src[i] < 0x20 || src[i] == 0x7f ?
-		    '?' : src[i];
-	}
-	buf[len] = '\0';
+	if (len + 4 >= size)
+		return;
+	sr_term_escape(buf + len, size - 3 - len, src, n > max ? max : n);
+	if (n > max)
+		strcat(buf, "...");
 }
 
 /* As many of the first paths as leave reserve bytes free (one at
@@ -329,13 +331,16 @@ add_grants(run_ctx *c, sr_err *err)
 	size_t i;
 	int rc = -1;
 
-	if (p->ngrants == 0)
+	if (p->ngrants == 0) {
+		c->granted = 1;
 		return 0;
+	}
 	c->reason = "vault.error";
 	if (secure_memory_begin(err) != 0)
 		return -1;
 	a.vault = c->opts.vault;
 	a.identity = c->opts.identity;
+	a.identity_fd = c->opts.identity_fd;
 	if (vs_open(&s, &a, VS_UNLOCK, err) != 0) {
 		grant_error(p, &p->grants[0], err);
 		goto done;
@@ -343,6 +348,7 @@ add_grants(run_ctx *c, sr_err *err)
 	for (i = 0; i < p->ngrants; i++)
 		if (add_grant(c, s.vault, &p->grants[i], now, &val, err) != 0)
 			goto done;
+	c->granted = 1;
 	rc = 0;
 done:
 	sr_secure_free(val.p);
@@ -387,6 +393,44 @@ allowed_as_typed(const char *cmd, const sr_strlist *allow)
 	return 0;
 }
 
+/*
+ * A message about the command arg (lib/exec.c's "QUOTED: why") shows
+ * [REDACTED:NAME] in its place when arg holds a granted value: a command
+ * named by a value (`scoperun bot "$TOKEN"`) is no reason to print it.
+ */
+static int
+hide_value(run_ctx *c, const char *arg, sr_err *err)
+{
+	char red[300], q[4 * SR_ERR_QUOTE_MAX + 8], msg[SR_ERR_MSG_MAX];
+	char file[SR_ERR_PATH_MAX];
+	size_t n;
+
+	/* the values are found in the built environment */
+	if (c->env == NULL || sr_env_envp(c->env) == NULL ||
+	    !sr_audit_redact_arg(red, sizeof(red), arg, c->env))
+		return -1;
+	n = strlen(sr_err_quote(q, sizeof(q), arg, strlen(arg)));
+	snprintf(msg, sizeof(msg), "%s%s", red, strncmp(err->msg, q, n) == 0 ?
+	    err->msg + n : ": cannot be run");
+	snprintf(file, sizeof(file), "%s", err->file);
+	return sr_err_set(err, err->kind, file, err->line, "%s", msg);
+}
+
+/* The command's path as messages, records and the dry run show it. */
+static int
+set_shown(run_ctx *c, sr_err *err)
+{
+	char red[300];
+
+	if (sr_env_envp(c->env) == NULL)
+		return sr_err_set(err, SR_ERR_SYSTEM, NULL, 0, "out of memory");
+	c->shown = strdup(sr_audit_redact_arg(red, sizeof(red), c->resolved,
+	    c->env) ? red : c->resolved);
+	if (c->shown == NULL)
+		return sr_err_set(err, SR_ERR_SYSTEM, NULL, 0, "out of memory");
+	return 0;
+}
+
 static int
 check_command(run_ctx *c, sr_err *err)
 {
@@ -397,22 +441,24 @@ check_command(run_ctx *c, sr_err *err)
 	if (sr_exec_resolve(&c->resolved, c->cmd[0], path, err) != 0) {
 		c->reason = err->kind == SR_ERR_NOTFOUND ? "exec.notfound" :
 		    "exec.noexec";
-		return -1;
+		return hide_value(c, c->cmd[0], err);
 	}
+	if (set_shown(c, err) != 0)
+		return -1;
 	if (p->allow_any || allowed_as_typed(c->cmd[0], &p->allow) ||
 	    sr_exec_allowed(c->resolved, p->allow.v, p->allow.n, path))
 		return 0;
 	c->reason = "exec.denied";
 	return sr_err_set(err, SR_ERR_DENIED, p->path, p->allow.n ?
 	    p->allow.line[0] : 0, "denied: %s is not in exec.allow",
-	    sr_err_quote(q, sizeof(q), c->resolved, strlen(c->resolved)));
+	    sr_err_quote(q, sizeof(q), c->shown, strlen(c->shown)));
 }
 
 static void
 print_sandbox_line(void *arg, const char *label, const char *text)
 {
 	(void)arg;
-	printf("%-10s%s\n", label, text);
+	printf("%-10s%s\n", label, cli_esc(text));
 }
 
 static void
@@ -421,13 +467,13 @@ print_dry_run(run_ctx *c, const sr_err *err)
 	size_t i, n, len;
 	const char *name;
 
-	printf("agent     %s (%s)\n", c->agent, c->policy ? c->policy->path :
-	    "no policy");
+	printf("agent     %s (%s)\n", cli_esc(c->agent), c->policy ?
+	    cli_esc(c->policy->path) : "no policy");
 	if (c->repo.in_repo)
-		printf("repo      %s (%s)\n", c->repo.root, c->repo.head[0] ?
-		    c->repo.head : "unborn HEAD");
-	if (c->resolved)
-		printf("command   %s\n", c->resolved);
+		printf("repo      %s (%s)\n", cli_esc(c->repo.root),
+		    c->repo.head[0] ? c->repo.head : "unborn HEAD");
+	if (c->shown)
+		printf("command   %s\n", cli_esc(c->shown));
 	if (c->policy != NULL && c->policy->supervise) {
 		printf("mode      supervised%s", c->policy->mask_output ?
 		    ", output masked" : "");
@@ -439,7 +485,7 @@ print_dry_run(run_ctx *c, const sr_err *err)
 	if (c->sandbox != NULL)
 		sr_sandbox_describe(c->sandbox, print_sandbox_line, NULL);
 	if (err->kind != SR_ERR_NONE) {
-		printf("decision  refuse: %s\n", err->msg);
+		printf("decision  refuse: %s\n", cli_esc(err->msg));
 		return;
 	}
 	printf("decision  allow\n");
@@ -457,6 +503,7 @@ run_free(run_ctx *c)
 	sr_policy_free(c->policy);
 	sr_repo_finding_free(&c->repo);
 	free(c->resolved);
+	free(c->shown);
 	sr_audit_argv_free(c->safe_argv);
 	sr_sandbox_free(c->sandbox);
 	free(c->sandbox_json);
@@ -470,17 +517,25 @@ static int
 record(run_ctx *c, const char *event, const sr_err *why, sr_err *err)
 {
 	const sr_policy *p = c->policy;
-	const char *names[64];
+	const char **names = NULL;
 	sr_audit_event ev = { 0 };
 	char path[SR_ERR_PATH_MAX];
 	size_t i;
+	int rc;
 
-	for (i = 0; p != NULL && i < p->ngrants && i < 64; i++)
+	/* every granted name, however many: an unlisted one would look
+	 * unused to `audit report` */
+	if (p != NULL && (names = calloc(p->ngrants + 1, sizeof(*names))) ==
+	    NULL)
+		return sr_err_set(err, SR_ERR_SYSTEM, NULL, 0, "out of memory");
+	for (i = 0; p != NULL && i < p->ngrants; i++)
 		names[i] = p->grants[i].env;
 	/* the record redacts granted values from argv by looking at the
 	 * built environment: build it, refusal or not */
-	if (c->env != NULL && sr_env_envp(c->env) == NULL)
+	if (c->env != NULL && sr_env_envp(c->env) == NULL) {
+		free(names);
 		return sr_err_set(err, SR_ERR_SYSTEM, NULL, 0, "out of memory");
+	}
 	ev.event = event;
 	ev.agent = c->agent;
 	ev.policy_path = p ? p->path : NULL;
@@ -491,8 +546,13 @@ record(run_ctx *c, const char *event, const sr_err *why, sr_err *err)
 	ev.message = why ? why->msg : NULL;
 	ev.secrets = p ? names : NULL;
 	ev.nsecrets = i;
-	ev.command = c->resolved;
+	ev.command = c->shown;
 	ev.argv = c->safe_argv != NULL ? c->safe_argv : c->cmd;
+	/* a refusal before every grant was decrypted cannot tell which
+	 * entries hold a granted value (nor can one without a policy): it
+	 * writes how many there were, never what */
+	if (!c->granted)
+		ev.argv_withheld = "grants_not_decrypted";
 	ev.env = c->env;
 	ev.exit = c->exit;
 	ev.sandbox = c->sandbox_json;
@@ -502,8 +562,12 @@ record(run_ctx *c, const char *event, const sr_err *why, sr_err *err)
 	}
 	ev.task = c->opts.task;
 	ev.forward = p != NULL && p->audit_syslog;	/* [audit] syslog */
-	if (sr_path_get(path, sizeof(path), SR_PATH_AUDIT, NULL, err) != 0 ||
-	    sr_audit_append(path, &ev, err) != 0) {
+	rc = sr_path_get(path, sizeof(path), SR_PATH_AUDIT, NULL, err) != 0 ?
+	    -1 : sr_audit_append(path, &ev, err);
+	free(names);
+	if (rc == SR_AUDIT_REFUSED)	/* on record as a refusal: err says */
+		return -1;
+	if (rc != 0) {
 		snprintf(path, sizeof(path), "%s", err->msg);
 		sr_err_set(err, SR_ERR_SYSTEM, NULL, 0, "%s: %s", c->exit ?
 		    "warning: the exit was not recorded" : "cannot record the "
@@ -651,6 +715,16 @@ cmd_run(int argc, char **argv)
 
 	if (parse_args(&c, argc, argv) != 0)
 		return SR_EXIT_REFUSED;
+	/* the key goes to locked memory: core dumps off first */
+	if (c.opts.identity_fd != NULL && (sodium_init() < 0 ||
+	    secure_memory_begin(&err) != 0 ||
+	    vs_identity_fd_take(c.opts.identity_fd, &err) != 0)) {
+		if (err.msg[0] == '\0')
+			sr_err_set(&err, SR_ERR_SYSTEM, NULL, 0, "cannot "
+			    "initialise libsodium");
+		cli_error(c.agent, &err);
+		return SR_EXIT_REFUSED;
+	}
 	rc = load_policy(&c, &err) == 0 && repo_guard(&c, &err) == 0 &&
 	    sandbox_guard(&c, &err) == 0 && build_env(&c, &err) == 0 && check_command(&c, &err) == 0 &&
 	    rate_guard(&c, &err) == 0 ? 0 : -1;
@@ -674,6 +748,7 @@ cmd_run(int argc, char **argv)
 	if (err.kind == SR_ERR_NOTFOUND || err.kind == SR_ERR_NOEXEC)
 		c.reason = err.kind == SR_ERR_NOTFOUND ? "exec.notfound" :
 		    "exec.noexec";
+	hide_value(&c, c.resolved, &err);
 	record_refusal(&c, &err);
 done:
 	if (rc != 0)

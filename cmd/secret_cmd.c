@@ -58,7 +58,8 @@ read_tty(unsigned char **out, size_t *len, const char *name, sr_err *err)
 
 	if (buf == NULL)
 		return sr_err_set(err, SR_ERR_SYSTEM, NULL, 0, "out of memory");
-	fprintf(stderr, "value for %s (not shown, end with Return): ", name);
+	fprintf(stderr, "value for %s (not shown, end with Return): ",
+	    cli_esc(name));
 	fflush(stderr);
 	if (tcgetattr(0, &old) == 0) {
 		quiet = old;
@@ -213,9 +214,9 @@ print_secret(const sr_secret_meta *m, int64_t now)
 		flag = " EXPIRED";
 	else if (m->rotate_after && m->updated + m->rotate_after <= now)
 		flag = " ROTATE";
-	printf("%-32s %-20s %-20s %-8s %s%s\n", m->name,
+	printf("%-32s %-20s %-20s %-8s %s%s\n", cli_esc(m->name),
 	    sr_time_format(u, sizeof(u), m->updated), x, r,
-	    m->labels[0] ? m->labels : "-", flag);
+	    m->labels[0] ? cli_esc(m->labels) : "-", flag);
 }
 
 static int

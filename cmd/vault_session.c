@@ -36,9 +36,10 @@ int
 vault_args_parse(vault_args *a, int argc, char **argv, const char *who)
 {
 	static const char *const valued[] = { "--vault", "--identity",
-	    "--from-file", "--expires", "--rotate-after", "-o", NULL };
+	    "--from-file", "--expires", "--rotate-after", "-o",
+	    "--identity-fd", NULL };
 	const char **slots[] = { &a->vault, &a->identity, &a->from_file,
-	    &a->expires, &a->rotate_after, &a->output };
+	    &a->expires, &a->rotate_after, &a->output, &a->identity_fd };
 	const char *label;
 	int i, k;
 
@@ -85,9 +86,9 @@ vs_open(vault_session *s, const vault_args *a, unsigned flags, sr_err *err)
 
 	memset(s, 0, sizeof(*s));
 	s->lockfd = -1;
+	/* the identity's path only when it is read: it may come another way */
 	if (sr_path_get(s->vault_path, sizeof(s->vault_path), SR_PATH_VAULT,
-	    a->vault, err) != 0 || sr_path_get(s->identity_path,
-	    sizeof(s->identity_path), SR_PATH_IDENTITY, a->identity, err) != 0)
+	    a->vault, err) != 0)
 		return -1;
 	if ((flags & VS_WRITE) && (lock_path(lock, sizeof(lock),
 	    s->vault_path) != 0 || sr_file_lock(&s->lockfd, lock, err) != 0))
@@ -101,7 +102,8 @@ vs_open(vault_session *s, const vault_args *a, unsigned flags, sr_err *err)
 	}
 	if (!(flags & VS_UNLOCK))
 		return 0;
-	if (sr_identity_load(&s->id, s->identity_path, err) != 0)
+	if (vs_identity_load(&s->id, a, s->identity_path,
+	    sizeof(s->identity_path), err) != 0)
 		return -1;
 	return sr_vault_unlock(s->vault, s->id, err);
 }

@@ -27,7 +27,7 @@ typedef struct vault_session {
 
 /* Options shared by the vault verbs, and the positional arguments. */
 typedef struct vault_args {
-	const char *vault, *identity;
+	const char *vault, *identity, *identity_fd;
 	const char *from_file, *expires, *rotate_after;
 	char labels[SR_LABELS_MAX + 1];
 	const char *output;
@@ -40,6 +40,20 @@ int vault_args_parse(vault_args *a, int argc, char **argv, const char *who);
 
 int vs_open(vault_session *s, const vault_args *a, unsigned flags,
     sr_err *err);
+/*
+ * The identity, from the first that is given: --identity-fd N (read to
+ * its end, then closed, so the command run never inherits it),
+ * --identity FILE, $SCOPERUN_IDENTITY_KEY (the key itself, as CI hands
+ * secrets over; wiped from this process's environment once read), then
+ * $SCOPERUN_IDENTITY or the default file. path gets the file's path when
+ * a file was read, else "".
+ */
+int vs_identity_load(sr_identity **id, const vault_args *a, char *path,
+    size_t size, sr_err *err);
+/* Read --identity-fd's descriptor now, and close it: a run takes it
+ * before anything else, so that a run that needs no identity (a policy
+ * without grants) does not hand the key's descriptor to the command. */
+int vs_identity_fd_take(const char *arg, sr_err *err);
 int vs_commit(vault_session *s, sr_err *err);
 void vs_close(vault_session *s);
 /* Record a vault change in the audit log, after it was committed. */

@@ -117,6 +117,13 @@ redacted(char *red, size_t size, const char *arg, const sr_env *env)
 	return 0;
 }
 
+int
+sr_audit_redact_arg(char *red, size_t size, const char *arg,
+    const sr_env *env)
+{
+	return redacted(red, size, arg, env);
+}
+
 /* An argv entry holding a granted value is written [REDACTED:NAME]. */
 static void
 put_arg(sr_jsonw *w, const char *arg, const sr_env *env)
@@ -186,7 +193,12 @@ put_lists(sr_jsonw *w, const sr_audit_event *ev)
 	sr_jsonw_kstr(w, "secret", ev->secret);
 	sr_jsonw_kstr(w, "recipient", ev->recipient);
 	sr_jsonw_kstr(w, "command", ev->command);
-	if (ev->argv != NULL) {
+	if (ev->argv_withheld != NULL) {
+		for (i = 0; ev->argv != NULL && ev->argv[i] != NULL; i++)
+			;
+		sr_jsonw_kstr(w, "argv_withheld", ev->argv_withheld);
+		sr_jsonw_kint(w, "argc", (int64_t)i);
+	} else if (ev->argv != NULL) {
 		sr_jsonw_key(w, "argv");
 		sr_jsonw_begin(w, '[');
 		for (i = 0; ev->argv[i] != NULL; i++) {
@@ -561,29 +573,94 @@ recover(int fd, struct audit_head *h, const char *path, uint64_t size,
 
 /* ---- appending --------------------------------------------------- */
 
+/*
+ * The whole line, in one write(2) when it can: a crash leaves the whole
+ * record or a torn tail. A short write is followed by another for the
+ * rest, whose errno is the real cause (ENOSPC, EFBIG): a short write sets
+ * none, and the one left over from an earlier call (EEXIST from mkdir) is
+ * not why this one failed.
+ */
+static int
+write_line(int fd, const char *p, size_t len)
+{
+	ssize_t n;
+
+	while (len > 0) {
+		n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		if (n == 0) {
+			errno = ENOSPC;
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static int write_record(int fd, struct audit_head *h,
+    const sr_audit_event *ev, const char *path, sr_err *err);
+
+/*
+ * ev without its argv, which took the record past SR_AUDIT_LINE_MAX (the
+ * kernel passes a few MiB of arguments). A run is refused on the record
+ * rather than left out of it: SR_AUDIT_REFUSED.
+ */
+static int
+write_cut(int fd, struct audit_head *h, const sr_audit_event *ev,
+    const char *path, sr_err *err)
+{
+	static const char why[] = "denied: the command line is too long for "
+	    "an audit record (at most 1 MiB), so it does not run";
+	sr_audit_event cut = *ev;
+	int run = strcmp(ev->event, "run") == 0;
+
+	cut.argv_withheld = "too_large";
+	if (run) {
+		cut.event = "deny";
+		cut.decision = "deny";
+		cut.reason = SR_AUDIT_TOO_LARGE;
+		cut.message = why;
+	}
+	if (write_record(fd, h, &cut, path, err) != 0)
+		return -1;
+	if (!run)
+		return 0;
+	sr_err_set(err, SR_ERR_DENIED, NULL, 0, "%s", why);
+	return SR_AUDIT_REFUSED;
+}
+
 static int
 write_record(int fd, struct audit_head *h, const sr_audit_event *ev,
     const char *path, sr_err *err)
 {
 	sr_jsonw w = SR_JSONW_INIT;
 	unsigned char hash[SR_AUDIT_HASH_BYTES];
-	ssize_t n;
 	int rc = -1;
 
 	audit_record_prefix(&w, ev, h->seq + 1, h->hash);
 	seal_record(&w, h, hash);
+	if (!w.b.failed && w.b.len > SR_AUDIT_LINE_MAX && ev->argv != NULL &&
+	    ev->argv_withheld == NULL) {
+		sr_jsonw_free(&w);
+		return write_cut(fd, h, ev, path, err);
+	}
 	if (w.b.failed || w.b.len > SR_AUDIT_LINE_MAX) {
 		sr_err_set(err, SR_ERR_SYSTEM, path, 0, "audit record too "
 		    "large or out of memory");
 		goto done;
 	}
-	/* one write: a crash leaves the whole record or a torn tail */
-	do {
-		n = write(fd, w.b.p, w.b.len);
-	} while (n < 0 && errno == EINTR);
-	if (n != (ssize_t)w.b.len || fdatasync(fd) != 0) {
+	if (write_line(fd, w.b.p, w.b.len) != 0 || fdatasync(fd) != 0) {
+		int e = errno;
+		/* no torn tail for the next append to set aside (on the full
+		 * disk that caused it): the log ends where the head says */
+		if (ftruncate(fd, (off_t)h->size) == 0)
+			(void)fdatasync(fd);
 		sr_err_set(err, SR_ERR_SYSTEM, path, 0, "cannot write the "
-		    "audit log %s: %s", path, strerror(errno));
+		    "audit log %s: %s", path, strerror(e));
 		goto done;
 	}
 	h->seq++;
@@ -694,7 +771,7 @@ append_locked(const char *path, const sr_audit_event *ev, sr_err *err)
 	sr_audit_event note = { 0 };
 	char saved[SR_ERR_PATH_MAX + 32], msg[SR_ERR_PATH_MAX + 80];
 	uint64_t size = 0, seq0;
-	int fd = -1, rc = -1, torn;
+	int fd = -1, rc = -1, torn, refused = 0;
 
 	if (h == NULL)
 		return sr_err_set(err, SR_ERR_SYSTEM, path, 0, "out of memory");
@@ -725,7 +802,7 @@ append_locked(const char *path, const sr_audit_event *ev, sr_err *err)
 		    open_log(&fd, &size, path, err) != 0)
 			goto done;
 	}
-	if (write_record(fd, h, ev, path, err) != 0 ||
+	if ((refused = write_record(fd, h, ev, path, err)) < 0 ||
 	    audit_head_write(h, path, err) != 0)
 		goto done;
 	/* a checkpoint every N records: lost with a crash, signed anew by
@@ -734,7 +811,7 @@ append_locked(const char *path, const sr_audit_event *ev, sr_err *err)
 	    SR_AUDIT_CHECKPOINT_EVERY &&
 	    audit_checkpoint_append(NULL, h, path, err) != 0)
 		goto done;
-	rc = 0;
+	rc = refused;
 done:
 	if (fd >= 0)
 		close(fd);

@@ -44,6 +44,7 @@ typedef struct sr_audit_event {
 	const char *recipient;
 	const char *command;		/* the resolved path */
 	char *const *argv;
+	const char *argv_withheld;	/* why argv is not written, or NULL */
 	const sr_env *env;		/* to redact granted values from argv */
 	const char *repo_root;		/* the git work tree, when inside one */
 	const char *repo_head;		/* its HEAD commit; NULL when unborn */
@@ -65,6 +66,15 @@ typedef struct sr_audit_event {
 #define SR_AUDIT_ROTATE_BYTES (64ull << 20)
 #define SR_AUDIT_CHECKPOINT_EVERY 100
 int sr_audit_append(const char *path, const sr_audit_event *ev, sr_err *err);
+/*
+ * A record that its argv would take past SR_AUDIT_LINE_MAX is written
+ * without it ("argv_withheld":"too_large", and "argc"). A "run" so cut
+ * is written as a "deny" (reason SR_AUDIT_TOO_LARGE) and sr_audit_append
+ * returns SR_AUDIT_REFUSED with err set: that run must not happen, and
+ * its refusal is on record. Other events are written and return 0.
+ */
+#define SR_AUDIT_REFUSED 1
+#define SR_AUDIT_TOO_LARGE "audit.too_large"
 
 /*
  * argv as a record writes it, for records made once the environment is
@@ -73,6 +83,10 @@ int sr_audit_append(const char *path, const sr_audit_event *ev, sr_err *err);
  * malloc'd, for sr_audit_argv_free; NULL when out of memory.
  */
 char **sr_audit_argv_redact(char *const *argv, const sr_env *env);
+/* 1 when arg holds a value granted in env, with "[REDACTED:NAME]" in red;
+ * for whatever else shows an argument (messages, the command's path). */
+int sr_audit_redact_arg(char *red, size_t size, const char *arg,
+    const sr_env *env);
 void sr_audit_argv_free(char **argv);
 
 typedef struct sr_audit_verdict {

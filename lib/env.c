@@ -141,6 +141,12 @@ static const struct sr_env_danger {
 	C("SSH_ASKPASS", 1),	/* run by ssh (and _REQUIRE forces it) */
 	C("LESSOPEN", 0),	/* run by less on every file */
 	C("LESSCLOSE", 0),	/* the same, after */
+	/* scoperun's own settings: where the identity, vault, audit log and
+	 * policies are, and the identity itself (SCOPERUN_IDENTITY_KEY). An
+	 * agent that got them could open the whole vault, or point a nested
+	 * scoperun at files of its choosing. Never passed, whatever inherit
+	 * says (SR_ENV_OWN_PREFIX). */
+	N(SR_ENV_OWN_PREFIX, 1),
 #undef N
 #undef C
 };
@@ -490,6 +496,9 @@ check_set(const sr_env *e, const char *name, const void *value,
 	if (!sr_env_name_valid(name, nlen))
 		return sr_err_set(err, SR_ERR_CONFIG, NULL, 0,
 		    "%s: not a valid environment variable name", q);
+	if (strncmp(name, SR_ENV_OWN_PREFIX, strlen(SR_ENV_OWN_PREFIX)) == 0)
+		return sr_err_set(err, SR_ERR_CONFIG, NULL, 0,
+		    "%s: scoperun's own settings never reach the command", q);
 	if (sr_env_name_dangerous(name, nlen))
 		return sr_err_set(err, SR_ERR_CONFIG, NULL, 0,
 		    "%s: may never be passed: the loader, libc or a shell "

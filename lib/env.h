@@ -34,6 +34,9 @@
 #include "err.h"
 
 #define SR_ENV_NAME_MAX 256
+/* scoperun's own variables (SCOPERUN_IDENTITY_KEY, SCOPERUN_VAULT, ...):
+ * in the table of names that never reach the child. */
+#define SR_ENV_OWN_PREFIX "SCOPERUN_"
 
 /* 1 when name[0..len) is [A-Za-z_][A-Za-z0-9_]* and 1..SR_ENV_NAME_MAX long. */
 int sr_env_name_valid(const char *name, size_t len);

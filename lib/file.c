@@ -219,6 +219,8 @@ write_all(int fd, const void *data, size_t len)
 		ssize_t n = write(fd, p, len);
 		if (n < 0 && errno == EINTR)
 			continue;
+		if (n == 0)
+			errno = ENOSPC;	/* none set; an old one would mislead */
 		if (n <= 0)
 			return -1;
 		p += n;

@@ -290,6 +290,36 @@ sr_identity_load(sr_identity **out, const char *path, sr_err *err)
 }
 
 int
+sr_identity_parse(sr_identity **out, const char *text, size_t len,
+    const char *label, sr_err *err)
+{
+	struct keybuf *kb = NULL;
+	sr_identity *id = NULL;
+	unsigned line = 0;
+	enum why why = WHY_NOMEM;
+
+	*out = NULL;
+	if (sodium_ready(err) != 0)
+		return -1;
+	if (len > SR_IDENTITY_MAX_BYTES)
+		return sr_err_set(err, SR_ERR_CONFIG, NULL, 0, "the identity "
+		    "in %s is over %d bytes", label, SR_IDENTITY_MAX_BYTES);
+	id = sr_secure_alloc(sizeof(*id));
+	kb = sr_secure_alloc(sizeof(*kb));
+	if (id != NULL && kb != NULL)
+		why = parse_lines(id, kb, text, len, &line);
+	if (why == WHY_OK && crypto_scalarmult_base(id->pk, id->sk) != 0)
+		why = WHY_SODIUM;
+	sr_secure_free(kb);
+	if (why != WHY_OK) {
+		sr_identity_free(id);
+		return refuse(err, why, &secret_kind, label, line);
+	}
+	*out = id;
+	return 0;
+}
+
+int
 sr_identity_text(char **out, size_t *len, const sr_identity *id,
     sr_err *err)
 {

@@ -47,6 +47,14 @@ void sr_identity_free(sr_identity *id);
 int sr_identity_load(sr_identity **out, const char *path, sr_err *err);
 
 /*
+ * The same from text already in memory (an identity handed over in an
+ * environment variable or on a file descriptor): label names the source
+ * in messages, which never quote the text.
+ */
+int sr_identity_parse(sr_identity **out, const char *text, size_t len,
+    const char *label, sr_err *err);
+
+/*
  * Write id to path, mode 0600, creating missing parent directories 0700.
  * Refuses to overwrite an existing file (O_EXCL). The file holds a comment
  * with the creation time and the public recipient, then the secret line.

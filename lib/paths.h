@@ -23,7 +23,9 @@ typedef enum sr_path_kind {
 	SR_PATH_POLICIES
 } sr_path_kind;
 
-/* The path of kind into buf; option (may be NULL) wins. */
+/* The path of kind into buf; option (may be NULL) wins. An identity
+ * "path" that is key material (a key pasted where its file's path goes)
+ * is refused with a message that does not show it. */
 int sr_path_get(char *buf, size_t size, sr_path_kind kind,
     const char *option, sr_err *err);
 

@@ -292,6 +292,11 @@ check_inherit(sr_policy *p)
 		if (!sr_env_pattern_valid(pat))
 			diag(p, SR_DIAG_ERROR, line, "env.inherit: '%s' is not "
 			    "a variable name or pattern", q);
+		else if (strncmp(pat, SR_ENV_OWN_PREFIX,
+		    strlen(SR_ENV_OWN_PREFIX)) == 0)
+			diag(p, SR_DIAG_WARNING, line, "env.inherit: '%s' "
+			    "names scoperun's own settings; they never reach "
+			    "the command", q);
 		else if (sr_env_pattern_only_dangerous(pat))
 			diag(p, SR_DIAG_ERROR, line, "env.inherit: '%s' only "
 			    "matches names that make programs load code or run "
@@ -299,7 +304,8 @@ check_inherit(sr_policy *p)
 		else if (sr_env_pattern_broad(pat))
 			diag(p, SR_DIAG_WARNING, line, "env.inherit: '%s' lets "
 			    "in most of the caller's environment (dangerous "
-			    "names such as LD_* are still skipped)", q);
+			    "names such as LD_* and SCOPERUN_* are still "
+			    "skipped)", q);
 	}
 }
 

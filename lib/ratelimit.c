@@ -56,6 +56,17 @@ sr_rate_path(char *buf, size_t size, const char *audit_path,
 	return 0;
 }
 
+/* pwrite all of len or -1; a short write sets no errno, so say why. */
+static int
+put_at(int fd, const void *b, size_t len, off_t off)
+{
+	ssize_t n = pwrite(fd, b, len, off);
+
+	if (n >= 0 && (size_t)n != len)
+		errno = ENOSPC;
+	return n == (ssize_t)len ? 0 : -1;
+}
+
 static int
 io_error(const char *path, sr_err *err)
 {
@@ -160,7 +171,7 @@ rebuild(int fd, off_t size, int64_t limit, uint64_t *next,
 	memcpy(buf, MAGIC, 8);
 	put64(buf + 8, (uint64_t)limit);
 	put64(buf + 16, *next);
-	if (ftruncate(fd, 0) != 0 || pwrite(fd, buf, len, 0) != (ssize_t)len)
+	if (ftruncate(fd, 0) != 0 || put_at(fd, buf, len, 0) != 0)
 		io_error(path, err);
 	else
 		rc = 0;
@@ -201,6 +212,7 @@ sr_rate_take(const char *path, int64_t limit, int64_t now, int dry,
 		return -1;
 	if (ring(fd, size, limit, &next, path, err) != 0)
 		goto done;
+	errno = 0;	/* a short read sets none: EIO, not a stale one */
 	if (pread(fd, b, 8, SLOT(next)) != 8) {
 		io_error(path, err);
 		goto done;
@@ -214,10 +226,10 @@ sr_rate_take(const char *path, int64_t limit, int64_t now, int dry,
 	if (dry)
 		goto done;
 	put64(b, (uint64_t)now);
-	if (pwrite(fd, b, 8, SLOT(next)) != 8)
+	if (put_at(fd, b, 8, SLOT(next)) != 0)
 		rc = io_error(path, err);
 	put64(b, (next + 1) % (uint64_t)limit);
-	if (rc == 0 && pwrite(fd, b, 8, 16) != 8)
+	if (rc == 0 && put_at(fd, b, 8, 16) != 0)
 		rc = io_error(path, err);
 done:
 	close(fd);	/* and the lock with it */

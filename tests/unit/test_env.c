@@ -355,6 +355,30 @@ test_inherit_star_skips(void **state)
 	sr_env_free(e);
 }
 
+/* scoperun's own variables never pass, whatever the pattern, nor can a
+ * policy set them. */
+static void
+test_own_never_pass(void **state)
+{
+	char *caller[] = {
+		"PATH=/bin", "SCOPERUN_IDENTITY_KEY=SCOPERUN-SECRET-1x",
+		"SCOPERUN_VAULT=/v", "SCOPERUN_TASK_ID=t", "SCOPERUNX=ok", NULL,
+	};
+	sr_err err = SR_ERR_INIT;
+	sr_env *e = new_env();
+
+	(void)state;
+	assert_int_equal(sr_env_inherit(e, caller,
+	    NAMES("*", "SCOPERUN_*", "SCOPERUN_IDENTITY_KEY"), 3), 0);
+	assert_string_equal(joined(e), "PATH=/bin|SCOPERUNX=ok");
+	sr_env_free(e);
+	e = new_env();
+	assert_int_equal(sr_env_set(e, "SCOPERUN_AUDIT", "/a", 2, &err), -1);
+	assert_non_null(strstr(err.msg, "scoperun's own settings"));
+	assert_true(sr_env_pattern_only_dangerous("SCOPERUN_*"));
+	sr_env_free(e);
+}
+
 static void
 test_inherit_patterns(void **state)
 {
@@ -620,6 +644,7 @@ main(void)
 		cmocka_unit_test(test_pattern_only_dangerous),
 		cmocka_unit_test(test_pattern_broad),
 		cmocka_unit_test(test_inherit_star_skips),
+		cmocka_unit_test(test_own_never_pass),
 		cmocka_unit_test(test_inherit_patterns),
 		cmocka_unit_test(test_inherit_none),
 		cmocka_unit_test(test_precedence),
