@@ -1,0 +1,155 @@
+/*
+ * vault_pin.c - the rollback pin (vault_pin.h).
+ *
+ * One small file per vault id, DIR/HEX(id), mode 0600:
+ *
+ *     scoperun-vault-pin 1
+ *     epochs N
+ *     keyring B64(the keyring commitment over the first N keys)
+ *
+ * The commitment is over a prefix of the keys, so a vault that has moved
+ * on (a recipient was removed: one more key) still matches the pin of its
+ * older state, and is pinned anew.
+ */
+#include "vault_pin.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "b64.h"
+#include "file.h"
+
+#define PIN_MAGIC "scoperun-vault-pin 1\n"
+#define PIN_MAX 256
+#define B64V sodium_base64_VARIANT_URLSAFE_NO_PADDING
+
+static int
+pin_path(char *buf, size_t size, const char *dir, const sr_vault *v)
+{
+	char hex[2 * 16 + 1];
+
+	sodium_bin2hex(hex, sizeof(hex), sr_vault_id(v), 16);
+	return (size_t)snprintf(buf, size, "%s/%s", dir, hex) < size ? 0 : -1;
+}
+
+/* "epochs N\nkeyring B64\n" after the magic line; -1 if anything is off. */
+static int
+pin_parse(sr_vault_pin *pin, const char *text, size_t len)
+{
+	const char *p = text + sizeof(PIN_MAGIC) - 1, *nl;
+	char *end;
+	unsigned long n;
+	size_t got;
+
+	if (len < sizeof(PIN_MAGIC) - 1 || memcmp(text, PIN_MAGIC,
+	    sizeof(PIN_MAGIC) - 1) != 0 || strncmp(p, "epochs ", 7) != 0)
+		return -1;
+	n = strtoul(p + 7, &end, 10);
+	if (end == p + 7 || *end != '\n' || n == 0 || n > SR_VAULT_MAX_EPOCHS ||
+	    strncmp(end + 1, "keyring ", 8) != 0)
+		return -1;
+	p = end + 9;
+	if ((nl = memchr(p, '\n', len - (size_t)(p - text))) == NULL ||
+	    nl + 1 != text + len || sr_b64_decode(pin->keyring,
+	    sizeof(pin->keyring), &got, p, (size_t)(nl - p)) != 0 ||
+	    got != sizeof(pin->keyring))
+		return -1;
+	pin->epochs = (unsigned)n;
+	return 0;
+}
+
+int
+sr_vault_pin_read(sr_vault_pin *pin, const char *dir, const sr_vault *v,
+    sr_err *err)
+{
+	char path[SR_ERR_PATH_MAX], *text;
+	size_t len;
+	int rc;
+
+	memset(pin, 0, sizeof(*pin));
+	if (pin_path(path, sizeof(path), dir, v) != 0)
+		return sr_err_set(err, SR_ERR_CONFIG, NULL, 0, "path too long");
+	if (sr_file_read_strict(&text, &len, path, PIN_MAX, SR_FILE_PRIVATE,
+	    err) != 0) {
+		if (err != NULL && err->kind == SR_ERR_NOTFOUND) {
+			sr_err_clear(err);
+			return 0;
+		}
+		return -1;
+	}
+	rc = pin_parse(pin, text, len);
+	free(text);
+	if (rc != 0)
+		return sr_err_set(err, SR_ERR_CONFIG, path, 0, "damaged vault "
+		    "pin: remove it, and scoperun pins what it sees next");
+	return 0;
+}
+
+int
+sr_vault_pin_check(const sr_vault *v, const char *dir, sr_vault_pin *out,
+    sr_err *err)
+{
+	unsigned char c[SR_VAULT_COMMIT_BYTES];
+	char path[SR_ERR_PATH_MAX];
+	sr_vault_pin pin;
+	unsigned n = sr_vault_epochs(v);
+
+	if (sr_vault_version(v) == 1 || n == 0)
+		return 0;	/* no commitment to pin, or locked */
+	if (sr_vault_pin_read(&pin, dir, v, err) != 0)
+		return -1;
+	if (out != NULL)
+		*out = pin;
+	if (pin.epochs == 0)
+		return 0;
+	pin_path(path, sizeof(path), dir, v);
+	if (n < pin.epochs)
+		return sr_err_set(err, SR_ERR_CONFIG, NULL, 0, "the vault was "
+		    "rolled back: it has %u epoch keys, and this machine has "
+		    "seen it with %u (%s); a write now could go to a removed "
+		    "recipient. Restore the newest vault from git (git log -- "
+		    "VAULT); if the rollback was meant, run `scoperun vault "
+		    "accept-rollback`", n, pin.epochs, path);
+	if (sr_vault_keyring_commit(c, v, pin.epochs) != 0 ||
+	    sodium_memcmp(c, pin.keyring, sizeof(c)) != 0)
+		return sr_err_set(err, SR_ERR_CONFIG, NULL, 0, "the vault's "
+		    "keyring is not the one this machine has seen (%s): it was "
+		    "replaced. Restore the vault from git (git log -- VAULT); "
+		    "if the new keyring was meant, run `scoperun vault "
+		    "accept-rollback`", path);
+	return 0;
+}
+
+int
+sr_vault_pin_record(const sr_vault *v, const char *dir, int force,
+    int *changed, sr_err *err)
+{
+	unsigned char c[SR_VAULT_COMMIT_BYTES];
+	char path[SR_ERR_PATH_MAX], text[PIN_MAX], b64[64];
+	unsigned n = sr_vault_epochs(v);
+	sr_vault_pin pin;
+	int len;
+
+	*changed = 0;
+	if (sr_vault_version(v) == 1 || n == 0)
+		return 0;
+	if (sr_vault_pin_read(&pin, dir, v, force ? NULL : err) != 0 &&
+	    !force)
+		return -1;
+	if (sr_vault_keyring_commit(c, v, n) != 0)
+		return sr_err_set(err, SR_ERR_SYSTEM, NULL, 0, "out of memory");
+	if (!force && pin.epochs >= n)
+		return 0;	/* as seen, or older: check refuses that */
+	sodium_bin2base64(b64, sizeof(b64), c, sizeof(c), B64V);
+	len = snprintf(text, sizeof(text), PIN_MAGIC "epochs %u\nkeyring "
+	    "%s\n", n, b64);
+	if (pin_path(path, sizeof(path), dir, v) != 0 || len < 0 ||
+	    (size_t)len >= sizeof(text))
+		return sr_err_set(err, SR_ERR_CONFIG, NULL, 0, "path too long");
+	if (sr_file_mkdirs(dir, err) != 0 ||
+	    sr_file_write_atomic(path, text, (size_t)len, 0600, err) != 0)
+		return -1;
+	*changed = 1;
+	return 0;
+}
