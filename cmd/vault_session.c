@@ -144,6 +144,7 @@ upgraded(vault_session *s)
 {
 	char text[SR_RECIPIENT_TEXT_MAX];
 	size_t i, n = sr_vault_recipient_count(s->vault);
+	sr_err err = SR_ERR_INIT;
 
 	fprintf(stderr, "scoperun: vault: %s upgraded to format 2; its %zu "
 	    "recipient(s), now authenticated, are:", s->vault_path, n);
@@ -152,7 +153,8 @@ upgraded(vault_session *s)
 		fprintf(stderr, " %s", text);
 	}
 	fprintf(stderr, " (check them: version 1 could not)\n");
-	vs_record("vault.upgrade", NULL, NULL, NULL);
+	if (vs_record("vault.upgrade", NULL, NULL, &err) != 0)
+		cli_error("vault", &err);
 }
 
 int

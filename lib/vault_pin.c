@@ -64,6 +64,7 @@ sr_vault_pin_read(sr_vault_pin *pin, const char *dir, const sr_vault *v,
     sr_err *err)
 {
 	char path[SR_ERR_PATH_MAX], *text;
+	sr_err e = SR_ERR_INIT;
 	size_t len;
 	int rc;
 
@@ -71,11 +72,11 @@ sr_vault_pin_read(sr_vault_pin *pin, const char *dir, const sr_vault *v,
 	if (pin_path(path, sizeof(path), dir, v) != 0)
 		return sr_err_set(err, SR_ERR_CONFIG, NULL, 0, "path too long");
 	if (sr_file_read_strict(&text, &len, path, PIN_MAX, SR_FILE_PRIVATE,
-	    err) != 0) {
-		if (err != NULL && err->kind == SR_ERR_NOTFOUND) {
-			sr_err_clear(err);
-			return 0;
-		}
+	    &e) != 0) {
+		if (e.kind == SR_ERR_NOTFOUND)
+			return 0;	/* nothing seen yet */
+		if (err != NULL)
+			*err = e;
 		return -1;
 	}
 	rc = pin_parse(pin, text, len);
