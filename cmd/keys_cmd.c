@@ -88,6 +88,7 @@ init(const vault_args *a, sr_err *err)
 	    sr_file_write_new(vpath, vtext, len, 0600, err) != 0 ||
 	    write_example_policy(err) != 0)
 		goto done;
+	vs_pin_created(v, vpath);
 	sr_recipient_format(text, id->pk);
 	printf("identity: %s (keep it safe: it opens the vault)\n", ipath);
 	printf("vault:    %s\n", vpath);

@@ -58,7 +58,8 @@ verify(const vault_args *a, sr_err *err)
 		goto done;
 	rc = 1;
 	if (sr_vault_verify(s.vault, err) != 0 ||
-	    sr_vault_pin_check(s.vault, dir, NULL, err) != 0)
+	    sr_vault_pin_check(s.vault, dir, NULL, err) != 0 ||
+	    sr_vault_pin_path_check(s.vault, dir, s.vault_path, err) != 0)
 		goto done;
 	vs_pin_seen(&s);
 	printf("ok: %s, format %d, %zu recipient(s), %u epoch key(s), %zu "
@@ -104,7 +105,8 @@ accept_rollback(const vault_args *a, sr_err *err)
 	    /* a version 1 vault is pinned under the id its upgrade gives */
 	    sr_vault_upgrade(s.vault, err) != 0)
 		goto done;
-	if (sr_vault_pin_check(s.vault, dir, &old, &why) == 0) {
+	if (sr_vault_pin_check(s.vault, dir, &old, &why) == 0 &&
+	    sr_vault_pin_path_check(s.vault, dir, s.vault_path, &why) == 0) {
 		printf("nothing to accept: %s is not older than what this "
 		    "machine has seen\n", s.vault_path);
 		rc = 0;
@@ -112,10 +114,12 @@ accept_rollback(const vault_args *a, sr_err *err)
 	}
 	snprintf(msg, sizeof(msg), "rollback of %.300s accepted: this machine "
 	    "had seen %u epoch key(s), the vault has %u%s", s.vault_path,
-	    old.epochs, sr_vault_epochs(s.vault), sr_vault_epochs(s.vault) >=
+	    old.epochs, sr_vault_epochs(s.vault), old.epochs == 0 ?
+	    " (a vault of another id)" : sr_vault_epochs(s.vault) >=
 	    old.epochs ? " and another keyring" : "");
 	if (record_accept(msg, err) != 0 ||
-	    sr_vault_pin_record(s.vault, dir, 1, &changed, err) != 0)
+	    sr_vault_pin_record(s.vault, dir, 1, &changed, err) != 0 ||
+	    sr_vault_pin_path_record(s.vault, dir, s.vault_path, err) != 0)
 		goto done;
 	printf("%s\n", msg);
 	rc = 0;

@@ -165,12 +165,14 @@ vs_commit(vault_session *s, sr_err *err)
 	int changed;
 
 	if (pin_dir(dir, sizeof(dir), err) != 0 || (!s->accept_rollback &&
-	    sr_vault_pin_check(s->vault, dir, NULL, err) != 0) ||
+	    (sr_vault_pin_check(s->vault, dir, NULL, err) != 0 ||
+	    sr_vault_pin_path_check(s->vault, dir, s->vault_path, err) != 0)) ||
 	    sr_vault_save(s->vault, s->vault_path, err) != 0)
 		return -1;
 	/* written: a pin that cannot be kept is said, not a failed write */
 	if (sr_vault_pin_record(s->vault, dir, s->accept_rollback, &changed,
-	    &perr) != 0)
+	    &perr) != 0 || sr_vault_pin_path_record(s->vault, dir,
+	    s->vault_path, &perr) != 0)
 		cli_error("vault", &perr);
 	if (s->opened_version == 1 && sr_vault_version(s->vault) != 1)
 		upgraded(s);
@@ -185,8 +187,23 @@ vs_pin_seen(vault_session *s)
 	int changed;
 
 	if (s->vault != NULL && pin_dir(dir, sizeof(dir), NULL) == 0 &&
-	    sr_vault_pin_check(s->vault, dir, NULL, NULL) == 0)
+	    sr_vault_pin_check(s->vault, dir, NULL, NULL) == 0 &&
+	    sr_vault_pin_path_check(s->vault, dir, s->vault_path, NULL) == 0) {
 		sr_vault_pin_record(s->vault, dir, 0, &changed, NULL);
+		sr_vault_pin_path_record(s->vault, dir, s->vault_path, NULL);
+	}
+}
+
+void
+vs_pin_created(const sr_vault *v, const char *path)
+{
+	char dir[SR_ERR_PATH_MAX];
+	int changed;
+
+	if (pin_dir(dir, sizeof(dir), NULL) == 0) {
+		sr_vault_pin_record(v, dir, 1, &changed, NULL);
+		sr_vault_pin_path_record(v, dir, path, NULL);
+	}
 }
 
 int

@@ -51,6 +51,8 @@ int vs_open(vault_session *s, const vault_args *a, unsigned flags,
  * stderr, since version 1 did not authenticate them.
  */
 int vs_commit(vault_session *s, sr_err *err);
+/* A vault just created at path is the one there now (best effort). */
+void vs_pin_created(const sr_vault *v, const char *path);
 /* Pin the state an unlocked read saw, when it is newer (best effort). */
 void vs_pin_seen(vault_session *s);
 /* The vault's metadata is authentic: unlocked, and in version 2 its end

@@ -13,6 +13,7 @@
  */
 #include "vault_pin.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -153,4 +154,86 @@ sr_vault_pin_record(const sr_vault *v, const char *dir, int force,
 		return -1;
 	*changed = 1;
 	return 0;
+}
+
+/* ---- the id at a path --------------------------------------------- */
+
+#define PATH_MAGIC "scoperun-vault-path 1\nid "
+
+static int
+path_pin(char *buf, size_t size, const char *dir, const char *vault_path)
+{
+	char real[PATH_MAX], hex[2 * 8 + 1];
+	unsigned char h[8];
+
+	if (realpath(vault_path, real) == NULL)
+		return -1;
+	crypto_generichash(h, sizeof(h), (const unsigned char *)real,
+	    strlen(real), NULL, 0);
+	sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
+	return (size_t)snprintf(buf, size, "%s/path-%s", dir, hex) < size ?
+	    0 : -1;
+}
+
+int
+sr_vault_pin_path_check(const sr_vault *v, const char *dir,
+    const char *vault_path, sr_err *err)
+{
+	char path[SR_ERR_PATH_MAX], want[sizeof(PATH_MAGIC) + 34], *text;
+	sr_err e = SR_ERR_INIT;
+	size_t len;
+	int same;
+
+	if (sr_vault_version(v) == 1 ||
+	    path_pin(path, sizeof(path), dir, vault_path) != 0)
+		return 0;	/* nothing pinned for version 1 */
+	if (sr_file_read_strict(&text, &len, path, PIN_MAX, SR_FILE_PRIVATE,
+	    &e) != 0)
+		return e.kind == SR_ERR_NOTFOUND ? 0 : sr_err_set(err, e.kind,
+		    e.file, e.line, "%s", e.msg);
+	snprintf(want, sizeof(want), PATH_MAGIC);
+	sodium_bin2hex(want + strlen(want), 33, sr_vault_id(v), 16);
+	strcat(want, "\n");
+	same = len == strlen(want) && memcmp(text, want, len) == 0;
+	free(text);
+	if (same)
+		return 0;
+	return sr_err_set(err, SR_ERR_CONFIG, NULL, 0, "the vault at %.200s is "
+	    "not the vault this machine has seen there (another id, %s): it "
+	    "was replaced. Restore it from git (git log -- VAULT); if the new "
+	    "vault was meant, run `scoperun vault accept-rollback`",
+	    vault_path, path);
+}
+
+int
+sr_vault_pin_path_record(const sr_vault *v, const char *dir,
+    const char *vault_path, sr_err *err)
+{
+	char path[SR_ERR_PATH_MAX], text[sizeof(PATH_MAGIC) + 34];
+
+	if (sr_vault_version(v) == 1)
+		return 0;
+	if (path_pin(path, sizeof(path), dir, vault_path) != 0)
+		return sr_err_set(err, SR_ERR_SYSTEM, vault_path, 0, "cannot "
+		    "resolve the vault's path");
+	snprintf(text, sizeof(text), PATH_MAGIC);
+	sodium_bin2hex(text + strlen(text), 33, sr_vault_id(v), 16);
+	strcat(text, "\n");
+	if (sr_file_mkdirs(dir, err) != 0)
+		return -1;
+	/* unchanged in the usual case: a write only when it differs */
+	{
+		char *old;
+		size_t len;
+		sr_err e = SR_ERR_INIT;
+		if (sr_file_read_strict(&old, &len, path, PIN_MAX,
+		    SR_FILE_PRIVATE, &e) == 0) {
+			int same = len == strlen(text) &&
+			    memcmp(old, text, len) == 0;
+			free(old);
+			if (same)
+				return 0;
+		}
+	}
+	return sr_file_write_atomic(path, text, strlen(text), 0600, err);
 }

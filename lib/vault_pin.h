@@ -42,4 +42,18 @@ int sr_vault_pin_check(const sr_vault *v, const char *dir, sr_vault_pin *pin,
 int sr_vault_pin_record(const sr_vault *v, const char *dir, int force,
     int *changed, sr_err *err);
 
+/*
+ * The id last seen at a vault's path (DIR/path-HEX16(BLAKE2b(realpath))),
+ * so that a vault replaced by one of someone else's making - a new id,
+ * sealed to the members' public keys - is not written to either: a
+ * rolled-back vault keeps its id and meets the pin above, a replaced one
+ * has another id and meets this one. check: 0 when nothing was seen there,
+ * or the same id; -1 with the message and the fix otherwise. record
+ * writes v's id for the path (force: accept-rollback).
+ */
+int sr_vault_pin_path_check(const sr_vault *v, const char *dir,
+    const char *vault_path, sr_err *err);
+int sr_vault_pin_path_record(const sr_vault *v, const char *dir,
+    const char *vault_path, sr_err *err);
+
 #endif

@@ -34,8 +34,12 @@ sr recipient rm "$B"
 expect_rc 0 "remove b"
 put s2 'set after the removal'
 expect_rc 0 "set s2"
-[ "$(ls "$PINS" | wc -l)" -eq 1 ] && ok || bad "one pin, for the vault's id"
-grep -q '^epochs 2$' "$PINS"/* && ok || bad "the pin has the 2 epochs seen"
+[ "$(ls "$PINS" | grep -vc '^path-')" -eq 1 ] && ok ||
+    bad "one pin, for the vault's id"
+[ "$(ls "$PINS" | grep -c '^path-')" -eq 1 ] && ok ||
+    bad "one pin of the id at the vault's path"
+grep -q '^epochs 2$' "$PINS"/[0-9a-f]* && ok ||
+    bad "the pin has the 2 epochs seen"
 
 # ---- 2. the whole file rolled back: the pin refuses to write ----------
 cp "$V" "$T/new.sealed"
@@ -148,6 +152,24 @@ cp "$T/good.sealed" "$V"
 sr recipient ls
 expect_rc 0 "the genuine vault's recipients (the control)"
 expect_no_err 'not verified' "verified, so nothing said"
+
+# ---- the whole vault replaced by an outsider's, sealed to us ----------
+# (a new id: a keyring of its own; every secret is gone)
+mkdir -p "$T/x"
+"$SCOPERUN" init --vault "$T/x/v.sealed" --identity "$T/x/id" \
+    >/dev/null 2>&1 || bad "the outsider's init"
+"$SCOPERUN" recipient add --vault "$T/x/v.sealed" --identity "$T/x/id" \
+    "$(sed -n 's/^# recipient: //p' "$ID")" >/dev/null 2>&1 ||
+    bad "the outsider seals its vault to us"
+cp "$V" "$T/good.sealed"
+cp "$T/x/v.sealed" "$V"
+put s6 'for x?'
+refused 2 'is not the vault this machine has seen there .*scoperun vault accept-rollback' \
+    "a write to a vault replaced by another"
+same "$V" "$T/x/v.sealed" "the refused write left it alone"
+cp "$T/good.sealed" "$V"
+put s6 'ours'
+expect_rc 0 "a write to our own vault (the control)"
 
 # ---- secret rm needs the identity now ---------------------------------
 SCOPERUN_IDENTITY="$T/none" sr secret rm s1
