@@ -25,6 +25,7 @@
 #include <sodium.h>
 
 #include "identity.h"
+#include "polycollide.h"
 #include "secalloc.h"
 #include "testlib.h"
 #include "vault.h"
@@ -668,6 +669,164 @@ test_divergent_keyrings(void **state)
 	sr_identity_free(rv);
 }
 
+/*
+ * One ciphertext under two keys (what XChaCha20-Poly1305 allows to whoever
+ * holds both). In version 1 a member sealed K1 to the reviewer and K2 to
+ * CI, and one line read as two values; in version 2 the line's key
+ * commitment decides which key opens it, before the AEAD.
+ */
+#define PREFIX "secret deploy/token 0 2026-11-23T18:34:27Z " \
+    "2026-11-23T18:34:27Z - - -"
+
+/* tag || id || PREFIX, the line's associated data */
+static size_t
+line_ad(unsigned char *ad, const char *tag, const unsigned char id[16])
+{
+	size_t n = strlen(tag);
+
+	memcpy(ad, tag, n);
+	memcpy(ad + n, id, 16);
+	memcpy(ad + n + 16, PREFIX, strlen(PREFIX));
+	return n + 16 + strlen(PREFIX);
+}
+
+/* The value name holds for m, malloc'd; NULL when m is refused. */
+static unsigned char *
+value_for(const char *text, const sr_identity *m, const char *name,
+    size_t *len)
+{
+	sr_err err = SR_ERR_INIT;
+	sr_vault *r = open_as(text, m, &err);
+	unsigned char *val = NULL, *copy = NULL;
+	sr_secret_meta meta;
+
+	if (r != NULL && sr_vault_get(&val, len, &meta, r, name, &err) == 0) {
+		copy = malloc(*len + 1);
+		memcpy(copy, val, *len);
+	}
+	sr_secure_free(val);
+	sr_vault_free(r);
+	return copy;
+}
+
+static void
+test_one_ciphertext_two_keys(void **state)
+{
+	sr_identity *m = new_identity(), *rv = new_identity(),
+	    *ci = new_identity();
+	unsigned char id[16], k1[32], k2[32], nonce[24], ad[256], ct[48];
+	unsigned char ring[49], pt[32], *v1, *v2;
+	unsigned long long plen;
+	char *text, *line, nb[64], cb[128], mb[64], rid[32];
+	size_t adlen, l1, l2;
+	sr_err err = SR_ERR_INIT;
+
+	(void)state;
+	/* ---- version 1: m builds the vault by hand */
+	randombytes_buf(id, sizeof(id));
+	randombytes_buf(k1, sizeof(k1));
+	randombytes_buf(k2, sizeof(k2));
+	randombytes_buf(nonce, sizeof(nonce));
+	adlen = line_ad(ad, "scoperun-vault-v1", id);
+	assert_int_equal(pc_collide(ct, k1, k2, nonce, ad, adlen), 0);
+	/* libsodium itself accepts it under both keys */
+	assert_int_equal(crypto_aead_xchacha20poly1305_ietf_decrypt(pt, &plen,
+	    NULL, ct, 48, ad, adlen, nonce, k1), 0);
+	assert_int_equal(crypto_aead_xchacha20poly1305_ietf_decrypt(pt, &plen,
+	    NULL, ct, 48, ad, adlen, nonce, k2), 0);
+	b64(nb, sizeof(nb), nonce, 24);
+	b64(cb, sizeof(cb), ct, 48);
+	b64(rid, sizeof(rid), id, 16);
+	memcpy(ring, id, 16);
+	ring[16] = 1;
+	memcpy(ring + 17, k1, 32);
+	line = sealed_line(rv->pk, ring, 49);
+	text = malloc(8192);
+	snprintf(text, 8192, "scoperun-vault 1\nid %s\n%s", rid, line);
+	free(line);
+	memcpy(ring + 17, k2, 32);
+	line = sealed_line(ci->pk, ring, 49);
+	snprintf(text + strlen(text), 8192 - strlen(text), "%s%s %s %s\n"
+	    "end 2 1\n", line, PREFIX, nb, cb);
+	free(line);
+	v1 = value_for(text, rv, "deploy/token", &l1);
+	v2 = value_for(text, ci, "deploy/token", &l2);
+	/* the attack, as it was: one line, two values */
+	assert_non_null(v1);
+	assert_non_null(v2);
+	assert_int_equal(l1, 32);
+	assert_int_equal(l2, 32);
+	assert_true(memcmp(v1, v2, 32) != 0);
+	/* the reviewer's first write upgrades the vault, sealing its own
+	 * keyring to every recipient: from then on CI reads what the
+	 * reviewer reads, or nothing */
+	{
+		sr_vault *r = open_ok(text, rv);
+		char *up;
+		unsigned char *w;
+		size_t lw;
+		assert_int_equal(sr_vault_upgrade(r, &err), 0);
+		up = to_text(r);
+		sr_vault_free(r);
+		w = value_for(up, ci, "deploy/token", &lw);
+		assert_true(w == NULL || (lw == 32 && memcmp(w, v1, 32) == 0));
+		free(w);
+		free(up);
+	}
+	free(v1);
+	free(v2);
+	free(text);
+
+	/* ---- version 2: the same ciphertext, made by a member for the
+	 * vault's key K and a key of its own; its commitment says which */
+	{
+		sr_vault *v = new_vault(m);
+		unsigned char plain[KEYRING_MAX], commit[32];
+		char *t, *t2;
+
+		assert_int_equal(sr_vault_recipient_add(v, rv->pk, &err), 0);
+		set_str(v, "a", "x");
+		text = to_text(v);
+		assert_int_equal(member_keyring(plain, text, m), 49);
+		adlen = line_ad(ad, "scoperun-vault-v2", plain);
+		assert_int_equal(pc_collide(ct, plain + 17, k2, nonce, ad,
+		    adlen), 0);
+		b64(cb, sizeof(cb), ct, 48);
+		line = malloc(1024);
+		/* committed to K: it reads as K's value */
+		assert_int_equal(sr_vauth_mac(commit, plain + 17, SR_VAUTH_LINE,
+		    "scoperun-vault-commit-v2", nonce, 24), 0);
+		b64(mb, sizeof(mb), commit, 32);
+		snprintf(line, 1024, "%s %s %s %s\n", PREFIX, nb, mb, cb);
+		t = forge_end(fix_end(insert_before(strdup(text), "end ", line),
+		    2, 2), plain + 17);
+		v1 = value_for(t, rv, "deploy/token", &l1);
+		assert_non_null(v1);
+		assert_int_equal(crypto_aead_xchacha20poly1305_ietf_decrypt(pt,
+		    &plen, NULL, ct, 48, ad, adlen, nonce, plain + 17), 0);
+		assert_memory_equal(v1, pt, 32);
+		free(v1);
+		/* committed to the other key: refused, though the AEAD under
+		 * K (the reader's) holds */
+		assert_int_equal(sr_vauth_mac(commit, k2, SR_VAUTH_LINE,
+		    "scoperun-vault-commit-v2", nonce, 24), 0);
+		b64(mb, sizeof(mb), commit, 32);
+		snprintf(line, 1024, "%s %s %s %s\n", PREFIX, nb, mb, cb);
+		t2 = forge_end(fix_end(insert_before(strdup(text), "end ",
+		    line), 2, 2), plain + 17);
+		assert_null(value_for(t2, rv, "deploy/token", &l1));
+		assert_null(value_for(t2, m, "deploy/token", &l1));
+		free(t);
+		free(t2);
+		free(line);
+		free(text);
+		sr_vault_free(v);
+	}
+	sr_identity_free(m);
+	sr_identity_free(rv);
+	sr_identity_free(ci);
+}
+
 /* ---- 5. metadata shown and copied --------------------------------- */
 
 static void
@@ -750,6 +909,7 @@ main(void)
 		cmocka_unit_test(test_keyring_rollback),
 		cmocka_unit_test(test_keyring_substitution),
 		cmocka_unit_test(test_divergent_keyrings),
+		cmocka_unit_test(test_one_ciphertext_two_keys),
 		cmocka_unit_test(test_edited_metadata),
 	};
 
