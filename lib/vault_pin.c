@@ -34,29 +34,32 @@ pin_path(char *buf, size_t size, const char *dir, const sr_vault *v)
 	return (size_t)snprintf(buf, size, "%s/%s", dir, hex) < size ? 0 : -1;
 }
 
-/* "epochs N\nkeyring B64\n" after the magic line; -1 if anything is off. */
-static int
-pin_parse(sr_vault_pin *pin, const char *text, size_t len)
+/* "epochs N\nkeyring B64\n" after the magic line, in this one spelling
+ * (N in decimal without a leading zero); -1 if anything is off. */
+int
+sr_vault_pin_parse(sr_vault_pin *pin, const char *text, size_t len)
 {
-	const char *p = text + sizeof(PIN_MAGIC) - 1, *nl;
-	char *end;
-	unsigned long n;
+	const char *p = text + sizeof(PIN_MAGIC) - 1, *end = text + len, *nl;
+	unsigned n = 0;
 	size_t got;
 
-	if (len < sizeof(PIN_MAGIC) - 1 || memcmp(text, PIN_MAGIC,
-	    sizeof(PIN_MAGIC) - 1) != 0 || strncmp(p, "epochs ", 7) != 0)
+	memset(pin, 0, sizeof(*pin));
+	if (len < sizeof(PIN_MAGIC) - 1 + 8 || memcmp(text, PIN_MAGIC,
+	    sizeof(PIN_MAGIC) - 1) != 0 || memcmp(p, "epochs ", 7) != 0)
 		return -1;
-	n = strtoul(p + 7, &end, 10);
-	if (end == p + 7 || *end != '\n' || n == 0 || n > SR_VAULT_MAX_EPOCHS ||
-	    strncmp(end + 1, "keyring ", 8) != 0)
+	for (p += 7; p < end && *p >= '0' && *p <= '9' && n <= 255; p++)
+		n = n * 10 + (unsigned)(*p - '0');
+	if (n == 0 || n > SR_VAULT_MAX_EPOCHS || p[-1] == ' ' ||
+	    text[sizeof(PIN_MAGIC) - 1 + 7] == '0' || end - p < 9 ||
+	    memcmp(p, "\nkeyring ", 9) != 0)
 		return -1;
-	p = end + 9;
-	if ((nl = memchr(p, '\n', len - (size_t)(p - text))) == NULL ||
-	    nl + 1 != text + len || sr_b64_decode(pin->keyring,
+	p += 9;
+	if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL ||
+	    nl + 1 != end || sr_b64_decode(pin->keyring,
 	    sizeof(pin->keyring), &got, p, (size_t)(nl - p)) != 0 ||
 	    got != sizeof(pin->keyring))
 		return -1;
-	pin->epochs = (unsigned)n;
+	pin->epochs = n;
 	return 0;
 }
 
@@ -80,7 +83,7 @@ sr_vault_pin_read(sr_vault_pin *pin, const char *dir, const sr_vault *v,
 			*err = e;
 		return -1;
 	}
-	rc = pin_parse(pin, text, len);
+	rc = sr_vault_pin_parse(pin, text, len);
 	free(text);
 	if (rc != 0)
 		return sr_err_set(err, SR_ERR_CONFIG, path, 0, "damaged vault "
@@ -124,11 +127,23 @@ sr_vault_pin_check(const sr_vault *v, const char *dir, sr_vault_pin *out,
 }
 
 int
+sr_vault_pin_format(char *out, size_t size, unsigned epochs,
+    const unsigned char keyring[SR_VAULT_COMMIT_BYTES])
+{
+	char b64[64];
+
+	sodium_bin2base64(b64, sizeof(b64), keyring, SR_VAULT_COMMIT_BYTES,
+	    B64V);
+	return snprintf(out, size, PIN_MAGIC "epochs %u\nkeyring %s\n",
+	    epochs, b64);
+}
+
+int
 sr_vault_pin_record(const sr_vault *v, const char *dir, int force,
     int *changed, sr_err *err)
 {
 	unsigned char c[SR_VAULT_COMMIT_BYTES];
-	char path[SR_ERR_PATH_MAX], text[PIN_MAX], b64[64];
+	char path[SR_ERR_PATH_MAX], text[PIN_MAX];
 	unsigned n = sr_vault_epochs(v);
 	sr_vault_pin pin;
 	int len;
@@ -143,9 +158,7 @@ sr_vault_pin_record(const sr_vault *v, const char *dir, int force,
 		return sr_err_set(err, SR_ERR_SYSTEM, NULL, 0, "out of memory");
 	if (!force && pin.epochs >= n)
 		return 0;	/* as seen, or older: check refuses that */
-	sodium_bin2base64(b64, sizeof(b64), c, sizeof(c), B64V);
-	len = snprintf(text, sizeof(text), PIN_MAGIC "epochs %u\nkeyring "
-	    "%s\n", n, b64);
+	len = sr_vault_pin_format(text, sizeof(text), n, c);
 	if (pin_path(path, sizeof(path), dir, v) != 0 || len < 0 ||
 	    (size_t)len >= sizeof(text))
 		return sr_err_set(err, SR_ERR_CONFIG, NULL, 0, "path too long");

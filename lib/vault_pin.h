@@ -24,6 +24,11 @@ typedef struct sr_vault_pin {
 	unsigned char keyring[SR_VAULT_COMMIT_BYTES];
 } sr_vault_pin;
 
+/* A pin file's text, in its one spelling (vault_pin.c); and back. */
+int sr_vault_pin_parse(sr_vault_pin *pin, const char *text, size_t len);
+int sr_vault_pin_format(char *out, size_t size, unsigned epochs,
+    const unsigned char keyring[SR_VAULT_COMMIT_BYTES]);
+
 /* The pin of v's id in dir; epochs 0 when there is none. */
 int sr_vault_pin_read(sr_vault_pin *pin, const char *dir, const sr_vault *v,
     sr_err *err);
