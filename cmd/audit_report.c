@@ -61,6 +61,9 @@ struct report {
 	struct agent *agents;
 	size_t n;
 	sr_vault *vault;	/* NULL: none, or unreadable */
+	/* the vault's metadata is authentic: unlocked with this user's
+	 * identity, and its end MAC holds; else it is marked unverified */
+	int vault_verified;
 };
 
 /* ---- reading the log ---------------------------------------------- */
@@ -269,12 +272,20 @@ secret_checks(json_t *exp, json_t *rot, const struct report *r,
 	long i;
 	json_t *e;
 
+	int verified;
+
 	if (r->vault == NULL || (i = sr_vault_find(r->vault, g->from)) < 0 ||
 	    sr_vault_meta_at(&m, r->vault, (size_t)i, &err) != 0)
 		return;
+	verified = r->vault_verified &&
+	    sr_vault_check_entry(r->vault, (size_t)i, &err) == 0;
 	expiring(exp, "secret", g->from, g->env, m.expires, r->now);
+	if ((e = json_array_get(exp, json_array_size(exp) - 1)) != NULL &&
+	    strcmp(json_string_value(json_object_get(e, "name")), g->from) == 0)
+		json_object_set_new(e, "verified", json_boolean(verified));
 	if (m.rotate_after > 0 && m.updated + m.rotate_after <= r->now) {
 		e = json_object();
+		json_object_set_new(e, "verified", json_boolean(verified));
 		json_object_set_new(e, "secret", json_string(g->from));
 		json_object_set_new(e, "grant", json_string(g->env));
 		json_object_set_new(e, "updated", jtime(m.updated));
@@ -367,6 +378,14 @@ jstr(json_t *o, const char *k)
 	return s ? cli_esc(s) : "-";
 }
 
+/* What the vault says is marked when it could not be verified. */
+static const char *
+unverified(json_t *o)
+{
+	return json_is_false(json_object_get(o, "verified")) ?
+	    " (unverified)" : "";
+}
+
 static void
 print_agent(json_t *ja)
 {
@@ -394,14 +413,15 @@ print_agent(json_t *ja)
 		    json_is_null(json_object_get(v, "last_used")) ? "never" :
 		    jstr(v, "last_used"));
 	json_array_foreach(json_object_get(ja, "expiring"), i, v)
-		printf("  %-11s %s %-17s %s %s\n", json_is_true(
+		printf("  %-11s %s %-17s %s %s%s\n", json_is_true(
 		    json_object_get(v, "expired")) ? "expired" : "expiring",
 		    jstr(v, "kind"), jstr(v, "name"), json_is_true(
 		    json_object_get(v, "expired")) ? "expired" : "expires",
-		    jstr(v, "expires"));
+		    jstr(v, "expires"), unverified(v));
 	json_array_foreach(json_object_get(ja, "rotate_overdue"), i, v)
-		printf("  rotate      %-24s granted as %s: rotation was due %s\n",
-		    jstr(v, "secret"), jstr(v, "grant"), jstr(v, "due"));
+		printf("  rotate      %-24s granted as %s: rotation was due %s%s\n",
+		    jstr(v, "secret"), jstr(v, "grant"), jstr(v, "due"),
+		    unverified(v));
 }
 
 static void
@@ -413,6 +433,10 @@ print_report(json_t *doc)
 	printf("audit report at %s: %lld records in %s\n", jstr(doc, "now"),
 	    (long long)json_integer_value(json_object_get(doc, "records")),
 	    jstr(doc, "log"));
+	if (strcmp(jstr(doc, "vault_metadata"), "unverified") == 0)
+		printf("vault metadata (expiry, rotation) is unverified: your "
+		    "identity is not a recipient, or the vault failed its "
+		    "checks\n");
 	printf("\n%-24s %6s %-24s %7s %7s\n", "AGENT", "RUNS", "LAST RUN",
 	    "DENIALS", "ORPHANS");
 	json_array_foreach(json_object_get(doc, "agents"), i, ja)
@@ -458,6 +482,23 @@ add_policy_agents(struct report *r)
 	sr_policy_names_free(names, n);
 }
 
+/* Unlock with the user's identity when it is a recipient: then the
+ * metadata shown can be verified (one key agreement). */
+static void
+verify_vault(struct report *r)
+{
+	char path[SR_ERR_PATH_MAX];
+	sr_err err = SR_ERR_INIT;
+	sr_identity *id = NULL;
+
+	if (sr_path_get(path, sizeof(path), SR_PATH_IDENTITY, NULL,
+	    &err) == 0 && sr_identity_load(&id, path, &err) == 0 &&
+	    sr_vault_unlock(r->vault, id, &err) == 0 &&
+	    sr_vault_check_body(r->vault, &err) == 0)
+		r->vault_verified = 1;
+	sr_identity_free(id);
+}
+
 static void
 open_vault(struct report *r)
 {
@@ -469,6 +510,8 @@ open_vault(struct report *r)
 	if (sr_path_get(path, sizeof(path), SR_PATH_VAULT, NULL, &err) != 0 ||
 	    sr_vault_open(&r->vault, path, &err) != 0)
 		r->vault = NULL;
+	else
+		verify_vault(r);
 }
 
 static void
@@ -512,6 +555,8 @@ audit_report(const char *file, int json)
 	json_object_set_new(doc, "now", jtime(r.now));
 	json_object_set_new(doc, "log", json_string(path));
 	json_object_set_new(doc, "records", json_integer((json_int_t)r.records));
+	json_object_set_new(doc, "vault_metadata", json_string(r.vault ==
+	    NULL ? "none" : r.vault_verified ? "verified" : "unverified"));
 	for (i = 0; i < r.n; i++)
 		json_array_append_new(agents, agent_json(&r.agents[i], &r));
 	json_object_set_new(doc, "agents", agents);

@@ -88,6 +88,7 @@ init(const vault_args *a, sr_err *err)
 	    sr_file_write_new(vpath, vtext, len, 0600, err) != 0 ||
 	    write_example_policy(err) != 0)
 		goto done;
+	vs_pin_created(v, vpath);
 	sr_recipient_format(text, id->pk);
 	printf("identity: %s (keep it safe: it opens the vault)\n",
 	    cli_esc(ipath));
@@ -166,7 +167,9 @@ recipient_ls(const vault_args *a, sr_err *err)
 	char text[SR_RECIPIENT_TEXT_MAX];
 	size_t i;
 
-	if (vs_open(&s, a, VS_READ, err) != 0) {
+	/* with a recipient's identity the list is checked (the header MAC,
+	 * at unlock); without one it is the file's word, and said so */
+	if (vs_open(&s, a, VS_READ | VS_TRY_UNLOCK, err) != 0) {
 		vs_close(&s);
 		return -1;
 	}
@@ -174,6 +177,15 @@ recipient_ls(const vault_args *a, sr_err *err)
 		sr_recipient_format(text, sr_vault_recipient_at(s.vault, i));
 		printf("%s\n", text);
 	}
+	if (sr_vault_epochs(s.vault) == 0)
+		fprintf(stderr, "scoperun: recipient: list not verified: %s is "
+		    "not a recipient's identity (or there is none)\n",
+		    cli_esc(s.identity_path));
+	else if (sr_vault_version(s.vault) == 1)
+		fprintf(stderr, "scoperun: recipient: list not verified: format "
+		    "1 cannot (`scoperun vault upgrade`)\n");
+	else
+		vs_pin_seen(&s);
 	vs_close(&s);
 	return 0;
 }

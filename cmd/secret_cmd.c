@@ -174,6 +174,10 @@ secret_store(const vault_args *a, int rotate, sr_err *err)
 	if (read_value(&val, &len, a, name, err) != 0 ||
 	    vs_open(&s, a, VS_WRITE | VS_UNLOCK, err) != 0)
 		goto done;
+	/* the metadata copied below must be authentic (issue 16): every
+	 * line, and the vault as a whole, verified before anything is kept */
+	if (sr_vault_verify(s.vault, err) != 0)
+		goto done;
 	i = sr_vault_find(s.vault, name);
 	if (rotate && i < 0) {
 		sr_err_set(err, SR_ERR_USAGE, NULL, 0, "no secret '%.128s' to "
@@ -196,8 +200,9 @@ done:
 	return rc;
 }
 
+/* auth: "" when the line was verified, else what to flag it with. */
 static void
-print_secret(const sr_secret_meta *m, int64_t now)
+print_secret(const sr_secret_meta *m, int64_t now, const char *auth)
 {
 	char u[SR_TIME_RFC3339_LEN], x[SR_TIME_RFC3339_LEN] = "-", r[32] = "-";
 	const char *flag = "";
@@ -214,9 +219,47 @@ print_secret(const sr_secret_meta *m, int64_t now)
 		flag = " EXPIRED";
 	else if (m->rotate_after && m->updated + m->rotate_after <= now)
 		flag = " ROTATE";
-	printf("%-32s %-20s %-20s %-8s %s%s\n", cli_esc(m->name),
+	printf("%-32s %-20s %-20s %-8s %s%s%s\n", cli_esc(m->name),
 	    sr_time_format(u, sizeof(u), m->updated), x, r,
-	    m->labels[0] ? cli_esc(m->labels) : "-", flag);
+	    m->labels[0] ? cli_esc(m->labels) : "-", flag, auth);
+}
+
+/*
+ * How ls marks a line: with an identity that is a recipient, each line is
+ * verified (its key commitment and AEAD) and so is the vault as a whole
+ * (the end MAC); without one, metadata is shown as the file says, marked
+ * UNVERIFIED. A line that fails is shown as FAILED-AUTH and ls fails.
+ */
+static const char *
+ls_auth(const vault_session *s, size_t i, int *bad)
+{
+	sr_err err = SR_ERR_INIT;
+
+	if (s->id == NULL || sr_vault_epochs(s->vault) == 0)
+		return " UNVERIFIED";
+	if (sr_vault_check_entry(s->vault, i, &err) == 0)
+		return "";
+	*bad = 1;
+	return " FAILED-AUTH";
+}
+
+static int
+ls_verdict(vault_session *s, int bad, sr_err *err)
+{
+	if (s->id == NULL || sr_vault_epochs(s->vault) == 0) {
+		fprintf(stderr, "scoperun: secret: metadata not verified: %s is "
+		    "not a recipient's identity (or there is none)\n",
+		    cli_esc(s->identity_path));
+		return 0;
+	}
+	if (sr_vault_check_body(s->vault, err) != 0)
+		return -1;
+	if (bad)
+		return sr_err_set(err, SR_ERR_CONFIG, s->vault_path, 0, "lines "
+		    "marked FAILED-AUTH failed authentication: restore the vault from "
+		    "git, or remove them (scoperun secret rm)");
+	vs_pin_seen(s);
+	return 0;
 }
 
 static int
@@ -228,7 +271,9 @@ secret_ls(const vault_args *a, sr_err *err)
 	size_t i;
 	int rc = 0;
 
-	if (vs_open(&s, a, VS_READ, err) != 0) {
+	int bad = 0;
+
+	if (vs_open(&s, a, VS_READ | VS_TRY_UNLOCK, err) != 0) {
 		vs_close(&s);
 		return -1;
 	}
@@ -236,7 +281,9 @@ secret_ls(const vault_args *a, sr_err *err)
 	    "ROTATE", "LABELS");
 	for (i = 0; i < sr_vault_count(s.vault) && rc == 0; i++)
 		if ((rc = sr_vault_meta_at(&m, s.vault, i, err)) == 0)
-			print_secret(&m, now);
+			print_secret(&m, now, ls_auth(&s, i, &bad));
+	if (rc == 0)
+		rc = ls_verdict(&s, bad, err);
 	vs_close(&s);
 	return rc;
 }
@@ -247,7 +294,7 @@ secret_rm(const vault_args *a, sr_err *err)
 	vault_session s;
 	int rc = -1;
 
-	if (vs_open(&s, a, VS_WRITE, err) == 0 &&
+	if (vs_open(&s, a, VS_WRITE | VS_UNLOCK, err) == 0 &&
 	    sr_vault_remove(s.vault, a->pos[1], err) == 0 &&
 	    vs_commit(&s, err) == 0 &&
 	    vs_record("secret.rm", a->pos[1], NULL, err) == 0)

@@ -6,6 +6,7 @@
 #include "audit.h"
 #include "cli.h"
 #include "file.h"
+#include "vault_pin.h"
 
 static int
 take_value(const char **out, int argc, char **argv, int *i, const char *who)
@@ -79,6 +80,28 @@ lock_path(char *buf, size_t size, const char *vault)
 	return (size_t)snprintf(buf, size, "%s.lock", vault) < size ? 0 : -1;
 }
 
+/*
+ * Unlock when there is an identity and it is a recipient; go on locked
+ * when there is none or it is not one (what is shown is then marked
+ * unverified). A recipient whose unlock fails is an error: the vault
+ * was tampered with, and that is said, not hidden.
+ */
+static int
+try_unlock(vault_session *s, const vault_args *a, sr_err *err)
+{
+	size_t i, n = sr_vault_recipient_count(s->vault);
+	sr_err ignored = SR_ERR_INIT;
+
+	if (vs_identity_load(&s->id, a, s->identity_path,
+	    sizeof(s->identity_path), &ignored) != 0)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (memcmp(sr_vault_recipient_at(s->vault, i), s->id->pk,
+		    sizeof(s->id->pk)) == 0)
+			return sr_vault_unlock(s->vault, s->id, err);
+	return 0;
+}
+
 int
 vs_open(vault_session *s, const vault_args *a, unsigned flags, sr_err *err)
 {
@@ -100,6 +123,9 @@ vs_open(vault_session *s, const vault_args *a, unsigned flags, sr_err *err)
 			    "--vault)", s->vault_path);
 		return -1;
 	}
+	s->opened_version = sr_vault_version(s->vault);
+	if (flags & VS_TRY_UNLOCK)
+		return try_unlock(s, a, err);
 	if (!(flags & VS_UNLOCK))
 		return 0;
 	if (vs_identity_load(&s->id, a, s->identity_path,
@@ -108,10 +134,86 @@ vs_open(vault_session *s, const vault_args *a, unsigned flags, sr_err *err)
 	return sr_vault_unlock(s->vault, s->id, err);
 }
 
+static int
+pin_dir(char *buf, size_t size, sr_err *err)
+{
+	return sr_path_get(buf, size, SR_PATH_VAULT_PINS, NULL, err);
+}
+
+/* Version 1 authenticated no recipient line: the upgrade vouches for
+ * the list as it found it, so the person upgrading is shown it. */
+static void
+upgraded(vault_session *s)
+{
+	char text[SR_RECIPIENT_TEXT_MAX];
+	size_t i, n = sr_vault_recipient_count(s->vault);
+	sr_err err = SR_ERR_INIT;
+
+	fprintf(stderr, "scoperun: vault: %s upgraded to format 2; its %zu "
+	    "recipient(s), now authenticated, are:", cli_esc(s->vault_path), n);
+	for (i = 0; i < n; i++) {
+		sr_recipient_format(text, sr_vault_recipient_at(s->vault, i));
+		fprintf(stderr, " %s", text);
+	}
+	fprintf(stderr, " (check them: version 1 could not)\n");
+	if (vs_record("vault.upgrade", NULL, NULL, &err) != 0)
+		cli_error("vault", &err);
+}
+
 int
 vs_commit(vault_session *s, sr_err *err)
 {
-	return sr_vault_save(s->vault, s->vault_path, err);
+	char dir[SR_ERR_PATH_MAX];
+	sr_err perr = SR_ERR_INIT;
+	int changed;
+
+	if (pin_dir(dir, sizeof(dir), err) != 0 || (!s->accept_rollback &&
+	    (sr_vault_pin_check(s->vault, dir, NULL, err) != 0 ||
+	    sr_vault_pin_path_check(s->vault, dir, s->vault_path, err) != 0)) ||
+	    sr_vault_save(s->vault, s->vault_path, err) != 0)
+		return -1;
+	/* written: a pin that cannot be kept is said, not a failed write */
+	if (sr_vault_pin_record(s->vault, dir, s->accept_rollback, &changed,
+	    &perr) != 0 || sr_vault_pin_path_record(s->vault, dir,
+	    s->vault_path, &perr) != 0)
+		cli_error("vault", &perr);
+	if (s->opened_version == 1 && sr_vault_version(s->vault) != 1)
+		upgraded(s);
+	s->opened_version = sr_vault_version(s->vault);
+	return 0;
+}
+
+void
+vs_pin_seen(vault_session *s)
+{
+	char dir[SR_ERR_PATH_MAX];
+	int changed;
+
+	if (s->vault != NULL && pin_dir(dir, sizeof(dir), NULL) == 0 &&
+	    sr_vault_pin_check(s->vault, dir, NULL, NULL) == 0 &&
+	    sr_vault_pin_path_check(s->vault, dir, s->vault_path, NULL) == 0) {
+		sr_vault_pin_record(s->vault, dir, 0, &changed, NULL);
+		sr_vault_pin_path_record(s->vault, dir, s->vault_path, NULL);
+	}
+}
+
+void
+vs_pin_created(const sr_vault *v, const char *path)
+{
+	char dir[SR_ERR_PATH_MAX];
+	int changed;
+
+	if (pin_dir(dir, sizeof(dir), NULL) == 0) {
+		sr_vault_pin_record(v, dir, 1, &changed, NULL);
+		sr_vault_pin_path_record(v, dir, path, NULL);
+	}
+}
+
+int
+vs_verified(const vault_session *s)
+{
+	return s->vault != NULL && sr_vault_epochs(s->vault) > 0 &&
+	    sr_vault_check_body(s->vault, NULL) == 0;
 }
 
 void

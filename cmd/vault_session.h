@@ -14,8 +14,10 @@
 #include "vault.h"
 
 #define VS_READ 0x0	/* read only: no lock */
-#define VS_WRITE 0x1	/* lock, and save on vs_commit */
+#define VS_WRITE 0x1	/* lock, and save on vs_commit (needs VS_UNLOCK) */
 #define VS_UNLOCK 0x2	/* load the identity and open the keyring */
+#define VS_TRY_UNLOCK 0x4	/* unlock when this identity is a recipient;
+				 * else go on locked (metadata unverified) */
 
 typedef struct vault_session {
 	char vault_path[SR_ERR_PATH_MAX];
@@ -23,6 +25,8 @@ typedef struct vault_session {
 	int lockfd;
 	sr_vault *vault;
 	sr_identity *id;
+	int opened_version;	/* the format as read: 1 is upgraded on write */
+	int accept_rollback;	/* vs_commit re-pins instead of refusing */
 } vault_session;
 
 /* Options shared by the vault verbs, and the positional arguments. */
@@ -54,13 +58,27 @@ int vs_identity_load(sr_identity **id, const vault_args *a, char *path,
  * before anything else, so that a run that needs no identity (a policy
  * without grants) does not hand the key's descriptor to the command. */
 int vs_identity_fd_take(const char *arg, sr_err *err);
+/*
+ * Write the vault back. Before: the rollback pin (vault_pin.h) must allow
+ * it; after: the new state is pinned. A version 1 vault, upgraded by the
+ * change, is recorded as `vault.upgrade` and its recipients named on
+ * stderr, since version 1 did not authenticate them.
+ */
 int vs_commit(vault_session *s, sr_err *err);
+/* A vault just created at path is the one there now (best effort). */
+void vs_pin_created(const sr_vault *v, const char *path);
+/* Pin the state an unlocked read saw, when it is newer (best effort). */
+void vs_pin_seen(vault_session *s);
+/* The vault's metadata is authentic: unlocked, and in version 2 its end
+ * MAC holds. (Each line still has its own check: sr_vault_check_entry.) */
+int vs_verified(const vault_session *s);
 void vs_close(vault_session *s);
 /* Record a vault change in the audit log, after it was committed. */
 int vs_record(const char *event, const char *secret, const char *recipient,
     sr_err *err);
 
-/* `scoperun init|keygen|recipient|secret ...` */
+/* `scoperun init|keygen|recipient|secret|vault ...` */
+int cmd_vault(int argc, char **argv);
 int cmd_init(int argc, char **argv);
 int cmd_keygen(int argc, char **argv);
 int cmd_recipient(int argc, char **argv);

@@ -29,6 +29,9 @@ sr_b64_decode(unsigned char *out, size_t max, size_t *got, const char *s,
 	sodium_bin2base64(again, sodium_base64_ENCODED_LEN(len, VARIANT), out,
 	    len, VARIANT);
 	rc = strlen(again) == n && memcmp(again, s, n) == 0 ? 0 : -1;
+	/* again is the text of what was decoded, which may be a secret key
+	 * (an identity file): wipe it before the heap takes it back */
+	sodium_memzero(again, sodium_base64_ENCODED_LEN(len, VARIANT));
 	free(again);
 	if (rc == 0)
 		*got = len;

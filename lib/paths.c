@@ -14,6 +14,8 @@ static const struct {
 	    ".local/state", "scoperun/audit.jsonl" },
 	[SR_PATH_POLICIES] = { NULL, "XDG_CONFIG_HOME", ".config",
 	    "scoperun/policies" },
+	[SR_PATH_VAULT_PINS] = { "SCOPERUN_VAULT_PINS", "XDG_STATE_HOME",
+	    ".local/state", "scoperun/vault-pins" },
 };
 
 /*

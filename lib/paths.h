@@ -4,6 +4,8 @@
  *   identity  $SCOPERUN_IDENTITY, else $XDG_CONFIG_HOME/scoperun/identity
  *   vault     $SCOPERUN_VAULT, else $XDG_DATA_HOME/scoperun/vault.sealed
  *   audit     $SCOPERUN_AUDIT, else $XDG_STATE_HOME/scoperun/audit.jsonl
+ *   pins      $SCOPERUN_VAULT_PINS, else $XDG_STATE_HOME/scoperun/vault-pins
+ *             (a directory: the newest state of each vault seen here)
  *
  * An explicit option (--vault, --identity) beats the variable. The XDG
  * variables fall back to ~/.config, ~/.local/share and ~/.local/state, and
@@ -20,7 +22,8 @@ typedef enum sr_path_kind {
 	SR_PATH_IDENTITY,
 	SR_PATH_VAULT,
 	SR_PATH_AUDIT,
-	SR_PATH_POLICIES
+	SR_PATH_POLICIES,
+	SR_PATH_VAULT_PINS
 } sr_path_kind;
 
 /* The path of kind into buf; option (may be NULL) wins. An identity

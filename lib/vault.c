@@ -18,16 +18,24 @@
 #include "file.h"
 #include "timeutil.h"
 #include "secalloc.h"
+#include "vault_auth.h"
 
 #define MAGIC "scoperun-vault"
-#define AD_TAG "scoperun-vault-v1"
-#define ID_BYTES 16
+#define AD_TAG_V1 "scoperun-vault-v1"
+#define AD_TAG_V2 "scoperun-vault-v2"
+#define HEADER_TAG "scoperun-vault-header-v2"
+#define BODY_TAG "scoperun-vault-body-v2"
+#define LINE_TAG "scoperun-vault-commit-v2"
+#define ID_BYTES SR_VAUTH_ID_BYTES
+#define AUTH_BYTES SR_VAUTH_BYTES
 #define KEY_BYTES crypto_aead_xchacha20poly1305_ietf_KEYBYTES
 #define NONCE_BYTES crypto_aead_xchacha20poly1305_ietf_NPUBBYTES
 #define TAG_BYTES crypto_aead_xchacha20poly1305_ietf_ABYTES
 #define PK_BYTES crypto_box_PUBLICKEYBYTES
 #define KEYRING_MAX (ID_BYTES + 1 + SR_VAULT_MAX_EPOCHS * KEY_BYTES)
-#define ENTRY_FIELDS 10
+#define ENTRY_FIELDS 11	/* version 2; version 1 has no commitment */
+#define F_NONCE 8
+#define F_COMMIT 9		/* version 2 */
 /* The first value region: most secrets are tokens well under this. */
 #define VALUE_ROOM_MIN 1024
 
@@ -46,7 +54,17 @@ struct ventry {
 };
 
 struct sr_vault {
+	int version;			/* 1 or 2 (FORMAT.md) */
 	unsigned char id[ID_BYTES];
+	/* version 2 as read: what unlock and verify check */
+	unsigned hdr_epochs;
+	unsigned char hdr_keyring[AUTH_BYTES];
+	unsigned char hdr_mac[AUTH_BYTES];
+	unsigned char end_mac[AUTH_BYTES];
+	size_t hdr_len;			/* bytes of buf the header MAC covers */
+	size_t body_len;		/* bytes of buf the end MAC covers */
+	int dirty;			/* changed since read: MACs are made anew */
+	int verified;			/* every line and the end MAC checked */
 	struct vrecip *rcp;
 	size_t nrcp;
 	struct ventry *ent;
@@ -193,15 +211,23 @@ struct fields {
 	size_t n[ENTRY_FIELDS];
 };
 
+/* Fields of a secret line: version 2 adds the key commitment. */
+static size_t
+entry_fields(const sr_vault *v)
+{
+	return v->version == 1 ? ENTRY_FIELDS - 1 : ENTRY_FIELDS;
+}
+
 /* The metadata of an entry line; fails on anything but canonical text. */
 static int
-entry_meta(sr_secret_meta *m, struct fields *fl, const struct ventry *e)
+entry_meta(sr_secret_meta *m, struct fields *fl, const sr_vault *v,
+    const struct ventry *e)
 {
 	int64_t epoch;
 
 	memset(m, 0, sizeof(*m));
-	if (split(e->line, e->len, fl->f, fl->n, ENTRY_FIELDS) !=
-	    ENTRY_FIELDS || !field_is(fl->f[0], fl->n[0], "secret") ||
+	if (split(e->line, e->len, fl->f, fl->n, entry_fields(v)) !=
+	    entry_fields(v) || !field_is(fl->f[0], fl->n[0], "secret") ||
 	    fl->n[1] > SR_SECRET_NAME_LEN_MAX)
 		return -1;
 	memcpy(m->name, fl->f[1], fl->n[1]);
@@ -248,16 +274,18 @@ entry_prefix(char *out, size_t size, const sr_secret_meta *m)
 	return n < 0 || (size_t)n >= size ? -1 : n;
 }
 
+/* tag || id || prefix; the tag names the format version of the line. */
 static int
-entry_ad(unsigned char *ad, size_t size, size_t *adlen, const sr_vault *v,
-    const char *prefix, size_t plen)
+entry_ad(unsigned char *ad, size_t size, size_t *adlen, int version,
+    const unsigned char *id, const char *prefix, size_t plen)
 {
-	size_t tag = sizeof(AD_TAG) - 1;
+	const char *t = version == 1 ? AD_TAG_V1 : AD_TAG_V2;
+	size_t tag = strlen(t);
 
 	if (tag + ID_BYTES + plen > size)
 		return -1;
-	memcpy(ad, AD_TAG, tag);
-	memcpy(ad + tag, v->id, ID_BYTES);
+	memcpy(ad, t, tag);
+	memcpy(ad + tag, id, ID_BYTES);
 	memcpy(ad + tag + ID_BYTES, prefix, plen);
 	*adlen = tag + ID_BYTES + plen;
 	return 0;
@@ -305,13 +333,36 @@ sr_vault_meta_at(sr_secret_meta *out, const sr_vault *v, size_t i,
 	struct fields fl;
 	char msg[300];
 
-	if (i >= v->nent || entry_meta(out, &fl, &v->ent[i]) != 0) {
+	if (i >= v->nent || entry_meta(out, &fl, v, &v->ent[i]) != 0) {
 		snprintf(msg, sizeof(msg), "malformed entry for secret '%.*s'",
 		    i < v->nent ? (int)v->ent[i].namelen : 1,
 		    i < v->nent ? v->ent[i].name : "?");
 		return fail(v, err, 0, msg);
 	}
 	return 0;
+}
+
+/* The key commitment of a version 2 line: a MAC of its nonce under a
+ * subkey of its epoch key. A ciphertext that some other key also opens
+ * (XChaCha20-Poly1305 does not commit to its key) fails this first. */
+static int
+line_commit(unsigned char out[AUTH_BYTES], const sr_vault *v, unsigned epoch,
+    const unsigned char nonce[NONCE_BYTES])
+{
+	return sr_vauth_mac(out, v->keys + (size_t)epoch * KEY_BYTES,
+	    SR_VAUTH_LINE, LINE_TAG, nonce, NONCE_BYTES);
+}
+
+static int
+commit_ok(const sr_vault *v, unsigned epoch,
+    const unsigned char nonce[NONCE_BYTES], const struct fields *fl)
+{
+	unsigned char want[AUTH_BYTES], got[AUTH_BYTES];
+
+	return b64_decode(got, sizeof(got), NULL, fl->f[F_COMMIT],
+	    fl->n[F_COMMIT], AUTH_BYTES) == 0 &&
+	    line_commit(want, v, epoch, nonce) == 0 &&
+	    sodium_memcmp(want, got, AUTH_BYTES) == 0;
 }
 
 /* Decrypt an entry into out (cap bytes, sodium memory), NUL-terminated. */
@@ -321,17 +372,19 @@ decrypt_into(unsigned char *out, size_t cap, size_t *len, const sr_vault *v,
 {
 	unsigned char nonce[NONCE_BYTES], ad[512];
 	unsigned char *ct = NULL;
-	size_t ctmax = fl->n[9], ctlen, adlen;
+	size_t fct = entry_fields(v) - 1, ctmax = fl->n[fct], ctlen, adlen;
 	unsigned long long plen;
 	int rc = -1;
 
 	if (m->epoch >= v->nkeys || b64_decode(nonce, sizeof(nonce), NULL,
-	    fl->f[8], fl->n[8], NONCE_BYTES) != 0 ||
-	    entry_ad(ad, sizeof(ad), &adlen, v, e->line,
-	    (size_t)(fl->f[8] - 1 - e->line)) != 0)
+	    fl->f[F_NONCE], fl->n[F_NONCE], NONCE_BYTES) != 0 ||
+	    entry_ad(ad, sizeof(ad), &adlen, v->version, v->id, e->line,
+	    (size_t)(fl->f[F_NONCE] - 1 - e->line)) != 0)
+		return -1;
+	if (v->version != 1 && !commit_ok(v, m->epoch, nonce, fl))
 		return -1;
 	if ((ct = malloc(ctmax + 1)) == NULL ||
-	    b64_decode(ct, ctmax, &ctlen, fl->f[9], fl->n[9], 0) != 0 ||
+	    b64_decode(ct, ctmax, &ctlen, fl->f[fct], fl->n[fct], 0) != 0 ||
 	    ctlen <= TAG_BYTES || ctlen - TAG_BYTES > SR_SECRET_VALUE_MAX ||
 	    ctlen - TAG_BYTES >= cap)
 		goto done;
@@ -351,10 +404,11 @@ done:
  * fits, replaced by a larger one when it does not.
  */
 static int
-value_room(unsigned char **buf, size_t *cap, const struct fields *fl)
+value_room(unsigned char **buf, size_t *cap, const sr_vault *v,
+    const struct fields *fl)
 {
 	/* base64 of n bytes: ceil(4n/3) characters, so n <= 3/4 of them */
-	size_t need = fl->n[9] / 4 * 3 + 3;
+	size_t need = fl->n[entry_fields(v) - 1] / 4 * 3 + 3;
 	unsigned char *n;
 
 	if (*buf != NULL && *cap >= need)
@@ -382,9 +436,9 @@ sr_vault_get_reuse(unsigned char **buf, size_t *cap, size_t *len,
 		    "secret '%.128s' in the vault", name);
 	if (v->keys == NULL)
 		return fail(v, err, 0, "the vault is locked");
-	if (entry_meta(meta, &fl, &v->ent[i]) != 0)
+	if (entry_meta(meta, &fl, v, &v->ent[i]) != 0)
 		goto damaged;
-	if (value_room(buf, cap, &fl) != 0)
+	if (value_room(buf, cap, v, &fl) != 0)
 		return fail(v, err, 0, "out of memory");
 	if (decrypt_into(*buf, *cap, len, v, &v->ent[i], meta, &fl) == 0)
 		return 0;
@@ -410,38 +464,50 @@ sr_vault_get(unsigned char **value, size_t *len, sr_secret_meta *meta,
 
 /* ---- changing entries -------------------------------------------- */
 
+/*
+ * A version 2 line for value, under m's epoch and the vault id id (the
+ * vault's own, except while upgrading, which moves to a new one):
+ * prefix, nonce, key commitment, ciphertext.
+ */
 static int
 make_line(char **out, size_t *outlen, const sr_vault *v,
-    const sr_secret_meta *m, const unsigned char *value, size_t len)
+    const unsigned char *id, const sr_secret_meta *m,
+    const unsigned char *value, size_t len)
 {
 	char prefix[512];
-	unsigned char nonce[NONCE_BYTES], ad[600], *ct;
-	size_t adlen, ctlen = len + TAG_BYTES, cap;
+	unsigned char nonce[NONCE_BYTES], commit[AUTH_BYTES], ad[600], *ct;
+	size_t adlen, ctlen = len + TAG_BYTES, cap, n;
 	size_t ctb64 = sodium_base64_ENCODED_LEN(ctlen,
 	    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 	int plen = entry_prefix(prefix, sizeof(prefix), m);
 	char *line;
 
-	if (plen < 0 || entry_ad(ad, sizeof(ad), &adlen, v, prefix,
+	if (plen < 0 || entry_ad(ad, sizeof(ad), &adlen, 2, id, prefix,
 	    (size_t)plen) != 0 || (ct = malloc(ctlen)) == NULL)
 		return -1;
 	randombytes_buf(nonce, sizeof(nonce));
 	crypto_aead_xchacha20poly1305_ietf_encrypt(ct, NULL, value, len, ad,
 	    adlen, NULL, nonce, v->keys + m->epoch * KEY_BYTES);
-	cap = (size_t)plen + 2 + 40 + ctb64;
-	if ((line = malloc(cap)) == NULL) {
+	cap = (size_t)plen + 3 + 40 + 48 + ctb64;
+	if (line_commit(commit, v, m->epoch, nonce) != 0 ||
+	    (line = malloc(cap)) == NULL) {
 		free(ct);
 		return -1;
 	}
 	memcpy(line, prefix, (size_t)plen);
-	line[plen] = ' ';
-	b64_encode(line + plen + 1, 40, nonce, sizeof(nonce));
-	*outlen = strlen(line);
-	line[(*outlen)++] = ' ';
-	b64_encode(line + *outlen, cap - *outlen, ct, ctlen);
-	*outlen += strlen(line + *outlen);
+	n = (size_t)plen;
+	line[n++] = ' ';
+	b64_encode(line + n, cap - n, nonce, sizeof(nonce));
+	n += strlen(line + n);
+	line[n++] = ' ';
+	b64_encode(line + n, cap - n, commit, sizeof(commit));
+	n += strlen(line + n);
+	line[n++] = ' ';
+	b64_encode(line + n, cap - n, ct, ctlen);
+	n += strlen(line + n);
 	free(ct);
 	*out = line;
+	*outlen = n;
 	return 0;
 }
 
@@ -488,19 +554,22 @@ check_value(const sr_vault *v, const char *name, const unsigned char *value,
 	return 0;
 }
 
+static int prepare_change(sr_vault *v, long skip, sr_err *err);
+static int begin_change(sr_vault *v, sr_err *err);
+
 int
 sr_vault_set(sr_vault *v, const char *name, const unsigned char *value,
     size_t len, const sr_secret_meta *meta, int64_t now, sr_err *err)
 {
 	sr_secret_meta m = *meta, old;
-	long i = sr_vault_find(v, name);
 	struct ventry *e;
 	size_t at;
+	long i;
 
-	if (check_value(v, name, value, len, meta, err) != 0)
+	if (check_value(v, name, value, len, meta, err) != 0 ||
+	    begin_change(v, err) != 0)
 		return -1;
-	if (v->keys == NULL)
-		return fail(v, err, 0, "the vault is locked");
+	i = sr_vault_find(v, name);
 	snprintf(m.name, sizeof(m.name), "%s", name);
 	m.epoch = v->nkeys - 1;
 	m.created = m.updated = now;
@@ -517,7 +586,7 @@ sr_vault_set(sr_vault *v, const char *name, const unsigned char *value,
 	e = &v->ent[i];
 	free(e->owned);
 	e->owned = NULL;
-	if (make_line(&e->owned, &e->len, v, &m, value, len) != 0)
+	if (make_line(&e->owned, &e->len, v, v->id, &m, value, len) != 0)
 		return fail(v, err, 0, "out of memory");
 	e->line = e->owned;
 	e->name = e->line + 7;	/* "secret " */
@@ -528,16 +597,20 @@ sr_vault_set(sr_vault *v, const char *name, const unsigned char *value,
 int
 sr_vault_remove(sr_vault *v, const char *name, sr_err *err)
 {
-	long i = sr_vault_find(v, name);
+	long i;
 
-	if (i < 0)
+	if ((i = sr_vault_find(v, name)) < 0)
 		return sr_err_set(err, SR_ERR_NOTFOUND, v->where, 0, "no "
 		    "secret '%.128s' in the vault", name);
+	/* every line but the one that goes: a damaged line can be removed */
+	if (prepare_change(v, i, err) != 0)
+		return -1;
 	free(v->ent[i].owned);
 	memmove(&v->ent[i], &v->ent[i + 1], (v->nent - (size_t)i - 1) *
 	    sizeof(*v->ent));
 	v->nent--;
-	return 0;
+	v->verified = 1;
+	return begin_change(v, err);
 }
 
 /* ---- the keyring and recipients ---------------------------------- */
@@ -627,6 +700,56 @@ done:
 	return rc;
 }
 
+/* A MAC under a subkey of the newest epoch key. */
+static int
+newest_mac(unsigned char out[AUTH_BYTES], const sr_vault *v,
+    enum sr_vauth_subkey which, const char *tag, const char *text,
+    size_t len)
+{
+	return sr_vauth_mac(out, v->keys + (size_t)(v->nkeys - 1) * KEY_BYTES,
+	    which, tag, text, len);
+}
+
+/*
+ * What version 2 adds at unlock, once the caller's keyring is open: the
+ * vault id is the hash of key 0 (an outsider, who never had it, cannot
+ * seal a keyring of their own under the vault's id), the epoch count and
+ * the keyring commitment are the header's (every member holds the same
+ * keyring), and the header MAC holds under the newest key (no recipient
+ * line was added or changed by anyone without it).
+ */
+static int
+check_keyring_v2(sr_vault *v, sr_err *err)
+{
+	unsigned char want[AUTH_BYTES], id[ID_BYTES];
+
+	sr_vauth_id(id, v->keys);
+	if (v->nkeys != v->hdr_epochs ||
+	    sodium_memcmp(id, v->id, ID_BYTES) != 0 ||
+	    sr_vauth_keyring(want, v->id, v->keys, v->nkeys) != 0 ||
+	    sodium_memcmp(want, v->hdr_keyring, AUTH_BYTES) != 0)
+		return fail(v, err, 0, "your keyring does not match the "
+		    "vault's keyring commitment: your recipient line was "
+		    "replaced or the header edited; restore the vault from git "
+		    "(git log -p -- VAULT)");
+	if (newest_mac(want, v, SR_VAUTH_HEADER, HEADER_TAG, v->buf,
+	    v->hdr_len) != 0 || sodium_memcmp(want, v->hdr_mac,
+	    AUTH_BYTES) != 0)
+		return fail(v, err, 0, "the vault's header failed "
+		    "authentication: a recipient line or the epoch count was "
+		    "added or changed without the vault's key; restore the "
+		    "vault from git (git log -p -- VAULT)");
+	return 0;
+}
+
+static void
+forget_keys(sr_vault *v)
+{
+	sr_secure_free(v->keys);
+	v->keys = NULL;
+	v->nkeys = 0;
+}
+
 static long
 recipient_index(const sr_vault *v, const unsigned char *pk)
 {
@@ -652,7 +775,13 @@ sr_vault_unlock(sr_vault *v, const sr_identity *id, sr_err *err)
 		    "identity (%s) is not a recipient of this vault: ask a "
 		    "recipient to run `scoperun recipient add %s`", text, text);
 	}
-	return open_keyring(v, &v->rcp[i], id, err);
+	if (open_keyring(v, &v->rcp[i], id, err) != 0)
+		return -1;
+	if (v->version != 1 && check_keyring_v2(v, err) != 0) {
+		forget_keys(v);
+		return -1;
+	}
+	return 0;
 }
 
 size_t
@@ -675,8 +804,8 @@ sr_vault_recipient_add(sr_vault *v, const unsigned char *pk, sr_err *err)
 	size_t len;
 	int rc;
 
-	if (v->keys == NULL)
-		return fail(v, err, 0, "the vault is locked");
+	if (begin_change(v, err) != 0)
+		return -1;
 	if (recipient_index(v, pk) >= 0)
 		return sr_err_set(err, SR_ERR_USAGE, v->where, 0, "already a "
 		    "recipient");
@@ -721,11 +850,11 @@ new_epoch(sr_vault *v)
 int
 sr_vault_recipient_remove(sr_vault *v, const unsigned char *pk, sr_err *err)
 {
-	long i = recipient_index(v, pk);
+	long i;
 
-	if (v->keys == NULL)
-		return fail(v, err, 0, "the vault is locked");
-	if (i < 0)
+	if (begin_change(v, err) != 0)
+		return -1;
+	if ((i = recipient_index(v, pk)) < 0)
 		return sr_err_set(err, SR_ERR_NOTFOUND, v->where, 0, "not a "
 		    "recipient of this vault");
 	if (v->nrcp == 1)
@@ -767,6 +896,38 @@ next_line(struct reader *r, const char **line, size_t *len)
 	return 1;
 }
 
+/* "WORD B64" holding exactly want bytes. */
+static int
+keyed_b64(unsigned char *out, size_t want, const char *word, const char *line,
+    size_t len)
+{
+	const char *f[3];
+	size_t fl[3];
+
+	return split(line, len, f, fl, 3) == 2 && field_is(f[0], fl[0], word) &&
+	    b64_decode(out, want, NULL, f[1], fl[1], want) == 0 ? 0 : -1;
+}
+
+/* Version 2's epochs and keyring lines, after the id. */
+static int
+parse_header_v2(sr_vault *v, struct reader *r, sr_err *err)
+{
+	const char *line, *f[3];
+	size_t len, fl[3];
+	int64_t n;
+
+	if (!next_line(r, &line, &len) || split(line, len, f, fl, 3) != 2 ||
+	    !field_is(f[0], fl[0], "epochs") ||
+	    parse_uint(&n, f[1], fl[1]) != 0 || n < 1 ||
+	    n > SR_VAULT_MAX_EPOCHS)
+		return fail(v, err, r->lineno, "malformed epochs line");
+	v->hdr_epochs = (unsigned)n;
+	if (!next_line(r, &line, &len) || keyed_b64(v->hdr_keyring,
+	    AUTH_BYTES, "keyring", line, len) != 0)
+		return fail(v, err, r->lineno, "malformed keyring line");
+	return 0;
+}
+
 static int
 parse_header(sr_vault *v, struct reader *r, sr_err *err)
 {
@@ -777,9 +938,11 @@ parse_header(sr_vault *v, struct reader *r, sr_err *err)
 	if (!next_line(r, &line, &len) || split(line, len, f, fl, 3) != 2 ||
 	    !field_is(f[0], fl[0], MAGIC))
 		return fail(v, err, 1, "not a scoperun vault");
-	if (!field_is(f[1], fl[1], "1")) {
+	if (field_is(f[1], fl[1], "1") || field_is(f[1], fl[1], "2")) {
+		v->version = f[1][0] - '0';
+	} else {
 		snprintf(msg, sizeof(msg), "unsupported vault format version "
-		    "'%.*s' (this scoperun reads version %d)",
+		    "'%.*s' (this scoperun reads versions 1 and %d)",
 		    (int)(fl[1] > 16 ? 16 : fl[1]), f[1],
 		    SR_VAULT_FORMAT_VERSION);
 		return fail(v, err, 1, msg);
@@ -788,7 +951,7 @@ parse_header(sr_vault *v, struct reader *r, sr_err *err)
 	    !field_is(f[0], fl[0], "id") || b64_decode(v->id, sizeof(v->id),
 	    NULL, f[1], fl[1], ID_BYTES) != 0)
 		return fail(v, err, 2, "malformed vault id line");
-	return 0;
+	return v->version == 1 ? 0 : parse_header_v2(v, r, err);
 }
 
 static int
@@ -844,52 +1007,98 @@ parse_secret(sr_vault *v, const char *line, size_t len, unsigned lineno,
 	return 0;
 }
 
+/* "end NRECIPIENTS NSECRETS", and in version 2 " B64(MAC)". */
 static int
-parse_end(sr_vault *v, const char **f, const size_t *fl, unsigned lineno,
+parse_end(sr_vault *v, const char *line, size_t len, unsigned lineno,
     sr_err *err)
 {
+	const char *f[5];
+	size_t fl[5], want = v->version == 1 ? 3 : 4;
 	int64_t nr, ns;
 
-	if (parse_uint(&nr, f[1], fl[1]) != 0 ||
-	    parse_uint(&ns, f[2], fl[2]) != 0)
+	if (split(line, len, f, fl, 4) != want ||
+	    parse_uint(&nr, f[1], fl[1]) != 0 ||
+	    parse_uint(&ns, f[2], fl[2]) != 0 || (want == 4 &&
+	    b64_decode(v->end_mac, AUTH_BYTES, NULL, f[3], fl[3],
+	    AUTH_BYTES) != 0))
 		return fail(v, err, lineno, "malformed end line");
 	if ((size_t)nr != v->nrcp || (size_t)ns != v->nent)
 		return fail(v, err, lineno, "the end line does not match the "
 		    "entries: the vault was truncated or lines were removed");
+	/* the end MAC covers everything before it: the file up to the space
+	 * before the MAC */
+	if (want == 4)
+		v->body_len = (size_t)(f[3] - 1 - v->buf);
 	return 0;
+}
+
+/* Version 2's mac line, once, after the last recipient. */
+static int
+parse_mac(sr_vault *v, const char *line, size_t len, unsigned lineno,
+    sr_err *err)
+{
+	if (v->version == 1 || v->nrcp == 0 || v->hdr_len != 0 ||
+	    keyed_b64(v->hdr_mac, AUTH_BYTES, "mac", line, len) != 0)
+		return fail(v, err, lineno, "malformed line");
+	v->hdr_len = (size_t)(line - v->buf);
+	return 0;
+}
+
+/* Where a line may stand: recipients before the mac line (version 2)
+ * or the first secret (version 1); secrets after them. */
+static int
+recipients_open(const sr_vault *v)
+{
+	return v->nent == 0 && v->hdr_len == 0;
+}
+
+static int
+secrets_open(const sr_vault *v)
+{
+	return v->version == 1 || v->hdr_len != 0;
+}
+
+static int
+parse_line(sr_vault *v, const char *line, size_t len, unsigned lineno,
+    sr_err *err)
+{
+	const char *f[3];
+	size_t fl[3];
+
+	/* secret lines are most of a vault: split them only when one is
+	 * read (entry_meta checks all their fields then) */
+	if (len > 7 && memcmp(line, "secret ", 7) == 0 && secrets_open(v))
+		return parse_secret(v, line, len, lineno, err);
+	if (len > 4 && memcmp(line, "mac ", 4) == 0)
+		return parse_mac(v, line, len, lineno, err);
+	if (split(line, len, f, fl, 3) == 3 &&
+	    field_is(f[0], fl[0], "recipient") && recipients_open(v))
+		return parse_recipient(v, f, fl, lineno, err);
+	return fail(v, err, lineno, "malformed line");
 }
 
 /* Recipients, then secrets, then the end line, then nothing. */
 static int
 parse_body(sr_vault *v, struct reader *r, sr_err *err)
 {
-	const char *line, *f[3];
-	size_t len, fl[3], n;
+	const char *line;
+	size_t len;
 
 	while (next_line(r, &line, &len)) {
-		/* secret lines are most of a vault: split them only when one
-		 * is read (entry_meta checks all ten fields then) */
-		if (len > 7 && memcmp(line, "secret ", 7) == 0) {
-			if (parse_secret(v, line, len, r->lineno, err) != 0)
-				return -1;
-			continue;
-		}
-		n = split(line, len, f, fl, 3);
-		if (n == 3 && field_is(f[0], fl[0], "recipient") &&
-		    v->nent == 0) {
-			if (parse_recipient(v, f, fl, r->lineno, err) != 0)
-				return -1;
-		} else if (n == 3 && field_is(f[0], fl[0], "end")) {
-			if (parse_end(v, f, fl, r->lineno, err) != 0)
+		if (len > 4 && memcmp(line, "end ", 4) == 0) {
+			if (v->version != 1 && v->hdr_len == 0)
+				return fail(v, err, r->lineno, "the vault has "
+				    "no mac line");
+			if (parse_end(v, line, len, r->lineno, err) != 0)
 				return -1;
 			if (r->p != r->end)
 				return fail(v, err, r->lineno + 1, "text after "
 				    "the end line");
 			return v->nrcp ? 0 : fail(v, err, r->lineno,
 			    "the vault has no recipient");
-		} else {
-			return fail(v, err, r->lineno, "malformed line");
 		}
+		if (parse_line(v, line, len, r->lineno, err) != 0)
+			return -1;
 	}
 	return fail(v, err, r->lineno, "the vault is truncated (no end "
 	    "line)");
@@ -972,9 +1181,12 @@ sr_vault_create(sr_vault **out, const sr_identity *id, sr_err *err)
 	*out = NULL;
 	if (sodium_init() < 0 || (v = calloc(1, sizeof(*v))) == NULL)
 		return sr_err_set(err, SR_ERR_SYSTEM, NULL, 0, "out of memory");
-	randombytes_buf(v->id, sizeof(v->id));
 	snprintf(v->where, sizeof(v->where), "new vault");
-	if (new_epoch(v) != 0 || sr_vault_recipient_add(v, id->pk, err) != 0) {
+	v->version = SR_VAULT_FORMAT_VERSION;
+	v->verified = v->dirty = 1;	/* nothing in it was read */
+	if (new_epoch(v) == 0)
+		sr_vauth_id(v->id, v->keys);
+	if (v->keys == NULL || sr_vault_recipient_add(v, id->pk, err) != 0) {
 		sr_vault_free(v);
 		return sr_err_set(err, SR_ERR_SYSTEM, NULL, 0, "cannot create "
 		    "the vault keys");
@@ -1020,15 +1232,62 @@ sb_b64(sr_buf *b, const unsigned char *bin, size_t n)
 	free(tmp);
 }
 
+/*
+ * A version 2 MAC line's value: made anew (under the newest key) when the
+ * vault was changed, else the one read, so that an unchanged vault is
+ * written back byte for byte, and nothing read but not verified is ever
+ * vouched for by a new MAC.
+ */
+static void
+sb_mac(sr_buf *b, const sr_vault *v, enum sr_vauth_subkey which,
+    const char *tag, const unsigned char *stored, size_t covered)
+{
+	unsigned char mac[AUTH_BYTES];
+
+	if (!v->dirty) {
+		sb_b64(b, stored, AUTH_BYTES);
+		return;
+	}
+	if (b->failed || v->keys == NULL ||
+	    newest_mac(mac, v, which, tag, b->p, covered) != 0) {
+		b->failed = 1;
+		return;
+	}
+	sb_b64(b, mac, AUTH_BYTES);
+}
+
+/* epochs and keyring lines: the keyring's own when changed. */
+static void
+sb_keyring(sr_buf *b, const sr_vault *v)
+{
+	unsigned char c[AUTH_BYTES];
+	char line[32];
+
+	snprintf(line, sizeof(line), "\nepochs %u\nkeyring ", v->dirty ?
+	    v->nkeys : v->hdr_epochs);
+	sr_buf_put(b, line, strlen(line));
+	if (!v->dirty) {
+		sb_b64(b, v->hdr_keyring, AUTH_BYTES);
+	} else if (v->keys == NULL ||
+	    sr_vauth_keyring(c, v->id, v->keys, v->nkeys) != 0) {
+		b->failed = 1;
+	} else {
+		sb_b64(b, c, AUTH_BYTES);
+	}
+}
+
 int
 sr_vault_serialize(char **out, size_t *len, const sr_vault *v, sr_err *err)
 {
 	sr_buf b = SR_BUF_INIT;
 	char text[SR_RECIPIENT_TEXT_MAX], tail[64];
-	size_t i;
+	size_t i, covered;
 
-	sr_buf_put(&b, MAGIC " 1\nid ", strlen(MAGIC) + 6);
+	snprintf(tail, sizeof(tail), MAGIC " %d\nid ", v->version);
+	sr_buf_put(&b, tail, strlen(tail));
 	sb_b64(&b, v->id, ID_BYTES);
+	if (v->version != 1)
+		sb_keyring(&b, v);
 	for (i = 0; i < v->nrcp; i++) {
 		sr_recipient_format(text, v->rcp[i].pk);
 		sr_buf_put(&b, "\nrecipient ", 11);
@@ -1036,16 +1295,31 @@ sr_vault_serialize(char **out, size_t *len, const sr_vault *v, sr_err *err)
 		sr_buf_put(&b, " ", 1);
 		sb_b64(&b, v->rcp[i].sealed, v->rcp[i].sealed_len);
 	}
-	for (i = 0; i < v->nent; i++) {
+	sr_buf_put(&b, "\n", 1);
+	if (v->version != 1) {
+		/* the header MAC covers the text before its line */
+		covered = b.len;
+		sr_buf_put(&b, "mac ", 4);
+		sb_mac(&b, v, SR_VAUTH_HEADER, HEADER_TAG, v->hdr_mac, covered);
 		sr_buf_put(&b, "\n", 1);
-		sr_buf_put(&b, v->ent[i].line, v->ent[i].len);
 	}
-	snprintf(tail, sizeof(tail), "\nend %zu %zu\n", v->nrcp, v->nent);
+	for (i = 0; i < v->nent; i++) {
+		sr_buf_put(&b, v->ent[i].line, v->ent[i].len);
+		sr_buf_put(&b, "\n", 1);
+	}
+	snprintf(tail, sizeof(tail), "end %zu %zu", v->nrcp, v->nent);
 	sr_buf_put(&b, tail, strlen(tail));
+	if (v->version != 1) {
+		/* the end MAC covers all the text before it */
+		covered = b.len;
+		sr_buf_put(&b, " ", 1);
+		sb_mac(&b, v, SR_VAUTH_BODY, BODY_TAG, v->end_mac, covered);
+	}
+	sr_buf_put(&b, "\n", 1);
 	if (b.failed) {
 		free(b.p);
-		return sr_err_set(err, SR_ERR_SYSTEM, v->where, 0,
-		    "out of memory");
+		return sr_err_set(err, SR_ERR_SYSTEM, v->where, 0, v->dirty &&
+		    v->keys == NULL ? "the vault is locked" : "out of memory");
 	}
 	*out = b.p;
 	*len = b.len;
@@ -1078,12 +1352,201 @@ sr_vault_get_into(unsigned char *buf, size_t cap, size_t *len,
 		    "secret");
 	if (v->keys == NULL)
 		return fail(v, err, 0, "the vault is locked");
-	if (entry_meta(meta, &fl, &v->ent[i]) != 0 ||
+	if (entry_meta(meta, &fl, v, &v->ent[i]) != 0 ||
 	    decrypt_into(buf, cap, len, v, &v->ent[i], meta, &fl) != 0) {
 		snprintf(msg, sizeof(msg), "secret '%.*s' failed "
 		    "authentication: the vault was modified or damaged",
 		    (int)v->ent[i].namelen, v->ent[i].name);
 		return fail(v, err, 0, msg);
 	}
+	return 0;
+}
+
+/* ---- verifying and upgrading ------------------------------------- */
+
+int
+sr_vault_version(const sr_vault *v)
+{
+	return v->version;
+}
+
+const unsigned char *
+sr_vault_id(const sr_vault *v)
+{
+	return v->id;
+}
+
+unsigned
+sr_vault_epochs(const sr_vault *v)
+{
+	return v->nkeys;
+}
+
+int
+sr_vault_keyring_commit(unsigned char out[SR_VAULT_COMMIT_BYTES],
+    const sr_vault *v, unsigned n)
+{
+	if (v->keys == NULL || n == 0 || n > v->nkeys)
+		return -1;
+	return sr_vauth_keyring(out, v->id, v->keys, n);
+}
+
+int
+sr_vault_check_body(const sr_vault *v, sr_err *err)
+{
+	unsigned char want[AUTH_BYTES];
+
+	if (v->keys == NULL)
+		return fail(v, err, 0, "the vault is locked");
+	if (v->version == 1 || v->dirty)
+		return 0;	/* nothing to check, or our own text */
+	if (newest_mac(want, v, SR_VAUTH_BODY, BODY_TAG, v->buf,
+	    v->body_len) != 0 || sodium_memcmp(want, v->end_mac,
+	    AUTH_BYTES) != 0)
+		return fail(v, err, 0, "the vault's secret lines failed "
+		    "authentication as a whole (its end line's MAC): a line "
+		    "was removed, added or put back from an older vault without "
+		    "the vault's key; restore the vault from git (git log -p -- "
+		    "VAULT)");
+	return 0;
+}
+
+int
+sr_vault_check_entry(const sr_vault *v, size_t i, sr_err *err)
+{
+	unsigned char *buf = sr_secure_alloc(SR_SECRET_VALUE_MAX + 1);
+	sr_secret_meta m;
+	size_t len;
+	int rc;
+
+	if (buf == NULL)
+		return fail(v, err, 0, "out of memory");
+	rc = sr_vault_get_into(buf, SR_SECRET_VALUE_MAX + 1, &len, &m, v, i,
+	    err);
+	sr_secure_free(buf);
+	return rc;
+}
+
+/* Every line but skip (-1: none) and, in version 2, the end MAC. */
+static int
+verify_lines(sr_vault *v, long skip, sr_err *err)
+{
+	unsigned char *buf;
+	sr_secret_meta m;
+	size_t i, len;
+	int rc = 0;
+
+	if (sr_vault_check_body(v, err) != 0)
+		return -1;
+	if ((buf = sr_secure_alloc(SR_SECRET_VALUE_MAX + 1)) == NULL)
+		return fail(v, err, 0, "out of memory");
+	for (i = 0; i < v->nent && rc == 0; i++)
+		if ((long)i != skip)
+			rc = sr_vault_get_into(buf, SR_SECRET_VALUE_MAX + 1,
+			    &len, &m, v, i, err);
+	sr_secure_free(buf);
+	if (rc != 0 && err != NULL) {
+		char why[SR_ERR_MSG_MAX];
+		snprintf(why, sizeof(why), "%s", err->msg);
+		return sr_err_set(err, err->kind, v->where, 0, "%.300s; nothing "
+		    "was changed: restore the vault from git, or remove that "
+		    "secret (scoperun secret rm)", why);
+	}
+	if (rc != 0)
+		return -1;
+	if (skip < 0)
+		v->verified = 1;
+	return 0;
+}
+
+int
+sr_vault_verify(sr_vault *v, sr_err *err)
+{
+	if (v->keys == NULL)
+		return fail(v, err, 0, "the vault is locked");
+	return v->verified ? 0 : verify_lines(v, -1, err);
+}
+
+/* Before a change: unlocked, and every line that stays verified. */
+static int
+prepare_change(sr_vault *v, long skip, sr_err *err)
+{
+	if (v->keys == NULL)
+		return fail(v, err, 0, "the vault is locked");
+	return v->verified ? 0 : verify_lines(v, skip, err);
+}
+
+static int
+begin_change(sr_vault *v, sr_err *err)
+{
+	if (prepare_change(v, -1, err) != 0 ||
+	    (v->version == 1 && sr_vault_upgrade(v, err) != 0))
+		return -1;
+	v->dirty = 1;
+	return 0;
+}
+
+/* Each version 1 line again as a version 2 line under the new id. */
+static int
+upgrade_lines(char **lines, size_t *lens, const sr_vault *v,
+    const unsigned char *id, sr_err *err)
+{
+	unsigned char *buf = sr_secure_alloc(SR_SECRET_VALUE_MAX + 1);
+	sr_secret_meta m;
+	size_t i, len;
+	int rc = 0;
+
+	if (buf == NULL)
+		return fail(v, err, 0, "out of memory");
+	for (i = 0; i < v->nent && rc == 0; i++) {
+		rc = sr_vault_get_into(buf, SR_SECRET_VALUE_MAX + 1, &len, &m,
+		    v, i, err);
+		if (rc == 0 && make_line(&lines[i], &lens[i], v, id, &m, buf,
+		    len) != 0)
+			rc = fail(v, err, 0, "out of memory");
+	}
+	sr_secure_free(buf);
+	return rc;
+}
+
+int
+sr_vault_upgrade(sr_vault *v, sr_err *err)
+{
+	unsigned char id[ID_BYTES];
+	char **lines;
+	size_t *lens, i;
+	int rc;
+
+	if (v->version != 1)
+		return 0;
+	if (prepare_change(v, -1, err) != 0)
+		return -1;
+	/* version 2's id is the hash of key 0: a new id, so every line is
+	 * encrypted again (the id is in its associated data) */
+	sr_vauth_id(id, v->keys);
+	lines = calloc(v->nent + 1, sizeof(*lines));
+	lens = calloc(v->nent + 1, sizeof(*lens));
+	rc = lines && lens ? upgrade_lines(lines, lens, v, id, err) :
+	    fail(v, err, 0, "out of memory");
+	for (i = 0; i < v->nent && lines; i++) {
+		if (rc != 0) {
+			free(lines[i]);
+			continue;
+		}
+		free(v->ent[i].owned);
+		v->ent[i].owned = lines[i];
+		v->ent[i].line = lines[i];
+		v->ent[i].len = lens[i];
+		v->ent[i].name = lines[i] + 7;	/* "secret " */
+	}
+	free(lines);
+	free(lens);
+	if (rc != 0)
+		return -1;
+	memcpy(v->id, id, ID_BYTES);
+	v->version = 2;
+	v->dirty = 1;
+	if (reseal_all(v) != 0)
+		return fail(v, err, 0, "cannot seal the keyring");
 	return 0;
 }

@@ -24,7 +24,8 @@
 #include "err.h"
 #include "identity.h"
 
-#define SR_VAULT_FORMAT_VERSION 1
+#define SR_VAULT_FORMAT_VERSION 2	/* what is written; 1 is still read */
+#define SR_VAULT_COMMIT_BYTES 32
 #define SR_VAULT_MAX_BYTES (64u << 20)
 #define SR_SECRET_VALUE_MAX 65536
 #define SR_SECRET_NAME_LEN_MAX 128
@@ -59,8 +60,8 @@ int sr_vault_parse(sr_vault **out, const char *buf, size_t len,
     const char *where, sr_err *err);
 void sr_vault_free(sr_vault *v);
 
-/* Unseal the keyring with id: one key agreement. Needed by get, set,
- * and the recipient changes; not by ls or rm. */
+/* Unseal the keyring with id: one key agreement. Needed by get, every
+ * change, and verify; not by ls. */
 int sr_vault_unlock(sr_vault *v, const sr_identity *id, sr_err *err);
 
 size_t sr_vault_count(const sr_vault *v);
@@ -116,6 +117,30 @@ int sr_vault_recipient_remove(sr_vault *v, const unsigned char *pk,
 int sr_vault_serialize(char **out, size_t *len, const sr_vault *v,
     sr_err *err);
 int sr_vault_save(const sr_vault *v, const char *path, sr_err *err);
+
+/*
+ * Version 2 (FORMAT.md). Unlock checks the header (recipients, epochs,
+ * keyring commitment) of a version 2 vault; the secret lines are checked
+ * one by one when read, and all together by verify: the end line's MAC
+ * over the whole file, then every line's key commitment and AEAD. Every
+ * change verifies first the lines it keeps (sr_vault_remove all but the
+ * one that goes), and a change to a version 1 vault upgrades it first.
+ */
+int sr_vault_version(const sr_vault *v);
+int sr_vault_verify(sr_vault *v, sr_err *err);
+/* The end MAC alone (0 for version 1, which has none), and one line. */
+int sr_vault_check_body(const sr_vault *v, sr_err *err);
+int sr_vault_check_entry(const sr_vault *v, size_t i, sr_err *err);
+/* Rewrite a version 1 vault as version 2 (in memory; save writes it):
+ * every line verified, then encrypted again under the new id. */
+int sr_vault_upgrade(sr_vault *v, sr_err *err);
+
+/* For the rollback pin (vault_pin.h): the id, the number of epoch keys
+ * (unlocked), and the keyring commitment over the first n of them. */
+const unsigned char *sr_vault_id(const sr_vault *v);
+unsigned sr_vault_epochs(const sr_vault *v);
+int sr_vault_keyring_commit(unsigned char out[SR_VAULT_COMMIT_BYTES],
+    const sr_vault *v, unsigned n);
 
 /* Valid secret names: [A-Za-z0-9._/-], 1..128 bytes. Labels: k=v pairs
  * joined by ',', keys [a-z0-9_.-]+, values [A-Za-z0-9._/:@-]*. */

@@ -58,8 +58,11 @@ expect_no_out '^  orphan +GH ' "GH is in use"
 expect_out '^  expiring +grant NPM ' "a grant expiring within 7 days"
 expect_out '^  expiring +grant GH ' "GH's grant too (5 days left)"
 expect_out '^  expiring +secret npm/token ' "a secret expiring within 7 days"
-expect_out '^  rotate +gh/token +granted as GH: rotation was due ' \
+expect_out '^  rotate +gh/token +granted as GH: rotation was due [0-9T:-]+Z$' \
     "a secret past rotate_after"
+expect_out '^  expiring +secret npm/token +expires [0-9T:-]+Z$' \
+    "with the identity, the vault's metadata is verified: unmarked"
+expect_no_out 'unverified' "nothing marked unverified with the identity"
 expect_out "no policy for agent 'ghost'" "ghost has no policy"
 
 # ---- 40 days on: nothing was used in 30 days ------------------------------
@@ -81,12 +84,23 @@ e = {(x["kind"], x["name"]): x for x in d["expiring"]}
 assert e[("grant", "NPM")]["expired"] is True, e
 assert e[("secret", "npm/token")]["expired"] is True, e
 assert d["rotate_overdue"][0]["secret"] == "gh/token"
+assert d["rotate_overdue"][0]["verified"] is True
+assert e[("secret", "npm/token")]["verified"] is True, e
+assert doc["vault_metadata"] == "verified", doc
 assert a["lint"]["orphans"] == [] and a["lint"]["runs"] == 1
 assert a["ghost"]["policy"] is None and a["ghost"]["denials"]["total"] == 1
 EOF
 else
 	grep -q '"grant": "NPM"' "$T/out" && ok || bad "report --json: NPM orphan"
 fi
+
+# ---- no identity: the vault's metadata is shown, marked unverified --------
+SCOPERUN_IDENTITY="$T/none.identity" SCOPERUN_NOW=$(day 20) sr audit report
+expect_rc 0 "report without an identity"
+expect_out '^vault metadata \(expiry, rotation\) is unverified' \
+    "the report says the vault's metadata is unverified"
+expect_out '^  rotate +gh/token +granted as GH: rotation was due [0-9T:-]+Z \(unverified\)$' \
+    "a rotation finding from unverified metadata is marked"
 
 # ---- no vault: the vault's findings are left out, quietly ----------------
 SCOPERUN_VAULT="$T/none.sealed" SCOPERUN_NOW=$(day 20) sr audit report

@@ -43,7 +43,7 @@ RA=$(sed -n 's/^recipient: //p' "$T/out")
 [ "$(mode "$(dirname "$ID")")" = 700 ] && ok || bad "identity dir is 0700"
 [ "$(mode "$V")" = 600 ] && ok || bad "vault is 0600"
 [ "$(mode "$(dirname "$V")")" = 700 ] && ok || bad "vault dir is 0700"
-head -1 "$V" | grep -qx 'scoperun-vault 1' && ok || bad "vault header"
+head -1 "$V" | grep -qx 'scoperun-vault 2' && ok || bad "vault header"
 cp "$ID" "$T/id.before"
 cp "$V" "$T/vault.before"
 sr init
@@ -153,9 +153,15 @@ expect_rc 0 "set with metadata"
 SCOPERUN_IDENTITY="$T/no-identity" sr secret ls
 expect_rc 0 "ls needs no identity"
 expect_out '^NAME +UPDATED +EXPIRES +ROTATE +LABELS$' "ls header"
+expect_out '^meta/one +[0-9T:-]+Z +2099-01-01T00:00:00Z +90d +scope=read,team=ops UNVERIFIED$' \
+    "ls shows the metadata, marked unverified without an identity"
+expect_out '^gh/token +[0-9T:-]+Z +- +- +- UNVERIFIED$' "ls of a plain secret"
+expect_err '^scoperun: secret: metadata not verified: ' "ls says it did not verify"
+sr secret ls
+expect_rc 0 "ls with the identity"
 expect_out '^meta/one +[0-9T:-]+Z +2099-01-01T00:00:00Z +90d +scope=read,team=ops$' \
-    "ls shows the metadata"
-expect_out '^gh/token +[0-9T:-]+Z +- +- +-$' "ls of a plain secret"
+    "ls with the identity shows verified metadata, unmarked"
+expect_no_err 'not verified' "ls with the identity says nothing of it"
 expect_out '^deploy/key ' "ls lists deploy/key"
 for v in ghp_ first-value OPENSSH 'line one' xxxxxxxx with-newline; do
 	grep -q -- "$v" "$T/out" "$T/err" && bad "ls shows a value ($v)" || ok

@@ -14,7 +14,13 @@
  * - a read secret's metadata is the entry's metadata;
  * - what serialize writes parses again, and is the input byte for byte:
  *   the format has one spelling (FORMAT.md), so a vault that parses is
- *   already canonical.
+ *   already canonical;
+ * - a vault that verifies (what every write checks first) reads every
+ *   secret, and each line passes its own check;
+ * - a version 1 vault that verifies upgrades, and the version 2 text
+ *   parses, unlocks, verifies and reads the same values.
+ * The seeds (corpus/fuzz_vault) hold version 1 vaults and, named v2-*,
+ * the same vaults upgraded.
  */
 #include "vault.h"
 
@@ -101,6 +107,75 @@ read_all(sr_vault *v)
 	}
 }
 
+/* A vault that verifies reads every secret: verify and get agree. */
+static void
+verified_reads_all(sr_vault *v)
+{
+	sr_err err = SR_ERR_INIT;
+	unsigned char *value;
+	sr_secret_meta m, got;
+	size_t i, len;
+
+	if (sr_vault_verify(v, &err) != 0) {
+		check_err(&err);
+		return;
+	}
+	if (sr_vault_check_body(v, &err) != 0)
+		__builtin_trap();
+	for (i = 0; i < sr_vault_count(v); i++) {
+		if (sr_vault_check_entry(v, i, &err) != 0 ||
+		    sr_vault_meta_at(&m, v, i, &err) != 0 ||
+		    sr_vault_get(&value, &len, &got, v, m.name, &err) != 0)
+			__builtin_trap();
+		sr_secure_free(value);
+	}
+}
+
+/* A verified version 1 vault upgrades to a version 2 that reads the
+ * same: every value compared. */
+static void
+upgrade_reads_same(sr_vault *v)
+{
+	sr_err err = SR_ERR_INIT;
+	sr_vault *w;
+	unsigned char *a, *b;
+	sr_secret_meta m, ma, mb;
+	size_t i, la, lb, len;
+	char *text;
+
+	if (sr_vault_version(v) != 1 || sr_vault_verify(v, &err) != 0)
+		return;
+	/* a copy is upgraded: v keeps its version 1 lines to compare with */
+	if (sr_vault_serialize(&text, &len, v, &err) != 0)
+		__builtin_trap();
+	if (sr_vault_parse(&w, text, len, "fuzz-v1", &err) != 0 ||
+	    sr_vault_unlock(w, fixed_identity(), &err) != 0)
+		__builtin_trap();
+	free(text);
+	if (sr_vault_upgrade(w, &err) != 0 ||
+	    sr_vault_serialize(&text, &len, w, &err) != 0)
+		__builtin_trap();
+	sr_vault_free(w);
+	if (sr_vault_parse(&w, text, len, "fuzz-v2", &err) != 0 ||
+	    sr_vault_unlock(w, fixed_identity(), &err) != 0 ||
+	    sr_vault_version(w) != 2 || sr_vault_verify(w, &err) != 0 ||
+	    sr_vault_count(w) != sr_vault_count(v))
+		__builtin_trap();
+	for (i = 0; i < sr_vault_count(v); i++) {
+		if (sr_vault_meta_at(&m, v, i, &err) != 0 ||
+		    sr_vault_get(&a, &la, &ma, v, m.name, &err) != 0 ||
+		    sr_vault_get(&b, &lb, &mb, w, m.name, &err) != 0)
+			__builtin_trap();
+		if (la != lb || memcmp(a, b, la) != 0 ||
+		    memcmp(&ma, &mb, sizeof(ma)) != 0)
+			__builtin_trap();
+		sr_secure_free(a);
+		sr_secure_free(b);
+	}
+	sr_vault_free(w);
+	free(text);
+}
+
 /* Serialize: the input again; and that text parses. */
 static void
 round_trip(const sr_vault *v, const uint8_t *data, size_t size)
@@ -142,6 +217,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	walk_meta(v);
 	read_all(v);
 	round_trip(v, data, size);
+	if (sr_vault_epochs(v) > 0) {
+		verified_reads_all(v);
+		upgrade_reads_same(v);
+	}
 	sr_vault_free(v);
 	return 0;
 }

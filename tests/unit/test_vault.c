@@ -731,15 +731,20 @@ test_locked_vault_refuses_changes(void **state)
 	assert_contains(err.msg, "locked");
 	assert_int_equal(sr_vault_recipient_remove(r, a->pk, &err), -1);
 	assert_contains(err.msg, "locked");
-	/* rm needs no key (anyone who can write the file can delete a line) */
+	/* rm needs the key too: the lines it keeps are verified first, and
+	 * the end line's MAC is made anew */
+	assert_int_equal(sr_vault_remove(r, "s", &err), -1);
+	assert_contains(err.msg, "locked");
+	err = (sr_err)SR_ERR_INIT;
+	assert_int_equal(sr_vault_remove(r, "t", &err), -1);
+	assert_int_equal(err.kind, SR_ERR_NOTFOUND);
+	/* unlocked, it works */
+	assert_int_equal(sr_vault_unlock(r, a, &err), 0);
 	assert_int_equal(sr_vault_remove(r, "s", &err), 0);
 	assert_int_equal(sr_vault_count(r), 0);
-	err = (sr_err)SR_ERR_INIT;
-	assert_int_equal(sr_vault_remove(r, "s", &err), -1);
-	assert_int_equal(err.kind, SR_ERR_NOTFOUND);
 	free(text);
 	text = to_text(r, &len);
-	assert_non_null(strstr(text, "\nend 1 0\n"));
+	assert_non_null(strstr(text, "\nend 1 0 "));
 	sr_vault_free(r);
 	free(text);
 	sr_vault_free(v);
@@ -796,7 +801,7 @@ test_removed_recipient_cannot_read_new_secrets(void **state)
 	sr_vault *v = new_vault(a), *r;
 	sr_secret_meta g, x;
 	sr_err err = SR_ERR_INIT;
-	char *oldtext, *newtext, *mixed, *mixed2, endline[32];
+	char *oldtext, *newtext, *mixed, *mixed2, endline[80];
 	const char *line;
 	size_t oldlen, newlen, llen, at;
 
@@ -831,10 +836,12 @@ test_removed_recipient_cannot_read_new_secrets(void **state)
 	assert_contains(err.msg, "not a recipient");
 
 	/* b's old copy: the new s3 line spliced in, with a fitting end
-	 * line. b's keyring there has only epoch 0, so s3 must not open. */
+	 * line (b could even make its MAC: b had the old epoch key). b's
+	 * keyring there has only epoch 0, so s3 must not open. */
 	line = line_at(newtext, line_index(newtext, "secret s3 "), &llen);
 	at = (size_t)(strstr(oldtext, "\nend ") + 1 - oldtext);
-	snprintf(endline, sizeof(endline), "end 2 3\n");
+	snprintf(endline, sizeof(endline), "end 2 3 %s",
+	    strstr(oldtext, "\nend ") + 9);
 	{
 		char *piece = malloc(llen + 1 + strlen(endline) + 1);
 		assert_non_null(piece);
@@ -852,9 +859,10 @@ test_removed_recipient_cannot_read_new_secrets(void **state)
 	sr_vault_free(r);
 
 	/* and the other way round: b's old recipient line spliced into the
-	 * new vault unlocks b's old keyring, which still lacks epoch 1 */
+	 * new vault would unlock b's old keyring, which lacks epoch 1; in
+	 * version 2 the header MAC (and the keyring commitment) refuse it */
 	line = line_at(oldtext, line_index(oldtext, "recipient ") + 1, &llen);
-	at = (size_t)(strstr(newtext, "\nsecret ") + 1 - newtext);
+	at = (size_t)(strstr(newtext, "\nmac ") + 1 - newtext);
 	{
 		char *piece = malloc(llen + 2);
 		assert_non_null(piece);
@@ -863,18 +871,17 @@ test_removed_recipient_cannot_read_new_secrets(void **state)
 		piece[llen + 1] = '\0';
 		mixed2 = splice(newtext, at, 0, piece, llen + 1);
 		free(piece);
-		at = (size_t)(strstr(mixed2, "\nend 1 3\n") + 1 - mixed2);
-		piece = splice(mixed2, at, 8, "end 2 3\n", 8);
+		at = (size_t)(strstr(mixed2, "\nend 1 3 ") + 1 - mixed2);
+		piece = splice(mixed2, at, 7, "end 2 3", 7);
 		free(mixed2);
 		mixed2 = piece;
 	}
-	r = open_ok(mixed2, strlen(mixed2), b);
-	err = get_fails(r, "s3");
-	assert_contains(err.msg, "failed authentication");
-	err = get_fails(r, "s2");
-	assert_contains(err.msg, "failed authentication");
-	expect_str(r, "s1", "one");
-	sr_vault_free(r);
+	err = (sr_err)SR_ERR_INIT;
+	assert_null(open_as(mixed2, strlen(mixed2), b, &err));
+	assert_contains(err.msg, "keyring commitment");
+	err = (sr_err)SR_ERR_INIT;
+	assert_null(open_as(mixed2, strlen(mixed2), a, &err));
+	assert_contains(err.msg, "header failed authentication");
 
 	free(mixed);
 	free(mixed2);
@@ -994,8 +1001,10 @@ struct known {
 };
 
 /*
- * Read secret k of a (possibly damaged) text as id. 1: exact value and
- * metadata; 0: some step failed; -1: a different value or metadata.
+ * Read secret k of a (possibly damaged) text as id. 2: exact value and
+ * metadata, and the whole vault verifies (what a write checks first); 1:
+ * the same but the vault does not verify; 0: the read failed; -1: a
+ * different value or metadata.
  */
 static int
 read_one(const char *text, size_t len, const sr_identity *id,
@@ -1017,9 +1026,11 @@ read_one(const char *text, size_t len, const sr_identity *id,
 	}
 	ok = vlen == strlen(k->value) && memcmp(val, k->value, vlen) == 0 &&
 	    memcmp(&m, &k->meta, sizeof(m)) == 0;
+	if (ok && sr_vault_verify(v, &err) == 0)
+		ok = 2;
 	sr_secure_free(val);
 	sr_vault_free(v);
-	return ok ? 1 : -1;
+	return ok ? ok : -1;
 }
 
 /* The line each byte of text belongs to (its newline included). */
@@ -1042,9 +1053,11 @@ line_map(const char *text, size_t len)
  * x^0x01, x^0x20, x^0x80 and '\n', read by both identities: a read gives
  * the true value or fails, never anything else. And a change is noticed:
  * a read may still work only when the changed byte is in the other
- * recipient's line or the other secret's line; a change to the header,
- * the id, the reader's own keyring line, the secret's own line or the end
- * line must make it fail. Truncation at every length is refused.
+ * secret's line or the end line's MAC (which a read does not check); a
+ * change to the header, the id, any recipient line (the header MAC), the
+ * secret's own line or the end line's counts must make it fail. A full
+ * verify (what every write does first) notices every change. Truncation
+ * at every length is refused.
  */
 static void
 test_every_single_byte_change(void **state)
@@ -1052,8 +1065,8 @@ test_every_single_byte_change(void **state)
 	sr_identity *ids[2] = { new_identity(), new_identity() };
 	sr_vault *v = new_vault(ids[0]), *r;
 	struct known k[2] = {
-		{ "api/token", "tok-123", { .name = "" }, 4 },
-		{ "db.pass", "line1\nline2", { .name = "" }, 5 },
+		{ "api/token", "tok-123", { .name = "" }, 7 },
+		{ "db.pass", "line1\nline2", { .name = "" }, 8 },
 	};
 	static const int xors[] = { 0x01, 0x20, 0x80 };
 	sr_secret_meta m, x;
@@ -1077,7 +1090,8 @@ test_every_single_byte_change(void **state)
 		assert_int_equal(line_index(text, "secret ") + s, k[s].line);
 	}
 	sr_vault_free(r);
-	assert_int_equal(line_index(text, "recipient "), 2);
+	assert_int_equal(line_index(text, "recipient "), 4);
+	assert_int_equal(line_index(text, "end "), 9);
 	map = line_map(text, len);
 	mut = malloc(len + 1);
 	assert_non_null(mut);
@@ -1095,8 +1109,8 @@ test_every_single_byte_change(void **state)
 				for (s = 0; s < 2; s++) {
 					/* libsodium's '_' alias (0x80..0xff):
 					 * test_base64_fields_are_strict */
-					int may = l == 3 - who ||
-					    l == k[1 - s].line ||
+					int may = l == k[1 - s].line ||
+					    l == 9 ||
 					    (text[pos] == '_' && rep >= 0x80);
 					int got = read_one(mut, len, ids[who],
 					    &k[s]);
@@ -1107,7 +1121,7 @@ test_every_single_byte_change(void **state)
 						wrong++;
 					else
 						survived++;
-					if (got > 0 && may)
+					if (got == 1 && may)
 						continue;
 					if (got > 0)
 						unnoticed++;
@@ -1118,7 +1132,8 @@ test_every_single_byte_change(void **state)
 						    "%s as id %zu", pos, l + 1,
 						    text[pos], (unsigned char)
 						    text[pos], rep, got < 0 ?
-						    "A DIFFERENT VALUE" :
+						    "A DIFFERENT VALUE" : got == 2 ?
+						    "unnoticed by verify" :
 						    "unnoticed", k[s].name, who);
 				}
 			}
@@ -1168,16 +1183,19 @@ test_base64_fields_are_strict(void **state)
 		size_t line, field, skip;
 		const char *what;
 	} fields[] = {
-		{ 1, 1, 0, "id" }, { 2, 1, 9, "recipient" },
-		{ 2, 2, 0, "keyring" }, { 3, 8, 0, "nonce" },
-		{ 3, 9, 0, "ciphertext" },
+		{ 1, 1, 0, "id" }, { 3, 1, 0, "keyring commitment" },
+		{ 4, 1, 9, "recipient" }, { 4, 2, 0, "keyring" },
+		{ 5, 1, 0, "header mac" }, { 6, 8, 0, "nonce" },
+		{ 6, 9, 0, "key commitment" }, { 6, 10, 0, "ciphertext" },
+		{ 7, 3, 0, "end mac" },
 	};
+	const size_t nf = sizeof(fields) / sizeof(fields[0]);
 	static const unsigned char high[] = { 0x80, 0xdf, 0xff };
 	char msgs[1024] = "";
 	size_t i, j, tries, done = 0;
 
 	(void)state;
-	for (tries = 0; tries < 2000 && done != (1u << 5) - 1; tries++) {
+	for (tries = 0; tries < 2000 && done != (1u << nf) - 1; tries++) {
 		sr_identity *a = new_identity();
 		sr_vault *v = new_vault(a);
 		char *text;
@@ -1185,7 +1203,7 @@ test_base64_fields_are_strict(void **state)
 
 		set_str(v, "s", "a value of some length, for a longer text");
 		text = to_text(v, &len);
-		for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+		for (i = 0; i < nf; i++) {
 			size_t n, fl;
 			const char *line = line_at(text, fields[i].line, &n);
 			const char *f = field_at(line, n, fields[i].field, &fl);
@@ -1205,14 +1223,16 @@ test_base64_fields_are_strict(void **state)
 
 				t[u - text] = (char)high[j];
 				r = open_as(t, len, a, &err);
+				/* read, and verified as a write would */
 				if (r != NULL && sr_vault_get(&val, &vlen, &m, r,
-				    "s", &err) == 0) {
+				    "s", &err) == 0 && sr_vault_verify(r,
+				    &err) == 0) {
 					size_t used = strlen(msgs);
 					snprintf(msgs + used, sizeof(msgs) - used,
 					    " %s:'_'->0x%02x", fields[i].what,
 					    high[j]);
-					sr_secure_free(val);
 				}
+				sr_secure_free(val);
 				sr_vault_free(r);
 				free(t);
 			}
@@ -1221,7 +1241,7 @@ test_base64_fields_are_strict(void **state)
 		sr_vault_free(v);
 		sr_identity_free(a);
 	}
-	assert_int_equal(done, (1u << 5) - 1);
+	assert_int_equal(done, (1u << nf) - 1);
 	if (msgs[0] != '\0')
 		fail_msg("non-base64url bytes read as valid:%s", msgs);
 }
@@ -1310,17 +1330,22 @@ test_swap_rename_edit(void **state)
 	expect_str(r, "d1", "value-of-d1");
 	sr_vault_free(r);
 
-	t = swap_fields(text, l1, l2, 9);	/* ciphertexts */
+	t = swap_fields(text, l1, l2, 10);	/* ciphertexts */
 	expect_both_fail(t, a, "b1", "d1", "ciphertexts swapped");
+	free(t);
+	t = swap_fields(text, l1, l2, 9);	/* key commitments */
+	expect_both_fail(t, a, "b1", "d1", "commitments swapped");
 	free(t);
 	t = swap_fields(text, l1, l2, 8);	/* nonces */
 	expect_both_fail(t, a, "b1", "d1", "nonces swapped");
 	free(t);
 	{
-		/* nonce and ciphertext together: the whole sealed value */
-		char *t2 = swap_fields(text, l1, l2, 8);
-		t = swap_fields(t2, l1, l2, 9);
+		/* nonce, commitment and ciphertext: the whole sealed value */
+		char *t2 = swap_fields(text, l1, l2, 8), *t3;
+		t3 = swap_fields(t2, l1, l2, 9);
+		t = swap_fields(t3, l1, l2, 10);
 		free(t2);
+		free(t3);
 		expect_both_fail(t, a, "b1", "d1", "sealed values swapped");
 		free(t);
 	}
@@ -1369,7 +1394,7 @@ test_distinct_errors(void **state)
 {
 	sr_identity *a = new_identity(), *c = new_identity();
 	sr_vault *v = new_vault(a), *r;
-	sr_err errs[12];
+	sr_err errs[16];
 	char *text, *t;
 	size_t len, n = 0, i, j, l, fl;
 	const char *line, *f;
@@ -1400,7 +1425,7 @@ test_distinct_errors(void **state)
 	free(t);
 	/* a flipped ciphertext byte */
 	line = line_at(text, line_index(text, "secret s "), &fl);
-	f = field_at(line, fl, 9, &fl);
+	f = field_at(line, fl, 10, &fl);
 	t = strdup(text);
 	t[f - text + 3] = t[f - text + 3] == 'A' ? 'B' : 'A';
 	r = open_ok(t, len, a);
@@ -1408,10 +1433,47 @@ test_distinct_errors(void **state)
 	assert_contains(errs[n++].msg, "secret 's' failed authentication: "
 	    "the vault was modified or damaged");
 	expect_str(r, "t", "other");	/* one damaged entry, not all */
+	/* and a write, which verifies what it keeps, refuses to go on (the
+	 * end MAC, over every line, fails first) */
+	{
+		sr_err e = SR_ERR_INIT;
+		assert_int_equal(sr_vault_set(r, "u", (const unsigned char *)
+		    "x", 1, &(sr_secret_meta){ .name = "" }, NOW, &e), -1);
+		assert_contains(e.msg, "failed authentication as a whole");
+		assert_int_equal(sr_vault_count(r), 2);
+	}
 	sr_vault_free(r);
 	free(t);
+	/* the end line's MAC altered: reads go on, verify refuses */
+	line = line_at(text, line_index(text, "end "), &fl);
+	f = field_at(line, fl, 3, &fl);
+	t = strdup(text);
+	t[f - text + 3] = t[f - text + 3] == 'A' ? 'B' : 'A';
+	r = open_ok(t, len, a);
+	expect_str(r, "s", "value");
+	errs[n] = (sr_err)SR_ERR_INIT;
+	assert_int_equal(sr_vault_verify(r, &errs[n]), -1);
+	assert_contains(errs[n++].msg, "failed authentication as a whole");
+	sr_vault_free(r);
+	free(t);
+	/* the header MAC altered */
+	line = line_at(text, line_index(text, "mac "), &fl);
+	f = field_at(line, fl, 1, &fl);
+	t = strdup(text);
+	t[f - text + 3] = t[f - text + 3] == 'A' ? 'B' : 'A';
+	assert_null(open_as(t, len, a, &errs[n]));
+	assert_contains(errs[n++].msg, "header failed authentication");
+	free(t);
+	/* the keyring commitment altered */
+	line = line_at(text, line_index(text, "keyring "), &fl);
+	f = field_at(line, fl, 1, &fl);
+	t = strdup(text);
+	t[f - text + 3] = t[f - text + 3] == 'A' ? 'B' : 'A';
+	assert_null(open_as(t, len, a, &errs[n]));
+	assert_contains(errs[n++].msg, "keyring commitment");
+	free(t);
 	/* the keyring altered */
-	line = line_at(text, 2, &fl);
+	line = line_at(text, line_index(text, "recipient "), &fl);
 	f = field_at(line, fl, 2, &fl);
 	t = strdup(text);
 	t[f - text + 10] = t[f - text + 10] == 'A' ? 'B' : 'A';
@@ -1439,7 +1501,7 @@ test_distinct_errors(void **state)
 	    "# comment\n", 10);
 	errs[n] = parse_fails(t, strlen(t));
 	assert_contains(errs[n++].msg, "malformed line");
-	assert_int_equal(errs[n - 1].line, 6);
+	assert_int_equal(errs[n - 1].line, 9);
 	assert_string_equal(errs[n - 1].file, "test.sealed");
 	free(t);
 
@@ -1459,7 +1521,7 @@ test_distinct_errors(void **state)
 static void
 test_unknown_version_message(void **state)
 {
-	static const char v2[] = "scoperun-vault 2\nid AAAAAAAAAAAAAAAAAAAAAA\n"
+	static const char v2[] = "scoperun-vault 3\nid AAAAAAAAAAAAAAAAAAAAAA\n"
 	    "end 0 0\n";
 	static const char v10[] = "scoperun-vault 10\nid "
 	    "AAAAAAAAAAAAAAAAAAAAAA\nend 0 0\n";
@@ -1470,8 +1532,8 @@ test_unknown_version_message(void **state)
 	assert_int_equal(sr_vault_parse(&v, v2, strlen(v2), "v2", &err), -1);
 	assert_contains(err.msg, "unsupported vault format version");
 	assert_int_equal(err.line, 1);
-	if (strchr(err.msg, '\n') != NULL || strstr(err.msg, "'2'") == NULL)
-		fail_msg("version message is not one line quoting '2': [%s]",
+	if (strchr(err.msg, '\n') != NULL || strstr(err.msg, "'3'") == NULL)
+		fail_msg("version message is not one line quoting '3': [%s]",
 		    err.msg);
 	err = (sr_err)SR_ERR_INIT;
 	assert_int_equal(sr_vault_parse(&v, v10, strlen(v10), "v10", &err),
