@@ -45,8 +45,8 @@ static const struct {
 	  "(`scoperun keygen`), and re-seal the vault to it.", "9.5" },
 	{ "KnownSecretValue", "A secret value from the vault is in a file",
 	  "The exact value of a secret held in the scoperun vault is in a "
-	  "tracked file, as raw bytes or hex, base64, base64url or "
-	  "percent-encoded.",
+	  "tracked file, as raw bytes or hex, base64, base64url, "
+	  "percent-encoded or form-encoded.",
 	  "Take the value out of the file, and rotate the secret: once "
 	  "committed or pushed, treat it as exposed.", "9.0" },
 };

@@ -39,6 +39,13 @@ stage() {
 }
 rnd() { od -An -N"$1" -tx1 /dev/urandom | tr -d ' \n'; }
 b64() { base64 -w0; }
+# every byte %XX, upper case; and application/x-www-form-urlencoded
+pctall() { printf %s "$1" | od -An -tx1 | tr -d ' \n' | sed 's/../%&/g' |
+    tr a-f A-F; }
+form() {
+	python3 -c 'import sys, urllib.parse
+print(urllib.parse.urlencode({"k": sys.argv[1]})[2:], end="")' "$1"
+}
 hex() { od -An -tx1 | tr -d ' \n'; }
 pct() {
 	python3 -c 'import sys, urllib.parse
@@ -68,6 +75,8 @@ printf '\373\377\277\373\377\277' >>"$T/binval"
 	printf %s "$TOKEN" | b64; echo
 	printf %s "$TOKEN" | hex; echo
 	pct "$DBPASS"; echo
+	pctall "$TOKEN"; echo
+	form "$DBPASS"; echo
 	b64 <"$T/binval"; echo
 	hex <"$T/binval"; echo
 	printf %s "$TOKEN" | cut -c 5-16
@@ -191,6 +200,9 @@ stage forms '
 	{ printf "k: "; b64 <"$T/binval" | tr "+/" "-_"; } >url.yml
 	{ printf "HEX="; printf %s "$TOKEN" | hex | tr a-f A-F; } >hex.env.txt
 	printf "\n\nDATABASE_URL=postgres://app:%s@db/app\n" "$(pct "$DBPASS")" >db.conf
+	printf "token=%s\n" "$(pctall "$TOKEN")" >pctall.txt
+	printf "t=%s\n" "$(pctall "$TOKEN" | tr A-F a-f)" >pctlow.txt
+	printf "user=app&password=%s\n" "$(form "$DBPASS")" >form.txt
 '
 chk forms --staged
 expect_rc 1 "every form is found"
@@ -199,13 +211,16 @@ b64_0.txt:1:1: value of secret API_TOKEN (base64)
 b64_1.txt:1:3: value of secret API_TOKEN (base64)
 b64_2.txt:1:4: value of secret API_TOKEN (base64)
 db.conf:3:29: value of secret DB_PASSWORD (percent)
+form.txt:1:19: value of secret DB_PASSWORD (form)
 hex.env.txt:1:5: value of secret API_TOKEN (hex)
+pctall.txt:1:7: value of secret API_TOKEN (percent)
+pctlow.txt:1:3: value of secret API_TOKEN (percent)
 raw.txt:1:6: value of secret API_TOKEN (raw)
 std.yml:1:4: value of secret BLOB_KEY (base64)
 url.yml:1:4: value of secret BLOB_KEY (base64url)
 EOF
 same_out "$T/want" "forms: file, line, column, name, form"
-expect_err "8 findings in $T/forms \\(the staged files\\): take the values out of the files; rotate" \
+expect_err "11 findings in $T/forms \\(the staged files\\): take the values out of the files; rotate" \
     "forms: the summary"
 chk forms
 expect_rc 0 "HEAD does not have them yet"
@@ -306,9 +321,9 @@ assert d["tool"] == "scoperun" and d["mode"] == "staged", d
 assert d["root"] == sys.argv[2] and d["head"] and len(d["head"]) == 40, d
 assert d["skipped"] == ["PIN"] and d["not_listed"] == 0, d
 f = d["findings"]
-assert len(f) == 8, f
+assert len(f) == 11, f
 assert {x["form"] for x in f} == {"raw", "hex", "base64", "base64url",
-    "percent"}, f
+    "percent", "form"}, f
 assert all(set(x) == {"rule", "path", "line", "column", "secret", "form"}
     for x in f), f
 assert f[3] == {"rule": "known-secret", "path": "db.conf", "line": 3,
@@ -334,7 +349,7 @@ for r in drv["rules"]:
     assert float(r["properties"]["security-severity"]) > 0, r
     assert "security" in r["properties"]["tags"], r
 res = run["results"]
-assert len(res) == 9, len(res)
+assert len(res) == 12, len(res)
 fps = set()
 for x in res:
     assert ids[x["ruleIndex"]] == x["ruleId"], x
