@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "keymat.h"
 #include "repo_impl.h"
 
 #define MODE_TYPE 0170000
@@ -153,7 +154,8 @@ on_hit(void *arg, const sr_scan_hit *h)
 
 	/* one finding per line for a secret in one form */
 	last = c->out->n > c->file_first ? &c->out->v[c->out->n - 1] : NULL;
-	if (last != NULL && last->secret == h->secret &&
+	if (last != NULL && last->rule == SR_CHECK_SECRET &&
+	    last->secret == h->secret &&
 	    last->form == h->form && last->line == h->line)
 		return 0;
 	if (c->file_hits++ >= SR_CHECK_FILE_HITS_MAX) {
@@ -227,6 +229,33 @@ now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
+/* Every secret key line in the blob, with its line and column. */
+static int
+find_keys(check_ctx *c, const unsigned char *data, size_t len)
+{
+	sr_check_finding *f;
+	const unsigned char *nl;
+	size_t at, pos = 0, line = 1, before;
+
+	for (at = sr_keymat_find(data, len, 0); at < len;
+	    at = sr_keymat_find(data, len, at + SR_KEYMAT_LEN)) {
+		while ((nl = memchr(data + pos, '\n', at - pos)) != NULL) {
+			line++;
+			pos = (size_t)(nl - data) + 1;
+		}
+		if (c->file_hits++ >= SR_CHECK_FILE_HITS_MAX) {
+			c->out->dropped++;
+			continue;
+		}
+		before = c->out->dropped;
+		if ((f = add_finding(c, SR_CHECK_KEY, c->path)) == NULL)
+			return c->out->dropped == before ? oom(c) : 0;
+		f->line = line;
+		f->column = at - pos + 1;
+	}
+	return 0;
+}
+
 static int
 on_blob(void *arg, const unsigned char *data, size_t len)
 {
@@ -237,6 +266,10 @@ on_blob(void *arg, const unsigned char *data, size_t len)
 	c->out->bytes += len;
 	c->file_hits = 0;
 	c->file_first = c->out->n;
+	if (find_keys(c, data, len) != 0)
+		return -1;
+	if (c->scan == NULL)
+		return 0;
 	rc = sr_scan_buf(c->scan, data, len, on_hit, c);
 	c->out->scan_ns += now_ns() - t0;
 	return rc != 0 ? -1 : 0;
@@ -281,8 +314,7 @@ on_file(void *arg, const char *path, size_t len, unsigned mode,
 	if (c->id_rel[0] != '\0' && strcmp(path, c->id_rel) == 0 &&
 	    flag_path(c, SR_CHECK_IDENTITY, path) != 0)
 		return -1;
-	if (c->names_only || c->scan == NULL ||
-	    ((mode & MODE_TYPE) != MODE_FILE &&
+	if (c->names_only || ((mode & MODE_TYPE) != MODE_FILE &&
 	    (mode & MODE_TYPE) != MODE_LINK))
 		return 0;	/* gitlinks name a commit, not bytes */
 	if ((rc = oidset_add(&c->blobs, oid)) <= 0)
@@ -435,7 +467,7 @@ const char *
 sr_check_rule_id(sr_check_rule r)
 {
 	static const char *const ids[] = { "committed-env",
-	    "tracked-identity", "known-secret" };
+	    "tracked-identity", "known-secret", "identity-key" };
 
 	return (size_t)r < sizeof(ids) / sizeof(ids[0]) ? ids[r] : "?";
 }

@@ -297,11 +297,66 @@ expect_rc 1 "a tracked identity"
 expect_out '^keys/id: your scoperun identity file is tracked$' \
     "a tracked identity: the finding"
 
+# ---- identity material anywhere (issue 11) ---------------------------
+# A staged ci.identity (the README's own name for a CI key), a renamed
+# copy, and a key line pasted into a config file are each a finding, in
+# every mode, with or without a vault. Text about the format is not.
+"$SCOPERUN" keygen -o "$T/ci.identity" >/dev/null 2>&1 || bad "keygen"
+grep '^SCOPERUN-SECRET-1' "$T/ci.identity" >>"$T/values"
+grep '^SCOPERUN-SECRET-1' "$XDG_CONFIG_HOME/scoperun/identity" >>"$T/values"
+KEYLINE=$(grep '^SCOPERUN-SECRET-1' "$T/ci.identity")
+repo keys 'echo hi >README && cat >FORMAT.txt <<EOF
+identity    SCOPERUN-SECRET-1<base64url(sk || check)>
+an identity (SCOPERUN-SECRET-1...) and a recipient: $(
+    "$SCOPERUN" recipient self 2>/dev/null)
+SCOPERUN-SECRET-1$(printf %s "$KEYLINE" | cut -c 18-50) is cut short
+EOF'
+chk keys
+expect_rc 0 "key material: the format's description is no finding"
+chk keys --history
+expect_rc 0 "key material: clean history"
+stage keys 'cp "$T/ci.identity" ci.identity'
+chk keys --staged
+expect_rc 1 "a staged ci.identity"
+printf 'ci.identity:3:1: scoperun identity secret key\n' >"$T/want"
+same_out "$T/want" "a staged ci.identity: the finding"
+chk keys
+expect_rc 0 "not yet in HEAD, and the index's blobs are not read by default"
+stage keys 'git mv ci.identity docs.txt && mkdir -p deploy &&
+    printf "env:\n  KEY: \"%s\"\n" "$KEYLINE" >deploy/ci.yml'
+(cd "$T/keys" && G commit -qm keys) || bad "commit the keys"
+chk keys
+expect_rc 1 "renamed and pasted copies in HEAD"
+printf 'deploy/ci.yml:2:9: scoperun identity secret key\ndocs.txt:3:1: scoperun identity secret key\n' \
+    >"$T/want"
+same_out "$T/want" "renamed and pasted copies: the findings"
+chk keys --format json
+python3 - "$T/out" <<'EOF' && ok || bad "key material: JSON"
+import json, sys
+f = json.load(open(sys.argv[1]))["findings"]
+assert f[0] == {"rule": "identity-key", "path": "deploy/ci.yml", "line": 2,
+    "column": 9}, f
+EOF
+(cd "$T/keys" && G rm -q deploy/ci.yml docs.txt && G commit -qm rm) ||
+    bad "remove the keys"
+chk keys
+expect_rc 0 "removed: HEAD is clean"
+chk keys --history
+expect_rc 1 "removed: the history still holds them"
+expect_out '^docs\.txt:3:1: scoperun identity secret key in commit [0-9a-f]{12}$' \
+    "removed: the history names the commit"
+chk keys --history --vault "$T/nowhere.sealed"
+expect_rc 2 "(a named vault must exist)"
+mv "$XDG_DATA_HOME/scoperun/vault.sealed" "$T/vault.aside"
+chk keys --history
+expect_rc 1 "key material is found without a vault"
+mv "$T/vault.aside" "$XDG_DATA_HOME/scoperun/vault.sealed"
+
 # ---- the vault's absence, and a vault that cannot be opened ----------
 mv "$XDG_DATA_HOME/scoperun/vault.sealed" "$T/vault.aside"
 chk nested --staged
 expect_rc 1 "no vault: the env-file rule still runs"
-expect_err "warning: no vault at .*vault\\.sealed: only the env-file rule was checked" \
+expect_err "warning: no vault at .*vault\\.sealed: only the env-file and identity rules were checked" \
     "no vault: a warning"
 chk forms --staged
 expect_rc 0 "no vault: no value to find"
@@ -341,7 +396,8 @@ run = d["runs"][0]
 drv = run["tool"]["driver"]
 assert drv["name"] == "scoperun" and drv["version"], drv
 ids = [r["id"] for r in drv["rules"]]
-assert ids == ["committed-env", "tracked-identity", "known-secret"], ids
+assert ids == ["committed-env", "tracked-identity", "known-secret",
+    "identity-key"], ids
 for r in drv["rules"]:
     for k in ("shortDescription", "fullDescription", "help"):
         assert r[k]["text"], r
@@ -435,11 +491,21 @@ refused 2 "is not inside a git repository" "hook install outside a repository"
 
 # ---- the project's own tree: no false positive ----------------------
 if [ -n "${SR_SOURCE:-}" ] && git -C "$SR_SOURCE" rev-parse HEAD >/dev/null 2>&1; then
+	# The one finding is the published test-vector identity (lib/
+	# FORMAT.md: a throwaway key): key material is reported wherever it
+	# is, and nothing else may be.
+	printf 'tests/vectors/vault-v1.identity:3:1: scoperun identity secret key\n' \
+	    >"$T/want"
 	(cd "$SR_SOURCE" && "$SCOPERUN" check >"$T/out" 2>"$T/err")
 	rc=$?
-	expect_rc 0 "the project's HEAD: no finding"
+	expect_rc 1 "the project's HEAD: the test vector's key"
+	same_out "$T/want" "the project's HEAD: no other finding"
 	(cd "$SR_SOURCE" && "$SCOPERUN" check --history >"$T/out" 2>"$T/err")
 	rc=$?
-	expect_rc 0 "the project's history: no finding"
+	expect_rc 1 "the project's history: the test vector's key"
+	sed 's/^\([^ ]*\) in commit [0-9a-f]*$/\1/' "$T/out" |
+	    sed 's/ in commit [0-9a-f]*$//' | sort -u >"$T/out.h"
+	cmp -s "$T/want" "$T/out.h" && ok ||
+	    bad "the project's history: no other finding"
 fi
 finish
