@@ -10,12 +10,18 @@
 #define _GNU_SOURCE	/* memrchr */
 #include "check.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <linux/openat2.h>
 
 #include "keymat.h"
 #include "repo_impl.h"
@@ -40,6 +46,10 @@ typedef struct check_ctx {
 	char id_rel[PATH_MAX];	/* the identity in the work tree; "" */
 	oidset blobs, trees;
 	int names_only;		/* paths only: no blob is read */
+	int worktree;		/* head: scan tracked files' work tree copy */
+	int rootfd;		/* the work tree (O_PATH), or -1 */
+	unsigned char *wbuf;	/* a work tree file's bytes, reused */
+	size_t wcap;
 	const sr_scan *scan;	/* NULL: nothing to search for */
 	const char *path;	/* the blob being scanned */
 	char commit[SR_REPO_OID_HEX + 1];
@@ -278,6 +288,79 @@ on_blob(void *arg, const unsigned char *data, size_t len)
 static int on_file(void *arg, const char *path, size_t len, unsigned mode,
     const unsigned char oid[REPO_OID_RAW]);
 
+/*
+ * A tracked file's work tree copy, opened beneath the work tree with no
+ * symbolic link followed on the way (openat2; where the kernel has none,
+ * O_NOFOLLOW on the last component), without blocking on a FIFO: a
+ * regular file or nothing. -1 when there is none to read.
+ */
+static int
+open_tracked(const check_ctx *c, const char *path)
+{
+	struct open_how how;
+	struct stat st;
+	int fd;
+
+	memset(&how, 0, sizeof(how));
+	how.flags = O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY;
+	how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
+	    RESOLVE_NO_MAGICLINKS;
+	fd = (int)syscall(SYS_openat2, c->rootfd, path, &how, sizeof(how));
+	if (fd < 0 && (errno == ENOSYS || errno == EPERM))
+		fd = openat(c->rootfd, path, (int)how.flags);
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* The whole of fd into c->wbuf: the length, or -1 when out of memory. */
+static ssize_t
+slurp(check_ctx *c, int fd)
+{
+	size_t len = 0, cap;
+	unsigned char *grown;
+	ssize_t r;
+
+	for (;;) {
+		if (len == c->wcap) {
+			cap = c->wcap ? 2 * c->wcap : 65536;
+			if ((grown = realloc(c->wbuf, cap)) == NULL)
+				return -1;
+			c->wbuf = grown;
+			c->wcap = cap;
+		}
+		r = read(fd, c->wbuf + len, c->wcap - len);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return (ssize_t)len;	/* an I/O error ends it */
+		len += (size_t)r;
+	}
+}
+
+/* SPEC §6: the default mode reads the work tree's tracked files too (an
+ * unstaged edit holds a value before any commit does). Gone, replaced
+ * by a link or a directory: nothing to read. */
+static int
+scan_tracked(check_ctx *c, const char *path)
+{
+	ssize_t n;
+	int fd;
+
+	if (c->rootfd < 0 || (fd = open_tracked(c, path)) < 0)
+		return 0;
+	n = slurp(c, fd);
+	close(fd);
+	if (n < 0)
+		return oom(c);
+	c->path = path;
+	return on_blob(c, c->wbuf, (size_t)n);
+}
+
 /* A sparse index names a whole unchanged directory by its tree. */
 static int
 sparse_dir(check_ctx *c, const char *path, size_t len,
@@ -314,6 +397,8 @@ on_file(void *arg, const char *path, size_t len, unsigned mode,
 	if (c->id_rel[0] != '\0' && strcmp(path, c->id_rel) == 0 &&
 	    flag_path(c, SR_CHECK_IDENTITY, path) != 0)
 		return -1;
+	if (c->names_only && c->worktree && (mode & MODE_TYPE) == MODE_FILE)
+		return scan_tracked(c, path);
 	if (c->names_only || ((mode & MODE_TYPE) != MODE_FILE &&
 	    (mode & MODE_TYPE) != MODE_LINK))
 		return 0;	/* gitlinks name a commit, not bytes */
@@ -373,9 +458,10 @@ walk(check_ctx *c)
 	if (born)
 		repo_hex(c->out->head, commit, REPO_OID_RAW);
 	c->names_only = c->o->mode != SR_CHECK_STAGED;
+	c->worktree = c->o->mode == SR_CHECK_HEAD;
 	if (repo_git_index_each(c->git, on_file, c, c->err) != 0)
 		return -1;
-	c->names_only = 0;
+	c->names_only = c->worktree = 0;
 	if (c->o->mode == SR_CHECK_HISTORY)
 		return repo_git_history(c->git, on_commit, c, c->err);
 	if (c->o->mode == SR_CHECK_HEAD && born)
@@ -402,6 +488,7 @@ sr_check_run(sr_check_result *out, const char *dir, const sr_check_opts *o,
 
 	memset(out, 0, sizeof(*out));
 	memset(&c, 0, sizeof(c));
+	c.rootfd = -1;
 	c.o = o;
 	c.out = out;
 	c.err = err;
@@ -422,6 +509,8 @@ sr_check_run(sr_check_result *out, const char *dir, const sr_check_opts *o,
 	}
 	snprintf(out->root, sizeof(out->root), "%s", repo_git_root(c.git));
 	identity_rel(&c, o->identity_path);
+	if (o->mode == SR_CHECK_HEAD && !repo_git_bare(c.git))
+		c.rootfd = open(out->root, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if ((rc = walk(&c)) != 0) {
 		rc = wrap_error(err, out->root);
 		goto done;
@@ -429,6 +518,9 @@ sr_check_run(sr_check_result *out, const char *dir, const sr_check_opts *o,
 	finish(out);
 	rc = out->n > 0 || out->dropped > 0 ? 1 : 0;
 done:
+	if (c.rootfd >= 0)
+		close(c.rootfd);
+	free(c.wbuf);
 	repo_git_close(c.git);
 	repo_match_free(&c.m);
 	free(c.blobs.v);

@@ -10,7 +10,10 @@
  *   staged   the index: every path, every staged blob, read from the
  *            object store, so the work tree does not matter (a pre-commit
  *            hook checks exactly what the commit will hold);
- *   head     the paths of HEAD and the index; the blobs of HEAD's tree;
+ *   head     the paths of HEAD and the index; the blobs of HEAD's tree,
+ *            and the work tree's copy of each regular file the index
+ *            tracks (a value in an unstaged edit), opened with no link
+ *            followed;
  *   history  the paths of the index; the paths and blobs of every commit
  *            reachable from HEAD, each tree and blob read once, reported
  *            with the newest commit that holds it.

@@ -281,6 +281,12 @@ repo_git_index_path(const repo_git *g)
 }
 
 int
+repo_git_bare(const repo_git *g)
+{
+	return strcmp(g->root, g->gitdir) == 0;
+}
+
+int
 repo_git_head(repo_git *g, unsigned char commit[REPO_OID_RAW],
     unsigned char tree[REPO_OID_RAW], sr_err *err)
 {

@@ -106,6 +106,7 @@ int repo_git_open(repo_git **out, const char *cwd, sr_err *err);
 const char *repo_git_gitdir(const repo_git *g);	/* real path, no '/' */
 const char *repo_git_root(const repo_git *g);	/* real path, no '/' */
 const char *repo_git_index_path(const repo_git *g);
+int repo_git_bare(const repo_git *g);	/* 1: no work tree */
 /* HEAD's commit and tree: 1, 0 when unborn, -1 error. */
 int repo_git_head(repo_git *g, unsigned char commit[REPO_OID_RAW],
     unsigned char tree[REPO_OID_RAW], sr_err *err);

@@ -222,8 +222,10 @@ EOF
 same_out "$T/want" "forms: file, line, column, name, form"
 expect_err "11 findings in $T/forms \\(the staged files\\): take the values out of the files; rotate" \
     "forms: the summary"
-chk forms
+chk forms --history
 expect_rc 0 "HEAD does not have them yet"
+chk forms
+expect_rc 1 "default mode: the work tree's copies of staged files"
 
 # the staged blob counts, not the work tree
 repo wt1 'echo hi >a.txt'
@@ -235,6 +237,25 @@ repo wt2 'echo hi >a.txt'
 (cd "$T/wt2" && echo "$TOKEN" >a.txt)
 chk wt2 --staged
 expect_rc 0 "value only in the work tree: not staged, not found"
+# The default mode reads the work tree's tracked files (SPEC §6): an
+# unstaged edit is found; an untracked file is not (nothing tracks it),
+# nor is what a link or a FIFO put in a tracked file's place points at.
+chk wt2
+expect_rc 1 "default mode: a value in an unstaged edit of a tracked file"
+printf 'a.txt:1:1: value of secret API_TOKEN (raw)\n' >"$T/want"
+same_out "$T/want" "default mode: the unstaged edit's finding"
+repo wt3 'echo hi >a.txt && mkdir sub && echo hi >sub/b.txt &&
+    echo hi >c.txt && echo hi >gone.txt'
+mkdir -p "$T/elsewhere"
+printf '%s\n' "$TOKEN" >"$T/elsewhere/b.txt"
+printf '%s\n' "$TOKEN" >"$T/elsewhere/a.txt"
+(cd "$T/wt3" && printf '%s\n' "$TOKEN" >untracked.txt &&
+    rm a.txt sub/b.txt gone.txt && rmdir sub &&
+    ln -s "$T/elsewhere/a.txt" a.txt && ln -s "$T/elsewhere" sub &&
+    rm c.txt && mkfifo c.txt) || bad "cannot set up wt3"
+chk wt3
+expect_rc 0 "default mode: untracked, links, a FIFO, a deleted file: nothing"
+expect_no_err "cannot|error|denied" "default mode: no error for them"
 
 # split across lines, wrapped base64, near misses: not reported
 repo split 'echo hi >README'
@@ -320,8 +341,10 @@ chk keys --staged
 expect_rc 1 "a staged ci.identity"
 printf 'ci.identity:3:1: scoperun identity secret key\n' >"$T/want"
 same_out "$T/want" "a staged ci.identity: the finding"
+chk keys --history
+expect_rc 0 "not yet in HEAD"
 chk keys
-expect_rc 0 "not yet in HEAD, and the index's blobs are not read by default"
+expect_rc 1 "default mode: the work tree's copy"
 stage keys 'git mv ci.identity docs.txt && mkdir -p deploy &&
     printf "env:\n  KEY: \"%s\"\n" "$KEYLINE" >deploy/ci.yml'
 (cd "$T/keys" && G commit -qm keys) || bad "commit the keys"
