@@ -56,7 +56,7 @@
 #include "file.h"
 #include "repo_impl.h"
 
-#define CACHE_MAGIC "scoperun-repo-cache 1\n"
+#define CACHE_MAGIC "scoperun-repo-cache 2\n"
 #define CACHE_MAX 8192
 #define SMALL_MAX 4096		/* HEAD, a gitfile, commondir, a ref */
 
@@ -510,9 +510,17 @@ parse_entry(repo_entry *e, const char *buf)
 	    oid_field(&p, "head", e->head) != 0 ||
 	    oid_field(&p, "tree", e->tree) != 0 ||
 	    field(&p, "root", e->root, sizeof(e->root)) != 0 ||
-	    e->root[0] != '/' || *p != '\0' ||
+	    e->root[0] != '/' ||
 	    (e->head[0] == '\0') != (e->tree[0] == '\0'))
 		return -1;
+	/* then the gitlinks, "sub PATH" each: where submodules may be */
+	while (*p != '\0') {
+		size_t left = sizeof(e->subs) - e->subslen, len;
+		if (left < 2 || field(&p, "sub", e->subs + e->subslen,
+		    left) != 0 || (len = strlen(e->subs + e->subslen)) == 0)
+			return -1;
+		e->subslen += len + 1;
+	}
 	return 0;
 }
 
@@ -549,7 +557,8 @@ repo_cache_store(const repo_entry *e, const char *dir, const char *gitdir)
 	char name[5 + 32 + 1], tmp[64], buf[CACHE_MAX], rk[65], sk[65];
 	sr_err ignored = SR_ERR_INIT;
 	unsigned char rnd[8];
-	int dfd, fd, n, ok;
+	const char *p;
+	int dfd, fd, n, w, ok;
 	size_t i;
 
 	for (i = 0; e->root[i] != '\0'; i++)
@@ -562,6 +571,12 @@ repo_cache_store(const repo_entry *e, const char *dir, const char *gitdir)
 	    e->tree[0] ? e->tree : "-", e->root);
 	if (n < 0 || (size_t)n >= sizeof(buf))
 		return -1;
+	for (p = e->subs; p < e->subs + e->subslen; p += strlen(p) + 1) {
+		w = snprintf(buf + n, sizeof(buf) - (size_t)n, "sub %s\n", p);
+		if (w < 0 || (size_t)w >= sizeof(buf) - (size_t)n)
+			return -1;
+		n += w;
+	}
 	if (sr_file_mkdirs(dir, &ignored) != 0 || (dfd = open_dir(dir)) < 0)
 		return -1;
 	cache_name(name, gitdir);

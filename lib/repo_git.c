@@ -357,6 +357,11 @@ walk_cb(const char *root, const git_tree_entry *e, void *payload)
 	if (w->plen > 0 && (path = join(w, root, "", &len)) == NULL)
 		goto oom;
 	repo_scan_add(w->s, path, len, name);
+	if (api.tree_entry_type(e) == GIT_OBJECT_COMMIT) {
+		if ((path = join(w, root, name, &len)) == NULL)
+			goto oom;
+		repo_scan_sub(w->s, path, len);
+	}
 	if (!w->s->oom)
 		return 0;
 oom:

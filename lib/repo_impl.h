@@ -21,6 +21,8 @@
 
 #define REPO_OID_RAW 20		/* SHA-1; libgit2 1.5 reads nothing else */
 #define REPO_KEY_BYTES 32
+#define REPO_SUBS_MAX 2048	/* gitlink paths a cache entry holds */
+#define REPO_GITLINK 0160000
 
 /* ---- patterns and findings (repo.c) ------------------------------ */
 
@@ -53,12 +55,17 @@ typedef struct repo_scan {
 	int identity_tracked;
 	char **paths;		/* every matching path, duplicates kept */
 	size_t n, cap;
+	char *subs;		/* gitlink paths, each NUL-ended */
+	size_t subslen, subscap;
 	int oom;
 } repo_scan;
 
 /* One tracked file: dir is "" or ends in '/'; name has no '/'. */
 void repo_scan_add(repo_scan *s, const char *dir, size_t dirlen,
     const char *name);
+/* A gitlink (a submodule's commit) at path: a submodule may be checked
+ * out there (issue 11: the guard looks inside). */
+void repo_scan_sub(repo_scan *s, const char *path, size_t len);
 
 void repo_hex(char *out, const unsigned char *raw, size_t n);
 int repo_wrap_error(sr_err *err, const char *root, sr_err_kind kind);
@@ -187,6 +194,8 @@ typedef struct repo_entry {
 	char root[SR_ERR_PATH_MAX];
 	char head[SR_REPO_OID_HEX + 1];	/* "" when unborn */
 	char tree[SR_REPO_OID_HEX + 1];	/* HEAD's tree; "" when unborn */
+	char subs[REPO_SUBS_MAX];	/* gitlink paths, each NUL-ended */
+	size_t subslen;
 } repo_entry;
 
 /* The cache directory for o; -1 when there is none to use. */

@@ -184,6 +184,8 @@ take_path(idx_ctx *c, const char *path, size_t len, uint32_t mode,
 	slash = memrchr(path, '/', len);
 	dirlen = slash ? (size_t)(slash - path) + 1 : 0;
 	repo_scan_add(c->s, path, dirlen, path + dirlen);
+	if ((mode & 0170000) == REPO_GITLINK)
+		repo_scan_sub(c->s, path, len);
 	return 0;
 }
 

@@ -110,8 +110,48 @@ repo super 'echo a >README'
 at super/mod bot -- true
 refused 125 "repository at $T/super/mod has committed env files: \\.env\\.local;" \
     "a submodule"
+# From the superproject's root the agent reads the submodule's files as
+# well (issue 11): its committed .env refuses the run there too.
 at super bot -- true
-expect_rc 0 "its superproject is clean"
+refused 125 "repository at $T/super has committed env files: mod/\\.env\\.local;" \
+    "a checked-out submodule, from the superproject"
+G clone -q "$T/super" "$T/superclone" || bad "clone super"
+at superclone bot -- true
+expect_rc 0 "a submodule not checked out: nothing to read, allowed"
+(cd "$T/superclone" && G submodule update --init) || bad "submodule update"
+at superclone bot -- true
+refused 125 "committed env files: mod/\\.env\\.local;" \
+    "the same submodule once checked out"
+# Nested submodules, and the cache: the superproject's clean verdict is
+# cached, yet a .env committed two levels down is seen at once.
+repo leaf 'echo a >README && echo X=1 >.env.example'
+repo mid 'echo a >README'
+(cd "$T/mid" && G submodule add "$T/leaf" leaf && G commit -qm leaf) ||
+    bad "submodule leaf"
+repo top 'echo a >README'
+(cd "$T/top" && G submodule add "$T/mid" mid &&
+    G submodule update --init --recursive && G commit -qm mid) ||
+    bad "submodule mid"
+[ -e "$T/top/mid/leaf/.git" ] && ok || bad "the nested submodule is checked out"
+for f in "$T/top/.git/index" "$T/top/.git/modules/mid/index" \
+    "$T/top/.git/modules/mid/modules/leaf/index"; do
+	settle "$f"
+done
+export SCOPERUN_DEBUG_CACHE=1
+at top bot -- true
+at top bot -- true
+expect_rc 0 "nested submodules, all clean (.env.example allowed)"
+expect_err "repo guard: $T/top, cache hit, libgit2 not loaded" \
+    "nested submodules: every level answered from the cache"
+(cd "$T/top/mid/leaf" && echo K=v >.env && G add .env && G commit -qm env) ||
+    bad "commit in the nested submodule"
+at top bot -- true
+expect_rc 125 "a .env committed in a nested submodule, right after a cached run"
+expect_err "repo guard: $T/top, cache hit" "the superproject itself: still cached"
+unset SCOPERUN_DEBUG_CACHE
+at top bot -- true
+refused 125 "repository at $T/top has committed env files: mid/leaf/\\.env;" \
+    "a .env committed in a nested submodule: the path from the superproject"
 G clone -q --bare "$T/env" "$T/bare.git"
 (cd "$T/plain" && GIT_DIR="$T/bare.git" "$SCOPERUN" bot -- true \
     >"$T/out" 2>"$T/err")
