@@ -46,10 +46,13 @@ typedef struct check_ctx {
 	char id_rel[PATH_MAX];	/* the identity in the work tree; "" */
 	oidset blobs, trees;
 	int names_only;		/* paths only: no blob is read */
+	int names_only_index;	/* walking the index itself */
 	int worktree;		/* head: scan tracked files' work tree copy */
 	int rootfd;		/* the work tree (O_PATH), or -1 */
 	unsigned char *wbuf;	/* a work tree file's bytes, reused */
 	size_t wcap;
+	repo_scan subs;		/* the index's gitlinks (subs only) */
+	unsigned depth;		/* submodules above this repository */
 	const sr_scan *scan;	/* NULL: nothing to search for */
 	const char *path;	/* the blob being scanned */
 	char commit[SR_REPO_OID_HEX + 1];
@@ -389,6 +392,11 @@ on_file(void *arg, const char *path, size_t len, unsigned mode,
 
 	if ((mode & MODE_TYPE) == MODE_DIR)
 		return sparse_dir(c, path, len, oid);
+	if (c->names_only_index && (mode & MODE_TYPE) == REPO_GITLINK) {
+		repo_scan_sub(&c->subs, path, len);
+		if (c->subs.oom)
+			return oom(c);
+	}
 	c->out->files++;
 	if (!c->o->no_env_rule &&
 	    repo_match_name(&c->m, slash ? slash + 1 : path) &&
@@ -459,9 +467,10 @@ walk(check_ctx *c)
 		repo_hex(c->out->head, commit, REPO_OID_RAW);
 	c->names_only = c->o->mode != SR_CHECK_STAGED;
 	c->worktree = c->o->mode == SR_CHECK_HEAD;
+	c->names_only_index = 1;
 	if (repo_git_index_each(c->git, on_file, c, c->err) != 0)
 		return -1;
-	c->names_only = c->worktree = 0;
+	c->names_only = c->worktree = c->names_only_index = 0;
 	if (c->o->mode == SR_CHECK_HISTORY)
 		return repo_git_history(c->git, on_commit, c, c->err);
 	if (c->o->mode == SR_CHECK_HEAD && born)
@@ -478,24 +487,104 @@ wrap_error(sr_err *err, const char *root)
 	    SR_ERR_SYSTEM : SR_ERR_CONFIG);
 }
 
+static int check_at(sr_check_result *out, const char *dir,
+    const sr_check_opts *o, unsigned depth, sr_err *err);
+
+/* A submodule's findings into c's, their paths under path/. */
+static int
+merge_sub(check_ctx *c, const sr_check_result *sub, const char *path)
+{
+	sr_check_finding *f;
+	size_t i, plen = strlen(path), before;
+	char *p;
+
+	c->out->dropped += sub->dropped;
+	c->out->files += sub->files;
+	c->out->blobs += sub->blobs;
+	c->out->commits += sub->commits;
+	c->out->bytes += sub->bytes;
+	c->out->scan_ns += sub->scan_ns;
+	for (i = 0; i < sub->n; i++) {
+		before = c->out->dropped;
+		size_t len = plen + 1 + strlen(sub->v[i].path) + 1;
+		if ((p = malloc(len)) == NULL)
+			return oom(c);
+		snprintf(p, len, "%s/%s", path, sub->v[i].path);
+		f = add_finding(c, sub->v[i].rule, p);
+		free(p);
+		if (f == NULL) {
+			if (c->out->dropped == before)
+				return oom(c);
+			continue;
+		}
+		f->line = sub->v[i].line;
+		f->column = sub->v[i].column;
+		f->secret = sub->v[i].secret;
+		f->form = sub->v[i].form;
+		memcpy(f->commit, sub->v[i].commit, sizeof(f->commit));
+	}
+	return 0;
+}
+
+/*
+ * Checked-out submodules (issue 11): what an agent in the superproject
+ * can read, checked as their own repositories in the same mode, and
+ * their submodules in turn. The gitlinks are the index's.
+ */
+static int
+check_subs(check_ctx *c)
+{
+	char dir[PATH_MAX];
+	sr_check_result sub;
+	const char *p;
+	int rc;
+
+	if (c->subs.subslen > 0 && c->depth >= REPO_SUB_DEPTH_MAX)
+		return sr_err_set(c->err, SR_ERR_CONFIG, NULL, 0, "cannot "
+		    "check %.300s: submodules nested more than %d deep",
+		    c->out->root, REPO_SUB_DEPTH_MAX);
+	for (p = c->subs.subs; p != NULL && p < c->subs.subs +
+	    c->subs.subslen; p += strlen(p) + 1) {
+		if (!repo_sub_dir(dir, c->out->root, p))
+			continue;
+		rc = check_at(&sub, dir, c->o, c->depth + 1, c->err);
+		if (rc >= 0)
+			rc = merge_sub(c, &sub, p);
+		sr_check_result_free(&sub);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
 int
 sr_check_run(sr_check_result *out, const char *dir, const sr_check_opts *o,
     sr_err *err)
 {
-	check_ctx c;
 	char here[PATH_MAX];
+
+	memset(out, 0, sizeof(*out));
+	if (dir == NULL && (dir = getcwd(here, sizeof(here))) == NULL)
+		return sr_err_set(err, SR_ERR_SYSTEM, NULL, 0, "cannot tell "
+		    "the current directory");
+	return check_at(out, dir, o, 0, err);
+}
+
+static int
+check_at(sr_check_result *out, const char *dir, const sr_check_opts *o,
+    unsigned depth, sr_err *err)
+{
+	check_ctx c;
 	int rc = -1;
 
 	memset(out, 0, sizeof(*out));
 	memset(&c, 0, sizeof(c));
 	c.rootfd = -1;
+	c.depth = depth;
 	c.o = o;
 	c.out = out;
 	c.err = err;
 	c.scan = o->scan && sr_scan_patterns(o->scan) > 0 ? o->scan : NULL;
-	if (dir == NULL && (dir = getcwd(here, sizeof(here))) == NULL)
-		return sr_err_set(err, SR_ERR_SYSTEM, NULL, 0, "cannot tell "
-		    "the current directory");
 	if (repo_match_init(&c.m, o->patterns, o->npatterns) != 0)
 		return oom(&c);
 	if ((rc = repo_git_open(&c.git, dir, err)) <= 0) {
@@ -515,12 +604,16 @@ sr_check_run(sr_check_result *out, const char *dir, const sr_check_opts *o,
 		rc = wrap_error(err, out->root);
 		goto done;
 	}
+	if (repo_env_var() == NULL && !repo_git_bare(c.git) &&
+	    (rc = check_subs(&c)) != 0)
+		goto done;	/* a submodule's error is its own */
 	finish(out);
 	rc = out->n > 0 || out->dropped > 0 ? 1 : 0;
 done:
 	if (c.rootfd >= 0)
 		close(c.rootfd);
 	free(c.wbuf);
+	free(c.subs.subs);
 	repo_git_close(c.git);
 	repo_match_free(&c.m);
 	free(c.blobs.v);

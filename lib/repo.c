@@ -624,8 +624,8 @@ static int guard_at(sr_repo_finding *out, const char *cwd,
  * the way) holding a .git, whose repository's work tree is that
  * directory? Its full path into dir when so.
  */
-static int
-checked_out(char *dir, const char *root, const char *path)
+int
+repo_sub_dir(char *dir, const char *root, const char *path)
 {
 	char p[PATH_MAX], real[PATH_MAX];
 	struct stat st;
@@ -688,12 +688,12 @@ guard_subs(sr_repo_finding *out, guard *g, sr_err *err)
 	const char *p;
 	int rc = 0, r;
 
-	if (g->subslen > 0 && g->depth >= 16)
+	if (g->subslen > 0 && g->depth >= REPO_SUB_DEPTH_MAX)
 		return sr_err_set(err, SR_ERR_CONFIG, NULL, 0, "cannot check "
 		    "the git repository at %.300s: submodules nested more "
 		    "than 16 deep", out->root);
 	for (p = g->subs; p < g->subs + g->subslen; p += strlen(p) + 1) {
-		if (!checked_out(dir, out->root, p))
+		if (!repo_sub_dir(dir, out->root, p))
 			continue;
 		r = guard_at(&sub, dir, g->o, g->depth + 1, err);
 		if (r > 0 && merge_sub(out, &sub, p) != 0)

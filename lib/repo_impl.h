@@ -66,6 +66,10 @@ void repo_scan_add(repo_scan *s, const char *dir, size_t dirlen,
 /* A gitlink (a submodule's commit) at path: a submodule may be checked
  * out there (issue 11: the guard looks inside). */
 void repo_scan_sub(repo_scan *s, const char *path, size_t len);
+/* 1 when a submodule is checked out at root/path (a real directory
+ * holding a .git), its full path then in dir (PATH_MAX bytes). */
+int repo_sub_dir(char *dir, const char *root, const char *path);
+#define REPO_SUB_DEPTH_MAX 16	/* submodules within submodules */
 
 void repo_hex(char *out, const unsigned char *raw, size_t n);
 int repo_wrap_error(sr_err *err, const char *root, sr_err_kind kind);

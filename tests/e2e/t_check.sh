@@ -25,7 +25,7 @@ unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE GIT_CEILING_DIRECTORIES \
 
 G() {
 	git -c user.name=t -c user.email=t@t -c init.defaultBranch=main \
-	    "$@" >/dev/null 2>&1
+	    -c protocol.file.allow=always "$@" >/dev/null 2>&1
 }
 # repo DIR CMD: a new repository at $T/DIR with CMD run in it, committed
 repo() {
@@ -374,6 +374,50 @@ mv "$XDG_DATA_HOME/scoperun/vault.sealed" "$T/vault.aside"
 chk keys --history
 expect_rc 1 "key material is found without a vault"
 mv "$T/vault.aside" "$XDG_DATA_HOME/scoperun/vault.sealed"
+
+# ---- checked-out submodules (issue 11) ------------------------------
+# From the superproject's root, a checked-out submodule's files are read
+# as the agent would read them: its own HEAD, index, work tree and
+# history, in each mode, reported under the submodule's path; nested too.
+repo leaf 'echo hi >README && echo X=1 >.env.example'
+repo subsrc 'echo hi >README'
+(cd "$T/subsrc" && G submodule add "$T/leaf" leaf && G commit -qm leaf) ||
+    bad "submodule leaf"
+repo super 'echo hi >README'
+(cd "$T/super" && G submodule add "$T/subsrc" mod &&
+    G submodule update --init --recursive && G commit -qm mod) ||
+    bad "submodule mod"
+G clone -q "$T/super" "$T/superclone" || bad "clone super"
+chk super
+expect_rc 0 "submodules: clean (.env.example allowed)"
+chk super --history
+expect_rc 0 "submodules: clean history"
+(cd "$T/super/mod" && echo K=v >.env && printf '%s\n' "$TOKEN" >tok.txt &&
+    G add .env tok.txt) || bad "stage in the submodule"
+(cd "$T/super/mod/leaf" && cp "$T/ci.identity" ci.identity &&
+    G add ci.identity && G commit -qm key) || bad "commit in the nested one"
+chk super --staged
+expect_rc 1 "submodules: --staged reads each one's index"
+cat >"$T/want" <<EOF
+mod/.env: env file is tracked
+mod/leaf/ci.identity:3:1: scoperun identity secret key
+mod/tok.txt:1:1: value of secret API_TOKEN (raw)
+EOF
+same_out "$T/want" "submodules: --staged findings under their paths"
+chk super
+expect_rc 1 "submodules: the default mode"
+cat >"$T/want" <<EOF
+mod/.env: env file is tracked
+mod/leaf/ci.identity:3:1: scoperun identity secret key
+mod/tok.txt:1:1: value of secret API_TOKEN (raw)
+EOF
+same_out "$T/want" "submodules: default mode, nested too"
+chk super --history
+expect_rc 1 "submodules: --history"
+expect_out '^mod/leaf/ci\.identity:3:1: scoperun identity secret key in commit [0-9a-f]{12}$' \
+    "submodules: --history names the submodule's commit"
+chk superclone
+expect_rc 0 "submodules not checked out: nothing to read"
 
 # ---- the vault's absence, and a vault that cannot be opened ----------
 mv "$XDG_DATA_HOME/scoperun/vault.sealed" "$T/vault.aside"
