@@ -243,6 +243,8 @@ scan_free(repo_scan *s)
 		free(s->paths[i]);
 	free(s->paths);
 	free(s->subs);
+	free(s->found);
+	repo_oids_free(&s->cand);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -445,6 +447,45 @@ hit_subs(guard *g, const repo_entry *e)
 }
 
 /*
+ * Which path holds the blob with identity material: the index's, else
+ * HEAD's (tree NULL: unborn). Read again only on such a finding.
+ */
+static int
+key_path(sr_repo_finding *out, repo_git *git,
+    const unsigned char hit[REPO_OID_RAW], const unsigned char *tree,
+    sr_err *err)
+{
+	static const char *const none[] = { "!*" };
+	repo_index again = { 0 };
+	repo_match m;
+	repo_scan s;
+	int rc = -1;
+
+	if (repo_match_init(&m, none, 1) != 0)
+		return sr_err_set(err, SR_ERR_SYSTEM, NULL, 0, "out of memory");
+	memset(&s, 0, sizeof(s));
+	s.m = &m;
+	s.find = hit;
+	if (repo_index_read(&again, &s, repo_git_index_path(git),
+	    repo_git_gitdir(git), err) != 0)
+		goto done;
+	if (s.found == NULL && tree != NULL &&
+	    repo_git_walk(git, tree, "", NULL, &s, err) != 0)
+		goto done;
+	out->identity_tracked = out->identity_material = 1;
+	snprintf(out->identity, sizeof(out->identity), "%s",
+	    s.found ? s.found : "?");
+	rc = 0;
+done:
+	free(s.found);
+	repo_oids_free(&s.cand);
+	free(s.subs);
+	repo_index_free(&again);
+	repo_match_free(&m);
+	return rc;
+}
+
+/*
  * The full check, through libgit2. On a clean verdict g->e holds what
  * the cache may store; 1 findings, 0 clean, -1 error.
  */
@@ -455,10 +496,11 @@ full_check(sr_repo_finding *out, guard *g, sr_err *err)
 	repo_index ix = { 0 };
 	repo_scan s;
 	unsigned char commit[REPO_OID_RAW], tree[REPO_OID_RAW];
+	unsigned char hit[REPO_OID_RAW];
 	const unsigned char *cached;
 	char real[PATH_MAX];
 	size_t i;
-	int rc, born = 0;
+	int rc, born = 0, keys;
 
 	out->loaded_libgit2 = 1;
 	if ((rc = repo_git_open(&git, g->cwd, err)) <= 0)
@@ -491,6 +533,16 @@ full_check(sr_repo_finding *out, guard *g, sr_err *err)
 		repo_hex(g->e.tree, tree, REPO_OID_RAW);
 	}
 	rc = scan_result(out, &s);
+	/* your identity file tracked says more than material in it */
+	if (!out->identity_tracked && (keys = repo_keys_check(&s, git,
+	    g->cache, repo_git_gitdir(git), hit, err)) != 0) {
+		if (keys < 0 || key_path(out, git, hit, born ? tree : NULL,
+		    err) != 0) {
+			rc = -1;
+			goto done;
+		}
+		rc = 1;
+	}
 	keep_subs(g, &s);
 	snprintf(g->e.root, sizeof(g->e.root), "%s", out->root);
 	memcpy(g->e.head, out->head, sizeof(g->e.head));
@@ -518,7 +570,7 @@ index_check(sr_repo_finding *out, guard *g, const repo_entry *prev,
     sr_err *err)
 {
 	char path[SR_ERR_PATH_MAX];
-	unsigned char tree[REPO_OID_RAW];
+	unsigned char tree[REPO_OID_RAW], hit[REPO_OID_RAW];
 	const unsigned char *cached;
 	repo_index ix = { 0 };
 	repo_scan s;
@@ -538,6 +590,11 @@ index_check(sr_repo_finding *out, guard *g, const repo_entry *prev,
 	if (s.oom || ix.nsparse > 0 || cached == NULL ||
 	    memcmp(cached, tree, REPO_OID_RAW) != 0)
 		goto done;
+	/* a blob not yet known clean needs libgit2: the full check */
+	if (repo_keys_check(&s, NULL, g->cache, g->l.gitdir, hit, err) != 0) {
+		sr_err_clear(err);
+		goto done;
+	}
 	out->in_repo = 1;
 	snprintf(out->root, sizeof(out->root), "%s", prev->root);
 	memcpy(out->head, prev->head, sizeof(out->head));
@@ -666,6 +723,7 @@ merge_sub(sr_repo_finding *out, sr_repo_finding *sub, const char *path)
 		int w = snprintf(out->identity, sizeof(out->identity), "%s/%s",
 		    path, sub->identity);
 		out->identity_tracked = 1;
+		out->identity_material = sub->identity_material;
 		if (w < 0 || (size_t)w >= sizeof(out->identity))
 			out->identity[0] = '\0';	/* the message says less */
 	}
@@ -728,7 +786,7 @@ guard_at(sr_repo_finding *out, const char *cwd, const sr_repo_opts *o,
 		g->cache[0] = '\0';
 	rc = guard_run(out, g, err);
 	if (rc <= 0)
-		out->identity_tracked = 0;
+		out->identity_tracked = out->identity_material = 0;
 	/* With GIT_DIR and friends set, git's own idea of the repository
 	 * is the variables', which a submodule's discovery would take too. */
 	if (rc >= 0 && out->in_repo && repo_env_var() == NULL &&

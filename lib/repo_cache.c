@@ -597,3 +597,91 @@ repo_cache_store(const repo_entry *e, const char *dir, const char *gitdir)
 	close(dfd);
 	return ok ? 0 : -1;
 }
+
+/* ---- the clean blobs' list (repo_keys.c) ------------------------- */
+
+#define KEYS_MAGIC "scoperun-repo-keys 1\n"
+#define KEYS_MAX ((size_t)64 << 20)
+
+static void
+keys_name(char *out, const char *gitdir)
+{
+	cache_name(out, gitdir);
+	memcpy(out, "keys-", 5);
+}
+
+int
+repo_cache_load_keys(repo_oids *o, const char *dir, const char *gitdir)
+{
+	char name[5 + 32 + 1];
+	size_t mlen = sizeof(KEYS_MAGIC) - 1, size, got = 0;
+	struct stat st;
+	unsigned char *buf = NULL;
+	ssize_t n;
+	int dfd, fd, rc = -1;
+
+	memset(o, 0, sizeof(*o));
+	keys_name(name, gitdir);
+	if ((dfd = open_dir(dir)) < 0)
+		return -1;
+	fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	close(dfd);
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+	    st.st_uid != getuid() || (st.st_mode & 077) != 0 ||
+	    (size = (size_t)st.st_size) < mlen || size > KEYS_MAX ||
+	    (size - mlen) % REPO_OID_RAW != 0 || (buf = malloc(size)) == NULL)
+		goto done;
+	while (got < size && (n = read(fd, buf + got, size - got)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			goto done;
+		got += (size_t)n;
+	}
+	if (got != size || memcmp(buf, KEYS_MAGIC, mlen) != 0)
+		goto done;
+	memmove(buf, buf + mlen, size - mlen);
+	o->v = (unsigned char (*)[REPO_OID_RAW])(void *)buf;
+	o->n = o->cap = (size - mlen) / REPO_OID_RAW;
+	buf = NULL;
+	rc = 0;
+done:
+	free(buf);
+	close(fd);
+	return rc;
+}
+
+int
+repo_cache_store_keys(const repo_oids *o, const char *dir, const char *gitdir)
+{
+	char name[5 + 32 + 1], tmp[64];
+	sr_err ignored = SR_ERR_INIT;
+	unsigned char rnd[8];
+	size_t len = o->n * REPO_OID_RAW;
+	int dfd, fd, ok;
+
+	if (len > KEYS_MAX - sizeof(KEYS_MAGIC) ||
+	    sr_file_mkdirs(dir, &ignored) != 0 || (dfd = open_dir(dir)) < 0)
+		return -1;
+	keys_name(name, gitdir);
+	randombytes_buf(rnd, sizeof(rnd));
+	repo_hex(tmp + snprintf(tmp, sizeof(tmp), ".tmp-"), rnd, sizeof(rnd));
+	fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+	    O_CLOEXEC, 0600);
+	if (fd < 0) {
+		close(dfd);
+		return -1;
+	}
+	ok = write(fd, KEYS_MAGIC, sizeof(KEYS_MAGIC) - 1) ==
+	    (ssize_t)(sizeof(KEYS_MAGIC) - 1) &&
+	    (len == 0 || write(fd, o->v, len) == (ssize_t)len);
+	ok = close(fd) == 0 && ok;
+	if (!ok || renameat(dfd, tmp, dfd, name) != 0) {
+		unlinkat(dfd, tmp, 0);
+		ok = 0;
+	}
+	close(dfd);
+	return ok ? 0 : -1;
+}

@@ -357,10 +357,16 @@ walk_cb(const char *root, const git_tree_entry *e, void *payload)
 	if (w->plen > 0 && (path = join(w, root, "", &len)) == NULL)
 		goto oom;
 	repo_scan_add(w->s, path, len, name);
-	if (api.tree_entry_type(e) == GIT_OBJECT_COMMIT) {
+	if (api.tree_entry_type(e) == GIT_OBJECT_COMMIT ||
+	    api.tree_entry_filemode(e) == GIT_FILEMODE_BLOB ||
+	    api.tree_entry_filemode(e) == GIT_FILEMODE_BLOB_EXECUTABLE) {
 		if ((path = join(w, root, name, &len)) == NULL)
 			goto oom;
-		repo_scan_sub(w->s, path, len);
+		if (api.tree_entry_type(e) == GIT_OBJECT_COMMIT)
+			repo_scan_sub(w->s, path, len);
+		else	/* a tree holds no sizes */
+			repo_scan_cand(w->s, api.tree_entry_id(e)->id, 0, 0,
+			    path, len);
 	}
 	if (!w->s->oom)
 		return 0;

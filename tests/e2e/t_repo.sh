@@ -194,6 +194,73 @@ refused 125 "^scoperun: bot: denied: the repository at $T/idrepo tracks your ide
 last_record | grep -q '"reason":"repo.tracked_identity"' && ok ||
     bad "audited as repo.tracked_identity"
 
+# Identity material anywhere (issue 11): a staged ci.identity, a renamed
+# copy, a key pasted into a small config, a file git has no size for, a
+# file only HEAD still holds; each refuses the run. Controls: the format
+# described in a file, a recipient; and what the guard leaves to
+# `scoperun check`: a key inside a file larger than any identity.
+"$SCOPERUN" keygen -o "$T/ci.identity" >/dev/null 2>&1 || bad "keygen"
+KEYLINE=$(grep '^SCOPERUN-SECRET-1' "$T/ci.identity")
+MAT='tracks identity material \(a secret key line\) in'
+repo keys 'echo a >README && cat >FORMAT.txt <<EOF
+identity    SCOPERUN-SECRET-1<base64url(sk || check)>
+an identity (SCOPERUN-SECRET-1...); a recipient: $(sed -n "s/^# recipient: //p" "$T/ci.identity")
+EOF'
+at keys bot -- true
+expect_rc 0 "identity material: the format described is no finding"
+(cd "$T/keys" && cp "$T/ci.identity" ci.identity && G add ci.identity)
+at keys bot -- true
+refused 125 "^scoperun: bot: denied: the repository at $T/keys $MAT $T/keys/ci\\.identity: git rm --cached it, commit, and rotate the identity \\($BOT\\)\$" \
+    "a staged ci.identity"
+last_record | grep -q '"reason":"repo.tracked_identity"' && ok ||
+    bad "identity material: audited as repo.tracked_identity"
+(cd "$T/keys" && G mv ci.identity notes.txt && G commit -qm notes)
+at keys bot -- true
+refused 125 "$MAT $T/keys/notes\\.txt:" "a renamed copy, committed"
+(cd "$T/keys" && G rm -q --cached notes.txt)
+at keys bot -- true
+refused 125 "$MAT $T/keys/notes\\.txt:" "removed from the index, still in HEAD"
+(cd "$T/keys" && G commit -qm rm && rm notes.txt &&
+    printf 'deploy:\n  env:\n    KEY: "%s"\n' "$KEYLINE" >ci.yml && G add ci.yml)
+at keys bot -- true
+refused 125 "$MAT $T/keys/ci\\.yml:" "a key pasted into a CI config"
+(cd "$T/keys" && G rm -q --cached ci.yml && rm ci.yml &&
+    blob=$(git hash-object -w "$T/ci.identity") &&
+    G update-index --add --cacheinfo "100644,$blob,nostat.txt")
+at keys bot -- true
+refused 125 "$MAT $T/keys/nostat\\.txt:" "an index entry without stat data"
+(cd "$T/keys" && G rm -q --cached nostat.txt &&
+    { head -c 5000 /dev/zero | tr '\0' x; echo; echo "$KEYLINE"; } >big.txt &&
+    G add big.txt && G commit -qm big)
+at keys bot -- true
+expect_rc 0 "a key in a file larger than an identity: left to scoperun check"
+(cd "$T/keys" && "$SCOPERUN" check >"$T/out" 2>"$T/err")
+rc=$?
+expect_rc 1 "... which finds it"
+expect_out '^big\.txt:2:1: scoperun identity secret key$' "check names big.txt"
+# The cache: blobs found clean are not read again, a new one is.
+export SCOPERUN_DEBUG_CACHE=1
+settle "$T/keys/.git/index"
+at keys bot -- true
+at keys bot -- true
+expect_err 'cache hit' "identity material: a clean verdict cached"
+(cd "$T/keys" && cp "$T/ci.identity" id2 && G add id2)
+at keys bot -- true
+expect_rc 125 "identity material staged right after a cached run"
+(cd "$T/keys" && G rm -q --cached id2 && rm id2)
+settle "$T/keys/.git/index"
+at keys bot -- true
+expect_rc 0 "identity material: clean again"
+(cd "$T/keys" && echo b >README && G commit -qam b)
+settle "$T/keys/.git/index"
+at keys bot -- true
+(cd "$T/keys" && touch -d '@1' .git/index)
+settle "$T/keys/.git/index"
+at keys bot -- true
+expect_err 'cache index, libgit2 not loaded' \
+    "identity material: known-clean blobs answer without libgit2"
+unset SCOPERUN_DEBUG_CACHE
+
 # A dry run says the decision too.
 at env -n bot -- true
 expect_rc 125 "dry run in a repository with a .env"
