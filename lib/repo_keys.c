@@ -143,47 +143,58 @@ on_blob(void *arg, const unsigned char *data, size_t len)
 	return 0;
 }
 
-/* The current candidates, once each, as the cache's new list. */
-static void
-store_clean(const repo_scan *s, const char *cache, const char *gitdir)
+/* The known list as a set, sized once: made only when a candidate is
+ * not where the list has it. */
+static int
+known_set(repo_oids *set, const repo_oids *list)
 {
-	repo_oids set = { 0 }, list = { 0 };
-	size_t i;
+	size_t i, cap = 1024;
 
-	for (i = 0; i < s->cand.n; i++)
-		if (set_add(&set, s->cand.v[i]) != 0)
-			goto done;
-	for (i = 0; i < set.cap; i++)
-		if (memcmp(set.v[i], zero_oid, REPO_OID_RAW) != 0 &&
-		    list_push(&list, set.v[i]) != 0)
-			goto done;
-	repo_cache_store_keys(&list, cache, gitdir);
-done:
-	repo_oids_free(&set);
-	repo_oids_free(&list);
+	while (cap < 2 * list->n + 2)
+		cap *= 2;
+	if ((set->v = calloc(cap, sizeof(*set->v))) == NULL)
+		return -1;
+	set->cap = cap;
+	for (i = 0; i < list->n; i++)
+		if (set_add(set, list->v[i]) != 0)
+			return -1;
+	return 0;
 }
 
+/*
+ * The list is kept in the order the candidates come in (the index's,
+ * sorted by path, then HEAD's), so an unchanged repository is checked
+ * by one comparison per candidate, in step with the list; a set is made
+ * only for candidates out of step. The list is rewritten only when it
+ * differs from the candidates, and only once every candidate is clean.
+ */
 int
 repo_keys_check(repo_scan *s, repo_git *git, const char *cache,
     const char *gitdir, unsigned char hit[REPO_OID_RAW], sr_err *err)
 {
 	repo_oids list = { 0 }, known = { 0 };
-	size_t i, unknown = 0;
-	int rc = 0, found;
+	size_t i, j = 0, off = 0;
+	int rc = 0, found, use = cache != NULL && cache[0] != '\0';
 
 	if (s->oom)
 		return sr_err_set(err, SR_ERR_SYSTEM, NULL, 0, "out of memory");
 	if (s->cand.n == 0)
 		return 0;
-	if (cache != NULL && cache[0] != '\0' &&
-	    repo_cache_load_keys(&list, cache, gitdir) == 0)
-		for (i = 0; i < list.n && rc == 0; i++)
-			rc = set_add(&known, list.v[i]);
-	repo_oids_free(&list);
+	if (use)
+		repo_cache_load_keys(&list, cache, gitdir);
 	for (i = 0; i < s->cand.n && rc == 0; i++) {
+		if (j < list.n &&
+		    memcmp(s->cand.v[i], list.v[j], REPO_OID_RAW) == 0) {
+			j++;
+			continue;
+		}
+		off++;
+		if (known.cap == 0 && known_set(&known, &list) != 0) {
+			rc = -1;
+			break;
+		}
 		if (set_has(&known, s->cand.v[i]))
 			continue;
-		unknown++;
 		if (git == NULL) {
 			rc = 2;
 			break;
@@ -197,8 +208,9 @@ repo_keys_check(repo_scan *s, repo_git *git, const char *cache,
 		} else
 			rc = set_add(&known, s->cand.v[i]);
 	}
-	if (rc == 0 && unknown > 0 && cache != NULL && cache[0] != '\0')
-		store_clean(s, cache, gitdir);
+	if (rc == 0 && use && (off > 0 || j != list.n))
+		repo_cache_store_keys(&s->cand, cache, gitdir);
+	repo_oids_free(&list);
 	repo_oids_free(&known);
 	if (rc == -1)
 		return sr_err_set(err, SR_ERR_SYSTEM, NULL, 0, "out of memory");
