@@ -11,7 +11,7 @@
  * forms, then the repository walk and, of it, the matching.
  *
  * A vault missing from its default place is a warning, and the env-file
- * rule runs alone: the hook must not stop every commit of a contributor
+ * and identity rules run alone: the hook must not stop every commit of a contributor
  * who has no vault. A vault named by --vault or SCOPERUN_VAULT must be
  * there, and one that holds secrets must open with the identity: a check
  * that silently searched for nothing would be worse than none.
@@ -237,7 +237,7 @@ warn_skipped(const sr_scan *s, const char *missing)
 
 	if (missing[0] != '\0')
 		cli_errorf("check", "warning: no vault at %s: only the "
-		    "env-file rule was checked", missing);
+		    "env-file and identity rules were checked", missing);
 	for (i = 0; s != NULL && i < sr_scan_nskipped(s); i++)
 		cli_errorf("check", "warning: secret %s is shorter than %d "
 		    "bytes and was not searched for", sr_scan_skipped(s, i),

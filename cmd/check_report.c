@@ -45,10 +45,16 @@ static const struct {
 	  "(`scoperun keygen`), and re-seal the vault to it.", "9.5" },
 	{ "KnownSecretValue", "A secret value from the vault is in a file",
 	  "The exact value of a secret held in the scoperun vault is in a "
-	  "tracked file, as raw bytes or hex, base64, base64url or "
-	  "percent-encoded.",
+	  "tracked file, as raw bytes or hex, base64, base64url, "
+	  "percent-encoded or form-encoded.",
 	  "Take the value out of the file, and rotate the secret: once "
 	  "committed or pushed, treat it as exposed.", "9.0" },
+	{ "IdentitySecretKey", "A scoperun identity's secret key is in a file",
+	  "A scoperun secret key line (SCOPERUN-SECRET-1...) is in a tracked "
+	  "file, whatever its name: anyone with the repository can read "
+	  "every secret sealed to that identity.",
+	  "Take the key out of the file, make a new identity (`scoperun "
+	  "keygen`), and re-seal the vault to it.", "9.5" },
 };
 
 /* ---- text -------------------------------------------------------- */
@@ -71,6 +77,10 @@ text_finding(FILE *f, const sr_check_finding *x, const sr_scan *names)
 	case SR_CHECK_IDENTITY:
 		fputs(": your scoperun identity file is tracked", f);
 		break;
+	case SR_CHECK_KEY:
+		fprintf(f, ":%zu:%zu: scoperun identity secret key", x->line,
+		    x->column);
+		break;
 	case SR_CHECK_SECRET:
 		fprintf(f, ":%zu:%zu: value of secret %s (%s)", x->line,
 		    x->column, names ? sr_scan_name(names, x->secret) : "?",
@@ -91,8 +101,10 @@ text_summary(sr_check_mode mode, const sr_check_result *r)
 	size_t i;
 
 	for (i = 0; i < r->n; i++) {
-		files |= r->v[i].rule != SR_CHECK_SECRET;
-		values |= r->v[i].rule == SR_CHECK_SECRET;
+		files |= r->v[i].rule == SR_CHECK_ENV_FILE ||
+		    r->v[i].rule == SR_CHECK_IDENTITY;
+		values |= r->v[i].rule == SR_CHECK_SECRET ||
+		    r->v[i].rule == SR_CHECK_KEY;
 	}
 	fprintf(stderr, "scoperun: check: %zu finding%s", r->n + r->dropped,
 	    r->n + r->dropped == 1 ? "" : "s");
@@ -129,6 +141,10 @@ json_finding(sr_jsonw *w, const sr_check_finding *x, const sr_scan *names)
 	sr_jsonw_begin(w, '{');
 	sr_jsonw_kstr(w, "rule", sr_check_rule_id(x->rule));
 	sr_jsonw_kstr(w, "path", x->path);
+	if (x->rule == SR_CHECK_KEY) {
+		sr_jsonw_kint(w, "line", (int64_t)x->line);
+		sr_jsonw_kint(w, "column", (int64_t)x->column);
+	}
 	if (x->rule == SR_CHECK_SECRET) {
 		sr_jsonw_kint(w, "line", (int64_t)x->line);
 		sr_jsonw_kint(w, "column", (int64_t)x->column);
@@ -287,6 +303,9 @@ sarif_message(sr_jsonw *w, const sr_check_finding *x, const char *name)
 	else if (x->rule == SR_CHECK_IDENTITY)
 		n = snprintf(msg, sizeof(msg), "The scoperun identity file is "
 		    "tracked by git.");
+	else if (x->rule == SR_CHECK_KEY)
+		n = snprintf(msg, sizeof(msg), "A scoperun identity's secret "
+		    "key is in this file.");
 	else
 		n = snprintf(msg, sizeof(msg), "The value of secret %s is in "
 		    "this file (%s form).", name, sr_scan_form_name(x->form));

@@ -195,7 +195,9 @@ repo_refusal(run_ctx *c, sr_err *err)
 	put_clean(msg, sizeof(msg), f->root, 120);
 	if (f->identity_tracked) {
 		c->reason = "repo.tracked_identity";
-		put_clean(msg, sizeof(msg), " tracks your identity file ", 40);
+		put_clean(msg, sizeof(msg), f->identity_material ?
+		    " tracks identity material (a secret key line) in " :
+		    " tracks your identity file ", 60);
 		put_clean(msg, sizeof(msg), f->root, 120);
 		put_clean(msg, sizeof(msg), "/", 1);
 		put_clean(msg, sizeof(msg), f->identity, 120);

@@ -2,14 +2,18 @@
  * check.h - `scoperun check`: the leak check of a git repository (SPEC
  * §6, issue 6).
  *
- * Two rules. The repository guard's: no tracked file named like an env
- * file (the guard's patterns), nor the user's identity file. And the
- * known-value scan: no blob holds a vault value in any form scan.h
- * knows. What is looked at depends on the mode:
+ * Three rules. The repository guard's: no tracked file named like an env
+ * file (the guard's patterns), nor the user's identity file. Identity
+ * material: no blob holds a secret key line (keymat.h), whatever the
+ * file's name. And the known-value scan: no blob holds a vault value in
+ * any form scan.h knows. What is looked at depends on the mode:
  *   staged   the index: every path, every staged blob, read from the
  *            object store, so the work tree does not matter (a pre-commit
  *            hook checks exactly what the commit will hold);
- *   head     the paths of HEAD and the index; the blobs of HEAD's tree;
+ *   head     the paths of HEAD and the index; the blobs of HEAD's tree,
+ *            and the work tree's copy of each regular file the index
+ *            tracks (a value in an unstaged edit), opened with no link
+ *            followed;
  *   history  the paths of the index; the paths and blobs of every commit
  *            reachable from HEAD, each tree and blob read once, reported
  *            with the newest commit that holds it.
@@ -37,13 +41,14 @@ typedef enum sr_check_mode {
 typedef enum sr_check_rule {
 	SR_CHECK_ENV_FILE = 0,	/* a tracked env file */
 	SR_CHECK_IDENTITY,	/* the identity file is tracked */
-	SR_CHECK_SECRET		/* a known value in a blob */
+	SR_CHECK_SECRET,	/* a known value in a blob */
+	SR_CHECK_KEY		/* identity material in a blob (keymat.h) */
 } sr_check_rule;
 
 typedef struct sr_check_finding {
 	sr_check_rule rule;
 	char *path;
-	size_t line, column;	/* SR_CHECK_SECRET; 0 otherwise */
+	size_t line, column;	/* SR_CHECK_SECRET, _KEY; 0 otherwise */
 	size_t secret;		/* SR_CHECK_SECRET: for sr_scan_name */
 	sr_scan_form form;
 	char commit[SR_REPO_OID_HEX + 1];	/* history; "" for the index */

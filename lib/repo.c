@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <sodium.h>
@@ -213,6 +214,26 @@ repo_scan_add(repo_scan *s, const char *dir, size_t dirlen, const char *name)
 	s->paths[s->n++] = p;
 }
 
+void
+repo_scan_sub(repo_scan *s, const char *path, size_t len)
+{
+	size_t cap;
+	char *grown;
+
+	if (s->subslen + len + 1 > s->subscap) {
+		cap = 2 * (s->subslen + len + 1);
+		if ((grown = realloc(s->subs, cap)) == NULL) {
+			s->oom = 1;
+			return;
+		}
+		s->subs = grown;
+		s->subscap = cap;
+	}
+	memcpy(s->subs + s->subslen, path, len);
+	s->subs[s->subslen + len] = '\0';
+	s->subslen += len + 1;
+}
+
 static void
 scan_free(repo_scan *s)
 {
@@ -221,6 +242,9 @@ scan_free(repo_scan *s)
 	for (i = 0; i < s->n; i++)
 		free(s->paths[i]);
 	free(s->paths);
+	free(s->subs);
+	free(s->found);
+	repo_oids_free(&s->cand);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -312,6 +336,9 @@ typedef struct guard {
 	repo_layout l;
 	repo_key k;
 	repo_entry e;			/* what to store */
+	char *subs;			/* the gitlinks to look inside */
+	size_t subslen;
+	unsigned depth;			/* submodules above this one */
 } guard;
 
 /* The identity's real path; a missing file by its directory's. */
@@ -382,6 +409,82 @@ wrap_error(sr_err *err, const char *root)
 	return repo_wrap_error(err, root, SR_ERR_CONFIG);
 }
 
+/* The scan's gitlinks: what to look inside, and what the cache keeps
+ * (one line each: a path with a control byte, or too many, are not). */
+static void
+keep_subs(guard *g, repo_scan *s)
+{
+	size_t i;
+
+	free(g->subs);
+	g->subs = s->subs;
+	g->subslen = s->subslen;
+	s->subs = NULL;
+	s->subslen = s->subscap = 0;
+	g->e.subslen = 0;
+	for (i = 0; i < g->subslen; i++)
+		if ((unsigned char)g->subs[i] < 0x20 && g->subs[i] != '\0')
+			g->k.ok = 0;
+	if (g->subslen > sizeof(g->e.subs))
+		g->k.ok = 0;
+	else if (g->subslen > 0) {
+		memcpy(g->e.subs, g->subs, g->subslen);
+		g->e.subslen = g->subslen;
+	}
+}
+
+/* The cache entry's gitlinks, on a hit. */
+static int
+hit_subs(guard *g, const repo_entry *e)
+{
+	if (e->subslen == 0)
+		return 0;
+	if ((g->subs = malloc(e->subslen)) == NULL)
+		return -1;
+	memcpy(g->subs, e->subs, e->subslen);
+	g->subslen = e->subslen;
+	return 0;
+}
+
+/*
+ * Which path holds the blob with identity material: the index's, else
+ * HEAD's (tree NULL: unborn). Read again only on such a finding.
+ */
+static int
+key_path(sr_repo_finding *out, repo_git *git,
+    const unsigned char hit[REPO_OID_RAW], const unsigned char *tree,
+    sr_err *err)
+{
+	static const char *const none[] = { "!*" };
+	repo_index again = { 0 };
+	repo_match m;
+	repo_scan s;
+	int rc = -1;
+
+	if (repo_match_init(&m, none, 1) != 0)
+		return sr_err_set(err, SR_ERR_SYSTEM, NULL, 0, "out of memory");
+	memset(&s, 0, sizeof(s));
+	s.m = &m;
+	s.find = hit;
+	if (repo_index_read(&again, &s, repo_git_index_path(git),
+	    repo_git_gitdir(git), err) != 0)
+		goto done;
+	if (s.found == NULL && tree != NULL &&
+	    repo_git_walk(git, tree, "", NULL, &s, err) != 0)
+		goto done;
+	out->identity_tracked = out->identity_material = 1;
+	snprintf(out->identity, sizeof(out->identity), "%s",
+	    s.found ? s.found : "?");
+	rc = 0;
+done:
+	free(s.found);
+	repo_oids_free(&s.cand);
+	free(s.subs);
+	repo_index_free(&again);
+	repo_match_free(&m);
+	return rc;
+}
+
 /*
  * The full check, through libgit2. On a clean verdict g->e holds what
  * the cache may store; 1 findings, 0 clean, -1 error.
@@ -393,10 +496,11 @@ full_check(sr_repo_finding *out, guard *g, sr_err *err)
 	repo_index ix = { 0 };
 	repo_scan s;
 	unsigned char commit[REPO_OID_RAW], tree[REPO_OID_RAW];
+	unsigned char hit[REPO_OID_RAW];
 	const unsigned char *cached;
 	char real[PATH_MAX];
 	size_t i;
-	int rc, born = 0;
+	int rc, born = 0, keys;
 
 	out->loaded_libgit2 = 1;
 	if ((rc = repo_git_open(&git, g->cwd, err)) <= 0)
@@ -429,6 +533,17 @@ full_check(sr_repo_finding *out, guard *g, sr_err *err)
 		repo_hex(g->e.tree, tree, REPO_OID_RAW);
 	}
 	rc = scan_result(out, &s);
+	/* your identity file tracked says more than material in it */
+	if (!out->identity_tracked && (keys = repo_keys_check(&s, git,
+	    g->cache, repo_git_gitdir(git), hit, err)) != 0) {
+		if (keys < 0 || key_path(out, git, hit, born ? tree : NULL,
+		    err) != 0) {
+			rc = -1;
+			goto done;
+		}
+		rc = 1;
+	}
+	keep_subs(g, &s);
 	snprintf(g->e.root, sizeof(g->e.root), "%s", out->root);
 	memcpy(g->e.head, out->head, sizeof(g->e.head));
 	/* The cache is for the git dir found by hand: store only when
@@ -455,7 +570,7 @@ index_check(sr_repo_finding *out, guard *g, const repo_entry *prev,
     sr_err *err)
 {
 	char path[SR_ERR_PATH_MAX];
-	unsigned char tree[REPO_OID_RAW];
+	unsigned char tree[REPO_OID_RAW], hit[REPO_OID_RAW];
 	const unsigned char *cached;
 	repo_index ix = { 0 };
 	repo_scan s;
@@ -475,11 +590,17 @@ index_check(sr_repo_finding *out, guard *g, const repo_entry *prev,
 	if (s.oom || ix.nsparse > 0 || cached == NULL ||
 	    memcmp(cached, tree, REPO_OID_RAW) != 0)
 		goto done;
+	/* a blob not yet known clean needs libgit2: the full check */
+	if (repo_keys_check(&s, NULL, g->cache, g->l.gitdir, hit, err) != 0) {
+		sr_err_clear(err);
+		goto done;
+	}
 	out->in_repo = 1;
 	snprintf(out->root, sizeof(out->root), "%s", prev->root);
 	memcpy(out->head, prev->head, sizeof(out->head));
 	rc = scan_result(out, &s);
 	g->e = *prev;
+	keep_subs(g, &s);
 done:
 	if (rc == 2)
 		out->identity[0] = '\0';
@@ -528,6 +649,9 @@ guard_run(sr_repo_finding *out, guard *g, sr_err *err)
 		out->cache = SR_REPO_CACHE_HIT;
 		snprintf(out->root, sizeof(out->root), "%s", prev.root);
 		memcpy(out->head, prev.head, sizeof(out->head));
+		if (hit_subs(g, &prev) != 0)
+			return sr_err_set(err, SR_ERR_SYSTEM, NULL, 0,
+			    "out of memory");
 		return 0;
 	}
 	if (have && prev.tree[0] != '\0' && repo_key_head(&g->k, &g->l) &&
@@ -547,21 +671,108 @@ guard_run(sr_repo_finding *out, guard *g, sr_err *err)
 	return rc;
 }
 
+/* ---- checked-out submodules (issue 11) --------------------------- */
+
+static int guard_at(sr_repo_finding *out, const char *cwd,
+    const sr_repo_opts *o, unsigned depth, sr_err *err);
+
+/*
+ * Is a submodule checked out at root/path: a real directory (no link on
+ * the way) holding a .git, whose repository's work tree is that
+ * directory? Its full path into dir when so.
+ */
 int
-sr_repo_guard(sr_repo_finding *out, const char *cwd, const sr_repo_opts *o,
-    sr_err *err)
+repo_sub_dir(char *dir, const char *root, const char *path)
 {
-	static const sr_repo_opts none = SR_REPO_OPTS_INIT;
-	char here[PATH_MAX];
+	char p[PATH_MAX], real[PATH_MAX];
+	struct stat st;
+
+	if ((size_t)snprintf(dir, PATH_MAX, "%s/%s", root, path) >= PATH_MAX ||
+	    (size_t)snprintf(p, sizeof(p), "%s/.git", dir) >= sizeof(p) ||
+	    lstat(dir, &st) != 0 || !S_ISDIR(st.st_mode) ||
+	    lstat(p, &st) != 0 || realpath(dir, real) == NULL)
+		return 0;
+	return strcmp(real, dir) == 0;
+}
+
+static int
+cmp_str(const void *a, const void *b);
+
+/* A submodule's findings into out, its paths under path/. */
+static int
+merge_sub(sr_repo_finding *out, sr_repo_finding *sub, const char *path)
+{
+	char *all[2 * SR_REPO_LISTED_MAX];
+	size_t i, n = 0, plen = strlen(path);
+
+	for (i = 0; i < out->nlisted; i++)
+		all[n++] = out->listed[i];
+	for (i = 0; i < sub->nlisted; i++) {
+		size_t len = plen + 1 + strlen(sub->listed[i]) + 1;
+		if ((all[n] = malloc(len)) == NULL)
+			break;
+		snprintf(all[n++], len, "%s/%s", path, sub->listed[i]);
+	}
+	qsort(all, n, sizeof(*all), cmp_str);
+	for (i = SR_REPO_LISTED_MAX; i < n; i++)
+		free(all[i]);
+	out->nlisted = n < SR_REPO_LISTED_MAX ? n : SR_REPO_LISTED_MAX;
+	memcpy(out->listed, all, out->nlisted * sizeof(*all));
+	out->count += sub->count;
+	if (sub->identity_tracked && !out->identity_tracked) {
+		int w = snprintf(out->identity, sizeof(out->identity), "%s/%s",
+		    path, sub->identity);
+		out->identity_tracked = 1;
+		out->identity_material = sub->identity_material;
+		if (w < 0 || (size_t)w >= sizeof(out->identity))
+			out->identity[0] = '\0';	/* the message says less */
+	}
+	out->loaded_libgit2 |= sub->loaded_libgit2;
+	return i < sub->nlisted ? -1 : 0;
+}
+
+/*
+ * An agent reads a checked-out submodule's files as it reads the
+ * superproject's: each is guarded as its own repository (its HEAD and
+ * index; its own cache entry), and its own submodules in turn. Only the
+ * gitlinks of the index and of HEAD are looked at, so a nested
+ * repository nothing tracks is not (git does not see it either).
+ */
+static int
+guard_subs(sr_repo_finding *out, guard *g, sr_err *err)
+{
+	char dir[PATH_MAX];
+	sr_repo_finding sub;
+	const char *p;
+	int rc = 0, r;
+
+	if (g->subslen > 0 && g->depth >= REPO_SUB_DEPTH_MAX)
+		return sr_err_set(err, SR_ERR_CONFIG, NULL, 0, "cannot check "
+		    "the git repository at %.300s: submodules nested more "
+		    "than 16 deep", out->root);
+	for (p = g->subs; p < g->subs + g->subslen; p += strlen(p) + 1) {
+		if (!repo_sub_dir(dir, out->root, p))
+			continue;
+		r = guard_at(&sub, dir, g->o, g->depth + 1, err);
+		if (r > 0 && merge_sub(out, &sub, p) != 0)
+			r = sr_err_set(err, SR_ERR_SYSTEM, NULL, 0,
+			    "out of memory");
+		sr_repo_finding_free(&sub);
+		if (r < 0)
+			return -1;
+		rc |= r;
+	}
+	return rc;
+}
+
+static int
+guard_at(sr_repo_finding *out, const char *cwd, const sr_repo_opts *o,
+    unsigned depth, sr_err *err)
+{
 	guard *g;
-	int rc;
+	int rc, sub;
 
 	memset(out, 0, sizeof(*out));
-	if (o == NULL)
-		o = &none;
-	if (cwd == NULL && (cwd = getcwd(here, sizeof(here))) == NULL)
-		return sr_err_set(err, SR_ERR_SYSTEM, NULL, 0, "cannot tell "
-		    "the current directory: %s", strerror(errno));
 	if ((g = calloc(1, sizeof(*g))) == NULL ||
 	    repo_match_init(&g->m, o->patterns, o->npatterns) != 0) {
 		free(g);
@@ -569,13 +780,36 @@ sr_repo_guard(sr_repo_finding *out, const char *cwd, const sr_repo_opts *o,
 	}
 	g->o = o;
 	g->cwd = cwd;
+	g->depth = depth;
 	identity_resolve(g->identity, o->identity_path);
 	if (o->no_cache || repo_cache_dir(g->cache, sizeof(g->cache), o) != 0)
 		g->cache[0] = '\0';
 	rc = guard_run(out, g, err);
 	if (rc <= 0)
-		out->identity_tracked = 0;
+		out->identity_tracked = out->identity_material = 0;
+	/* With GIT_DIR and friends set, git's own idea of the repository
+	 * is the variables', which a submodule's discovery would take too. */
+	if (rc >= 0 && out->in_repo && repo_env_var() == NULL &&
+	    (sub = guard_subs(out, g, err)) != 0)
+		rc = sub < 0 ? -1 : 1;
 	repo_match_free(&g->m);
+	free(g->subs);
 	free(g);
 	return rc;
+}
+
+int
+sr_repo_guard(sr_repo_finding *out, const char *cwd, const sr_repo_opts *o,
+    sr_err *err)
+{
+	static const sr_repo_opts none = SR_REPO_OPTS_INIT;
+	char here[PATH_MAX];
+
+	memset(out, 0, sizeof(*out));
+	if (o == NULL)
+		o = &none;
+	if (cwd == NULL && (cwd = getcwd(here, sizeof(here))) == NULL)
+		return sr_err_set(err, SR_ERR_SYSTEM, NULL, 0, "cannot tell "
+		    "the current directory: %s", strerror(errno));
+	return guard_at(out, cwd, o, 0, err);
 }

@@ -66,6 +66,9 @@ typedef struct sr_repo_finding {
 	char *listed[SR_REPO_LISTED_MAX];	/* the first ones, sorted */
 	int identity_tracked;
 	char identity[SR_ERR_PATH_MAX];	/* its path in the repository */
+	int identity_material;	/* identity is a tracked file holding a
+				   secret key line (repo_keys.c), not
+				   necessarily the identity file */
 	sr_repo_cache_state cache;
 	int loaded_libgit2;
 } sr_repo_finding;

@@ -56,7 +56,7 @@
 #include "file.h"
 #include "repo_impl.h"
 
-#define CACHE_MAGIC "scoperun-repo-cache 1\n"
+#define CACHE_MAGIC "scoperun-repo-cache 2\n"
 #define CACHE_MAX 8192
 #define SMALL_MAX 4096		/* HEAD, a gitfile, commondir, a ref */
 
@@ -510,9 +510,17 @@ parse_entry(repo_entry *e, const char *buf)
 	    oid_field(&p, "head", e->head) != 0 ||
 	    oid_field(&p, "tree", e->tree) != 0 ||
 	    field(&p, "root", e->root, sizeof(e->root)) != 0 ||
-	    e->root[0] != '/' || *p != '\0' ||
+	    e->root[0] != '/' ||
 	    (e->head[0] == '\0') != (e->tree[0] == '\0'))
 		return -1;
+	/* then the gitlinks, "sub PATH" each: where submodules may be */
+	while (*p != '\0') {
+		size_t left = sizeof(e->subs) - e->subslen, len;
+		if (left < 2 || field(&p, "sub", e->subs + e->subslen,
+		    left) != 0 || (len = strlen(e->subs + e->subslen)) == 0)
+			return -1;
+		e->subslen += len + 1;
+	}
 	return 0;
 }
 
@@ -549,7 +557,8 @@ repo_cache_store(const repo_entry *e, const char *dir, const char *gitdir)
 	char name[5 + 32 + 1], tmp[64], buf[CACHE_MAX], rk[65], sk[65];
 	sr_err ignored = SR_ERR_INIT;
 	unsigned char rnd[8];
-	int dfd, fd, n, ok;
+	const char *p;
+	int dfd, fd, n, w, ok;
 	size_t i;
 
 	for (i = 0; e->root[i] != '\0'; i++)
@@ -562,6 +571,12 @@ repo_cache_store(const repo_entry *e, const char *dir, const char *gitdir)
 	    e->tree[0] ? e->tree : "-", e->root);
 	if (n < 0 || (size_t)n >= sizeof(buf))
 		return -1;
+	for (p = e->subs; p < e->subs + e->subslen; p += strlen(p) + 1) {
+		w = snprintf(buf + n, sizeof(buf) - (size_t)n, "sub %s\n", p);
+		if (w < 0 || (size_t)w >= sizeof(buf) - (size_t)n)
+			return -1;
+		n += w;
+	}
 	if (sr_file_mkdirs(dir, &ignored) != 0 || (dfd = open_dir(dir)) < 0)
 		return -1;
 	cache_name(name, gitdir);
@@ -574,6 +589,94 @@ repo_cache_store(const repo_entry *e, const char *dir, const char *gitdir)
 		return -1;
 	}
 	ok = write(fd, buf, (size_t)n) == n;
+	ok = close(fd) == 0 && ok;
+	if (!ok || renameat(dfd, tmp, dfd, name) != 0) {
+		unlinkat(dfd, tmp, 0);
+		ok = 0;
+	}
+	close(dfd);
+	return ok ? 0 : -1;
+}
+
+/* ---- the clean blobs' list (repo_keys.c) ------------------------- */
+
+#define KEYS_MAGIC "scoperun-repo-keys 1\n"
+#define KEYS_MAX ((size_t)64 << 20)
+
+static void
+keys_name(char *out, const char *gitdir)
+{
+	cache_name(out, gitdir);
+	memcpy(out, "keys-", 5);
+}
+
+int
+repo_cache_load_keys(repo_oids *o, const char *dir, const char *gitdir)
+{
+	char name[5 + 32 + 1];
+	size_t mlen = sizeof(KEYS_MAGIC) - 1, size, got = 0;
+	struct stat st;
+	unsigned char *buf = NULL;
+	ssize_t n;
+	int dfd, fd, rc = -1;
+
+	memset(o, 0, sizeof(*o));
+	keys_name(name, gitdir);
+	if ((dfd = open_dir(dir)) < 0)
+		return -1;
+	fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	close(dfd);
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
+	    st.st_uid != getuid() || (st.st_mode & 077) != 0 ||
+	    (size = (size_t)st.st_size) < mlen || size > KEYS_MAX ||
+	    (size - mlen) % REPO_OID_RAW != 0 || (buf = malloc(size)) == NULL)
+		goto done;
+	while (got < size && (n = read(fd, buf + got, size - got)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			goto done;
+		got += (size_t)n;
+	}
+	if (got != size || memcmp(buf, KEYS_MAGIC, mlen) != 0)
+		goto done;
+	memmove(buf, buf + mlen, size - mlen);
+	o->v = (unsigned char (*)[REPO_OID_RAW])(void *)buf;
+	o->n = o->cap = (size - mlen) / REPO_OID_RAW;
+	buf = NULL;
+	rc = 0;
+done:
+	free(buf);
+	close(fd);
+	return rc;
+}
+
+int
+repo_cache_store_keys(const repo_oids *o, const char *dir, const char *gitdir)
+{
+	char name[5 + 32 + 1], tmp[64];
+	sr_err ignored = SR_ERR_INIT;
+	unsigned char rnd[8];
+	size_t len = o->n * REPO_OID_RAW;
+	int dfd, fd, ok;
+
+	if (len > KEYS_MAX - sizeof(KEYS_MAGIC) ||
+	    sr_file_mkdirs(dir, &ignored) != 0 || (dfd = open_dir(dir)) < 0)
+		return -1;
+	keys_name(name, gitdir);
+	randombytes_buf(rnd, sizeof(rnd));
+	repo_hex(tmp + snprintf(tmp, sizeof(tmp), ".tmp-"), rnd, sizeof(rnd));
+	fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+	    O_CLOEXEC, 0600);
+	if (fd < 0) {
+		close(dfd);
+		return -1;
+	}
+	ok = write(fd, KEYS_MAGIC, sizeof(KEYS_MAGIC) - 1) ==
+	    (ssize_t)(sizeof(KEYS_MAGIC) - 1) &&
+	    (len == 0 || write(fd, o->v, len) == (ssize_t)len);
 	ok = close(fd) == 0 && ok;
 	if (!ok || renameat(dfd, tmp, dfd, name) != 0) {
 		unlinkat(dfd, tmp, 0);

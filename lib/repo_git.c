@@ -281,6 +281,12 @@ repo_git_index_path(const repo_git *g)
 }
 
 int
+repo_git_bare(const repo_git *g)
+{
+	return strcmp(g->root, g->gitdir) == 0;
+}
+
+int
 repo_git_head(repo_git *g, unsigned char commit[REPO_OID_RAW],
     unsigned char tree[REPO_OID_RAW], sr_err *err)
 {
@@ -351,6 +357,17 @@ walk_cb(const char *root, const git_tree_entry *e, void *payload)
 	if (w->plen > 0 && (path = join(w, root, "", &len)) == NULL)
 		goto oom;
 	repo_scan_add(w->s, path, len, name);
+	if (api.tree_entry_type(e) == GIT_OBJECT_COMMIT ||
+	    api.tree_entry_filemode(e) == GIT_FILEMODE_BLOB ||
+	    api.tree_entry_filemode(e) == GIT_FILEMODE_BLOB_EXECUTABLE) {
+		if ((path = join(w, root, name, &len)) == NULL)
+			goto oom;
+		if (api.tree_entry_type(e) == GIT_OBJECT_COMMIT)
+			repo_scan_sub(w->s, path, len);
+		else	/* a tree holds no sizes */
+			repo_scan_cand(w->s, api.tree_entry_id(e)->id, 0, 0,
+			    path, len);
+	}
 	if (!w->s->oom)
 		return 0;
 oom:

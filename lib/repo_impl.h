@@ -16,11 +16,14 @@
 #define SR_REPO_IMPL_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "repo.h"
 
 #define REPO_OID_RAW 20		/* SHA-1; libgit2 1.5 reads nothing else */
 #define REPO_KEY_BYTES 32
+#define REPO_SUBS_MAX 2048	/* gitlink paths a cache entry holds */
+#define REPO_GITLINK 0160000
 
 /* ---- patterns and findings (repo.c) ------------------------------ */
 
@@ -43,6 +46,14 @@ int repo_match_init(repo_match *m, const char *const *pat, size_t n);
 int repo_match_name(const repo_match *m, const char *name);
 void repo_match_free(repo_match *m);
 
+typedef struct repo_git repo_git;	/* repo_git.c */
+
+/* A list or set of object ids (repo_keys.c). */
+typedef struct repo_oids {
+	unsigned char (*v)[REPO_OID_RAW];
+	size_t n, cap;		/* a set: cap a power of two, zero id empty */
+} repo_oids;
+
 /* What a check collects, from the index and the HEAD tree alike. */
 typedef struct repo_scan {
 	const repo_match *m;
@@ -53,16 +64,50 @@ typedef struct repo_scan {
 	int identity_tracked;
 	char **paths;		/* every matching path, duplicates kept */
 	size_t n, cap;
+	char *subs;		/* gitlink paths, each NUL-ended */
+	size_t subslen, subscap;
+	repo_oids cand;		/* blobs that may hold identity material */
+	const unsigned char *find;	/* a blob whose path is wanted ... */
+	char *found;		/* ... found here (malloc'd), or NULL */
 	int oom;
 } repo_scan;
 
 /* One tracked file: dir is "" or ends in '/'; name has no '/'. */
 void repo_scan_add(repo_scan *s, const char *dir, size_t dirlen,
     const char *name);
+/* A gitlink (a submodule's commit) at path: a submodule may be checked
+ * out there (issue 11: the guard looks inside). */
+void repo_scan_sub(repo_scan *s, const char *path, size_t len);
+/* 1 when a submodule is checked out at root/path (a real directory
+ * holding a .git), its full path then in dir (PATH_MAX bytes). */
+int repo_sub_dir(char *dir, const char *root, const char *path);
+#define REPO_SUB_DEPTH_MAX 16	/* submodules within submodules */
 
 void repo_hex(char *out, const unsigned char *raw, size_t n);
 int repo_wrap_error(sr_err *err, const char *root, sr_err_kind kind);
 int repo_unhex(unsigned char *out, const char *hex, size_t n);
+
+/* ---- identity material (repo_keys.c) ----------------------------- */
+
+/*
+ * A tracked regular file the guard reads for a secret key line: one the
+ * index says is between SR_KEYMAT_LEN and SR_IDENTITY_MAX_BYTES bytes
+ * (the sizes an identity file scoperun can load has), or whose size it
+ * does not know (0 for a non-empty blob, a file only HEAD holds). path
+ * and len name it for s->find.
+ */
+void repo_scan_cand(repo_scan *s, const unsigned char oid[REPO_OID_RAW],
+    uint64_t size, int size_known, const char *path, size_t len);
+
+/*
+ * The candidates' verdict. Blobs already found clean (the cache's set,
+ * when cache is not NULL) are not read again; the others are read
+ * through git, or, git NULL, the answer is 2 (cannot tell). 0 clean,
+ * 1 identity material (the blob in hit), -1 error.
+ */
+int repo_keys_check(repo_scan *s, repo_git *git, const char *cache,
+    const char *gitdir, unsigned char hit[REPO_OID_RAW], sr_err *err);
+void repo_oids_free(repo_oids *o);
 
 /* ---- the index file (repo_index.c) ------------------------------- */
 
@@ -106,6 +151,7 @@ int repo_git_open(repo_git **out, const char *cwd, sr_err *err);
 const char *repo_git_gitdir(const repo_git *g);	/* real path, no '/' */
 const char *repo_git_root(const repo_git *g);	/* real path, no '/' */
 const char *repo_git_index_path(const repo_git *g);
+int repo_git_bare(const repo_git *g);	/* 1: no work tree */
 /* HEAD's commit and tree: 1, 0 when unborn, -1 error. */
 int repo_git_head(repo_git *g, unsigned char commit[REPO_OID_RAW],
     unsigned char tree[REPO_OID_RAW], sr_err *err);
@@ -186,12 +232,19 @@ typedef struct repo_entry {
 	char root[SR_ERR_PATH_MAX];
 	char head[SR_REPO_OID_HEX + 1];	/* "" when unborn */
 	char tree[SR_REPO_OID_HEX + 1];	/* HEAD's tree; "" when unborn */
+	char subs[REPO_SUBS_MAX];	/* gitlink paths, each NUL-ended */
+	size_t subslen;
 } repo_entry;
 
 /* The cache directory for o; -1 when there is none to use. */
 int repo_cache_dir(char *buf, size_t size, const sr_repo_opts *o);
 int repo_cache_load(repo_entry *e, const char *dir, const char *gitdir);
 int repo_cache_store(const repo_entry *e, const char *dir,
+    const char *gitdir);
+/* The blobs found free of identity material, one file per git dir:
+ * a list (duplicates possible) into o; 0, or -1 with o empty. */
+int repo_cache_load_keys(repo_oids *o, const char *dir, const char *gitdir);
+int repo_cache_store_keys(const repo_oids *o, const char *dir,
     const char *gitdir);
 
 #endif

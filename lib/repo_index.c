@@ -163,7 +163,7 @@ add_ref(repo_tree_ref **v, size_t *n, size_t *cap, const char *path,
 /* A path from the index: scanned, or kept as a sparse directory. */
 static int
 take_path(idx_ctx *c, const char *path, size_t len, uint32_t mode,
-    const unsigned char *oid)
+    const unsigned char *oid, uint32_t size)
 {
 	const char *slash;
 	size_t dirlen;
@@ -184,6 +184,10 @@ take_path(idx_ctx *c, const char *path, size_t len, uint32_t mode,
 	slash = memrchr(path, '/', len);
 	dirlen = slash ? (size_t)(slash - path) + 1 : 0;
 	repo_scan_add(c->s, path, dirlen, path + dirlen);
+	if ((mode & 0170000) == REPO_GITLINK)
+		repo_scan_sub(c->s, path, len);
+	else if ((mode & 0170000) == 0100000)
+		repo_scan_cand(c->s, oid, size, 1, path, len);
 	return 0;
 }
 
@@ -243,7 +247,7 @@ entry(idx_ctx *c, unsigned version)
 	unsigned flags;
 	size_t hdr = IDX_ENTRY_FIXED, avail, nul, len, total;
 	uint64_t strip;
-	uint32_t mode;
+	uint32_t mode, size;
 
 	if (fill(c, IDX_ENTRY_FIXED + 16, &avail) != 0)
 		return -1;
@@ -251,6 +255,7 @@ entry(idx_ctx *c, unsigned version)
 		return damaged(c, "truncated entry");
 	e = c->in.buf + c->in.lo;
 	mode = be32(e + 24);
+	size = be32(e + 36);	/* the file's, as git last saw it */
 	memcpy(oid, e + 40, REPO_OID_RAW);
 	flags = (unsigned)e[60] << 8 | e[61];
 	if (flags & IDX_FLAG_EXTENDED) {
@@ -269,7 +274,7 @@ entry(idx_ctx *c, unsigned version)
 		    v4_path(c, strip, hdr, nul) != 0)
 			return -1;
 		c->in.lo += nul + 1;
-		return take_path(c, c->prev, c->prevlen, mode, oid);
+		return take_path(c, c->prev, c->prevlen, mode, oid, size);
 	}
 	len = flags & IDX_NAME_MASK;
 	if (len != IDX_NAME_MASK) {
@@ -292,7 +297,7 @@ entry(idx_ctx *c, unsigned version)
 		return damaged(c, "truncated entry");
 	e = c->in.buf + c->in.lo;
 	c->in.lo += total;
-	return take_path(c, (const char *)e + hdr, len, mode, oid);
+	return take_path(c, (const char *)e + hdr, len, mode, oid, size);
 }
 
 /* "123" or "-1" then sep; -2 on a bad number. */

@@ -18,6 +18,7 @@
 
 #include <sodium.h>
 #include "secalloc.h"
+#include "urlenc.h"
 
 #define KEY_LEN 8		/* = SR_SCAN_VALUE_MIN: every form has it */
 #define HASH_FILTER 0x9e3779b97f4a7c15ULL
@@ -66,6 +67,9 @@ static const char b64_url[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 static const char hex_lower[] = "0123456789abcdef";
 static const char hex_upper[] = "0123456789ABCDEF";
+/* form encoders' keep sets (urlenc.h); equal forms are kept once */
+static const char *const form_keep[] = { SR_URLENC_KEEP_RFC3986,
+    SR_URLENC_KEEP_WHATWG, SR_URLENC_KEEP_PHP };
 
 /* Grow a sodium block to need bytes at least; the old one is wiped. */
 static int
@@ -230,6 +234,14 @@ add_forms(sr_scan *s, size_t secret, const unsigned char *v, size_t n)
 		rc |= FORM(SR_SCAN_BASE64URL, put_b64(end, v, n, a, b64_url));
 	rc |= FORM(SR_SCAN_PERCENT, put_pct(end, v, n, hex_upper));
 	rc |= FORM(SR_SCAN_PERCENT, put_pct(end, v, n, hex_lower));
+	rc |= FORM(SR_SCAN_PERCENT, sr_urlenc_all(end, v, n, hex_upper));
+	rc |= FORM(SR_SCAN_PERCENT, sr_urlenc_all(end, v, n, hex_lower));
+	for (a = 0; a < sizeof(form_keep) / sizeof(form_keep[0]); a++) {
+		rc |= FORM(SR_SCAN_FORM, sr_urlenc_form(end, v, n, hex_upper,
+		    form_keep[a]));
+		rc |= FORM(SR_SCAN_FORM, sr_urlenc_form(end, v, n, hex_lower,
+		    form_keep[a]));
+	}
 #undef FORM
 	return rc;
 }
@@ -248,8 +260,9 @@ int
 sr_scan_add(sr_scan *s, const char *name, const unsigned char *value,
     size_t len, sr_err *err)
 {
-	/* raw 1, hex 4, base64 6 x 4/3 (+1 each), percent 2 x 3 */
-	size_t need = 20 * len + 64;
+	/* raw 1, hex 4, base64 6 x 4/3 (+1 each), percent 4 x 3, form
+	 * 6 x 3 */
+	size_t need = 44 * len + 64;
 
 	if (len < SR_SCAN_VALUE_MIN)
 		return add_name(&s->skipped, &s->nskipped, &s->skipcap,
@@ -258,7 +271,7 @@ sr_scan_add(sr_scan *s, const char *name, const unsigned char *value,
 	if (s->built)
 		return sr_err_set(err, SR_ERR_SYSTEM, NULL, 0, "a value was "
 		    "added after the scan table was built");
-	if (len > (SIZE_MAX - 64) / 20 - s->alen ||
+	if (len > (SIZE_MAX - 64) / 44 - s->alen ||
 	    sgrow(&s->arena, &s->acap, s->alen + need) != 0 ||
 	    add_name(&s->names, &s->nnames, &s->namecap, name) != 0 ||
 	    add_forms(s, s->nnames - 1, value, len) != 0)
@@ -463,7 +476,7 @@ const char *
 sr_scan_form_name(sr_scan_form f)
 {
 	static const char *const names[] = { "raw", "hex", "base64",
-	    "base64url", "percent" };
+	    "base64url", "percent", "form" };
 
 	return (size_t)f < sizeof(names) / sizeof(names[0]) ? names[f] : "?";
 }

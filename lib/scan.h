@@ -7,8 +7,10 @@
  * case); base64 in the standard and URL alphabets, at each of the three
  * alignments the value can have inside a longer encoded string (only the
  * characters that depend on the value alone are searched: the fragment
- * holds whatever came before or after it); and percent-encoding (RFC 3986
- * unreserved bytes kept, the rest %XX in upper or lower case). A match is
+ * holds whatever came before or after it); percent-encoding (RFC 3986
+ * unreserved bytes kept, the rest %XX; or every byte %XX), in upper or
+ * lower case hex; and form encoding (application/x-www-form-urlencoded:
+ * a space as '+', with the keep sets of urlenc.h). A match is
  * the exact bytes of a form, so there are no false positives to tune;
  * a value split across lines or wrapped base64 is not found.
  *
@@ -39,7 +41,8 @@ typedef enum sr_scan_form {
 	SR_SCAN_HEX,
 	SR_SCAN_BASE64,
 	SR_SCAN_BASE64URL,
-	SR_SCAN_PERCENT
+	SR_SCAN_PERCENT,
+	SR_SCAN_FORM		/* application/x-www-form-urlencoded */
 } sr_scan_form;
 
 typedef struct sr_scan sr_scan;

@@ -7,8 +7,9 @@
 # the forms made, every staged blob read and scanned).
 #
 # Side by side through bench_exec, so noise hits both alike: the same
-# check with an empty vault (libgit2 and the index, nothing to search
-# for, so no blob read); then where the time goes, from the check's own
+# check with an empty vault (libgit2, the index, every blob read and
+# searched for identity material, no value to match); then where the time
+# goes, from the check's own
 # SCOPERUN_DEBUG_CHECK line. Exits 0 whatever the figures; non-zero only
 # when something could not run. BENCH_SCAN_N (default 30).
 set -eu

@@ -25,7 +25,7 @@ unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE GIT_CEILING_DIRECTORIES \
 
 G() {
 	git -c user.name=t -c user.email=t@t -c init.defaultBranch=main \
-	    "$@" >/dev/null 2>&1
+	    -c protocol.file.allow=always "$@" >/dev/null 2>&1
 }
 # repo DIR CMD: a new repository at $T/DIR with CMD run in it, committed
 repo() {
@@ -39,6 +39,13 @@ stage() {
 }
 rnd() { od -An -N"$1" -tx1 /dev/urandom | tr -d ' \n'; }
 b64() { base64 -w0; }
+# every byte %XX, upper case; and application/x-www-form-urlencoded
+pctall() { printf %s "$1" | od -An -tx1 | tr -d ' \n' | sed 's/../%&/g' |
+    tr a-f A-F; }
+form() {
+	python3 -c 'import sys, urllib.parse
+print(urllib.parse.urlencode({"k": sys.argv[1]})[2:], end="")' "$1"
+}
 hex() { od -An -tx1 | tr -d ' \n'; }
 pct() {
 	python3 -c 'import sys, urllib.parse
@@ -68,6 +75,8 @@ printf '\373\377\277\373\377\277' >>"$T/binval"
 	printf %s "$TOKEN" | b64; echo
 	printf %s "$TOKEN" | hex; echo
 	pct "$DBPASS"; echo
+	pctall "$TOKEN"; echo
+	form "$DBPASS"; echo
 	b64 <"$T/binval"; echo
 	hex <"$T/binval"; echo
 	printf %s "$TOKEN" | cut -c 5-16
@@ -191,6 +200,9 @@ stage forms '
 	{ printf "k: "; b64 <"$T/binval" | tr "+/" "-_"; } >url.yml
 	{ printf "HEX="; printf %s "$TOKEN" | hex | tr a-f A-F; } >hex.env.txt
 	printf "\n\nDATABASE_URL=postgres://app:%s@db/app\n" "$(pct "$DBPASS")" >db.conf
+	printf "token=%s\n" "$(pctall "$TOKEN")" >pctall.txt
+	printf "t=%s\n" "$(pctall "$TOKEN" | tr A-F a-f)" >pctlow.txt
+	printf "user=app&password=%s\n" "$(form "$DBPASS")" >form.txt
 '
 chk forms --staged
 expect_rc 1 "every form is found"
@@ -199,16 +211,21 @@ b64_0.txt:1:1: value of secret API_TOKEN (base64)
 b64_1.txt:1:3: value of secret API_TOKEN (base64)
 b64_2.txt:1:4: value of secret API_TOKEN (base64)
 db.conf:3:29: value of secret DB_PASSWORD (percent)
+form.txt:1:19: value of secret DB_PASSWORD (form)
 hex.env.txt:1:5: value of secret API_TOKEN (hex)
+pctall.txt:1:7: value of secret API_TOKEN (percent)
+pctlow.txt:1:3: value of secret API_TOKEN (percent)
 raw.txt:1:6: value of secret API_TOKEN (raw)
 std.yml:1:4: value of secret BLOB_KEY (base64)
 url.yml:1:4: value of secret BLOB_KEY (base64url)
 EOF
 same_out "$T/want" "forms: file, line, column, name, form"
-expect_err "8 findings in $T/forms \\(the staged files\\): take the values out of the files; rotate" \
+expect_err "11 findings in $T/forms \\(the staged files\\): take the values out of the files; rotate" \
     "forms: the summary"
-chk forms
+chk forms --history
 expect_rc 0 "HEAD does not have them yet"
+chk forms
+expect_rc 1 "default mode: the work tree's copies of staged files"
 
 # the staged blob counts, not the work tree
 repo wt1 'echo hi >a.txt'
@@ -220,6 +237,25 @@ repo wt2 'echo hi >a.txt'
 (cd "$T/wt2" && echo "$TOKEN" >a.txt)
 chk wt2 --staged
 expect_rc 0 "value only in the work tree: not staged, not found"
+# The default mode reads the work tree's tracked files (SPEC §6): an
+# unstaged edit is found; an untracked file is not (nothing tracks it),
+# nor is what a link or a FIFO put in a tracked file's place points at.
+chk wt2
+expect_rc 1 "default mode: a value in an unstaged edit of a tracked file"
+printf 'a.txt:1:1: value of secret API_TOKEN (raw)\n' >"$T/want"
+same_out "$T/want" "default mode: the unstaged edit's finding"
+repo wt3 'echo hi >a.txt && mkdir sub && echo hi >sub/b.txt &&
+    echo hi >c.txt && echo hi >gone.txt'
+mkdir -p "$T/elsewhere"
+printf '%s\n' "$TOKEN" >"$T/elsewhere/b.txt"
+printf '%s\n' "$TOKEN" >"$T/elsewhere/a.txt"
+(cd "$T/wt3" && printf '%s\n' "$TOKEN" >untracked.txt &&
+    rm a.txt sub/b.txt gone.txt && rmdir sub &&
+    ln -s "$T/elsewhere/a.txt" a.txt && ln -s "$T/elsewhere" sub &&
+    rm c.txt && mkfifo c.txt) || bad "cannot set up wt3"
+chk wt3
+expect_rc 0 "default mode: untracked, links, a FIFO, a deleted file: nothing"
+expect_no_err "cannot|error|denied" "default mode: no error for them"
 
 # split across lines, wrapped base64, near misses: not reported
 repo split 'echo hi >README'
@@ -282,11 +318,112 @@ expect_rc 1 "a tracked identity"
 expect_out '^keys/id: your scoperun identity file is tracked$' \
     "a tracked identity: the finding"
 
+# ---- identity material anywhere (issue 11) ---------------------------
+# A staged ci.identity (the README's own name for a CI key), a renamed
+# copy, and a key line pasted into a config file are each a finding, in
+# every mode, with or without a vault. Text about the format is not.
+"$SCOPERUN" keygen -o "$T/ci.identity" >/dev/null 2>&1 || bad "keygen"
+grep '^SCOPERUN-SECRET-1' "$T/ci.identity" >>"$T/values"
+grep '^SCOPERUN-SECRET-1' "$XDG_CONFIG_HOME/scoperun/identity" >>"$T/values"
+KEYLINE=$(grep '^SCOPERUN-SECRET-1' "$T/ci.identity")
+repo keys 'echo hi >README && cat >FORMAT.txt <<EOF
+identity    SCOPERUN-SECRET-1<base64url(sk || check)>
+an identity (SCOPERUN-SECRET-1...) and a recipient: $(
+    "$SCOPERUN" recipient self 2>/dev/null)
+SCOPERUN-SECRET-1$(printf %s "$KEYLINE" | cut -c 18-50) is cut short
+EOF'
+chk keys
+expect_rc 0 "key material: the format's description is no finding"
+chk keys --history
+expect_rc 0 "key material: clean history"
+stage keys 'cp "$T/ci.identity" ci.identity'
+chk keys --staged
+expect_rc 1 "a staged ci.identity"
+printf 'ci.identity:3:1: scoperun identity secret key\n' >"$T/want"
+same_out "$T/want" "a staged ci.identity: the finding"
+chk keys --history
+expect_rc 0 "not yet in HEAD"
+chk keys
+expect_rc 1 "default mode: the work tree's copy"
+stage keys 'git mv ci.identity docs.txt && mkdir -p deploy &&
+    printf "env:\n  KEY: \"%s\"\n" "$KEYLINE" >deploy/ci.yml'
+(cd "$T/keys" && G commit -qm keys) || bad "commit the keys"
+chk keys
+expect_rc 1 "renamed and pasted copies in HEAD"
+printf 'deploy/ci.yml:2:9: scoperun identity secret key\ndocs.txt:3:1: scoperun identity secret key\n' \
+    >"$T/want"
+same_out "$T/want" "renamed and pasted copies: the findings"
+chk keys --format json
+python3 - "$T/out" <<'EOF' && ok || bad "key material: JSON"
+import json, sys
+f = json.load(open(sys.argv[1]))["findings"]
+assert f[0] == {"rule": "identity-key", "path": "deploy/ci.yml", "line": 2,
+    "column": 9}, f
+EOF
+(cd "$T/keys" && G rm -q deploy/ci.yml docs.txt && G commit -qm rm) ||
+    bad "remove the keys"
+chk keys
+expect_rc 0 "removed: HEAD is clean"
+chk keys --history
+expect_rc 1 "removed: the history still holds them"
+expect_out '^docs\.txt:3:1: scoperun identity secret key in commit [0-9a-f]{12}$' \
+    "removed: the history names the commit"
+chk keys --history --vault "$T/nowhere.sealed"
+expect_rc 2 "(a named vault must exist)"
+mv "$XDG_DATA_HOME/scoperun/vault.sealed" "$T/vault.aside"
+chk keys --history
+expect_rc 1 "key material is found without a vault"
+mv "$T/vault.aside" "$XDG_DATA_HOME/scoperun/vault.sealed"
+
+# ---- checked-out submodules (issue 11) ------------------------------
+# From the superproject's root, a checked-out submodule's files are read
+# as the agent would read them: its own HEAD, index, work tree and
+# history, in each mode, reported under the submodule's path; nested too.
+repo leaf 'echo hi >README && echo X=1 >.env.example'
+repo subsrc 'echo hi >README'
+(cd "$T/subsrc" && G submodule add "$T/leaf" leaf && G commit -qm leaf) ||
+    bad "submodule leaf"
+repo super 'echo hi >README'
+(cd "$T/super" && G submodule add "$T/subsrc" mod &&
+    G submodule update --init --recursive && G commit -qm mod) ||
+    bad "submodule mod"
+G clone -q "$T/super" "$T/superclone" || bad "clone super"
+chk super
+expect_rc 0 "submodules: clean (.env.example allowed)"
+chk super --history
+expect_rc 0 "submodules: clean history"
+(cd "$T/super/mod" && echo K=v >.env && printf '%s\n' "$TOKEN" >tok.txt &&
+    G add .env tok.txt) || bad "stage in the submodule"
+(cd "$T/super/mod/leaf" && cp "$T/ci.identity" ci.identity &&
+    G add ci.identity && G commit -qm key) || bad "commit in the nested one"
+chk super --staged
+expect_rc 1 "submodules: --staged reads each one's index"
+cat >"$T/want" <<EOF
+mod/.env: env file is tracked
+mod/leaf/ci.identity:3:1: scoperun identity secret key
+mod/tok.txt:1:1: value of secret API_TOKEN (raw)
+EOF
+same_out "$T/want" "submodules: --staged findings under their paths"
+chk super
+expect_rc 1 "submodules: the default mode"
+cat >"$T/want" <<EOF
+mod/.env: env file is tracked
+mod/leaf/ci.identity:3:1: scoperun identity secret key
+mod/tok.txt:1:1: value of secret API_TOKEN (raw)
+EOF
+same_out "$T/want" "submodules: default mode, nested too"
+chk super --history
+expect_rc 1 "submodules: --history"
+expect_out '^mod/leaf/ci\.identity:3:1: scoperun identity secret key in commit [0-9a-f]{12}$' \
+    "submodules: --history names the submodule's commit"
+chk superclone
+expect_rc 0 "submodules not checked out: nothing to read"
+
 # ---- the vault's absence, and a vault that cannot be opened ----------
 mv "$XDG_DATA_HOME/scoperun/vault.sealed" "$T/vault.aside"
 chk nested --staged
 expect_rc 1 "no vault: the env-file rule still runs"
-expect_err "warning: no vault at .*vault\\.sealed: only the env-file rule was checked" \
+expect_err "warning: no vault at .*vault\\.sealed: only the env-file and identity rules were checked" \
     "no vault: a warning"
 chk forms --staged
 expect_rc 0 "no vault: no value to find"
@@ -306,9 +443,9 @@ assert d["tool"] == "scoperun" and d["mode"] == "staged", d
 assert d["root"] == sys.argv[2] and d["head"] and len(d["head"]) == 40, d
 assert d["skipped"] == ["PIN"] and d["not_listed"] == 0, d
 f = d["findings"]
-assert len(f) == 8, f
+assert len(f) == 11, f
 assert {x["form"] for x in f} == {"raw", "hex", "base64", "base64url",
-    "percent"}, f
+    "percent", "form"}, f
 assert all(set(x) == {"rule", "path", "line", "column", "secret", "form"}
     for x in f), f
 assert f[3] == {"rule": "known-secret", "path": "db.conf", "line": 3,
@@ -326,7 +463,8 @@ run = d["runs"][0]
 drv = run["tool"]["driver"]
 assert drv["name"] == "scoperun" and drv["version"], drv
 ids = [r["id"] for r in drv["rules"]]
-assert ids == ["committed-env", "tracked-identity", "known-secret"], ids
+assert ids == ["committed-env", "tracked-identity", "known-secret",
+    "identity-key"], ids
 for r in drv["rules"]:
     for k in ("shortDescription", "fullDescription", "help"):
         assert r[k]["text"], r
@@ -334,7 +472,7 @@ for r in drv["rules"]:
     assert float(r["properties"]["security-severity"]) > 0, r
     assert "security" in r["properties"]["tags"], r
 res = run["results"]
-assert len(res) == 9, len(res)
+assert len(res) == 12, len(res)
 fps = set()
 for x in res:
     assert ids[x["ruleIndex"]] == x["ruleId"], x
@@ -420,11 +558,21 @@ refused 2 "is not inside a git repository" "hook install outside a repository"
 
 # ---- the project's own tree: no false positive ----------------------
 if [ -n "${SR_SOURCE:-}" ] && git -C "$SR_SOURCE" rev-parse HEAD >/dev/null 2>&1; then
+	# The one finding is the published test-vector identity (lib/
+	# FORMAT.md: a throwaway key): key material is reported wherever it
+	# is, and nothing else may be.
+	printf 'tests/vectors/vault-v1.identity:3:1: scoperun identity secret key\n' \
+	    >"$T/want"
 	(cd "$SR_SOURCE" && "$SCOPERUN" check >"$T/out" 2>"$T/err")
 	rc=$?
-	expect_rc 0 "the project's HEAD: no finding"
+	expect_rc 1 "the project's HEAD: the test vector's key"
+	same_out "$T/want" "the project's HEAD: no other finding"
 	(cd "$SR_SOURCE" && "$SCOPERUN" check --history >"$T/out" 2>"$T/err")
 	rc=$?
-	expect_rc 0 "the project's history: no finding"
+	expect_rc 1 "the project's history: the test vector's key"
+	sed 's/^\([^ ]*\) in commit [0-9a-f]*$/\1/' "$T/out" |
+	    sed 's/ in commit [0-9a-f]*$//' | sort -u >"$T/out.h"
+	cmp -s "$T/want" "$T/out.h" && ok ||
+	    bad "the project's history: no other finding"
 fi
 finish

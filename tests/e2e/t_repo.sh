@@ -110,8 +110,48 @@ repo super 'echo a >README'
 at super/mod bot -- true
 refused 125 "repository at $T/super/mod has committed env files: \\.env\\.local;" \
     "a submodule"
+# From the superproject's root the agent reads the submodule's files as
+# well (issue 11): its committed .env refuses the run there too.
 at super bot -- true
-expect_rc 0 "its superproject is clean"
+refused 125 "repository at $T/super has committed env files: mod/\\.env\\.local;" \
+    "a checked-out submodule, from the superproject"
+G clone -q "$T/super" "$T/superclone" || bad "clone super"
+at superclone bot -- true
+expect_rc 0 "a submodule not checked out: nothing to read, allowed"
+(cd "$T/superclone" && G submodule update --init) || bad "submodule update"
+at superclone bot -- true
+refused 125 "committed env files: mod/\\.env\\.local;" \
+    "the same submodule once checked out"
+# Nested submodules, and the cache: the superproject's clean verdict is
+# cached, yet a .env committed two levels down is seen at once.
+repo leaf 'echo a >README && echo X=1 >.env.example'
+repo mid 'echo a >README'
+(cd "$T/mid" && G submodule add "$T/leaf" leaf && G commit -qm leaf) ||
+    bad "submodule leaf"
+repo top 'echo a >README'
+(cd "$T/top" && G submodule add "$T/mid" mid &&
+    G submodule update --init --recursive && G commit -qm mid) ||
+    bad "submodule mid"
+[ -e "$T/top/mid/leaf/.git" ] && ok || bad "the nested submodule is checked out"
+for f in "$T/top/.git/index" "$T/top/.git/modules/mid/index" \
+    "$T/top/.git/modules/mid/modules/leaf/index"; do
+	settle "$f"
+done
+export SCOPERUN_DEBUG_CACHE=1
+at top bot -- true
+at top bot -- true
+expect_rc 0 "nested submodules, all clean (.env.example allowed)"
+expect_err "repo guard: $T/top, cache hit, libgit2 not loaded" \
+    "nested submodules: every level answered from the cache"
+(cd "$T/top/mid/leaf" && echo K=v >.env && G add .env && G commit -qm env) ||
+    bad "commit in the nested submodule"
+at top bot -- true
+expect_rc 125 "a .env committed in a nested submodule, right after a cached run"
+expect_err "repo guard: $T/top, cache hit" "the superproject itself: still cached"
+unset SCOPERUN_DEBUG_CACHE
+at top bot -- true
+refused 125 "repository at $T/top has committed env files: mid/leaf/\\.env;" \
+    "a .env committed in a nested submodule: the path from the superproject"
 G clone -q --bare "$T/env" "$T/bare.git"
 (cd "$T/plain" && GIT_DIR="$T/bare.git" "$SCOPERUN" bot -- true \
     >"$T/out" 2>"$T/err")
@@ -153,6 +193,73 @@ refused 125 "^scoperun: bot: denied: the repository at $T/idrepo tracks your ide
     "a tracked identity"
 last_record | grep -q '"reason":"repo.tracked_identity"' && ok ||
     bad "audited as repo.tracked_identity"
+
+# Identity material anywhere (issue 11): a staged ci.identity, a renamed
+# copy, a key pasted into a small config, a file git has no size for, a
+# file only HEAD still holds; each refuses the run. Controls: the format
+# described in a file, a recipient; and what the guard leaves to
+# `scoperun check`: a key inside a file larger than any identity.
+"$SCOPERUN" keygen -o "$T/ci.identity" >/dev/null 2>&1 || bad "keygen"
+KEYLINE=$(grep '^SCOPERUN-SECRET-1' "$T/ci.identity")
+MAT='tracks identity material \(a secret key line\) in'
+repo keys 'echo a >README && cat >FORMAT.txt <<EOF
+identity    SCOPERUN-SECRET-1<base64url(sk || check)>
+an identity (SCOPERUN-SECRET-1...); a recipient: $(sed -n "s/^# recipient: //p" "$T/ci.identity")
+EOF'
+at keys bot -- true
+expect_rc 0 "identity material: the format described is no finding"
+(cd "$T/keys" && cp "$T/ci.identity" ci.identity && G add ci.identity)
+at keys bot -- true
+refused 125 "^scoperun: bot: denied: the repository at $T/keys $MAT $T/keys/ci\\.identity: git rm --cached it, commit, and rotate the identity \\($BOT\\)\$" \
+    "a staged ci.identity"
+last_record | grep -q '"reason":"repo.tracked_identity"' && ok ||
+    bad "identity material: audited as repo.tracked_identity"
+(cd "$T/keys" && G mv ci.identity notes.txt && G commit -qm notes)
+at keys bot -- true
+refused 125 "$MAT $T/keys/notes\\.txt:" "a renamed copy, committed"
+(cd "$T/keys" && G rm -q --cached notes.txt)
+at keys bot -- true
+refused 125 "$MAT $T/keys/notes\\.txt:" "removed from the index, still in HEAD"
+(cd "$T/keys" && G commit -qm rm && rm notes.txt &&
+    printf 'deploy:\n  env:\n    KEY: "%s"\n' "$KEYLINE" >ci.yml && G add ci.yml)
+at keys bot -- true
+refused 125 "$MAT $T/keys/ci\\.yml:" "a key pasted into a CI config"
+(cd "$T/keys" && G rm -q --cached ci.yml && rm ci.yml &&
+    blob=$(git hash-object -w "$T/ci.identity") &&
+    G update-index --add --cacheinfo "100644,$blob,nostat.txt")
+at keys bot -- true
+refused 125 "$MAT $T/keys/nostat\\.txt:" "an index entry without stat data"
+(cd "$T/keys" && G rm -q --cached nostat.txt &&
+    { head -c 5000 /dev/zero | tr '\0' x; echo; echo "$KEYLINE"; } >big.txt &&
+    G add big.txt && G commit -qm big)
+at keys bot -- true
+expect_rc 0 "a key in a file larger than an identity: left to scoperun check"
+(cd "$T/keys" && "$SCOPERUN" check >"$T/out" 2>"$T/err")
+rc=$?
+expect_rc 1 "... which finds it"
+expect_out '^big\.txt:2:1: scoperun identity secret key$' "check names big.txt"
+# The cache: blobs found clean are not read again, a new one is.
+export SCOPERUN_DEBUG_CACHE=1
+settle "$T/keys/.git/index"
+at keys bot -- true
+at keys bot -- true
+expect_err 'cache hit' "identity material: a clean verdict cached"
+(cd "$T/keys" && cp "$T/ci.identity" id2 && G add id2)
+at keys bot -- true
+expect_rc 125 "identity material staged right after a cached run"
+(cd "$T/keys" && G rm -q --cached id2 && rm id2)
+settle "$T/keys/.git/index"
+at keys bot -- true
+expect_rc 0 "identity material: clean again"
+(cd "$T/keys" && echo b >README && G commit -qam b)
+settle "$T/keys/.git/index"
+at keys bot -- true
+(cd "$T/keys" && touch -d '@1' .git/index)
+settle "$T/keys/.git/index"
+at keys bot -- true
+expect_err 'cache index, libgit2 not loaded' \
+    "identity material: known-clean blobs answer without libgit2"
+unset SCOPERUN_DEBUG_CACHE
 
 # A dry run says the decision too.
 at env -n bot -- true

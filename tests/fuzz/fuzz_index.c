@@ -125,9 +125,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check_paths(&s);
 		check_trees(&ix);
 	}
+	/* gitlinks: non-empty paths, each ended by its NUL */
+	for (i = 0; i < s.subslen; i += strlen(s.subs + i) + 1)
+		if (s.subs[i] == '\0' || s.subs[s.subslen - 1] != '\0')
+			__builtin_trap();
 	for (i = 0; i < s.n; i++)
 		free(s.paths[i]);
 	free(s.paths);
+	free(s.subs);
+	free(s.cand.v);
 	repo_index_free(&ix);
 	return 0;
 }

@@ -394,7 +394,15 @@ test_worktree_submodule(void **state)
 	assert_int_equal(guard(&f, "super/mod", NULL, 1, &err), 1);
 	assert_string_equal(f.root, tp("super/mod"));
 	assert_string_equal(f.listed[0], ".env.local");
-	assert_int_equal(guard(&f, "super", NULL, 1, &err), 0);
+	/* issue 11: the agent reads a checked-out submodule's files too */
+	assert_int_equal(guard(&f, "super", NULL, 1, &err), 1);
+	assert_string_equal(f.root, tp("super"));
+	assert_int_equal(f.count, 1);
+	assert_string_equal(f.listed[0], "mod/.env.local");
+	/* a clone that did not check the submodule out: nothing to read */
+	assert_int_equal(sh("rm -rf superclone && " GIT " clone -q super "
+	    "superclone"), 0);
+	assert_int_equal(guard(&f, "superclone", NULL, 1, &err), 0);
 	sr_repo_finding_free(&f);
 }
 

@@ -223,10 +223,73 @@ test_percent(void **state)
 	sr_scan_free(s);
 	/* no reserved byte: the percent form is the raw value, kept once */
 	s = scan_one("PLAIN", "ABCDEFGHIJKL");
-	assert_int_equal(sr_scan_patterns(s), 6);	/* raw, 2 hex, 3 b64 */
+	/* raw, 2 hex, 3 b64, every byte %XX in 2 cases */
+	assert_int_equal(sr_scan_patterns(s), 8);
 	h = scan_text(s, "ABCDEFGHIJKL", 12);
 	assert_int_equal(h.n, 1);
 	assert_int_equal(h.v[0].form, SR_SCAN_RAW);
+	sr_scan_free(s);
+}
+
+/* Every byte %XX (issue 11), in either case, written here by hand. */
+static void
+test_percent_every_byte(void **state)
+{
+	sr_scan *s = scan_one("TOK", "ghp_Ab9~");
+	const char up[] = "t=%67%68%70%5F%41%62%39%7E&x";
+	const char low[] = "%67%68%70%5f%41%62%39%7e";
+	const char mixed[] = "%67%68%70%5f%41%62%39%7E";	/* not a form */
+	hits h;
+
+	(void)state;
+	h = scan_text(s, up, sizeof(up) - 1);
+	assert_int_equal(h.n, 1);
+	assert_int_equal(h.v[0].form, SR_SCAN_PERCENT);
+	assert_int_equal(h.v[0].column, 3);
+	h = scan_text(s, low, sizeof(low) - 1);
+	assert_int_equal(h.n, 1);
+	assert_int_equal(h.v[0].form, SR_SCAN_PERCENT);
+	h = scan_text(s, mixed, sizeof(mixed) - 1);
+	assert_int_equal(h.n, 0);
+	sr_scan_free(s);
+}
+
+/*
+ * application/x-www-form-urlencoded: a space is '+'. The encoders keep
+ * different bytes: Python's quote_plus "-._~", the WHATWG standard (and
+ * URLSearchParams) "*-._", PHP's urlencode "-._"; each is found.
+ */
+static void
+test_form_encoding(void **state)
+{
+	sr_scan *s = scan_one("PW", "a b*c~d/e f");
+	const char py[] = "pw=a+b%2Ac~d%2Fe+f&y=1";
+	const char whatwg[] = "a+b*c%7Ed%2Fe+f";
+	const char php[] = "a+b%2Ac%7Ed%2Fe+f";
+	const char lower[] = "a+b%2ac%7ed%2fe+f";
+	const char pct20[] = "a%20b%2Ac~d%2Fe%20f";	/* the percent form */
+	hits h;
+
+	(void)state;
+	h = scan_text(s, py, sizeof(py) - 1);
+	assert_int_equal(h.n, 1);
+	assert_int_equal(h.v[0].form, SR_SCAN_FORM);
+	assert_int_equal(h.v[0].column, 4);
+	h = scan_text(s, whatwg, sizeof(whatwg) - 1);
+	assert_int_equal(h.n, 1);
+	assert_int_equal(h.v[0].form, SR_SCAN_FORM);
+	h = scan_text(s, php, sizeof(php) - 1);
+	assert_int_equal(h.n, 1);
+	assert_int_equal(h.v[0].form, SR_SCAN_FORM);
+	h = scan_text(s, lower, sizeof(lower) - 1);
+	assert_int_equal(h.n, 1);
+	assert_int_equal(h.v[0].form, SR_SCAN_FORM);
+	h = scan_text(s, pct20, sizeof(pct20) - 1);
+	assert_int_equal(h.n, 1);
+	assert_int_equal(h.v[0].form, SR_SCAN_PERCENT);
+	h = scan_text(s, "a+b*c~d/e+f", 11);	/* '/' not encoded: none */
+	assert_int_equal(h.n, 0);
+	assert_string_equal(sr_scan_form_name(SR_SCAN_FORM), "form");
 	sr_scan_free(s);
 }
 
@@ -406,6 +469,8 @@ main(void)
 		cmocka_unit_test(test_short_values),
 		cmocka_unit_test(test_hex_both_cases),
 		cmocka_unit_test(test_percent),
+		cmocka_unit_test(test_percent_every_byte),
+		cmocka_unit_test(test_form_encoding),
 		cmocka_unit_test(test_base64_alignments),
 		cmocka_unit_test(test_base64_alphabets),
 		cmocka_unit_test(test_many_values),
