@@ -558,11 +558,13 @@ refused 2 "is not inside a git repository" "hook install outside a repository"
 
 # ---- the project's own tree: no false positive ----------------------
 if [ -n "${SR_SOURCE:-}" ] && git -C "$SR_SOURCE" rev-parse HEAD >/dev/null 2>&1; then
-	# The one finding is the published test-vector identity (lib/
-	# FORMAT.md: a throwaway key): key material is reported wherever it
-	# is, and nothing else may be.
-	printf 'tests/vectors/vault-v1.identity:3:1: scoperun identity secret key\n' \
-	    >"$T/want"
+	# The findings are the published test-vector identity (lib/
+	# FORMAT.md: a throwaway key) and the fuzz seeds made from it: key
+	# material is reported wherever it is, and nothing else may be.
+	printf '%s: scoperun identity secret key\n' \
+	    tests/fuzz/corpus/fuzz_identity/file:3:1 \
+	    tests/fuzz/corpus/fuzz_identity/line:1:1 \
+	    tests/vectors/vault-v1.identity:3:1 >"$T/want"
 	(cd "$SR_SOURCE" && "$SCOPERUN" check >"$T/out" 2>"$T/err")
 	rc=$?
 	expect_rc 1 "the project's HEAD: the test vector's key"
