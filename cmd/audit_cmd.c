@@ -26,7 +26,7 @@
 
 typedef struct audit_args {
 	const char *file, *key, *agent, *since, *checkpoint, *pubkey;
-	int json, export, remove, public;
+	int json, export, remove, public, no_head;
 	const char *sub;
 } audit_args;
 
@@ -54,6 +54,8 @@ parse(audit_args *a, int argc, char **argv)
 			a->remove = 1;
 		} else if (strcmp(argv[i], "--public") == 0) {
 			a->public = 1;
+		} else if (strcmp(argv[i], "--no-head") == 0) {
+			a->no_head = 1;
 		} else if (argv[i][0] == '-') {
 			return -1;
 		} else if (a->sub == NULL) {
@@ -138,26 +140,35 @@ load_checkpoints(sr_audit_checkpoint **cps, size_t *n, const audit_args *a,
 	return SR_EXIT_OK;
 }
 
+/* What verify checked of the log's end: the head, and checkpoints. */
 static void
-verify_says(const audit_args *a, const char *path, const sr_audit_verdict *v,
-    const sr_audit_checkpoint *cps, size_t ncps)
+verify_says_end(const audit_args *a, const sr_audit_verdict *v)
 {
-	printf("%s: %llu records intact: chain ok, %s, %s", path,
+	printf("%s", v->head_behind ? "head behind the last records "
+	    "(appenders stopped before updating it; the next append catches "
+	    "up)" : v->head_checked ? "head ok" : "no head to compare "
+	    "(--no-head)");
+	if (v->files > 1)
+		printf(", %d files (rotated)", v->files);
+	if (v->checkpoints > 0)
+		printf(", %llu checkpoint%s ok (%ssigned with %s; the log "
+		    "holds their records up to %llu)", (unsigned long long)
+		    v->checkpoints, v->checkpoints == 1 ? "" : "s",
+		    v->checkpoints_local ? "beside the log, " : "",
+		    a->pubkey ? "the given key" : "this log's key",
+		    (unsigned long long)v->checkpoint_last);
+	printf("\n");
+}
+
+static void
+verify_says(const audit_args *a, const char *path, const sr_audit_verdict *v)
+{
+	printf("%s: %llu records intact: chain ok, %s, ", path,
 	    (unsigned long long)v->records, v->macs_checked ? (a->key ?
 	    "seals ok (with the given key)" : "seals ok (with the initial "
 	    "key on this machine)") : "seals NOT checked (no initial key: "
-	    "give --key)", v->head_behind ? "head behind the last "
-	    "records (appenders stopped before updating it; the next "
-	    "append catches up)" : v->head_checked ? "head ok" :
-	    "no head to compare");
-	if (v->files > 1)
-		printf(", %d files (rotated)", v->files);
-	if (ncps > 0)
-		printf(", %zu checkpoint%s ok (signed with %s; the log holds "
-		    "their records up to %llu)", ncps, ncps == 1 ? "" : "s",
-		    a->pubkey ? "the given key" : "this log's key",
-		    (unsigned long long)cps[ncps - 1].size);
-	printf("\n");
+	    "give --key)");
+	verify_says_end(a, v);
 	if (v->macs_checked && !a->key)
 		printf("note: the initial key is on this machine, so whoever "
 		    "controls it could rewrite the log; export it with "
@@ -184,9 +195,12 @@ audit_verify(const audit_args *a)
 	rc = SR_EXIT_USAGE;
 	o.key0 = have ? key : NULL;
 	o.cps = cps;
+	o.no_head = a->no_head;
+	o.local_checkpoints = a->checkpoint == NULL;
+	o.pubkey = a->pubkey;
 	switch (sr_audit_verify_with(&v, path, &o, &err)) {
 	case 0:
-		verify_says(a, path, &v, cps, o.ncps);
+		verify_says(a, path, &v);
 		rc = SR_EXIT_OK;
 		break;
 	case 1:
@@ -394,8 +408,8 @@ cmd_audit(int argc, char **argv)
 
 	if (parse(&a, argc, argv) != 0) {
 		cli_errorf("audit", "usage: scoperun audit verify [FILE] "
-		    "[--key HEX] [--checkpoint F [--pubkey KEY]] | show [FILE] "
-		    "[--json] [--agent A] [--since 7d] | report [FILE] [--json] "
+		    "[--key HEX] [--checkpoint F] [--pubkey KEY] [--no-head] "
+		    "| show [FILE] [--json] [--agent A] [--since 7d] | report [FILE] [--json] "
 		    "| checkpoint [FILE] | key --export [--remove] | key "
 		    "--public");
 		return SR_EXIT_USAGE;

@@ -310,7 +310,10 @@ audit_line_parse(struct audit_line *out, const char *line, size_t len)
 	    audit_hex_decode(out->mac, 32, tail + 82) != 0)
 		return -1;
 	out->seq = 0;
-	for (i = 7; line[i] >= '0' && line[i] <= '9' && i < 27; i++)
+	/* at most 19 digits: a 20th could overflow (and no record reaches
+	 * 10^19); the loop stops before it, and the line is refused */
+	for (i = 7; line[i] >= '0' && line[i] <= '9' &&
+	    i < 7 + AUDIT_SEQ_DIGITS; i++)
 		out->seq = out->seq * 10 + (uint64_t)(line[i] - '0');
 	if (i == 7 || line[i] != ',' || (line[7] == '0'))
 		return -1;
@@ -321,28 +324,60 @@ audit_line_parse(struct audit_line *out, const char *line, size_t len)
 
 /* ---- the head ---------------------------------------------------- */
 
-/* Fields of "name value" lines, in order; strict. */
+/* A decimal field of at most AUDIT_SEQ_DIGITS digits, no leading 0
+ * (but "0"), ending with a newline; *p moves past it. 0 or -1. */
+static int
+head_num(uint64_t *v, const char **p, const char *name)
+{
+	size_t n = strlen(name), i;
+	const char *s = *p;
+
+	*v = 0;
+	if (strncmp(s, name, n) != 0 || s[n] != ' ')
+		return -1;
+	s += n + 1;
+	for (i = 0; s[i] >= '0' && s[i] <= '9'; i++) {
+		if (i == AUDIT_SEQ_DIGITS || (i == 1 && s[0] == '0'))
+			return -1;
+		*v = *v * 10 + (uint64_t)(s[i] - '0');
+	}
+	if (i == 0 || s[i] != '\n')
+		return -1;
+	*p = s + i + 1;
+	return 0;
+}
+
+/* A hex field of n bytes ending with a newline; *p moves past it. */
+static int
+head_hex(unsigned char *out, size_t n, const char **p, const char *name)
+{
+	size_t len = strlen(name);
+	const char *s = *p;
+
+	if (strncmp(s, name, len) != 0 || s[len] != ' ' ||
+	    strnlen(s + len + 1, 2 * n + 1) < 2 * n + 1 ||
+	    s[len + 1 + 2 * n] != '\n' ||
+	    audit_hex_decode(out, n, s + len + 1) != 0)
+		return -1;
+	*p = s + len + 1 + 2 * n + 1;
+	return 0;
+}
+
+/* Fields of "name value" lines, in order; strict (one spelling only, and
+ * no number that would overflow). */
 int
 audit_head_parse(struct audit_head *h, const char *buf)
 {
-	char log[40], hash[72], key[72];
-	unsigned long long seq, size;
-	int n = 0;
+	const char *p = buf;
 
-	if (sscanf(buf, AUDIT_HEAD_MAGIC "\nlog %32[0-9a-f]\nseq %llu\n"
-	    "hash %64[0-9a-f]\nkey %64[0-9a-f]\nsize %llu\n%n", log, &seq,
-	    hash, key, &size, &n) != 5 || buf[n] != '\0' ||
-	    strlen(log) != 32 || strlen(hash) != 64 || strlen(key) != 64 ||
-	    audit_hex_decode(h->log, 16, log) != 0 ||
-	    audit_hex_decode(h->hash, 32, hash) != 0 ||
-	    audit_hex_decode(h->key, 32, key) != 0) {
-		sodium_memzero(key, sizeof(key));
+	if (strncmp(p, AUDIT_HEAD_MAGIC "\n", sizeof(AUDIT_HEAD_MAGIC)) != 0)
 		return -1;
-	}
-	sodium_memzero(key, sizeof(key));
-	h->seq = seq;
-	h->size = size;
-	return 0;
+	p += sizeof(AUDIT_HEAD_MAGIC);
+	return head_hex(h->log, 16, &p, "log") == 0 &&
+	    head_num(&h->seq, &p, "seq") == 0 &&
+	    head_hex(h->hash, 32, &p, "hash") == 0 &&
+	    head_hex(h->key, 32, &p, "key") == 0 &&
+	    head_num(&h->size, &p, "size") == 0 && *p == '\0' ? 0 : -1;
 }
 
 int
@@ -398,15 +433,21 @@ audit_head_write(const struct audit_head *h, const char *path, sr_err *err)
  * The log's id follows from K_1 (one way), so a head rebuilt from the
  * initial key names the same log, and checkpoints still match it.
  */
-static void
-log_id(struct audit_head *h)
+void
+audit_log_id(unsigned char out[16], const unsigned char k1[SR_AUDIT_HASH_BYTES])
 {
 	unsigned char id[32];
 
 	crypto_generichash(id, sizeof(id),
-	    (const unsigned char *)"scoperun-audit-log-id-v1", 24, h->key,
+	    (const unsigned char *)"scoperun-audit-log-id-v1", 24, k1,
 	    SR_AUDIT_HASH_BYTES);
-	memcpy(h->log, id, sizeof(h->log));
+	memcpy(out, id, 16);
+}
+
+static void
+log_id(struct audit_head *h)
+{
+	audit_log_id(h->log, h->key);
 }
 
 /* A new log: its id and K_1, which is also kept in .key0 for export. */
@@ -531,7 +572,7 @@ recover(int fd, struct audit_head *h, const char *path, uint64_t size,
 		return sr_err_set(err, SR_ERR_CONFIG, path, 0, "the audit log "
 		    "is shorter than its head says: it was truncated (see "
 		    "scoperun audit verify)");
-	if (n > SR_AUDIT_LINE_MAX + 1)
+	if (n > AUDIT_BEHIND_MAX)
 		return sr_err_set(err, SR_ERR_CONFIG, path, 0, "the audit log "
 		    "has %zu unexpected bytes at its end", n);
 	if ((extra = malloc(n + 1)) == NULL)

@@ -80,11 +80,15 @@ typedef struct sr_audit_verdict {
 	int head_checked;		/* the head file matched the log's end */
 	int head_behind;		/* ... but for this many records appended
 					   before a crash, taken in next time */
+	int head_missing;		/* no head, and the caller said the log
+					   has none (o->no_head) */
 	uint64_t bad_seq;		/* first bad record, 0 if none */
 	unsigned long bad_line;		/* its line in the file */
 	char bad_path[SR_ERR_PATH_MAX];	/* that file (one of a rotated set) */
 	int files;			/* files walked: path.N .. path.1, path */
 	uint64_t checkpoints;		/* checkpoints matched */
+	uint64_t checkpoint_last;	/* the largest record they name */
+	int checkpoints_local;		/* they were those beside the log */
 	char why[256];			/* what is wrong with it */
 } sr_audit_verdict;
 
@@ -107,6 +111,8 @@ typedef struct sr_audit_checkpoint {
 	unsigned char log[16];
 	uint64_t size;
 	unsigned char hash[SR_AUDIT_HASH_BYTES];
+	unsigned char sig[64];		/* the log key's signature of the text */
+	int unchecked;			/* sig not checked yet (see verify) */
 } sr_audit_checkpoint;
 
 #define SR_AUDIT_VKEY_MAX 128
@@ -130,11 +136,25 @@ typedef struct sr_audit_verify_opts {
 	const unsigned char *key0;	/* K_1, or NULL: no seals */
 	const sr_audit_checkpoint *cps;	/* sorted by size */
 	size_t ncps;
+	int no_head;			/* the log has no head (a copy kept
+					   without one): its absence is not
+					   a finding */
+	int local_checkpoints;		/* without cps: path.checkpoints */
+	const char *pubkey;		/* their key; NULL: path.sign's */
 } sr_audit_verify_opts;
 
-#define SR_AUDIT_VERIFY_OPTS_INIT { NULL, NULL, 0 }
+#define SR_AUDIT_VERIFY_OPTS_INIT { NULL, NULL, 0, 0, 0, NULL }
 
-/* sr_audit_verify, and the log must hold every checkpoint in o->cps. */
+/*
+ * sr_audit_verify, and the log must hold every checkpoint in o->cps, or
+ * with o->local_checkpoints every one in path.checkpoints (read with the
+ * log, under its lock). Those are parsed without checking each signature
+ * (a 1,000,000-record log has 10,000): a checkpoint that agrees with the
+ * chain proves nothing either way, so only one that disagrees with it, or
+ * names records past its end, has its signature checked, to tell a
+ * forged checkpoint from a cut or rewritten log. A missing head is a
+ * finding (records cut off the end would not show) unless o->no_head.
+ */
 int sr_audit_verify_with(sr_audit_verdict *v, const char *path,
     const sr_audit_verify_opts *o, sr_err *err);
 
