@@ -401,6 +401,30 @@ audit_checkpoint(const audit_args *a)
 	return SR_EXIT_OK;
 }
 
+/* A new log, on purpose: the old one's files moved aside, and named in
+ * the new one's first record. */
+static int
+audit_reset(const audit_args *a)
+{
+	char path[SR_ERR_PATH_MAX];
+	sr_audit_reset_result r;
+	sr_err err = SR_ERR_INIT;
+
+	if (log_path(path, sizeof(path), a, &err) != 0 ||
+	    sr_audit_reset(&r, path, &err) != 0) {
+		cli_error("audit", &err);
+		return SR_EXIT_USAGE;
+	}
+	printf("new audit log %s; its first record names the old log %s\n",
+	    r.new_log, r.old_log);
+	printf("the old log's files are in %s (check them with `scoperun "
+	    "audit verify %s/%s --key KEY`)\n", r.moved_to, r.moved_to,
+	    strrchr(path, '/') ? strrchr(path, '/') + 1 : path);
+	fprintf(stderr, "export the new log's initial key: `scoperun audit key "
+	    "--export --remove` or `--seal-to RECIPIENT`\n");
+	return SR_EXIT_OK;
+}
+
 int
 cmd_audit(int argc, char **argv)
 {
@@ -411,7 +435,7 @@ cmd_audit(int argc, char **argv)
 		    "[--key HEX] [--checkpoint F] [--pubkey KEY] [--no-head] "
 		    "| show [FILE] [--json] [--agent A] [--since 7d] | report [FILE] [--json] "
 		    "| checkpoint [FILE] | key --export [--remove] | key "
-		    "--public");
+		    "--public | reset [FILE]");
 		return SR_EXIT_USAGE;
 	}
 	if (strcmp(a.sub, "verify") == 0)
@@ -422,6 +446,8 @@ cmd_audit(int argc, char **argv)
 		return audit_key(&a);
 	if (strcmp(a.sub, "checkpoint") == 0)
 		return audit_checkpoint(&a);
+	if (strcmp(a.sub, "reset") == 0)
+		return audit_reset(&a);
 	if (strcmp(a.sub, "report") == 0)
 		return audit_report(a.file, a.json);
 	cli_errorf("audit", "unknown audit command '%.40s'", a.sub);

@@ -185,6 +185,7 @@ put_lists(sr_jsonw *w, const sr_audit_event *ev)
 	}
 	sr_jsonw_kstr(w, "secret", ev->secret);
 	sr_jsonw_kstr(w, "recipient", ev->recipient);
+	sr_jsonw_kstr(w, "old_log", ev->old_log);
 	sr_jsonw_kstr(w, "command", ev->command);
 	if (ev->argv != NULL) {
 		sr_jsonw_key(w, "argv");
@@ -466,8 +467,9 @@ head_init(struct audit_head *h, const char *path, sr_err *err)
 	text[64] = '\n';
 	rc = sr_file_write_new(kp, text, 65, 0600, err);
 	sodium_memzero(text, sizeof(text));
-	/* the checkpoint key of a new log; one left by a removed log goes */
-	return rc != 0 ? rc : audit_sign_create(path, h->log, 1, err);
+	/* the checkpoint key of a new log: none is left by an old one
+	 * (load_head), so it is made new, never replaced */
+	return rc != 0 ? rc : audit_sign_create(path, h->log, 0, err);
 }
 
 int
@@ -701,11 +703,11 @@ rebuild_head(struct audit_head *h, const char *path, sr_err *err)
 	return rc;
 }
 
-/* Read the head, rebuild it, or start a new log. */
+/* Read the head, rebuild it, or start a new log where no old one was. */
 static int
 load_head(struct audit_head *h, const char *path, sr_err *err)
 {
-	char kp[SR_ERR_PATH_MAX];
+	char kp[SR_ERR_PATH_MAX], what[SR_ERR_MSG_MAX];
 	struct stat st;
 	int rc = audit_head_read(h, path, err);
 	int have_key0 = audit_side_path(kp, sizeof(kp), path, ".key0") == 0 &&
@@ -720,11 +722,17 @@ load_head(struct audit_head *h, const char *path, sr_err *err)
 		return sr_err_set(err, SR_ERR_CONFIG, path, 0, "the audit log "
 		    "%s has lost its head file (.head) and its initial key is "
 		    "not here to rebuild it", path);
+	if (audit_old_state(what, sizeof(what), path))
+		return sr_err_set(err, SR_ERR_CONFIG, path, 0, "the audit log "
+		    "%.200s is gone, but %s is still here: a new log is not "
+		    "started over an old one (`scoperun audit reset` starts "
+		    "one, and records it)", path, what);
 	return head_init(h, path, err);
 }
 
-static int
-append_locked(const char *path, const sr_audit_event *ev, sr_err *err)
+int
+audit_append_locked(const char *path, const sr_audit_event *ev,
+    unsigned char log[16], sr_err *err)
 {
 	struct audit_head *h = sr_secure_alloc(sizeof(*h));
 	sr_audit_event note = { 0 };
@@ -770,6 +778,8 @@ append_locked(const char *path, const sr_audit_event *ev, sr_err *err)
 	    SR_AUDIT_CHECKPOINT_EVERY &&
 	    audit_checkpoint_append(NULL, h, path, err) != 0)
 		goto done;
+	if (log != NULL)
+		memcpy(log, h->log, sizeof(h->log));
 	rc = 0;
 done:
 	if (fd >= 0)
@@ -797,7 +807,7 @@ sr_audit_append(const char *path, const sr_audit_event *ev, sr_err *err)
 		return sr_err_set(err, SR_ERR_SYSTEM, path, 0, "path too long");
 	if (sr_file_lock(&lockfd, lock, err) != 0)
 		return -1;
-	rc = append_locked(path, ev, err);
+	rc = audit_append_locked(path, ev, NULL, err);
 	sr_file_unlock(lockfd);
 	return rc;
 }

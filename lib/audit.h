@@ -50,6 +50,7 @@ typedef struct sr_audit_event {
 	const char *task;
 	const sr_audit_exit *exit;	/* "exit" events, else NULL */
 	int forward;			/* also to syslog ([audit] syslog) */
+	const char *old_log;		/* "audit.reset": the log it replaces */
 } sr_audit_event;
 
 /*
@@ -165,6 +166,21 @@ int sr_audit_verify_with(sr_audit_verdict *v, const char *path,
  */
 int sr_audit_files(char ***paths, size_t *n, const char *path, sr_err *err);
 void sr_audit_files_free(char **paths, size_t n);
+
+/*
+ * `scoperun audit reset`: an append never starts a new log where an old
+ * one left its state (see audit_reset.c); this does, on purpose. Under
+ * the appenders' lock, every file of the old log is moved into
+ * path.old-ID (its log id), and the new log's first record, event
+ * "audit.reset", names it. Nothing is deleted.
+ */
+typedef struct sr_audit_reset_result {
+	char old_log[40];		/* its id in hex, or "unknown-TIME" */
+	char new_log[33];
+	char moved_to[SR_ERR_PATH_MAX];
+} sr_audit_reset_result;
+
+int sr_audit_reset(sr_audit_reset_result *r, const char *path, sr_err *err);
 
 /* Read K_1 from the audit.key0 file beside path; -1 when absent. */
 int sr_audit_key0_load(unsigned char key[SR_AUDIT_HASH_BYTES],

@@ -134,6 +134,16 @@ int audit_walk_next(struct audit_walk *w, const struct audit_rec **rec,
 void audit_walk_close(struct audit_walk *w);
 uint64_t audit_peek_seq(const char *line, size_t len);
 
+/* ---- audit_reset.c ------------------------------------------------ */
+
+/* 1 when an earlier log left state at path that a new log must not be
+ * started over (what says which, for a message), else 0. */
+int audit_old_state(char *what, size_t size, const char *path);
+/* sr_audit_append with the lock held; log (may be NULL) gets the log's
+ * id. */
+int audit_append_locked(const char *path, const sr_audit_event *ev,
+    unsigned char log[16], sr_err *err);
+
 /* ---- audit_syslog.c ---------------------------------------------- */
 
 /* Send the record (line without its newline) to syslog when forward is
