@@ -15,6 +15,7 @@
 #include <sodium.h>
 
 #include "audit.h"
+#include "audit_keys.h"
 #include "audit_report.h"
 #include "cli.h"
 #include "paths.h"
@@ -26,6 +27,7 @@
 
 typedef struct audit_args {
 	const char *file, *key, *agent, *since, *checkpoint, *pubkey;
+	const char *seal_to, *key_file, *identity;
 	int json, export, remove, public, no_head;
 	const char *sub;
 } audit_args;
@@ -41,7 +43,10 @@ parse(audit_args *a, int argc, char **argv)
 		    strcmp(argv[i], "--agent") == 0 ? &a->agent :
 		    strcmp(argv[i], "--since") == 0 ? &a->since :
 		    strcmp(argv[i], "--checkpoint") == 0 ? &a->checkpoint :
-		    strcmp(argv[i], "--pubkey") == 0 ? &a->pubkey : NULL;
+		    strcmp(argv[i], "--pubkey") == 0 ? &a->pubkey :
+		    strcmp(argv[i], "--seal-to") == 0 ? &a->seal_to :
+		    strcmp(argv[i], "--key-file") == 0 ? &a->key_file :
+		    strcmp(argv[i], "--identity") == 0 ? &a->identity : NULL;
 		if (slot != NULL) {
 			if (++i >= argc)
 				return -1;
@@ -75,7 +80,8 @@ log_path(char *buf, size_t size, const audit_args *a, sr_err *err)
 	return sr_path_get(buf, size, SR_PATH_AUDIT, a->file, err);
 }
 
-/* The initial key from --key (64 hex digits), else the local copy. */
+/* The initial key from --key (64 hex digits), --key-file, the sealed key
+ * beside the log (--identity), else the local copy. */
 static int
 initial_key(unsigned char *key, int *have, const audit_args *a,
     const char *path, sr_err *err)
@@ -83,6 +89,16 @@ initial_key(unsigned char *key, int *have, const audit_args *a,
 	size_t len;
 
 	*have = 0;
+	if ((a->key != NULL) + (a->key_file != NULL) > 1)
+		return sr_err_set(err, SR_ERR_USAGE, NULL, 0, "give the "
+		    "initial key once: --key or --key-file");
+	if (a->key_file != NULL || a->identity != NULL) {
+		if (audit_key_from_file(key, a->key_file, a->identity, path,
+		    err) != 0)
+			return -1;
+		*have = 1;
+		return 0;
+	}
 	if (a->key != NULL) {
 		if (strlen(a->key) != 64 || sodium_hex2bin(key, 32, a->key, 64,
 		    NULL, &len, NULL) != 0 || len != 32)
@@ -163,13 +179,17 @@ verify_says_end(const audit_args *a, const sr_audit_verdict *v)
 static void
 verify_says(const audit_args *a, const char *path, const sr_audit_verdict *v)
 {
+	int given = a->key || a->key_file || a->identity;
+
 	printf("%s: %llu records intact: chain ok, %s, ", path,
 	    (unsigned long long)v->records, v->macs_checked ? (a->key ?
-	    "seals ok (with the given key)" : "seals ok (with the initial "
-	    "key on this machine)") : "seals NOT checked (no initial key: "
-	    "give --key)");
+	    "seals ok (with the given key)" : a->key_file ? "seals ok (with "
+	    "the key in the key file)" : given ? "seals ok (with the sealed "
+	    "initial key)" : "seals ok (with the initial key on this "
+	    "machine)") : "seals NOT checked (no initial key: give "
+	    "--key, --key-file or --identity)");
 	verify_says_end(a, v);
-	if (v->macs_checked && !a->key)
+	if (v->macs_checked && !given)
 		printf("note: the initial key is on this machine, so whoever "
 		    "controls it could rewrite the log; export it with "
 		    "`scoperun audit key --export --remove`\n");
@@ -252,13 +272,20 @@ audit_key(const audit_args *a)
 	sr_err err = SR_ERR_INIT;
 	int rc = SR_EXIT_USAGE;
 
-	if (a->public && !a->export && !a->remove) {
+	if (a->public && !a->export && !a->remove && !a->seal_to) {
 		rc = audit_key_public(a);
 		goto done;
 	}
-	if (key == NULL || !a->export || a->public) {
+	if (a->seal_to != NULL && !a->export && !a->remove && !a->public) {
+		if (log_path(path, sizeof(path), a, &err) == 0)
+			rc = audit_key_seal(path, a->seal_to);
+		else
+			cli_error("audit", &err);
+		goto done;
+	}
+	if (key == NULL || !a->export || a->public || a->seal_to) {
 		cli_errorf("audit", "usage: scoperun audit key --export "
-		    "[--remove] | --public");
+		    "[--remove] | --seal-to RECIPIENT | --public");
 		goto done;
 	}
 	if (log_path(path, sizeof(path), a, &err) != 0 ||
@@ -269,6 +296,12 @@ audit_key(const audit_args *a)
 	sodium_bin2hex(hex, sizeof(hex), key, 32);
 	printf("%s\n", hex);
 	sodium_memzero(hex, sizeof(hex));
+	/* the only other copy must have left before this one goes */
+	if (a->remove && (fflush(stdout) != 0 || ferror(stdout))) {
+		cli_errorf("audit", "the key could not be written out: the local "
+		    "copy is kept");
+		goto done;
+	}
 	if (a->remove && sr_audit_key0_remove(path, &err) != 0) {
 		cli_error("audit", &err);
 		goto done;
@@ -432,10 +465,11 @@ cmd_audit(int argc, char **argv)
 
 	if (parse(&a, argc, argv) != 0) {
 		cli_errorf("audit", "usage: scoperun audit verify [FILE] "
-		    "[--key HEX] [--checkpoint F] [--pubkey KEY] [--no-head] "
+		    "[--key HEX | --key-file F] [--identity ID] [--checkpoint F] "
+		    "[--pubkey KEY] [--no-head] "
 		    "| show [FILE] [--json] [--agent A] [--since 7d] | report [FILE] [--json] "
 		    "| checkpoint [FILE] | key --export [--remove] | key "
-		    "--public | reset [FILE]");
+		    "--seal-to RECIPIENT | key --public | reset [FILE]");
 		return SR_EXIT_USAGE;
 	}
 	if (strcmp(a.sub, "verify") == 0)

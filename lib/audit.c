@@ -493,19 +493,6 @@ sr_audit_key0_load(unsigned char key[SR_AUDIT_HASH_BYTES], const char *path,
 	return 0;
 }
 
-int
-sr_audit_key0_remove(const char *path, sr_err *err)
-{
-	char kp[SR_ERR_PATH_MAX];
-
-	if (audit_side_path(kp, sizeof(kp), path, ".key0") != 0)
-		return sr_err_set(err, SR_ERR_SYSTEM, path, 0, "path too long");
-	if (unlink(kp) != 0)
-		return sr_err_set(err, SR_ERR_SYSTEM, kp, 0, "cannot remove "
-		    "%s: %s", kp, strerror(errno));
-	return 0;
-}
-
 /* ---- after a crash ----------------------------------------------- */
 
 /*

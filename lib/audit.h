@@ -18,6 +18,7 @@
 
 #include "env.h"
 #include "err.h"
+#include "identity.h"
 
 #define SR_AUDIT_HASH_BYTES 32
 #define SR_AUDIT_LINE_MAX (1u << 20)
@@ -185,7 +186,20 @@ int sr_audit_reset(sr_audit_reset_result *r, const char *path, sr_err *err);
 /* Read K_1 from the audit.key0 file beside path; -1 when absent. */
 int sr_audit_key0_load(unsigned char key[SR_AUDIT_HASH_BYTES],
     const char *path, sr_err *err);
-/* Remove the local copy of K_1 (after the owner exported it). */
+/* Remove the local copy of K_1 (after the owner exported it): its bytes
+ * overwritten and synced, then the file unlinked. */
 int sr_audit_key0_remove(const char *path, sr_err *err);
+
+/*
+ * Seal K_1 to an auditor's recipient (scoperun1…): the sealed line
+ * (FORMAT.md) into line (SR_AUDIT_SEALED_MAX) and path.key0.sealed, then
+ * the clear copy removed as sr_audit_key0_remove does.
+ */
+#define SR_AUDIT_SEALED_MAX 256
+int sr_audit_key0_seal(char *line, size_t size, const char *path,
+    const char *recipient, sr_err *err);
+/* K_1 from a sealed line (text, len bytes), opened with id. */
+int sr_audit_key0_open(unsigned char key[SR_AUDIT_HASH_BYTES],
+    const char *text, size_t len, const sr_identity *id, sr_err *err);
 
 #endif
