@@ -520,11 +520,42 @@ test_rotation_crash(void **state)
 	append_one(f->path, NULL);	/* rotates, then appends */
 	assert_int_equal(stat(p1, &st), 0);
 	/* as if the crash came after the rename: the old head, an empty
-	 * current file */
+	 * current file; verify takes the rotation as done, as the next
+	 * append does */
 	tl_spit(hp, head, hlen);
 	tl_spit(f->path, "", 0);
-	append_one(f->path, NULL);
 	assert_int_equal(sr_audit_key0_load(key, f->path, &err), 0);
+	if (sr_audit_verify(&v, f->path, key, &err) != 0)
+		fail_msg("a rotation whose head update was lost: %s", v.why);
+	append_one(f->path, NULL);	/* the one record of the new file */
+	free(head);
+	head = NULL;
+	/* and a crash after the rotation's head (size 0, at the last record
+	 * of .1), before that record's head update: that head is one behind,
+	 * in the file before */
+	{
+		struct audit_head h;
+		char *p;
+		uint64_t i;
+
+		assert_int_equal(audit_head_read(&h, f->path, &err), 0);
+		buf = tl_slurp(p1, &len);
+		p = buf + len - 1 - AUDIT_TAIL_LEN;
+		assert_int_equal(audit_hex_decode(h.hash, 32, p + 9), 0);
+		h.seq--;
+		h.size = 0;
+		memcpy(h.key, key, 32);
+		for (i = 0; i < h.seq; i++)
+			audit_evolve(h.key);
+		assert_int_equal(audit_head_write(&h, f->path, &err), 0);
+		free(buf);
+		if (sr_audit_verify(&v, f->path, key, &err) != 0)
+			fail_msg("a head left at the start of a new file: %s",
+			    v.why);
+		assert_int_equal(v.head_behind, 1);
+		sodium_memzero(&h, sizeof(h));
+	}
+	append_one(f->path, NULL);
 	assert_int_equal(sr_audit_verify(&v, f->path, key, &err), 0);
 	assert_true(v.head_checked);
 	buf = tl_slurp(f->path, &len);
