@@ -15,6 +15,7 @@
 #include <sodium.h>
 
 #include "audit.h"
+#include "audit_keys.h"
 #include "audit_report.h"
 #include "cli.h"
 #include "paths.h"
@@ -26,7 +27,8 @@
 
 typedef struct audit_args {
 	const char *file, *key, *agent, *since, *checkpoint, *pubkey;
-	int json, export, remove, public;
+	const char *seal_to, *key_file, *identity;
+	int json, export, remove, public, no_head;
 	const char *sub;
 } audit_args;
 
@@ -41,7 +43,10 @@ parse(audit_args *a, int argc, char **argv)
 		    strcmp(argv[i], "--agent") == 0 ? &a->agent :
 		    strcmp(argv[i], "--since") == 0 ? &a->since :
 		    strcmp(argv[i], "--checkpoint") == 0 ? &a->checkpoint :
-		    strcmp(argv[i], "--pubkey") == 0 ? &a->pubkey : NULL;
+		    strcmp(argv[i], "--pubkey") == 0 ? &a->pubkey :
+		    strcmp(argv[i], "--seal-to") == 0 ? &a->seal_to :
+		    strcmp(argv[i], "--key-file") == 0 ? &a->key_file :
+		    strcmp(argv[i], "--identity") == 0 ? &a->identity : NULL;
 		if (slot != NULL) {
 			if (++i >= argc)
 				return -1;
@@ -54,6 +59,8 @@ parse(audit_args *a, int argc, char **argv)
 			a->remove = 1;
 		} else if (strcmp(argv[i], "--public") == 0) {
 			a->public = 1;
+		} else if (strcmp(argv[i], "--no-head") == 0) {
+			a->no_head = 1;
 		} else if (argv[i][0] == '-') {
 			return -1;
 		} else if (a->sub == NULL) {
@@ -73,7 +80,8 @@ log_path(char *buf, size_t size, const audit_args *a, sr_err *err)
 	return sr_path_get(buf, size, SR_PATH_AUDIT, a->file, err);
 }
 
-/* The initial key from --key (64 hex digits), else the local copy. */
+/* The initial key from --key (64 hex digits), --key-file, the sealed key
+ * beside the log (--identity), else the local copy. */
 static int
 initial_key(unsigned char *key, int *have, const audit_args *a,
     const char *path, sr_err *err)
@@ -81,6 +89,16 @@ initial_key(unsigned char *key, int *have, const audit_args *a,
 	size_t len;
 
 	*have = 0;
+	if ((a->key != NULL) + (a->key_file != NULL) > 1)
+		return sr_err_set(err, SR_ERR_USAGE, NULL, 0, "give the "
+		    "initial key once: --key or --key-file");
+	if (a->key_file != NULL || a->identity != NULL) {
+		if (audit_key_from_file(key, a->key_file, a->identity, path,
+		    err) != 0)
+			return -1;
+		*have = 1;
+		return 0;
+	}
 	if (a->key != NULL) {
 		if (strlen(a->key) != 64 || sodium_hex2bin(key, 32, a->key, 64,
 		    NULL, &len, NULL) != 0 || len != 32)
@@ -138,27 +156,40 @@ load_checkpoints(sr_audit_checkpoint **cps, size_t *n, const audit_args *a,
 	return SR_EXIT_OK;
 }
 
+/* What verify checked of the log's end: the head, and checkpoints. */
 static void
-verify_says(const audit_args *a, const char *path, const sr_audit_verdict *v,
-    const sr_audit_checkpoint *cps, size_t ncps)
+verify_says_end(const audit_args *a, const sr_audit_verdict *v)
 {
-	printf("%s: %llu records intact: chain ok, %s, %s", cli_esc(path),
-	    (unsigned long long)v->records, v->macs_checked ? (a->key ?
-	    "seals ok (with the given key)" : "seals ok (with the initial "
-	    "key on this machine)") : "seals NOT checked (no initial key: "
-	    "give --key)", v->head_behind ? "head behind the last "
-	    "records (appenders stopped before updating it; the next "
-	    "append catches up)" : v->head_checked ? "head ok" :
-	    "no head to compare");
+	printf("%s", v->head_behind ? "head behind the last records "
+	    "(appenders stopped before updating it; the next append catches "
+	    "up)" : v->head_checked ? "head ok" : "no head to compare "
+	    "(--no-head)");
 	if (v->files > 1)
 		printf(", %d files (rotated)", v->files);
-	if (ncps > 0)
-		printf(", %zu checkpoint%s ok (signed with %s; the log holds "
-		    "their records up to %llu)", ncps, ncps == 1 ? "" : "s",
+	if (v->checkpoints > 0)
+		printf(", %llu checkpoint%s ok (%ssigned with %s; the log "
+		    "holds their records up to %llu)", (unsigned long long)
+		    v->checkpoints, v->checkpoints == 1 ? "" : "s",
+		    v->checkpoints_local ? "beside the log, " : "",
 		    a->pubkey ? "the given key" : "this log's key",
-		    (unsigned long long)cps[ncps - 1].size);
+		    (unsigned long long)v->checkpoint_last);
 	printf("\n");
-	if (v->macs_checked && !a->key)
+}
+
+static void
+verify_says(const audit_args *a, const char *path, const sr_audit_verdict *v)
+{
+	int given = a->key || a->key_file || a->identity;
+
+	printf("%s: %llu records intact: chain ok, %s, ", cli_esc(path),
+	    (unsigned long long)v->records, v->macs_checked ? (a->key ?
+	    "seals ok (with the given key)" : a->key_file ? "seals ok (with "
+	    "the key in the key file)" : given ? "seals ok (with the sealed "
+	    "initial key)" : "seals ok (with the initial key on this "
+	    "machine)") : "seals NOT checked (no initial key: give "
+	    "--key, --key-file or --identity)");
+	verify_says_end(a, v);
+	if (v->macs_checked && !given)
 		printf("note: the initial key is on this machine, so whoever "
 		    "controls it could rewrite the log; export it with "
 		    "`scoperun audit key --export --remove`\n");
@@ -184,9 +215,12 @@ audit_verify(const audit_args *a)
 	rc = SR_EXIT_USAGE;
 	o.key0 = have ? key : NULL;
 	o.cps = cps;
+	o.no_head = a->no_head;
+	o.local_checkpoints = a->checkpoint == NULL;
+	o.pubkey = a->pubkey;
 	switch (sr_audit_verify_with(&v, path, &o, &err)) {
 	case 0:
-		verify_says(a, path, &v, cps, o.ncps);
+		verify_says(a, path, &v);
 		rc = SR_EXIT_OK;
 		break;
 	case 1:
@@ -238,13 +272,20 @@ audit_key(const audit_args *a)
 	sr_err err = SR_ERR_INIT;
 	int rc = SR_EXIT_USAGE;
 
-	if (a->public && !a->export && !a->remove) {
+	if (a->public && !a->export && !a->remove && !a->seal_to) {
 		rc = audit_key_public(a);
 		goto done;
 	}
-	if (key == NULL || !a->export || a->public) {
+	if (a->seal_to != NULL && !a->export && !a->remove && !a->public) {
+		if (log_path(path, sizeof(path), a, &err) == 0)
+			rc = audit_key_seal(path, a->seal_to);
+		else
+			cli_error("audit", &err);
+		goto done;
+	}
+	if (key == NULL || !a->export || a->public || a->seal_to) {
 		cli_errorf("audit", "usage: scoperun audit key --export "
-		    "[--remove] | --public");
+		    "[--remove] | --seal-to RECIPIENT | --public");
 		goto done;
 	}
 	if (log_path(path, sizeof(path), a, &err) != 0 ||
@@ -255,6 +296,12 @@ audit_key(const audit_args *a)
 	sodium_bin2hex(hex, sizeof(hex), key, 32);
 	printf("%s\n", hex);
 	sodium_memzero(hex, sizeof(hex));
+	/* the only other copy must have left before this one goes */
+	if (a->remove && (fflush(stdout) != 0 || ferror(stdout))) {
+		cli_errorf("audit", "the key could not be written out: the local "
+		    "copy is kept");
+		goto done;
+	}
 	if (a->remove && sr_audit_key0_remove(path, &err) != 0) {
 		cli_error("audit", &err);
 		goto done;
@@ -389,6 +436,31 @@ audit_checkpoint(const audit_args *a)
 	return SR_EXIT_OK;
 }
 
+/* A new log, on purpose: the old one's files moved aside, and named in
+ * the new one's first record. */
+static int
+audit_reset(const audit_args *a)
+{
+	char path[SR_ERR_PATH_MAX];
+	sr_audit_reset_result r;
+	sr_err err = SR_ERR_INIT;
+
+	if (log_path(path, sizeof(path), a, &err) != 0 ||
+	    sr_audit_reset(&r, path, &err) != 0) {
+		cli_error("audit", &err);
+		return SR_EXIT_USAGE;
+	}
+	printf("new audit log %s; its first record names the old log %s\n",
+	    r.new_log, r.old_log);
+	printf("the old log's files are in %s (check them with `scoperun "
+	    "audit verify %s/%s --key KEY`)\n", cli_esc(r.moved_to),
+	    cli_esc(r.moved_to), cli_esc(strrchr(path, '/') ?
+	    strrchr(path, '/') + 1 : path));
+	fprintf(stderr, "export the new log's initial key: `scoperun audit key "
+	    "--export --remove` or `--seal-to RECIPIENT`\n");
+	return SR_EXIT_OK;
+}
+
 int
 cmd_audit(int argc, char **argv)
 {
@@ -396,10 +468,11 @@ cmd_audit(int argc, char **argv)
 
 	if (parse(&a, argc, argv) != 0) {
 		cli_errorf("audit", "usage: scoperun audit verify [FILE] "
-		    "[--key HEX] [--checkpoint F [--pubkey KEY]] | show [FILE] "
-		    "[--json] [--agent A] [--since 7d] | report [FILE] [--json] "
+		    "[--key HEX | --key-file F] [--identity ID] [--checkpoint F] "
+		    "[--pubkey KEY] [--no-head] "
+		    "| show [FILE] [--json] [--agent A] [--since 7d] | report [FILE] [--json] "
 		    "| checkpoint [FILE] | key --export [--remove] | key "
-		    "--public");
+		    "--seal-to RECIPIENT | key --public | reset [FILE]");
 		return SR_EXIT_USAGE;
 	}
 	if (strcmp(a.sub, "verify") == 0)
@@ -410,6 +483,8 @@ cmd_audit(int argc, char **argv)
 		return audit_key(&a);
 	if (strcmp(a.sub, "checkpoint") == 0)
 		return audit_checkpoint(&a);
+	if (strcmp(a.sub, "reset") == 0)
+		return audit_reset(&a);
 	if (strcmp(a.sub, "report") == 0)
 		return audit_report(a.file, a.json);
 	cli_errorf("audit", "unknown audit command '%.40s'", a.sub);

@@ -192,6 +192,7 @@ put_lists(sr_jsonw *w, const sr_audit_event *ev)
 	}
 	sr_jsonw_kstr(w, "secret", ev->secret);
 	sr_jsonw_kstr(w, "recipient", ev->recipient);
+	sr_jsonw_kstr(w, "old_log", ev->old_log);
 	sr_jsonw_kstr(w, "command", ev->command);
 	if (ev->argv_withheld != NULL) {
 		for (i = 0; ev->argv != NULL && ev->argv[i] != NULL; i++)
@@ -327,7 +328,10 @@ audit_line_parse(struct audit_line *out, const char *line, size_t len)
 	    audit_hex_decode(out->mac, 32, tail + 82) != 0)
 		return -1;
 	out->seq = 0;
-	for (i = 7; line[i] >= '0' && line[i] <= '9' && i < 27; i++)
+	/* at most 19 digits: a 20th could overflow (and no record reaches
+	 * 10^19); the loop stops before it, and the line is refused */
+	for (i = 7; line[i] >= '0' && line[i] <= '9' &&
+	    i < 7 + AUDIT_SEQ_DIGITS; i++)
 		out->seq = out->seq * 10 + (uint64_t)(line[i] - '0');
 	if (i == 7 || line[i] != ',' || (line[7] == '0'))
 		return -1;
@@ -338,28 +342,60 @@ audit_line_parse(struct audit_line *out, const char *line, size_t len)
 
 /* ---- the head ---------------------------------------------------- */
 
-/* Fields of "name value" lines, in order; strict. */
+/* A decimal field of at most AUDIT_SEQ_DIGITS digits, no leading 0
+ * (but "0"), ending with a newline; *p moves past it. 0 or -1. */
+static int
+head_num(uint64_t *v, const char **p, const char *name)
+{
+	size_t n = strlen(name), i;
+	const char *s = *p;
+
+	*v = 0;
+	if (strncmp(s, name, n) != 0 || s[n] != ' ')
+		return -1;
+	s += n + 1;
+	for (i = 0; s[i] >= '0' && s[i] <= '9'; i++) {
+		if (i == AUDIT_SEQ_DIGITS || (i == 1 && s[0] == '0'))
+			return -1;
+		*v = *v * 10 + (uint64_t)(s[i] - '0');
+	}
+	if (i == 0 || s[i] != '\n')
+		return -1;
+	*p = s + i + 1;
+	return 0;
+}
+
+/* A hex field of n bytes ending with a newline; *p moves past it. */
+static int
+head_hex(unsigned char *out, size_t n, const char **p, const char *name)
+{
+	size_t len = strlen(name);
+	const char *s = *p;
+
+	if (strncmp(s, name, len) != 0 || s[len] != ' ' ||
+	    strnlen(s + len + 1, 2 * n + 1) < 2 * n + 1 ||
+	    s[len + 1 + 2 * n] != '\n' ||
+	    audit_hex_decode(out, n, s + len + 1) != 0)
+		return -1;
+	*p = s + len + 1 + 2 * n + 1;
+	return 0;
+}
+
+/* Fields of "name value" lines, in order; strict (one spelling only, and
+ * no number that would overflow). */
 int
 audit_head_parse(struct audit_head *h, const char *buf)
 {
-	char log[40], hash[72], key[72];
-	unsigned long long seq, size;
-	int n = 0;
+	const char *p = buf;
 
-	if (sscanf(buf, AUDIT_HEAD_MAGIC "\nlog %32[0-9a-f]\nseq %llu\n"
-	    "hash %64[0-9a-f]\nkey %64[0-9a-f]\nsize %llu\n%n", log, &seq,
-	    hash, key, &size, &n) != 5 || buf[n] != '\0' ||
-	    strlen(log) != 32 || strlen(hash) != 64 || strlen(key) != 64 ||
-	    audit_hex_decode(h->log, 16, log) != 0 ||
-	    audit_hex_decode(h->hash, 32, hash) != 0 ||
-	    audit_hex_decode(h->key, 32, key) != 0) {
-		sodium_memzero(key, sizeof(key));
+	if (strncmp(p, AUDIT_HEAD_MAGIC "\n", sizeof(AUDIT_HEAD_MAGIC)) != 0)
 		return -1;
-	}
-	sodium_memzero(key, sizeof(key));
-	h->seq = seq;
-	h->size = size;
-	return 0;
+	p += sizeof(AUDIT_HEAD_MAGIC);
+	return head_hex(h->log, 16, &p, "log") == 0 &&
+	    head_num(&h->seq, &p, "seq") == 0 &&
+	    head_hex(h->hash, 32, &p, "hash") == 0 &&
+	    head_hex(h->key, 32, &p, "key") == 0 &&
+	    head_num(&h->size, &p, "size") == 0 && *p == '\0' ? 0 : -1;
 }
 
 int
@@ -415,15 +451,21 @@ audit_head_write(const struct audit_head *h, const char *path, sr_err *err)
  * The log's id follows from K_1 (one way), so a head rebuilt from the
  * initial key names the same log, and checkpoints still match it.
  */
-static void
-log_id(struct audit_head *h)
+void
+audit_log_id(unsigned char out[16], const unsigned char k1[SR_AUDIT_HASH_BYTES])
 {
 	unsigned char id[32];
 
 	crypto_generichash(id, sizeof(id),
-	    (const unsigned char *)"scoperun-audit-log-id-v1", 24, h->key,
+	    (const unsigned char *)"scoperun-audit-log-id-v1", 24, k1,
 	    SR_AUDIT_HASH_BYTES);
-	memcpy(h->log, id, sizeof(h->log));
+	memcpy(out, id, 16);
+}
+
+static void
+log_id(struct audit_head *h)
+{
+	audit_log_id(h->log, h->key);
 }
 
 /* A new log: its id and K_1, which is also kept in .key0 for export. */
@@ -442,8 +484,9 @@ head_init(struct audit_head *h, const char *path, sr_err *err)
 	text[64] = '\n';
 	rc = sr_file_write_new(kp, text, 65, 0600, err);
 	sodium_memzero(text, sizeof(text));
-	/* the checkpoint key of a new log; one left by a removed log goes */
-	return rc != 0 ? rc : audit_sign_create(path, h->log, 1, err);
+	/* the checkpoint key of a new log: none is left by an old one
+	 * (load_head), so it is made new, never replaced */
+	return rc != 0 ? rc : audit_sign_create(path, h->log, 0, err);
 }
 
 int
@@ -464,19 +507,6 @@ sr_audit_key0_load(unsigned char key[SR_AUDIT_HASH_BYTES], const char *path,
 	if (rc != 0)
 		return sr_err_set(err, SR_ERR_CONFIG, kp, 0, "%s is damaged",
 		    kp);
-	return 0;
-}
-
-int
-sr_audit_key0_remove(const char *path, sr_err *err)
-{
-	char kp[SR_ERR_PATH_MAX];
-
-	if (audit_side_path(kp, sizeof(kp), path, ".key0") != 0)
-		return sr_err_set(err, SR_ERR_SYSTEM, path, 0, "path too long");
-	if (unlink(kp) != 0)
-		return sr_err_set(err, SR_ERR_SYSTEM, kp, 0, "cannot remove "
-		    "%s: %s", kp, strerror(errno));
 	return 0;
 }
 
@@ -548,7 +578,7 @@ recover(int fd, struct audit_head *h, const char *path, uint64_t size,
 		return sr_err_set(err, SR_ERR_CONFIG, path, 0, "the audit log "
 		    "is shorter than its head says: it was truncated (see "
 		    "scoperun audit verify)");
-	if (n > SR_AUDIT_LINE_MAX + 1)
+	if (n > AUDIT_BEHIND_MAX)
 		return sr_err_set(err, SR_ERR_CONFIG, path, 0, "the audit log "
 		    "has %zu unexpected bytes at its end", n);
 	if ((extra = malloc(n + 1)) == NULL)
@@ -742,11 +772,11 @@ rebuild_head(struct audit_head *h, const char *path, sr_err *err)
 	return rc;
 }
 
-/* Read the head, rebuild it, or start a new log. */
+/* Read the head, rebuild it, or start a new log where no old one was. */
 static int
 load_head(struct audit_head *h, const char *path, sr_err *err)
 {
-	char kp[SR_ERR_PATH_MAX];
+	char kp[SR_ERR_PATH_MAX], what[SR_ERR_MSG_MAX];
 	struct stat st;
 	int rc = audit_head_read(h, path, err);
 	int have_key0 = audit_side_path(kp, sizeof(kp), path, ".key0") == 0 &&
@@ -761,11 +791,17 @@ load_head(struct audit_head *h, const char *path, sr_err *err)
 		return sr_err_set(err, SR_ERR_CONFIG, path, 0, "the audit log "
 		    "%s has lost its head file (.head) and its initial key is "
 		    "not here to rebuild it", path);
+	if (audit_old_state(what, sizeof(what), path))
+		return sr_err_set(err, SR_ERR_CONFIG, path, 0, "the audit log "
+		    "%.200s is gone, but %s is still here: a new log is not "
+		    "started over an old one (`scoperun audit reset` starts "
+		    "one, and records it)", path, what);
 	return head_init(h, path, err);
 }
 
-static int
-append_locked(const char *path, const sr_audit_event *ev, sr_err *err)
+int
+audit_append_locked(const char *path, const sr_audit_event *ev,
+    unsigned char log[16], sr_err *err)
 {
 	struct audit_head *h = sr_secure_alloc(sizeof(*h));
 	sr_audit_event note = { 0 };
@@ -811,6 +847,8 @@ append_locked(const char *path, const sr_audit_event *ev, sr_err *err)
 	    SR_AUDIT_CHECKPOINT_EVERY &&
 	    audit_checkpoint_append(NULL, h, path, err) != 0)
 		goto done;
+	if (log != NULL)
+		memcpy(log, h->log, sizeof(h->log));
 	rc = refused;
 done:
 	if (fd >= 0)
@@ -838,7 +876,7 @@ sr_audit_append(const char *path, const sr_audit_event *ev, sr_err *err)
 		return sr_err_set(err, SR_ERR_SYSTEM, path, 0, "path too long");
 	if (sr_file_lock(&lockfd, lock, err) != 0)
 		return -1;
-	rc = append_locked(path, ev, err);
+	rc = audit_append_locked(path, ev, NULL, err);
 	sr_file_unlock(lockfd);
 	return rc;
 }

@@ -18,6 +18,7 @@
 
 #include "env.h"
 #include "err.h"
+#include "identity.h"
 
 #define SR_AUDIT_HASH_BYTES 32
 #define SR_AUDIT_LINE_MAX (1u << 20)
@@ -52,6 +53,7 @@ typedef struct sr_audit_event {
 	const sr_audit_exit *exit;	/* "exit" events, else NULL */
 	const char *sandbox;		/* a JSON object: what [sandbox] enforces */
 	int forward;			/* also to syslog ([audit] syslog) */
+	const char *old_log;		/* "audit.reset": the log it replaces */
 } sr_audit_event;
 
 /*
@@ -95,11 +97,15 @@ typedef struct sr_audit_verdict {
 	int head_checked;		/* the head file matched the log's end */
 	int head_behind;		/* ... but for this many records appended
 					   before a crash, taken in next time */
+	int head_missing;		/* no head, and the caller said the log
+					   has none (o->no_head) */
 	uint64_t bad_seq;		/* first bad record, 0 if none */
 	unsigned long bad_line;		/* its line in the file */
 	char bad_path[SR_ERR_PATH_MAX];	/* that file (one of a rotated set) */
 	int files;			/* files walked: path.N .. path.1, path */
 	uint64_t checkpoints;		/* checkpoints matched */
+	uint64_t checkpoint_last;	/* the largest record they name */
+	int checkpoints_local;		/* they were those beside the log */
 	char why[256];			/* what is wrong with it */
 } sr_audit_verdict;
 
@@ -122,6 +128,8 @@ typedef struct sr_audit_checkpoint {
 	unsigned char log[16];
 	uint64_t size;
 	unsigned char hash[SR_AUDIT_HASH_BYTES];
+	unsigned char sig[64];		/* the log key's signature of the text */
+	int unchecked;			/* sig not checked yet (see verify) */
 } sr_audit_checkpoint;
 
 #define SR_AUDIT_VKEY_MAX 128
@@ -145,11 +153,25 @@ typedef struct sr_audit_verify_opts {
 	const unsigned char *key0;	/* K_1, or NULL: no seals */
 	const sr_audit_checkpoint *cps;	/* sorted by size */
 	size_t ncps;
+	int no_head;			/* the log has no head (a copy kept
+					   without one): its absence is not
+					   a finding */
+	int local_checkpoints;		/* without cps: path.checkpoints */
+	const char *pubkey;		/* their key; NULL: path.sign's */
 } sr_audit_verify_opts;
 
-#define SR_AUDIT_VERIFY_OPTS_INIT { NULL, NULL, 0 }
+#define SR_AUDIT_VERIFY_OPTS_INIT { NULL, NULL, 0, 0, 0, NULL }
 
-/* sr_audit_verify, and the log must hold every checkpoint in o->cps. */
+/*
+ * sr_audit_verify, and the log must hold every checkpoint in o->cps, or
+ * with o->local_checkpoints every one in path.checkpoints (read with the
+ * log, under its lock). Those are parsed without checking each signature
+ * (a 1,000,000-record log has 10,000): a checkpoint that agrees with the
+ * chain proves nothing either way, so only one that disagrees with it, or
+ * names records past its end, has its signature checked, to tell a
+ * forged checkpoint from a cut or rewritten log. A missing head is a
+ * finding (records cut off the end would not show) unless o->no_head.
+ */
 int sr_audit_verify_with(sr_audit_verdict *v, const char *path,
     const sr_audit_verify_opts *o, sr_err *err);
 
@@ -161,10 +183,38 @@ int sr_audit_verify_with(sr_audit_verdict *v, const char *path,
 int sr_audit_files(char ***paths, size_t *n, const char *path, sr_err *err);
 void sr_audit_files_free(char **paths, size_t n);
 
+/*
+ * `scoperun audit reset`: an append never starts a new log where an old
+ * one left its state (see audit_reset.c); this does, on purpose. Under
+ * the appenders' lock, every file of the old log is moved into
+ * path.old-ID (its log id), and the new log's first record, event
+ * "audit.reset", names it. Nothing is deleted.
+ */
+typedef struct sr_audit_reset_result {
+	char old_log[40];		/* its id in hex, or "unknown-TIME" */
+	char new_log[33];
+	char moved_to[SR_ERR_PATH_MAX];
+} sr_audit_reset_result;
+
+int sr_audit_reset(sr_audit_reset_result *r, const char *path, sr_err *err);
+
 /* Read K_1 from the audit.key0 file beside path; -1 when absent. */
 int sr_audit_key0_load(unsigned char key[SR_AUDIT_HASH_BYTES],
     const char *path, sr_err *err);
-/* Remove the local copy of K_1 (after the owner exported it). */
+/* Remove the local copy of K_1 (after the owner exported it): its bytes
+ * overwritten and synced, then the file unlinked. */
 int sr_audit_key0_remove(const char *path, sr_err *err);
+
+/*
+ * Seal K_1 to an auditor's recipient (scoperun1…): the sealed line
+ * (FORMAT.md) into line (SR_AUDIT_SEALED_MAX) and path.key0.sealed, then
+ * the clear copy removed as sr_audit_key0_remove does.
+ */
+#define SR_AUDIT_SEALED_MAX 256
+int sr_audit_key0_seal(char *line, size_t size, const char *path,
+    const char *recipient, sr_err *err);
+/* K_1 from a sealed line (text, len bytes), opened with id. */
+int sr_audit_key0_open(unsigned char key[SR_AUDIT_HASH_BYTES],
+    const char *text, size_t len, const sr_identity *id, sr_err *err);
 
 #endif

@@ -20,6 +20,16 @@
 #define AUDIT_TAIL_LEN (9 + 64 + 9 + 64 + 2)
 /* ,"prev":"<64>" */
 #define AUDIT_PREV_LEN (9 + 64 + 1)
+/* The most bytes of complete records a head may be behind the log's end:
+ * what the next append takes in (recover in audit.c); verify accepts no
+ * more, so that a head made up for a log cut short cannot pass as one a
+ * crash left behind. Concurrent appenders killed one after another between
+ * their append and their head update, or a power loss that brings back an
+ * older head (it is not synced), stay far below it. */
+#define AUDIT_BEHIND_MAX ((uint64_t)SR_AUDIT_LINE_MAX + 1)
+/* seq is written in decimal; 19 digits hold every value it can take
+ * before it would overflow a uint64 (20 digits could wrap) */
+#define AUDIT_SEQ_DIGITS 19
 
 /* The head file; lives in sodium memory since it holds the key. */
 struct audit_head {
@@ -46,6 +56,9 @@ void audit_mac(unsigned char out[SR_AUDIT_HASH_BYTES],
     const unsigned char key[SR_AUDIT_HASH_BYTES], uint64_t seq,
     const unsigned char hash[SR_AUDIT_HASH_BYTES]);
 void audit_evolve(unsigned char key[SR_AUDIT_HASH_BYTES]);
+/* The log's id: BLAKE2b-256(key = K_1, "scoperun-audit-log-id-v1"), its
+ * first 16 bytes. */
+void audit_log_id(unsigned char id[16], const unsigned char k1[SR_AUDIT_HASH_BYTES]);
 int audit_side_path(char *buf, size_t size, const char *path,
     const char *suffix);
 void audit_record_prefix(sr_jsonw *w, const sr_audit_event *ev, uint64_t seq,
@@ -72,6 +85,18 @@ int audit_sign_create(const char *path, const unsigned char log[16],
  * NULL) gets the note. A missing key is made first. */
 int audit_checkpoint_append(char **text, const struct audit_head *h,
     const char *path, sr_err *err);
+
+/* Checkpoints (as path.checkpoints holds them) signed with pk's key,
+ * each signature found and kept but not checked (cps[i].unchecked). */
+int audit_checkpoints_parse_lazy(sr_audit_checkpoint **cps, size_t *n,
+    const char *text, size_t len, const unsigned char pk[32], sr_err *err);
+/* 1 when c->sig is pk's signature of c's text. */
+int audit_checkpoint_sig_ok(const sr_audit_checkpoint *c,
+    const unsigned char pk[32]);
+/* The checkpoints' key: vkey ("scoperun+HEX8+BASE64") when given, else
+ * path.sign's public key and the log id it was made for (*have_log). */
+int audit_checkpoint_key(unsigned char pk[32], unsigned char log[16],
+    int *have_log, const char *path, const char *vkey, sr_err *err);
 
 /* ---- audit_rotate.c: the rotated set ------------------------------ */
 
@@ -108,6 +133,16 @@ int audit_walk_next(struct audit_walk *w, const struct audit_rec **rec,
     uint64_t *next, sr_err *err);
 void audit_walk_close(struct audit_walk *w);
 uint64_t audit_peek_seq(const char *line, size_t len);
+
+/* ---- audit_reset.c ------------------------------------------------ */
+
+/* 1 when an earlier log left state at path that a new log must not be
+ * started over (what says which, for a message), else 0. */
+int audit_old_state(char *what, size_t size, const char *path);
+/* sr_audit_append with the lock held; log (may be NULL) gets the log's
+ * id. */
+int audit_append_locked(const char *path, const sr_audit_event *ev,
+    unsigned char log[16], sr_err *err);
 
 /* ---- audit_syslog.c ---------------------------------------------- */
 

@@ -42,11 +42,15 @@ struct walk {
 	size_t nfiles;
 	const sr_audit_checkpoint *cps;	/* sorted by size */
 	size_t ncps, ci;
+	unsigned char cpk[32];		/* their key, for the unchecked ones */
+	unsigned char log[16];		/* the log's id, when known */
+	int log_known;
 	/* where the head says the log ends, if records follow it there
 	 * (appenders killed between their append and the head's update) */
 	uint64_t head_seq;
 	int marked;
 	unsigned char mark_hash[SR_AUDIT_HASH_BYTES];
+	unsigned char *mark_key;	/* K_head_seq+1, with w->key */
 	uint64_t mark_end;
 	size_t mark_file;
 };
@@ -62,6 +66,8 @@ struct snap {
 	int head_fd;			/* -1: no head */
 	char head_path[SR_ERR_PATH_MAX];
 	struct audit_head *head;	/* sodium memory, once read */
+	char *cp_text;			/* path.checkpoints, read with them */
+	size_t cp_len;
 };
 
 static int __attribute__((format(printf, 4, 5)))
@@ -109,17 +115,38 @@ bad_order(struct walk *w, uint64_t seq, uint64_t next, unsigned long lineno)
 	    "%llu should be", (unsigned long long)seq, (unsigned long long)e);
 }
 
-/* The checkpoints at this record's seq must name its hash. */
+/* A checkpoint that disagrees with the log: forged, or the log changed.
+ * Its signature tells, when it was not checked on reading. */
+static int
+forged(const struct walk *w, const sr_audit_checkpoint *c)
+{
+	return c->unchecked && !audit_checkpoint_sig_ok(c, w->cpk);
+}
+
+/* The checkpoints at this record's seq must name this log and its hash. */
 static int
 check_cps(struct walk *w, uint64_t seq, unsigned long lineno)
 {
+	const sr_audit_checkpoint *c;
+
 	for (; w->ci < w->ncps && w->cps[w->ci].size <= seq; w->ci++) {
-		if (memcmp(w->cps[w->ci].hash, w->last_hash,
-		    SR_AUDIT_HASH_BYTES) != 0)
+		c = &w->cps[w->ci];
+		if ((memcmp(c->hash, w->last_hash, SR_AUDIT_HASH_BYTES) != 0 ||
+		    (w->log_known && memcmp(c->log, w->log, 16) != 0)) &&
+		    forged(w, c))
+			return bad(w, seq, lineno, "forged checkpoint: the one "
+			    "for record %llu beside the log is not signed by "
+			    "its key", (unsigned long long)seq);
+		if (w->log_known && memcmp(c->log, w->log, 16) != 0)
+			return bad(w, seq, lineno, "rewritten or replaced: a "
+			    "checkpoint for record %llu names another log",
+			    (unsigned long long)seq);
+		if (memcmp(c->hash, w->last_hash, SR_AUDIT_HASH_BYTES) != 0)
 			return bad(w, seq, lineno, "rewritten: a checkpoint "
 			    "signed record %llu with another hash: the log "
 			    "was rewritten up to here", (unsigned long long)seq);
 		w->v->checkpoints++;
+		w->v->checkpoint_last = c->size;
 	}
 	return 0;
 }
@@ -153,6 +180,13 @@ check_line(struct walk *w, const struct audit_rec *r, uint64_t next)
 		audit_evolve(w->key);
 	}
 	if (r->file != w->file) {	/* the first record of a file */
+		/* a head at the old file's last record, after a rotation,
+		 * says size 0: it is at the start of this one */
+		if (w->marked && w->mark_file == w->file &&
+		    w->mark_end == w->end) {
+			w->mark_file = r->file;
+			w->mark_end = 0;
+		}
 		w->file = r->file;
 		w->end = 0;
 	}
@@ -165,35 +199,73 @@ check_line(struct walk *w, const struct audit_rec *r, uint64_t next)
 	if (w->head_seq != 0 && l->seq == w->head_seq) {
 		w->marked = 1;
 		memcpy(w->mark_hash, r->hash, sizeof(mac));
+		if (w->key != NULL)	/* evolved past l->seq: K_seq+1 */
+			memcpy(w->mark_key, w->key, SR_AUDIT_HASH_BYTES);
 		w->mark_end = w->end;
 		w->mark_file = w->file;
 	}
 	return w->ncps > w->ci ? check_cps(w, l->seq, r->lineno) : 0;
 }
 
+/*
+ * The head behind the last records: appenders killed between their
+ * append and their head update (or an older head back after a power
+ * loss). Accepted only as the next append would take them in: the head
+ * names a record of the current file where it ends, with that record's
+ * key, and no more than AUDIT_BEHIND_MAX bytes follow it. A head made up
+ * for a log cut short has no way to the key (checked with the initial
+ * key), and one far behind is no crash's.
+ */
+static int
+check_behind(struct walk *w, const struct audit_head *h)
+{
+	if (w->mark_file != w->nfiles - 1 || h->size != w->mark_end ||
+	    memcmp(h->hash, w->mark_hash, sizeof(h->hash)) != 0)
+		return bad(w, h->seq + 1, 0, "truncated or head altered: the "
+		    "head says %llu records in %llu bytes, the file has %llu "
+		    "in %llu", (unsigned long long)h->seq,
+		    (unsigned long long)h->size, (unsigned long long)w->last,
+		    (unsigned long long)w->end);
+	if (w->key != NULL && sodium_memcmp(h->key, w->mark_key,
+	    sizeof(h->key)) != 0)
+		return bad(w, h->seq + 1, 0, "head altered: it says %llu "
+		    "records, but its key is not that of record %llu's "
+		    "successor from the initial key (a head made up for a log "
+		    "cut short?)", (unsigned long long)h->seq,
+		    (unsigned long long)h->seq + 1);
+	if (w->end - h->size > AUDIT_BEHIND_MAX)
+		return bad(w, h->seq + 1, 0, "head altered: it is %llu bytes "
+		    "behind the log's end, more than an append takes in "
+		    "after a crash (%llu)", (unsigned long long)(w->end -
+		    h->size), (unsigned long long)AUDIT_BEHIND_MAX);
+	w->v->head_behind = (int)(w->last - h->seq);
+	return 0;
+}
+
 /* The head must describe the last record: a shorter log was truncated. */
 static int
 check_head(struct walk *w, const struct audit_head *h)
 {
-	/* the head's size is that of the current file */
-	if (w->file != w->nfiles - 1)
+	/* the head's size is that of the current file; when it holds no
+	 * record yet, that is 0, or, after a rotation whose head update was
+	 * lost (audit_rotate_resume), still the size of the file before */
+	if (w->file != w->nfiles - 1 && !(w->nfiles > 1 &&
+	    w->file == w->nfiles - 2 && h->size == w->end && h->size != 0))
 		w->end = w->before_end = 0;
 	w->v->head_checked = 1;
-	/* appenders killed between their append and the head's update
-	 * leave records the head does not know yet, chained to where it
-	 * ends: the next append takes them in */
-	if (h->seq < w->last && w->marked && w->mark_file == w->nfiles - 1 &&
-	    memcmp(h->hash, w->mark_hash, sizeof(h->hash)) == 0 &&
-	    h->size == w->mark_end)
-		w->v->head_behind = (int)(w->last - h->seq);
-	else if (h->seq != w->last || memcmp(h->hash, w->last_hash,
+	if (w->log_known && memcmp(h->log, w->log, sizeof(h->log)) != 0)
+		return bad(w, w->last + 1, 0, "the head is of another log "
+		    "than the initial key's");
+	if (h->seq < w->last && w->marked)
+		return check_behind(w, h);
+	if (h->seq != w->last || memcmp(h->hash, w->last_hash,
 	    sizeof(h->hash)) != 0 || h->size != w->end)
 		return bad(w, w->last + 1, 0, "truncated or head altered: the "
 		    "head says %llu records in %llu bytes, the file has %llu "
 		    "in %llu", (unsigned long long)h->seq,
 		    (unsigned long long)h->size, (unsigned long long)w->last,
 		    (unsigned long long)w->end);
-	else if (w->key != NULL && sodium_memcmp(h->key, w->key,
+	if (w->key != NULL && sodium_memcmp(h->key, w->key,
 	    sizeof(h->key)) != 0)
 		return bad(w, w->last + 1, 0, "the head's key does not follow "
 		    "from the initial key");
@@ -202,14 +274,18 @@ check_head(struct walk *w, const struct audit_head *h)
 
 /* A checkpoint beyond the log's end: records were cut off. */
 static int
-check_end(struct walk *w, const struct snap *s)
+check_end(struct walk *w)
 {
 	const sr_audit_checkpoint *c;
 
 	if (w->ci >= w->ncps)
 		return 0;
 	c = &w->cps[w->ncps - 1];
-	if (s->head != NULL && memcmp(c->log, s->head->log, 16) != 0)
+	if (forged(w, c))
+		return bad(w, w->last + 1, 0, "forged checkpoint: the one for "
+		    "record %llu beside the log is not signed by its key",
+		    (unsigned long long)c->size);
+	if (w->log_known && memcmp(c->log, w->log, 16) != 0)
 		return bad(w, w->last + 1, 0, "a checkpoint is of another log "
 		    "(or of this log before its head was lost)");
 	return bad(w, w->last + 1, 0, "truncated: a checkpoint says the log "
@@ -234,6 +310,7 @@ snap_free(struct snap *s)
 	sr_audit_files_free(s->paths, s->n);
 	if (s->head != NULL)
 		sr_secure_free(s->head);
+	free(s->cp_text);
 }
 
 /* Open every file; the current one may be missing after a rotation. */
@@ -259,8 +336,27 @@ snap_open(struct snap *s, sr_err *err)
 	return 0;
 }
 
+/* path.checkpoints as it is with the files: a checkpoint appended after
+ * them would name records the walk does not see. Absent: none. */
 static int
-snap_take(struct snap *s, const char *path, sr_err *err)
+snap_checkpoints(struct snap *s, const char *path, sr_err *err)
+{
+	char cp[SR_ERR_PATH_MAX];
+
+	if (audit_side_path(cp, sizeof(cp), path, ".checkpoints") != 0)
+		return sr_err_set(err, SR_ERR_SYSTEM, path, 0, "path too long");
+	if (sr_file_read_strict(&s->cp_text, &s->cp_len, cp, 1u << 30, 0,
+	    err) == 0)
+		return 0;
+	s->cp_text = NULL;
+	if (err->kind != SR_ERR_NOTFOUND)
+		return -1;
+	sr_err_clear(err);
+	return 0;
+}
+
+static int
+snap_take(struct snap *s, const char *path, int checkpoints, sr_err *err)
 {
 	char lp[SR_ERR_PATH_MAX];
 	int lock = -1, rc = -1;
@@ -289,6 +385,8 @@ snap_take(struct snap *s, const char *path, sr_err *err)
 		    "%s: %s", s->head_path, strerror(errno));
 		goto done;
 	}
+	if (checkpoints && snap_checkpoints(s, path, err) != 0)
+		goto done;
 	rc = 0;
 done:
 	if (lock >= 0)
@@ -356,12 +454,102 @@ walk_all(struct walk *w, const struct snap *s, sr_err *err)
 	return rc;
 }
 
+/*
+ * The checkpoints beside the log, with the key given or the one beside
+ * it (which must be this log's). Whatever keeps them from being used is
+ * a finding, said in why: they were made with the log, so a missing key
+ * or a damaged file is a change to it. 0, or -1 on an error.
+ */
+static int
+local_cps(sr_audit_checkpoint **cps, size_t *n, struct walk *w,
+    const struct snap *s, const char *path, const char *pubkey, char *why,
+    size_t size, sr_err *err)
+{
+	unsigned char slog[16];
+	int have_log;
+
+	*cps = NULL;
+	*n = 0;
+	if (s->cp_text == NULL || s->cp_len == 0)
+		return 0;
+	if (audit_checkpoint_key(w->cpk, slog, &have_log, path, pubkey,
+	    err) != 0) {
+		if (err->kind == SR_ERR_USAGE || err->kind == SR_ERR_SYSTEM)
+			return -1;
+		snprintf(why, size, "the checkpoints beside the log cannot be "
+		    "checked: %.200s (give --pubkey)", err->msg);
+		sr_err_clear(err);
+		return 0;
+	}
+	if (have_log && w->log_known && memcmp(slog, w->log, 16) != 0) {
+		snprintf(why, size, "the signing key beside the log (.sign) is "
+		    "of another log");
+		return 0;
+	}
+	if (audit_checkpoints_parse_lazy(cps, n, s->cp_text, s->cp_len, w->cpk,
+	    err) != 0) {
+		if (err->kind == SR_ERR_SYSTEM)
+			return -1;
+		snprintf(why, size, "the checkpoints beside the log: %.200s",
+		    err->msg);
+		sr_err_clear(err);
+	}
+	return 0;
+}
+
+/* The log's id, to hold the head and the checkpoints to: from K_1 when
+ * given (the head's could be anyone's), else the head's. */
+static void
+known_log(struct walk *w, const struct snap *s, const unsigned char *key0)
+{
+	if (key0 != NULL) {
+		audit_log_id(w->log, key0);
+		w->log_known = 1;
+	} else if (s->head != NULL) {
+		memcpy(w->log, s->head->log, sizeof(w->log));
+		w->log_known = 1;
+	}
+}
+
+/* After the walk: the head, or its absence; checkpoints past the end. */
+static int
+check_tail(struct walk *w, const struct snap *s, const sr_audit_verify_opts *o)
+{
+	int rc = 0;
+
+	if (s->head != NULL)
+		rc = check_head(w, s->head);
+	if (rc == 0)
+		rc = check_end(w);
+	if (rc == 0 && s->head == NULL && !o->no_head)
+		rc = bad(w, w->last + 1, 0, "no head: %s is missing, so records "
+		    "cut off the end would not show (give --no-head for a "
+		    "log kept without one)", s->head_path);
+	if (rc == 0 && s->head == NULL)
+		w->v->head_missing = 1;
+	return rc;
+}
+
+static int
+key_copy(unsigned char **out, const unsigned char *key0, sr_err *err)
+{
+	*out = NULL;
+	if (key0 == NULL)
+		return 0;
+	if ((*out = sr_secure_alloc(SR_AUDIT_HASH_BYTES)) == NULL)
+		return sr_err_set(err, SR_ERR_SYSTEM, NULL, 0, "out of memory");
+	memcpy(*out, key0, SR_AUDIT_HASH_BYTES);
+	return 0;
+}
+
 int
 sr_audit_verify_with(sr_audit_verdict *v, const char *path,
     const sr_audit_verify_opts *o, sr_err *err)
 {
 	struct walk w;
 	struct snap s;
+	sr_audit_checkpoint *lcps = NULL;
+	char why[SR_ERR_MSG_MAX] = "";
 	size_t i;
 	int rc = -1;
 
@@ -372,34 +560,40 @@ sr_audit_verify_with(sr_audit_verdict *v, const char *path,
 	w.ncps = o->ncps;
 	if (sodium_init() < 0)
 		return sr_err_set(err, SR_ERR_SYSTEM, path, 0, "libsodium");
-	if (snap_take(&s, path, err) != 0)
+	if (snap_take(&s, path, o->local_checkpoints && o->cps == NULL,
+	    err) != 0)
 		goto done;
 	w.paths = s.paths;
 	w.nfiles = s.n;
 	for (i = 0; i < s.n; i++)
 		v->files += s.fd[i] >= 0;
-	if (o->key0 != NULL) {
-		if ((w.key = sr_secure_alloc(SR_AUDIT_HASH_BYTES)) == NULL) {
-			sr_err_set(err, SR_ERR_SYSTEM, path, 0, "out of memory");
-			goto done;
-		}
-		memcpy(w.key, o->key0, SR_AUDIT_HASH_BYTES);
-		v->macs_checked = 1;
-	}
-	if (s.head_fd >= 0 && snap_head(&s, err) != 0) {
-		rc = -1;
+	if (key_copy(&w.key, o->key0, err) != 0 ||
+	    key_copy(&w.mark_key, o->key0, err) != 0)
 		goto done;
-	}
+	v->macs_checked = o->key0 != NULL;
+	if (s.head_fd >= 0 && snap_head(&s, err) != 0)
+		goto done;
 	if (s.head != NULL)
 		w.head_seq = s.head->seq;
+	known_log(&w, &s, o->key0);
+	if (o->cps == NULL && local_cps(&lcps, &w.ncps, &w, &s, path,
+	    o->pubkey, why, sizeof(why), err) != 0)
+		goto done;
+	if (lcps != NULL) {
+		w.cps = lcps;
+		v->checkpoints_local = 1;
+	}
 	rc = walk_all(&w, &s, err);
-	if (rc == 0 && s.head != NULL)
-		rc = check_head(&w, s.head);
 	if (rc == 0)
-		rc = check_end(&w, &s);
+		rc = check_tail(&w, &s, o);
+	if (rc == 0 && why[0] != '\0')
+		rc = bad(&w, w.last + 1, 0, "%s", why);
 done:
 	if (w.key)
 		sr_secure_free(w.key);
+	if (w.mark_key)
+		sr_secure_free(w.mark_key);
+	free(lcps);
 	snap_free(&s);
 	return rc;
 }

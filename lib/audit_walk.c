@@ -61,7 +61,8 @@ audit_peek_seq(const char *line, size_t len)
 
 	if (len < 8 || memcmp(line, "{\"seq\":", 7) != 0)
 		return 0;
-	for (i = 7; i < len && i < 27 && line[i] >= '0' && line[i] <= '9'; i++)
+	for (i = 7; i < len && i < 7 + AUDIT_SEQ_DIGITS && line[i] >= '0' &&
+	    line[i] <= '9'; i++)
 		seq = seq * 10 + (uint64_t)(line[i] - '0');
 	return seq;
 }

@@ -25,8 +25,8 @@ done
 files=$(ls "$LOG" "$LOG".[0-9]* | wc -l)
 sr audit verify
 expect_rc 0 "verify a rotated log"
-expect_out "60 records intact: chain ok, seals ok .*, head ok, $files files \\(rotated\\)$" \
-    "verify walks every file"
+expect_out "60 records intact: chain ok, seals ok .*, head ok, $files files \\(rotated\\), $((files - 1)) checkpoints ok \\(beside the log, signed with this log's key; the log holds their records up to [0-9]+\\)$" \
+    "verify walks every file, and holds the checkpoints beside it to it"
 seqs=$(ls "$LOG".[0-9]* | sort -t. -k3 -rn | xargs cat | cat - "$LOG" |
     grep -o '^{"seq":[0-9]*' | cut -d: -f2 | tr '\n' ' ')
 [ "$seqs" = "$(seq 1 60 | tr '\n' ' ')" ] && ok ||
@@ -68,7 +68,18 @@ expect_out "$files checkpoints ok \\(signed with the given key" "all of them"
 cp -p "$LOG" "$LOG.1" "$LOG.head" "$T/"
 rm "$LOG" "$LOG.1" "$LOG.head"
 sr audit verify
-expect_rc 0 "nothing local shows a cut that took the head too"
+expect_rc 1 "the checkpoints beside the log show a cut that took the head too"
+expect_err "truncated: a checkpoint says the log had [0-9]+ records, it has [0-9]+" \
+    "truncation seen by the local checkpoints"
+cp "$LOG.checkpoints" "$T/cps.local"
+rm "$LOG.checkpoints"
+sr audit verify
+expect_rc 1 "without them, the missing head is a finding"
+expect_err "no head: .*audit.jsonl.head is missing" "a missing head"
+sr audit verify --no-head
+expect_rc 0 "--no-head: what is left is intact, and verify says it saw no head"
+expect_out "no head to compare \\(--no-head\\)" "--no-head is said"
+cp "$T/cps.local" "$LOG.checkpoints"
 sr audit verify --checkpoint "$T/cp"
 expect_rc 1 "the checkpoint shows it"
 expect_err "truncated: a checkpoint says the log had 60 records, it has [0-9]+" \

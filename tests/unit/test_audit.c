@@ -968,6 +968,135 @@ test_verify_head_one_behind(void **state)
 }
 
 /*
+ * Issue 16.6, with public information only: the log cut to its first 5
+ * of 6 records and a head written that says record 4 (its hash and the
+ * size of 4 records are in the log, the log id in any checkpoint; the key
+ * is made up) — "one behind", as a crash would leave it. With the initial
+ * key, the head's key shows it was made up. Without the key nothing can
+ * tell a head from a made-up one, and verify says the seals were not
+ * checked (the legitimate crash is test_verify_head_one_behind).
+ */
+static void
+test_head_behind_forged(void **state)
+{
+	struct tl_fixture *f = *state;
+	struct audit_head h;
+	unsigned char k[32];
+	size_t off[16], len, n;
+	sr_audit_verdict v;
+	sr_err err = SR_ERR_INIT;
+	char *buf;
+
+	build(f->path, 6);
+	key0(k, f->path);
+	assert_int_equal(audit_head_read(&h, f->path, &err), 0);	/* log id */
+	buf = tl_slurp(f->path, &len);
+	n = split(off, 16, buf, len);
+	assert_int_equal(n, 6);
+	tl_spit(f->path, buf, off[5]);
+	h.seq = 4;
+	assert_int_equal(audit_hex_decode(h.hash, 32, field(buf + off[3],
+	    off[4] - off[3] - 1, "hash", 64)), 0);
+	h.size = off[4];
+	randombytes_buf(h.key, sizeof(h.key));
+	assert_int_equal(audit_head_write(&h, f->path, &err), 0);
+	expect_bad(f->path, k, 5, "head altered");
+	assert_int_equal(verify(&v, f->path, NULL), 0);
+	assert_int_equal(v.macs_checked, 0);
+	assert_int_equal(v.head_behind, 1);
+	free(buf);
+	sodium_memzero(&h, sizeof(h));
+}
+
+/* A record of about size bytes (its argv). */
+static void
+append_big(const char *path, size_t size)
+{
+	char *arg = malloc(size + 1);
+	char *argv[] = { "echo", arg, NULL };
+	sr_audit_event ev = { 0 };
+	sr_err err = SR_ERR_INIT;
+
+	assert_non_null(arg);
+	memset(arg, 'x', size);
+	arg[size] = '\0';
+	ev.event = "run";
+	ev.agent = "bot";
+	ev.argv = argv;
+	if (sr_audit_append(path, &ev, &err) != 0)
+		fail_msg("sr_audit_append: %s", err.msg);
+	free(arg);
+}
+
+/*
+ * How far behind a head may be: what the next append takes in (1 MiB and
+ * a byte of records). Three records of 300 KB past an old head are what
+ * appenders killed in turn can leave, and the next append takes them in;
+ * four (1.2 MB) no crash leaves, even under the right key: an old head
+ * put back (from a backup) to hide what followed it.
+ */
+static void
+test_head_behind_bound(void **state)
+{
+	struct tl_fixture *f = *state;
+	struct saved_head h;
+	sr_audit_verdict v;
+	int i;
+
+	build_saving_head(&h, f->path);
+	for (i = 0; i < 3; i++)
+		append_big(f->path, 300000);
+	tl_spit(h.path, h.text, h.len);
+	assert_int_equal(verify(&v, f->path, h.key), 0);
+	assert_int_equal(v.head_behind, 3);
+	append_one(f->path, "run", 9);
+	expect_intact(f->path, h.key, 9);
+	free(h.text);
+	h.text = tl_slurp(h.path, &h.len);
+	for (i = 0; i < 4; i++)
+		append_big(f->path, 300000);
+	tl_spit(h.path, h.text, h.len);
+	expect_bad(f->path, h.key, 10, "more than an append takes in");
+	expect_bad(f->path, NULL, 10, "more than an append takes in");
+	free(h.text);
+}
+
+/* A seq of 20 digits would overflow a uint64 (and wrap to a small one):
+ * not a record. */
+static void
+test_seq_overflow(void **state)
+{
+	struct audit_line l;
+	char line[512];
+	struct audit_head h;
+	int n;
+
+	(void)state;
+	n = snprintf(line, sizeof(line), "{\"seq\":%s,\"prev\":\"%064d\","
+	    "\"hash\":\"%064d\",\"mac\":\"%064d\"}",
+	    "18446744073709551617", 0, 0, 0);
+	assert_int_equal(audit_line_parse(&l, line, (size_t)n), -1);
+	n = snprintf(line, sizeof(line), "{\"seq\":%s,\"prev\":\"%064d\","
+	    "\"hash\":\"%064d\",\"mac\":\"%064d\"}",
+	    "9999999999999999999", 0, 0, 0);
+	assert_int_equal(audit_line_parse(&l, line, (size_t)n), 0);
+	assert_true(l.seq == 9999999999999999999ull);
+	assert_int_equal(audit_peek_seq("{\"seq\":18446744073709551617,", 29),
+	    1844674407370955161ull);
+	snprintf(line, sizeof(line), "scoperun-audit-head 1\nlog %032d\n"
+	    "seq %s\nhash %064d\nkey %064d\nsize 0\n", 0,
+	    "18446744073709551617", 0, 0);
+	assert_int_equal(audit_head_parse(&h, line), -1);
+	snprintf(line, sizeof(line), "scoperun-audit-head 1\nlog %032d\n"
+	    "seq %s\nhash %064d\nkey %064d\nsize 0\n", 0, "12", 0, 0);
+	assert_int_equal(audit_head_parse(&h, line), 0);
+	assert_true(h.seq == 12 && h.size == 0);
+	snprintf(line, sizeof(line), "scoperun-audit-head 1\nlog %032d\n"
+	    "seq %s\nhash %064d\nkey %064d\nsize 0\n", 0, "012", 0, 0);
+	assert_int_equal(audit_head_parse(&h, line), -1);
+}
+
+/*
  * BUG: verify compares the head's seq and hash with the log's end, not
  * its size. A head whose size is off (damaged, or edited) is called "head
  * ok", and the next append believes it: it cuts the log at that size,
@@ -1108,6 +1237,11 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_head_size_checked, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_head_behind_forged, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_head_behind_bound, setup,
+		    teardown),
+		cmocka_unit_test(test_seq_overflow),
 		cmocka_unit_test_setup_teardown(test_first_append_after_crash,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_secret_value, setup,

@@ -113,20 +113,48 @@ kept_checkpoints(size_t *ncps, const char *path, unsigned n,
 }
 
 static int
+verify_opts(sr_audit_verdict *v, const char *path,
+    const sr_audit_verify_opts *o)
+{
+	sr_err err = SR_ERR_INIT;
+	int rc = sr_audit_verify_with(v, path, o, &err);
+
+	if (rc < 0)
+		fail_msg("verify error: %s", err.msg);
+	return rc;
+}
+
+static int
 verify_cps(sr_audit_verdict *v, const char *path,
     const sr_audit_checkpoint *cps, size_t n, const unsigned char *key0)
 {
 	sr_audit_verify_opts o = SR_AUDIT_VERIFY_OPTS_INIT;
-	sr_err err = SR_ERR_INIT;
-	int rc;
 
 	o.key0 = key0;
 	o.cps = cps;
 	o.ncps = n;
-	rc = sr_audit_verify_with(v, path, &o, &err);
-	if (rc < 0)
-		fail_msg("verify error: %s", err.msg);
-	return rc;
+	return verify_opts(v, path, &o);
+}
+
+/* As `audit verify` does by default: the checkpoints beside the log. */
+static int
+verify_local(sr_audit_verdict *v, const char *path, const unsigned char *key0)
+{
+	sr_audit_verify_opts o = SR_AUDIT_VERIFY_OPTS_INIT;
+
+	o.key0 = key0;
+	o.local_checkpoints = 1;
+	return verify_opts(v, path, &o);
+}
+
+/* A log kept without a head (--no-head): its absence is no finding. */
+static int
+verify_no_head(sr_audit_verdict *v, const char *path)
+{
+	sr_audit_verify_opts o = SR_AUDIT_VERIFY_OPTS_INIT;
+
+	o.no_head = 1;
+	return verify_opts(v, path, &o);
 }
 
 /* The log cut to its first n lines (and, as an attacker would, its head
@@ -225,7 +253,8 @@ test_every_hundred(void **state)
 	free(cps);
 }
 
-/* Cut after the checkpoint, head gone: nothing local shows it; the
+/* Cut after the checkpoint, head gone: the missing head is a finding
+ * (issue 11); told the log has none, nothing in it shows the cut; the
  * checkpoint does. */
 static void
 test_truncated(void **state)
@@ -237,8 +266,16 @@ test_truncated(void **state)
 
 	cps = kept_checkpoints(&n, f->path, 250, NULL);
 	cut(f->path, 150);
-	assert_int_equal(verify_cps(&v, f->path, NULL, 0, NULL), 0);
+	assert_int_equal(verify_cps(&v, f->path, NULL, 0, NULL), 1);
+	assert_non_null(strstr(v.why, "no head"));
+	assert_int_equal(v.bad_seq, 151);
+	assert_int_equal(verify_no_head(&v, f->path), 0);
 	assert_int_equal(v.records, 150);
+	assert_true(v.head_missing);
+	/* the checkpoints beside the log show it too */
+	assert_int_equal(verify_local(&v, f->path, NULL), 1);
+	assert_non_null(strstr(v.why, "truncated: a checkpoint says the log "
+	    "had 200 records, it has 150"));
 	assert_int_equal(verify_cps(&v, f->path, cps, n, NULL), 1);
 	assert_non_null(strstr(v.why, "truncated: a checkpoint says the log "
 	    "had 200 records, it has 150"));
@@ -260,6 +297,7 @@ test_truncated_head_rewritten(void **state)
 	sr_audit_verdict v;
 	struct audit_head h;
 	sr_err err = SR_ERR_INIT;
+	unsigned char k1[32];
 	char *buf, *p;
 	size_t n, len;
 	unsigned i;
@@ -280,6 +318,11 @@ test_truncated_head_rewritten(void **state)
 	assert_non_null(strstr(v.why, "truncated"));
 	for (i = 0; i < n; i++)
 		assert_true(cps[i].size != 180);
+	/* with the initial key the made-up head's key shows, checkpoint
+	 * or not */
+	assert_int_equal(sr_audit_key0_load(k1, f->path, &err), 0);
+	assert_int_equal(verify_cps(&v, f->path, NULL, 0, k1), 1);
+	assert_non_null(strstr(v.why, "key does not follow"));
 	free(buf);
 	free(cps);
 	sodium_memzero(&h, sizeof(h));
@@ -313,6 +356,10 @@ test_rewritten(void **state)
 	assert_int_equal(v.bad_seq, 100);
 	assert_non_null(strstr(v.why, "rewritten"));
 	free(cps);
+	/* the key and checkpoints beside it are still the first log's: by
+	 * default verify sees the swap too */
+	assert_int_equal(verify_local(&v, f->path, NULL), 1);
+	assert_non_null(strstr(v.why, "(.sign) is of another log"));
 }
 
 static void
@@ -473,11 +520,42 @@ test_rotation_crash(void **state)
 	append_one(f->path, NULL);	/* rotates, then appends */
 	assert_int_equal(stat(p1, &st), 0);
 	/* as if the crash came after the rename: the old head, an empty
-	 * current file */
+	 * current file; verify takes the rotation as done, as the next
+	 * append does */
 	tl_spit(hp, head, hlen);
 	tl_spit(f->path, "", 0);
-	append_one(f->path, NULL);
 	assert_int_equal(sr_audit_key0_load(key, f->path, &err), 0);
+	if (sr_audit_verify(&v, f->path, key, &err) != 0)
+		fail_msg("a rotation whose head update was lost: %s", v.why);
+	append_one(f->path, NULL);	/* the one record of the new file */
+	free(head);
+	head = NULL;
+	/* and a crash after the rotation's head (size 0, at the last record
+	 * of .1), before that record's head update: that head is one behind,
+	 * in the file before */
+	{
+		struct audit_head h;
+		char *p;
+		uint64_t i;
+
+		assert_int_equal(audit_head_read(&h, f->path, &err), 0);
+		buf = tl_slurp(p1, &len);
+		p = buf + len - 1 - AUDIT_TAIL_LEN;
+		assert_int_equal(audit_hex_decode(h.hash, 32, p + 9), 0);
+		h.seq--;
+		h.size = 0;
+		memcpy(h.key, key, 32);
+		for (i = 0; i < h.seq; i++)
+			audit_evolve(h.key);
+		assert_int_equal(audit_head_write(&h, f->path, &err), 0);
+		free(buf);
+		if (sr_audit_verify(&v, f->path, key, &err) != 0)
+			fail_msg("a head left at the start of a new file: %s",
+			    v.why);
+		assert_int_equal(v.head_behind, 1);
+		sodium_memzero(&h, sizeof(h));
+	}
+	append_one(f->path, NULL);
 	assert_int_equal(sr_audit_verify(&v, f->path, key, &err), 0);
 	assert_true(v.head_checked);
 	buf = tl_slurp(f->path, &len);
