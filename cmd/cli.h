@@ -41,6 +41,9 @@ const char *cli_esc(const char *s);
 /* The exit status a failed run reports for err. */
 int cli_run_status(const sr_err *err);
 
+/* Read the environment the library honours, once (cmd/settings.c). */
+void cli_settings_load(void);
+
 int cmd_run(int argc, char **argv);
 int cmd_policy(int argc, char **argv);
 int cmd_audit(int argc, char **argv);

@@ -149,6 +149,7 @@ main(int argc, char **argv)
 	sr_err err = SR_ERR_INIT;
 	size_t i;
 
+	cli_settings_load();
 	if (verb == NULL) {
 		cli_usage(stderr);
 		return SR_EXIT_USAGE;

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "paths.h"
+#include "settings.h"
 
 #define OWN_MAX 10
 
@@ -25,7 +26,7 @@
 static const char *
 home_dir(void)
 {
-	const char *h = getenv("HOME");
+	const char *h = sr_settings_get()->home;
 	struct passwd *pw;
 
 	if (h != NULL && h[0] == '/')
@@ -69,7 +70,7 @@ own_paths(char own[OWN_MAX][SR_ERR_PATH_MAX], size_t *n, const sr_policy *p,
 	own_kind(own, n, SR_PATH_VAULT, vault, "*");
 	own_kind(own, n, SR_PATH_AUDIT, NULL, "*");
 	own_kind(own, n, SR_PATH_POLICIES, NULL, "");
-	own_add(own, n, getenv("SCOPERUN_POLICY_DIR"), "");
+	own_add(own, n, sr_settings_get()->policy_dir, "");
 	own_add(own, n, "/etc/scoperun", "");
 	if (p->path[0] == '/')
 		own_add(own, n, p->path, "");

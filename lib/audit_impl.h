@@ -147,7 +147,7 @@ int audit_append_locked(const char *path, const sr_audit_event *ev,
 /* ---- audit_syslog.c ---------------------------------------------- */
 
 /* Send the record (line without its newline) to syslog when forward is
- * set or $SCOPERUN_AUDIT_SYSLOG=1; best effort, one note on stderr at
+ * set or the settings say so (settings.h); best effort, one note on stderr at
  * most per process. */
 void audit_syslog_forward(int forward, const char *event, const char *line,
     size_t len, uint64_t seq, const unsigned char hash[SR_AUDIT_HASH_BYTES]);

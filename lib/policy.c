@@ -21,6 +21,7 @@
 #include "mask.h"
 #include "paths.h"
 #include "ratelimit.h"
+#include "settings.h"
 #include "timeutil.h"
 #include "toml.h"
 #include "vault.h"
@@ -725,7 +726,7 @@ check_sandbox(sr_policy *p, const sr_toml_value *root)
 static int
 policy_dirs(char *dirs[3], size_t *n, sr_err *err)
 {
-	const char *d = getenv("SCOPERUN_POLICY_DIR");
+	const char *d = sr_settings_get()->policy_dir;
 	char buf[SR_ERR_PATH_MAX];
 
 	*n = 0;

@@ -22,20 +22,29 @@
 
 #include "audit.h"
 #include "audit_impl.h"
+#include "settings.h"
 #include "testlib.h"
+
+/* The default settings: the library reads no environment (settings.h). */
+static void
+settings_default(void)
+{
+	sr_settings s = { 0 };
+
+	sr_settings_use(&s);
+}
 
 static int
 setup(void **state)
 {
-	unsetenv("SCOPERUN_AUDIT_ROTATE_BYTES");
-	unsetenv("SCOPERUN_AUDIT_SYSLOG");
+	settings_default();
 	return tl_fixture_setup(state, "sr-cp-test.", "audit.jsonl");
 }
 
 static int
 teardown(void **state)
 {
-	unsetenv("SCOPERUN_AUDIT_ROTATE_BYTES");
+	settings_default();
 	return tl_fixture_teardown(state);
 }
 
@@ -411,7 +420,9 @@ test_bad_notes(void **state)
 static void
 rotate_small(void)
 {
-	setenv("SCOPERUN_AUDIT_ROTATE_BYTES", "20000", 1);
+	sr_settings s = { .audit_rotate_bytes = 20000 };
+
+	sr_settings_use(&s);
 }
 
 static void
