@@ -136,9 +136,10 @@ load_policy(run_ctx *c, sr_err *err)
 		return -1;
 	rc = sr_policy_load(&c->policy, path, sr_time_now(), err);
 	free(path);
-	if (rc != 0 && err->kind == SR_ERR_DENIED)
-		c->reason = strstr(err->msg, "denied: grant") == err->msg ?
-		    "grant.expired" : "policy.expired";
+	/* a sound policy that says no (it or a grant expired) names its
+	 * reason; any other failure is an invalid policy */
+	if (rc != 0 && err->kind == SR_ERR_DENIED && err->reason != NULL)
+		c->reason = err->reason;
 	else
 		c->reason = "policy.invalid";
 	return rc;
@@ -266,8 +267,8 @@ sandbox_guard(run_ctx *c, sr_err *err)
 	c->reason = "sandbox.invalid";
 	rc = cli_sandbox_plan(&c->sandbox, c->policy, c->opts.identity,
 	    c->opts.vault, err);
-	if (rc != 0 && err->kind == SR_ERR_DENIED)
-		c->reason = "sandbox.unavailable";
+	if (rc != 0 && err->kind == SR_ERR_DENIED && err->reason != NULL)
+		c->reason = err->reason;
 	if (rc != 0 || c->sandbox == NULL)
 		return rc;
 	if ((c->sandbox_json = sr_sandbox_json(c->sandbox)) == NULL)
@@ -405,6 +406,7 @@ hide_value(run_ctx *c, const char *arg, sr_err *err)
 {
 	char red[300], q[4 * SR_ERR_QUOTE_MAX + 8], msg[SR_ERR_MSG_MAX];
 	char file[SR_ERR_PATH_MAX];
+	const char *why;
 	size_t n;
 
 	/* the values are found in the built environment */
@@ -415,7 +417,9 @@ hide_value(run_ctx *c, const char *arg, sr_err *err)
 	snprintf(msg, sizeof(msg), "%s%s", red, strncmp(err->msg, q, n) == 0 ?
 	    err->msg + n : ": cannot be run");
 	snprintf(file, sizeof(file), "%s", err->file);
-	return sr_err_set(err, err->kind, file, err->line, "%s", msg);
+	why = err->reason;
+	sr_err_set(err, err->kind, file, err->line, "%s", msg);
+	return sr_err_set_reason(err, why);
 }
 
 /* The command's path as messages, records and the dry run show it. */

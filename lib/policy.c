@@ -30,25 +30,46 @@
 
 /* ---- diagnostics ------------------------------------------------- */
 
+static void __attribute__((format(printf, 5, 0)))
+vdiag(sr_policy *p, sr_diag_level level, const char *reason, unsigned line,
+    const char *fmt, va_list ap)
+{
+	sr_diag *d, *grown;
+
+	if (level == SR_DIAG_ERROR)
+		p->nerrors++;	/* counted even when the text is lost */
+	grown = realloc(p->diags, (p->ndiags + 1) * sizeof(*p->diags));
+	if (grown == NULL)
+		return;
+	p->diags = grown;
+	d = &p->diags[p->ndiags++];
+	d->level = level;
+	d->kind = reason != NULL ? SR_ERR_DENIED : SR_ERR_CONFIG;
+	d->reason = reason;
+	d->line = line;
+	vsnprintf(d->msg, sizeof(d->msg), fmt, ap);
+}
+
 static void __attribute__((format(printf, 4, 5)))
 diag(sr_policy *p, sr_diag_level level, unsigned line, const char *fmt,
     ...)
 {
-	sr_diag *d, *grown;
 	va_list ap;
 
-	grown = realloc(p->diags, (p->ndiags + 1) * sizeof(*p->diags));
-	if (grown == NULL)
-		return;	/* the error count below still fails the load */
-	p->diags = grown;
-	d = &p->diags[p->ndiags++];
-	d->level = level;
-	d->line = line;
 	va_start(ap, fmt);
-	vsnprintf(d->msg, sizeof(d->msg), fmt, ap);
+	vdiag(p, level, NULL, line, fmt, ap);
 	va_end(ap);
-	if (level == SR_DIAG_ERROR)
-		p->nerrors++;
+}
+
+/* An error that is a refusal: a sound policy that says no, for reason. */
+static void __attribute__((format(printf, 4, 5)))
+deny(sr_policy *p, const char *reason, unsigned line, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vdiag(p, SR_DIAG_ERROR, reason, line, fmt, ap);
+	va_end(ap);
 }
 
 /* at is the TOML value the diagnostic is about; its line is kept. */
@@ -56,6 +77,8 @@ diag(sr_policy *p, sr_diag_level level, unsigned line, const char *fmt,
 	diag((p), SR_DIAG_ERROR, sr_toml_line(at), __VA_ARGS__)
 #define WARN(p, at, ...) \
 	diag((p), SR_DIAG_WARNING, sr_toml_line(at), __VA_ARGS__)
+#define DENY(p, at, reason, ...) \
+	deny((p), (reason), sr_toml_line(at), __VA_ARGS__)
 
 static const char *
 quote(char *buf, size_t size, const char *s)
@@ -191,7 +214,7 @@ field_bool(sr_policy *p, const sr_toml_value *t, const char *section,
  */
 static int64_t
 field_expiry(sr_policy *p, const sr_toml_value *t, const char *what,
-    int64_t now)
+    const char *reason, int64_t now)
 {
 	const sr_toml_value *v = sr_toml_table_get(t, "expires");
 	sr_toml_datetime dt;
@@ -213,7 +236,7 @@ field_expiry(sr_policy *p, const sr_toml_value *t, const char *what,
 		return 0;
 	}
 	if (at <= now)
-		ERROR(p, v, "denied: %s expired %s", what,
+		DENY(p, v, reason, "denied: %s expired %s", what,
 		    sr_time_format(when, sizeof(when), at));
 	return at;
 }
@@ -270,7 +293,7 @@ check_agent(sr_policy *p, const sr_toml_value *root, const char *want,
 	p->name = field_string(p, t, "agent", "name", 1);
 	p->owner = field_string(p, t, "agent", "owner", 1);
 	p->purpose = field_string(p, t, "agent", "purpose", 1);
-	p->expires = field_expiry(p, t, "policy", now);
+	p->expires = field_expiry(p, t, "policy", "policy.expired", now);
 	p->expires_line = sr_toml_line(sr_toml_table_get(t, "expires"));
 	if (p->name != NULL && strcmp(p->name, want) != 0)
 		ERROR(p, sr_toml_table_get(t, "name"), "agent.name '%s' does "
@@ -388,7 +411,7 @@ check_grant(sr_policy *p, const char *env, size_t envlen,
 		check_keys(p, v, what, keys);
 		from = field_string(p, v, what, "from", 1);
 		snprintf(what, sizeof(what), "grant %.80s", env);
-		g->expires = field_expiry(p, v, what, now);
+		g->expires = field_expiry(p, v, what, "grant.expired", now);
 	} else if (sr_toml_string(&from, &len, v) != 0) {
 		ERROR(p, v, "secrets.%.80s must be a secret name or a table with "
 		    "from and expires", env);
@@ -911,18 +934,21 @@ check_document(sr_policy *p, const sr_toml_value *root, const char *want,
 	check_sandbox(p, root);
 }
 
-/* The first error becomes the call's error, with the file and line. */
+/* The first error becomes the call's error, with the file and line, its
+ * kind and its reason. */
 static int
 first_error(const sr_policy *p, sr_err *err)
 {
+	const sr_diag *d;
 	size_t i;
 
-	for (i = 0; i < p->ndiags; i++)
-		if (p->diags[i].level == SR_DIAG_ERROR)
-			return sr_err_set(err, strncmp(p->diags[i].msg,
-			    "denied:", 7) == 0 ? SR_ERR_DENIED : SR_ERR_CONFIG,
-			    p->path, p->diags[i].line, "%s",
-			    p->diags[i].msg);
+	for (i = 0; i < p->ndiags; i++) {
+		d = &p->diags[i];
+		if (d->level != SR_DIAG_ERROR)
+			continue;
+		sr_err_set(err, d->kind, p->path, d->line, "%s", d->msg);
+		return sr_err_set_reason(err, d->reason);
+	}
 	return sr_err_set(err, SR_ERR_CONFIG, p->path, 0, "invalid policy");
 }
 

@@ -24,8 +24,13 @@
 
 typedef enum sr_diag_level { SR_DIAG_WARNING, SR_DIAG_ERROR } sr_diag_level;
 
+/* A diagnostic; an error's kind is SR_ERR_CONFIG (the policy is wrong)
+ * or SR_ERR_DENIED (it is sound and says no), with the refusal's reason
+ * code (err.h) then. The message is for people only. */
 typedef struct sr_diag {
 	sr_diag_level level;
+	sr_err_kind kind;
+	const char *reason;
 	unsigned line;
 	char msg[SR_ERR_MSG_MAX];
 } sr_diag;
