@@ -285,31 +285,6 @@ seal_record(sr_jsonw *w, const struct audit_head *h, unsigned char
 
 /* ---- parsing what was written ------------------------------------ */
 
-/* Lowercase hex only: the one spelling scoperun writes. A table, since
- * verify decodes three hashes per record. */
-int
-audit_hex_decode(unsigned char *out, size_t n, const char *hex)
-{
-	static signed char val[256];
-	size_t i;
-
-	if (val[0] == 0) {
-		memset(val, -1, sizeof(val));
-		for (i = 0; i < 10; i++)
-			val['0' + i] = (signed char)i;
-		for (i = 0; i < 6; i++)
-			val['a' + i] = (signed char)(10 + i);
-	}
-	for (i = 0; i < n; i++) {
-		int hi = val[(unsigned char)hex[2 * i]];
-		int lo = val[(unsigned char)hex[2 * i + 1]];
-		if ((hi | lo) < 0)
-			return -1;
-		out[i] = (unsigned char)(hi << 4 | lo);
-	}
-	return 0;
-}
-
 int
 audit_line_parse(struct audit_line *out, const char *line, size_t len)
 {
@@ -323,9 +298,9 @@ audit_line_parse(struct audit_line *out, const char *line, size_t len)
 	    memcmp(tail + 73, "\",\"mac\":\"", 9) != 0 ||
 	    memcmp(tail + 146, "\"}", 2) != 0 ||
 	    memcmp(prev, ",\"prev\":\"", 9) != 0 || prev[73] != '"' ||
-	    audit_hex_decode(out->prev, 32, prev + 9) != 0 ||
-	    audit_hex_decode(out->hash, 32, tail + 9) != 0 ||
-	    audit_hex_decode(out->mac, 32, tail + 82) != 0)
+	    sr_hex_decode(out->prev, 32, prev + 9) != 0 ||
+	    sr_hex_decode(out->hash, 32, tail + 9) != 0 ||
+	    sr_hex_decode(out->mac, 32, tail + 82) != 0)
 		return -1;
 	out->seq = 0;
 	/* at most 19 digits: a 20th could overflow (and no record reaches
@@ -375,7 +350,7 @@ head_hex(unsigned char *out, size_t n, const char **p, const char *name)
 	if (strncmp(s, name, len) != 0 || s[len] != ' ' ||
 	    strnlen(s + len + 1, 2 * n + 1) < 2 * n + 1 ||
 	    s[len + 1 + 2 * n] != '\n' ||
-	    audit_hex_decode(out, n, s + len + 1) != 0)
+	    sr_hex_decode(out, n, s + len + 1) != 0)
 		return -1;
 	*p = s + len + 1 + 2 * n + 1;
 	return 0;
@@ -502,7 +477,7 @@ sr_audit_key0_load(unsigned char key[SR_AUDIT_HASH_BYTES], const char *path,
 	if (sr_file_read_strict(&buf, &len, kp, 128, SR_FILE_PRIVATE |
 	    SR_FILE_SODIUM, err) != 0)
 		return -1;
-	rc = len == 65 && buf[64] == '\n' ? audit_hex_decode(key, 32, buf) : -1;
+	rc = len == 65 && buf[64] == '\n' ? sr_hex_decode(key, 32, buf) : -1;
 	sr_secure_free(buf);
 	if (rc != 0)
 		return sr_err_set(err, SR_ERR_CONFIG, kp, 0, "%s is damaged",

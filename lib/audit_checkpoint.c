@@ -92,8 +92,8 @@ sign_parse(struct sign_key *k, const char *buf, size_t len)
 	    memcmp(buf, SIGN_MAGIC "\nlog ", mlen + 5) != 0 ||
 	    memcmp(buf + mlen + 37, "\nseed ", 6) != 0 || buf[len - 1] != '\n')
 		return -1;
-	if (audit_hex_decode(k->log, 16, buf + mlen + 5) == 0 &&
-	    audit_hex_decode(seed, sizeof(seed), buf + mlen + 43) == 0 &&
+	if (sr_hex_decode(k->log, 16, buf + mlen + 5) == 0 &&
+	    sr_hex_decode(seed, sizeof(seed), buf + mlen + 43) == 0 &&
 	    crypto_sign_seed_keypair(k->pk, k->sk, seed) == 0) {
 		k->id = key_id(k->pk);
 		rc = 0;
@@ -355,7 +355,7 @@ text_parse(sr_audit_checkpoint *cp, const char *t, const char *end)
 	if (next_line(&line, &len, &p, end) != 0 ||
 	    len != sizeof(NOTE_ORIGIN) - 1 + 32 ||
 	    memcmp(line, NOTE_ORIGIN, sizeof(NOTE_ORIGIN) - 1) != 0 ||
-	    audit_hex_decode(cp->log, 16, line + sizeof(NOTE_ORIGIN) - 1) != 0)
+	    sr_hex_decode(cp->log, 16, line + sizeof(NOTE_ORIGIN) - 1) != 0)
 		return -1;
 	if (next_line(&line, &len, &p, end) != 0 || len == 0 || len > 19 ||
 	    line[0] == '0')
@@ -366,7 +366,7 @@ text_parse(sr_audit_checkpoint *cp, const char *t, const char *end)
 		cp->size = cp->size * 10 + (uint64_t)(line[i] - '0');
 	}
 	if (next_line(&line, &len, &p, end) != 0 || len != 64 ||
-	    audit_hex_decode(cp->hash, 32, line) != 0 || p != end)
+	    sr_hex_decode(cp->hash, 32, line) != 0 || p != end)
 		return -1;
 	return 0;
 }

@@ -171,7 +171,7 @@ sealed_parse(unsigned char log[16], unsigned char pk[32],
 
 	if (len < sizeof(SEALED_MAGIC) + 34 || text[len - 1] != '\n' ||
 	    memcmp(text, SEALED_MAGIC, sizeof(SEALED_MAGIC) - 1) != 0 ||
-	    p[32] != ' ' || audit_hex_decode(log, 16, p) != 0 ||
+	    p[32] != ' ' || sr_hex_decode(log, 16, p) != 0 ||
 	    (sp = memchr(p + 33, ' ', len - (size_t)(p + 33 - text))) == NULL ||
 	    (n = (size_t)(sp - (p + 33))) >= sizeof(rcpt))
 		return sr_err_set(err, SR_ERR_CONFIG, NULL, 0, "not a sealed "

@@ -22,6 +22,7 @@
 
 #include <sodium.h>
 
+#include "hex.h"
 #include "repo_impl.h"
 
 static const char *const default_patterns[] = {
@@ -309,20 +310,7 @@ repo_hex(char *out, const unsigned char *raw, size_t n)
 int
 repo_unhex(unsigned char *out, const char *hex, size_t n)
 {
-	size_t i;
-
-	for (i = 0; i < 2 * n; i++) {
-		char c = hex[i];
-		int d = c >= '0' && c <= '9' ? c - '0' :
-		    c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-		if (d < 0)
-			return -1;
-		if (i % 2 == 0)
-			out[i / 2] = (unsigned char)(d << 4);
-		else
-			out[i / 2] |= (unsigned char)d;
-	}
-	return hex[2 * n] == '\0' ? 0 : -1;
+	return sr_hex_decode(out, n, hex) == 0 && hex[2 * n] == '\0' ? 0 : -1;
 }
 
 /* ---- the guard --------------------------------------------------- */

@@ -85,6 +85,7 @@ int repo_sub_dir(char *dir, const char *root, const char *path);
 
 void repo_hex(char *out, const unsigned char *raw, size_t n);
 int repo_wrap_error(sr_err *err, const char *root, sr_err_kind kind);
+/* sr_hex_decode (hex.h) of a string that is exactly the 2 n digits. */
 int repo_unhex(unsigned char *out, const char *hex, size_t n);
 
 /* ---- identity material (repo_keys.c) ----------------------------- */

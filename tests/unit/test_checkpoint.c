@@ -316,7 +316,7 @@ test_truncated_head_rewritten(void **state)
 	cut(f->path, 180);
 	buf = tl_slurp(f->path, &len);
 	p = buf + len - AUDIT_TAIL_LEN - 1;
-	assert_int_equal(audit_hex_decode(h.hash, 32, p + 9), 0);
+	assert_int_equal(sr_hex_decode(h.hash, 32, p + 9), 0);
 	h.seq = 180;
 	h.size = len;
 	randombytes_buf(h.key, sizeof(h.key));
@@ -552,7 +552,7 @@ test_rotation_crash(void **state)
 		assert_int_equal(audit_head_read(&h, f->path, &err), 0);
 		buf = tl_slurp(p1, &len);
 		p = buf + len - 1 - AUDIT_TAIL_LEN;
-		assert_int_equal(audit_hex_decode(h.hash, 32, p + 9), 0);
+		assert_int_equal(sr_hex_decode(h.hash, 32, p + 9), 0);
 		h.seq--;
 		h.size = 0;
 		memcpy(h.key, key, 32);
