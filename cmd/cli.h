@@ -1,5 +1,5 @@
 /*
- * cli.h - what the verbs of the scoperun command share.
+ * cli.h - what the verbs of the scoperun command share (cli.c).
  *
  * Only cmd/ prints and exits. Exit statuses live here, in one place:
  * a run returns the command's own status, or SR_EXIT_* when scoperun
