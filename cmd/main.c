@@ -13,10 +13,6 @@
 #include "secmem.h"
 #include "vault_session.h"
 
-/* Verbs of SPEC §2 that later versions fill in; reserved now so that an
- * agent can never take their names. */
-static const char *const planned_verbs[] = { NULL };
-
 static const struct {
 	const char *name;
 	int (*fn)(int, char **);
@@ -65,13 +61,6 @@ main(int argc, char **argv)
 			return SR_EXIT_USAGE;
 		}
 		return verbs[i].fn(argc - 1, argv + 1);
-	}
-	for (i = 0; planned_verbs[i] != NULL; i++) {
-		if (strcmp(verb, planned_verbs[i]) == 0) {
-			cli_errorf(verb, "not available in this version of "
-			    "scoperun");
-			return SR_EXIT_USAGE;
-		}
 	}
 	return cmd_run(argc, argv);
 }

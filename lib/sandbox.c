@@ -892,12 +892,6 @@ sr_sandbox_nrules(const sr_sandbox *sb)
 	return sb->nrules;
 }
 
-int
-sr_sandbox_enforced(const sr_sandbox *sb)
-{
-	return sb != NULL && sb->enforce;
-}
-
 /* ---- what is enforced, in JSON and in words ---------------------- */
 
 static void

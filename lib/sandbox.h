@@ -96,8 +96,8 @@ char *sr_sandbox_json(const sr_sandbox *sb);
 void sr_sandbox_describe(const sr_sandbox *sb,
     void (*put)(void *arg, const char *label, const char *text), void *arg);
 
-/* Counts, for tests and the bench. */
+/* The rules the ruleset holds: for the tests, the one count no output
+ * shows (whether a domain applies is sr_sandbox_json's "mechanism"). */
 size_t sr_sandbox_nrules(const sr_sandbox *sb);
-int sr_sandbox_enforced(const sr_sandbox *sb);	/* a domain will apply */
 
 #endif
