@@ -199,7 +199,7 @@ static int
 audit_verify(const audit_args *a)
 {
 	char path[SR_ERR_PATH_MAX];
-	unsigned char *key = sr_secure_alloc(32);
+	unsigned char *key = sr_secalloc_alloc(32);
 	sr_audit_verify_opts o = SR_AUDIT_VERIFY_OPTS_INIT;
 	sr_audit_checkpoint *cps = NULL;
 	sr_audit_verdict v;
@@ -244,7 +244,7 @@ done:
 		    cli_esc(a->checkpoint), cli_esc(err.msg));
 	free(cps);
 	if (key)
-		sr_secure_free(key);
+		sr_secalloc_free(key);
 	return rc;
 }
 
@@ -268,7 +268,7 @@ static int
 audit_key(const audit_args *a)
 {
 	char path[SR_ERR_PATH_MAX], hex[65], vkey[SR_AUDIT_VKEY_MAX];
-	unsigned char *key = sr_secure_alloc(32);
+	unsigned char *key = sr_secalloc_alloc(32);
 	sr_err err = SR_ERR_INIT;
 	int rc = SR_EXIT_USAGE;
 
@@ -317,7 +317,7 @@ audit_key(const audit_args *a)
 	rc = SR_EXIT_OK;
 done:
 	if (key)
-		sr_secure_free(key);
+		sr_secalloc_free(key);
 	return rc;
 }
 
@@ -386,7 +386,7 @@ audit_show(const audit_args *a)
 	int64_t since = 0, d = 0;
 	FILE *f;
 
-	if (a->since && (d = sr_duration_parse(a->since)) <= 0) {
+	if (a->since && (d = sr_policy_duration_parse(a->since)) <= 0) {
 		cli_errorf("audit", "--since wants a duration like 7d");
 		return SR_EXIT_USAGE;
 	}

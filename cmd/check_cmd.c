@@ -130,7 +130,7 @@ add_values(sr_scan *s, vault_session *vs, const vault_args *va, sr_err *err)
 		return -1;
 	/* one buffer for all values: an allocation each costs more than
 	 * decrypting them */
-	if ((v = sr_secure_alloc(SR_SECRET_VALUE_MAX + 1)) == NULL)
+	if ((v = sr_secalloc_alloc(SR_SECRET_VALUE_MAX + 1)) == NULL)
 		return sr_err_set(err, SR_ERR_SYSTEM, NULL, 0, "out of memory");
 	for (i = 0; i < n && rc == 0; i++) {
 		rc = sr_vault_get_into(v, SR_SECRET_VALUE_MAX + 1, &len, &m,
@@ -139,7 +139,7 @@ add_values(sr_scan *s, vault_session *vs, const vault_args *va, sr_err *err)
 			rc = sr_scan_add(s, m.name, v, len, err) < 0 ? -1 : 0;
 		sodium_memzero(v, len);
 	}
-	sr_secure_free(v);
+	sr_secalloc_free(v);
 	return rc;
 }
 

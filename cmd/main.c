@@ -55,7 +55,7 @@ main(int argc, char **argv)
 		/* the verbs handle keys; a plain run initialises libsodium
 		 * only when it has secrets to decrypt */
 		if (verbs[i].fn != cmd_run && (sodium_init() < 0 ||
-		    secure_memory_begin(&err) != 0)) {
+		    sr_secmem_begin(&err) != 0)) {
 			cli_errorf(verb, "cannot initialise libsodium or turn "
 			    "core dumps off");
 			return SR_EXIT_USAGE;

@@ -339,7 +339,7 @@ add_grants(run_ctx *c, sr_err *err)
 		return 0;
 	}
 	c->reason = "vault.error";
-	if (secure_memory_begin(err) != 0)
+	if (sr_secmem_begin(err) != 0)
 		return -1;
 	a.vault = c->opts.vault;
 	a.identity = c->opts.identity;
@@ -354,7 +354,7 @@ add_grants(run_ctx *c, sr_err *err)
 	c->granted = 1;
 	rc = 0;
 done:
-	sr_secure_free(val.p);
+	sr_secalloc_free(val.p);
 	vs_close(&s);
 	return rc;
 }
@@ -609,8 +609,8 @@ rate_guard(run_ctx *c, sr_err *err)
 		return 0;
 	c->reason = "limits.error";
 	if (sr_path_get(audit, sizeof(audit), SR_PATH_AUDIT, NULL, err) != 0 ||
-	    sr_rate_path(path, sizeof(path), audit, p->name, err) != 0 ||
-	    (r = sr_rate_take(path, p->max_runs_per_hour, sr_time_now(),
+	    sr_ratelimit_path(path, sizeof(path), audit, p->name, err) != 0 ||
+	    (r = sr_ratelimit_take(path, p->max_runs_per_hour, sr_time_now(),
 	    c->opts.dry_run, err)) < 0)
 		return -1;
 	if (r == 0)
@@ -703,7 +703,7 @@ done:
 static int
 execute(run_ctx *c, char *const *envp, sr_err *err)
 {
-	secure_memory_restore_limits();
+	sr_secmem_restore_limits();
 	if (c->policy->supervise)
 		return run_supervised(c, envp, err);
 	if (sr_sandbox_apply(c->sandbox, err) != 0)
@@ -723,7 +723,7 @@ cmd_run(int argc, char **argv)
 		return SR_EXIT_REFUSED;
 	/* the key goes to locked memory: core dumps off first */
 	if (c.opts.identity_fd != NULL && (sodium_init() < 0 ||
-	    secure_memory_begin(&err) != 0 ||
+	    sr_secmem_begin(&err) != 0 ||
 	    vs_identity_fd_take(c.opts.identity_fd, &err) != 0)) {
 		if (err.msg[0] == '\0')
 			sr_err_set(&err, SR_ERR_SYSTEM, NULL, 0, "cannot "

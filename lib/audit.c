@@ -387,7 +387,7 @@ audit_head_read(struct audit_head *h, const char *path, sr_err *err)
 	    SR_FILE_SODIUM, err) != 0)
 		return err->kind == SR_ERR_NOTFOUND ? 1 : -1;
 	rc = audit_head_parse(h, buf);
-	sr_secure_free(buf);
+	sr_secalloc_free(buf);
 	if (rc != 0)
 		return sr_err_set(err, SR_ERR_CONFIG, hp, 0, "the audit head "
 		    "file %s is damaged", hp);
@@ -403,7 +403,7 @@ audit_head_write(const struct audit_head *h, const char *path, sr_err *err)
 	int rc;
 
 	if (audit_side_path(hp, sizeof(hp), path, ".head") != 0 ||
-	    (text = sr_secure_alloc(size)) == NULL)
+	    (text = sr_secalloc_alloc(size)) == NULL)
 		return sr_err_set(err, SR_ERR_SYSTEM, path, 0, "out of memory");
 	sodium_bin2hex(log, sizeof(log), h->log, 16);
 	sodium_bin2hex(hash, sizeof(hash), h->hash, 32);
@@ -418,7 +418,7 @@ audit_head_write(const struct audit_head *h, const char *path, sr_err *err)
 	 * the records it does not know (recover); a damaged one is rebuilt
 	 * from the initial key while that is here. */
 	rc = sr_file_rewrite_small(hp, text, strlen(text), 0600, err);
-	sr_secure_free(text);
+	sr_secalloc_free(text);
 	return rc;
 }
 
@@ -478,7 +478,7 @@ sr_audit_key0_load(unsigned char key[SR_AUDIT_HASH_BYTES], const char *path,
 	    SR_FILE_SODIUM, err) != 0)
 		return -1;
 	rc = len == 65 && buf[64] == '\n' ? sr_hex_decode(key, 32, buf) : -1;
-	sr_secure_free(buf);
+	sr_secalloc_free(buf);
 	if (rc != 0)
 		return sr_err_set(err, SR_ERR_CONFIG, kp, 0, "%s is damaged",
 		    kp);
@@ -778,7 +778,7 @@ int
 audit_append_locked(const char *path, const sr_audit_event *ev,
     unsigned char log[16], sr_err *err)
 {
-	struct audit_head *h = sr_secure_alloc(sizeof(*h));
+	struct audit_head *h = sr_secalloc_alloc(sizeof(*h));
 	sr_audit_event note = { 0 };
 	char saved[SR_ERR_PATH_MAX + 32], msg[SR_ERR_PATH_MAX + 80];
 	uint64_t size = 0, seq0;
@@ -828,7 +828,7 @@ audit_append_locked(const char *path, const sr_audit_event *ev,
 done:
 	if (fd >= 0)
 		close(fd);
-	sr_secure_free(h);
+	sr_secalloc_free(h);
 	return rc;
 }
 

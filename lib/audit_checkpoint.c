@@ -116,7 +116,7 @@ sign_load(struct sign_key *k, const char *path, sr_err *err)
 	    SR_FILE_SODIUM, err) != 0)
 		return -1;
 	rc = sign_parse(k, buf, len);
-	sr_secure_free(buf);
+	sr_secalloc_free(buf);
 	if (rc != 0)
 		return sr_err_set(err, SR_ERR_CONFIG, sp, 0, "the audit signing "
 		    "key %s is damaged", sp);
@@ -188,7 +188,7 @@ int
 audit_checkpoint_append(char **text, const struct audit_head *h,
     const char *path, sr_err *err)
 {
-	struct sign_key *k = sr_secure_alloc(sizeof(*k));
+	struct sign_key *k = sr_secalloc_alloc(sizeof(*k));
 	char note[512];
 	size_t len;
 	int rc = -1;
@@ -228,14 +228,14 @@ audit_checkpoint_append(char **text, const struct audit_head *h,
 	}
 	rc = 0;
 done:
-	sr_secure_free(k);
+	sr_secalloc_free(k);
 	return rc;
 }
 
 int
 sr_audit_checkpoint_now(char **text, const char *path, sr_err *err)
 {
-	struct audit_head *h = sr_secure_alloc(sizeof(*h));
+	struct audit_head *h = sr_secalloc_alloc(sizeof(*h));
 	char lock[SR_ERR_PATH_MAX];
 	int fd = -1, rc = -1;
 
@@ -260,14 +260,14 @@ sr_audit_checkpoint_now(char **text, const char *path, sr_err *err)
 		rc = audit_checkpoint_append(text, h, path, err);
 done:
 	sr_file_unlock(fd);
-	sr_secure_free(h);
+	sr_secalloc_free(h);
 	return rc;
 }
 
 int
 sr_audit_vkey(char *buf, size_t size, const char *path, sr_err *err)
 {
-	struct sign_key *k = sr_secure_alloc(sizeof(*k));
+	struct sign_key *k = sr_secalloc_alloc(sizeof(*k));
 	unsigned char typed[1 + crypto_sign_PUBLICKEYBYTES];
 	char b64[sodium_base64_ENCODED_LEN(sizeof(typed), B64)];
 	int rc = -1;
@@ -284,7 +284,7 @@ sr_audit_vkey(char *buf, size_t size, const char *path, sr_err *err)
 		else
 			sr_err_set(err, SR_ERR_SYSTEM, path, 0, "buffer");
 	}
-	sr_secure_free(k);
+	sr_secalloc_free(k);
 	return rc;
 }
 
@@ -523,13 +523,13 @@ audit_checkpoint_key(unsigned char pk[32], unsigned char log[16],
 			    "`scoperun audit key --public`)");
 		return 0;
 	}
-	if ((k = sr_secure_alloc(sizeof(*k))) == NULL)
+	if ((k = sr_secalloc_alloc(sizeof(*k))) == NULL)
 		return sr_err_set(err, SR_ERR_SYSTEM, path, 0, "out of memory");
 	if (sign_load(k, path, err) == 0) {
 		memcpy(pk, k->pk, sizeof(k->pk));
 		memcpy(log, k->log, sizeof(k->log));
 		*have_log = 1;
 	}
-	sr_secure_free(k);
+	sr_secalloc_free(k);
 	return *have_log ? 0 : -1;
 }

@@ -136,7 +136,7 @@ sr_audit_key0_seal(char *line, size_t size, const char *path,
     const char *recipient, sr_err *err)
 {
 	unsigned char pk[crypto_box_PUBLICKEYBYTES];
-	unsigned char *k1 = sr_secure_alloc(SR_AUDIT_HASH_BYTES);
+	unsigned char *k1 = sr_secalloc_alloc(SR_AUDIT_HASH_BYTES);
 	char sp[SR_ERR_PATH_MAX];
 	int rc = -1;
 
@@ -155,7 +155,7 @@ sr_audit_key0_seal(char *line, size_t size, const char *path,
 	    sr_audit_key0_remove(path, err) == 0)
 		rc = 0;
 done:
-	sr_secure_free(k1);
+	sr_secalloc_free(k1);
 	return rc;
 }
 

@@ -337,7 +337,7 @@ sr_env_free(sr_env *e)
 	if (e == NULL)
 		return;
 	if (e->sec != NULL)
-		sr_secure_free(e->sec);	/* wipes */
+		sr_secalloc_free(e->sec);	/* wipes */
 	for (b = e->blks; b != NULL; b = next) {
 		next = b->next;
 		free(b);
@@ -495,7 +495,7 @@ sr_env_set(sr_env *e, const char *name, const char *value, size_t value_len,
 /*
  * Make room for size more bytes of secret storage. The region doubles
  * instead of growing per secret, as each move copies every secret so far;
- * the old one is wiped by sr_secure_free.
+ * the old one is wiped by sr_secalloc_free.
  */
 static int
 sec_reserve(sr_env *e, size_t size)
@@ -514,12 +514,12 @@ sec_reserve(sr_env *e, size_t size)
 			return -1;
 		cap *= 2;
 	}
-	if ((n = sr_secure_alloc(cap)) == NULL)
+	if ((n = sr_secalloc_alloc(cap)) == NULL)
 		return -1;
 	if (e->seclen > 0)
 		memcpy(n, e->sec, e->seclen);
 	if (e->sec != NULL)
-		sr_secure_free(e->sec);
+		sr_secalloc_free(e->sec);
 	e->sec = n;
 	e->seccap = cap;
 	return 0;

@@ -106,11 +106,11 @@ stage_grow(sr_mask *m, size_t need)
 
 	while (cap - m->stage_len < need)
 		cap *= 2;
-	if ((p = sr_secure_alloc(cap)) == NULL)
+	if ((p = sr_secalloc_alloc(cap)) == NULL)
 		return -1;
 	if (m->stage_len)
 		memcpy(p, m->stage, m->stage_len);
-	sr_secure_free(m->stage);
+	sr_secalloc_free(m->stage);
 	m->stage = p;
 	m->stage_cap = cap;
 	return 0;
@@ -203,10 +203,10 @@ sr_mask_add(sr_mask *m, const char *name, size_t namelen,
 	if (len < SR_MASK_MIN_LEN)
 		return 1;
 	if (len > SIZE_MAX / 8 ||
-	    (tmp = sr_secure_alloc(SR_FORMS_ONE_MAX(len))) == NULL)
+	    (tmp = sr_secalloc_alloc(SR_FORMS_ONE_MAX(len))) == NULL)
 		return oom(err);
 	rc = stage_forms(m, value, len, tmp);
-	sr_secure_free(tmp);
+	sr_secalloc_free(tmp);
 	if (rc != 0 || add_name(m, name, namelen) != 0)
 		return oom(err);
 	return 0;
@@ -347,10 +347,11 @@ sr_mask_build(sr_mask *m, sr_err *err)
 		if (m->forms[i].len > m->maxlen)
 			m->maxlen = m->forms[i].len;
 	}
-	if (total >= UINT32_MAX || (m->nodes = sr_secure_allocarray(total + 1,
-	    sizeof(*m->nodes))) == NULL || (m->root = sr_secure_allocarray(256,
-	    sizeof(*m->root))) == NULL || (m->shift = sr_secure_alloc(65536)) ==
-	    NULL)
+	if (total >= UINT32_MAX ||
+	    (m->nodes = sr_secalloc_allocarray(total + 1,
+	    sizeof(*m->nodes))) == NULL ||
+	    (m->root = sr_secalloc_allocarray(256, sizeof(*m->root))) == NULL ||
+	    (m->shift = sr_secalloc_alloc(65536)) == NULL)
 		return oom(err);
 	memset(m->nodes, 0, sizeof(*m->nodes));
 	memset(m->root, 0, 256 * sizeof(*m->root));
@@ -360,7 +361,7 @@ sr_mask_build(sr_mask *m, sr_err *err)
 	if (link_failures(m) != 0)
 		return oom(err);
 	build_shift(m);
-	sr_secure_free(m->stage);
+	sr_secalloc_free(m->stage);
 	m->stage = NULL;
 	m->stage_len = m->stage_cap = 0;
 	m->built = 1;
@@ -374,10 +375,10 @@ sr_mask_free(sr_mask *m)
 
 	if (m == NULL)
 		return;
-	sr_secure_free(m->stage);
-	sr_secure_free(m->nodes);
-	sr_secure_free(m->root);
-	sr_secure_free(m->shift);
+	sr_secalloc_free(m->stage);
+	sr_secalloc_free(m->nodes);
+	sr_secalloc_free(m->root);
+	sr_secalloc_free(m->shift);
 	for (i = 0; i < m->nnames; i++)
 		free(m->names[i].text);
 	free(m->names);
@@ -396,7 +397,7 @@ sr_mask_stream_new(sr_mask_stream **out, const sr_mask *m, sr_err *err)
 		return sr_err_set(err, SR_ERR_SYSTEM, NULL, 0, "mask: stream "
 		    "before build");
 	if ((s = calloc(1, sizeof(*s))) == NULL ||
-	    (s->pend = sr_secure_alloc(m->maxlen + 1)) == NULL) {
+	    (s->pend = sr_secalloc_alloc(m->maxlen + 1)) == NULL) {
 		free(s);
 		return oom(err);
 	}
@@ -410,7 +411,7 @@ sr_mask_stream_free(sr_mask_stream *s)
 {
 	if (s == NULL)
 		return;
-	sr_secure_free(s->pend);
+	sr_secalloc_free(s->pend);
 	free(s->cov);
 	free(s);
 }

@@ -89,7 +89,7 @@ quote(char *buf, size_t size, const char *s)
 /* ---- names ------------------------------------------------------- */
 
 int
-sr_agent_name_valid(const char *s)
+sr_policy_agent_name_valid(const char *s)
 {
 	size_t i, n = strlen(s);
 
@@ -104,7 +104,7 @@ sr_agent_name_valid(const char *s)
 }
 
 int64_t
-sr_duration_parse(const char *s)
+sr_policy_duration_parse(const char *s)
 {
 	int64_t total = 0;
 	int any = 0;
@@ -489,7 +489,7 @@ field_duration(sr_policy *p, const sr_toml_value *t, const char *key,
 
 	if (s == NULL)
 		return 0;
-	if ((d = sr_duration_parse(s)) <= 0)
+	if ((d = sr_policy_duration_parse(s)) <= 0)
 		ERROR(p, sr_toml_table_get(t, key), "exec.%s must be a "
 		    "duration like %s", key, example);
 	return d;
@@ -617,9 +617,9 @@ check_limits(sr_policy *p, const sr_toml_value *root)
 	p->limits_line = sr_toml_line(v);
 	if (sr_toml_int(&p->max_runs_per_hour, v) != 0 ||
 	    p->max_runs_per_hour <= 0 ||
-	    p->max_runs_per_hour > SR_RATE_LIMIT_MAX) {
+	    p->max_runs_per_hour > SR_RATELIMIT_MAX) {
 		ERROR(p, v, "limits.max_runs_per_hour must be from 1 to %d",
-		    SR_RATE_LIMIT_MAX);
+		    SR_RATELIMIT_MAX);
 		p->max_runs_per_hour = 0;
 	}
 }
@@ -795,7 +795,7 @@ sr_policy_find(char **path, const char *agent, sr_err *err)
 	if (strchr(agent, '/') != NULL)
 		return (*path = strdup(agent)) ? 0 : sr_err_set(err,
 		    SR_ERR_SYSTEM, NULL, 0, "out of memory");
-	if (!sr_agent_name_valid(agent))
+	if (!sr_policy_agent_name_valid(agent))
 		return sr_err_set(err, SR_ERR_CONFIG, NULL, 0, "invalid agent "
 		    "name '%s' (letters, digits, '.', '_', '-'; at most %d)",
 		    quote(q, sizeof(q), agent), SR_AGENT_NAME_MAX);
@@ -849,7 +849,7 @@ add_names(char ***v, size_t *n, size_t *cap, const char *dir)
 		agent[len - 5] = '\0';
 		for (i = 0; i < *n && strcmp((*v)[i], agent) != 0; i++)
 			;
-		if (i < *n || !sr_agent_name_valid(agent))
+		if (i < *n || !sr_policy_agent_name_valid(agent))
 			continue;
 		if (*n == *cap) {
 			*cap = *cap ? 2 * *cap : 16;

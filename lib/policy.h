@@ -135,9 +135,9 @@ int sr_policy_load(sr_policy **out, const char *path, int64_t now,
 void sr_policy_free(sr_policy *p);
 
 /* "2h", "90s", "1h30m", "15m": seconds, or -1. */
-int64_t sr_duration_parse(const char *s);
+int64_t sr_policy_duration_parse(const char *s);
 /* Valid agent names: letters, digits, '.', '_', '-'; not starting with
  * '.' or '-'; at most SR_AGENT_NAME_MAX bytes. */
-int sr_agent_name_valid(const char *s);
+int sr_policy_agent_name_valid(const char *s);
 
 #endif

@@ -41,7 +41,7 @@ typedef struct scan_slot {
 	uint32_t first, count;	/* a run of order[]; count 0: empty */
 } scan_slot;
 
-/* Every block but names is sr_secure_alloc'd: it holds value bytes. */
+/* Every block but names is sr_secalloc_alloc'd: it holds value bytes. */
 struct sr_scan {
 	unsigned char *arena;	/* every form, back to back */
 	size_t alen, acap;
@@ -76,11 +76,11 @@ sgrow(void *pp, size_t *cap, size_t need)
 			return -1;
 		ncap *= 2;
 	}
-	if ((grown = sr_secure_alloc(ncap)) == NULL)
+	if ((grown = sr_secalloc_alloc(ncap)) == NULL)
 		return -1;
 	if (*p != NULL) {
 		memcpy(grown, *p, *cap);
-		sr_secure_free(*p);
+		sr_secalloc_free(*p);
 	}
 	*p = grown;
 	*cap = ncap;
@@ -233,9 +233,9 @@ sr_scan_build(sr_scan *s, sr_err *err)
 	if (s->fbits > FILTER_BITS_MAX)
 		s->fbits = FILTER_BITS_MAX;
 	nslots = (size_t)1 << s->tbits;
-	if ((s->slots = sr_secure_allocarray(nslots, sizeof(*sl))) == NULL ||
-	    (s->filter = sr_secure_alloc((size_t)1 << (s->fbits - 3))) == NULL ||
-	    (s->order = sr_secure_allocarray(s->npats, sizeof(*s->order))) ==
+	if ((s->slots = sr_secalloc_allocarray(nslots, sizeof(*sl))) == NULL ||
+	    (s->filter = sr_secalloc_alloc((size_t)1 << (s->fbits - 3))) == NULL ||
+	    (s->order = sr_secalloc_allocarray(s->npats, sizeof(*s->order))) ==
 	    NULL)
 		return sr_err_set(err, SR_ERR_SYSTEM, NULL, 0, "out of memory "
 		    "for the scan table");
@@ -382,12 +382,12 @@ sr_scan_forget(sr_scan *s)
 {
 	if (s == NULL)
 		return;
-	/* sr_secure_free wipes before it lets go */
-	sr_secure_free(s->arena);
-	sr_secure_free(s->pats);
-	sr_secure_free(s->order);
-	sr_secure_free(s->slots);
-	sr_secure_free(s->filter);
+	/* sr_secalloc_free wipes before it lets go */
+	sr_secalloc_free(s->arena);
+	sr_secalloc_free(s->pats);
+	sr_secalloc_free(s->order);
+	sr_secalloc_free(s->slots);
+	sr_secalloc_free(s->filter);
 	s->arena = NULL;
 	s->pats = NULL;
 	s->order = NULL;
