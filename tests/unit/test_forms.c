@@ -23,19 +23,20 @@
 #include "mask.h"
 #include "scan.h"
 
+static const char binary[] = "\xff\xfe binary \x00 bytes";
 static const char *const values[] = {
 	"ghp_s3cr3tValue0123",
 	"p@ss w/rd:Z9!x~*",
 	"pa\"ss\\wo/rd\n\x01\t-end",
 	"-----BEGIN KEY-----\nAAAA\nBBBB\n-----END KEY-----\n",
-	"\xff\xfe binary \x00 bytes",
+	binary,
 };
 
 static size_t
 value_len(size_t i)
 {
-	/* the binary value holds a NUL: its length is written out */
-	return i == 4 ? 19 : strlen(values[i]);
+	/* the binary value holds a NUL: all of it but the terminator */
+	return values[i] == binary ? sizeof(binary) - 1 : strlen(values[i]);
 }
 
 static int
