@@ -30,6 +30,27 @@ typedef struct audit_args {
 	const char *sub;
 } audit_args;
 
+const char cli_usage_audit[] =
+    "usage: scoperun audit verify|show|report|checkpoint|key [FILE] "
+    "[OPTIONS]\n"
+    "  verify [FILE]      check the chain, the seals and the head; point at "
+    "the\n"
+    "                     first bad record (exit 1)\n"
+    "    --key HEX        the initial key `audit key --export` printed\n"
+    "    --checkpoint F   the checkpoints kept elsewhere, each checked\n"
+    "    --pubkey KEY     their verifier key (`audit key --public`)\n"
+    "  show [FILE]        the records, oldest first\n"
+    "    --json           one JSON record a line, as logged\n"
+    "    --agent A        only A's records\n"
+    "    --since 7d       only the last 7 days' records\n"
+    "  report [FILE] [--json]   per agent: runs, refusals, secrets, unused\n"
+    "                     grants, expiring grants\n"
+    "  checkpoint [FILE]  a signed checkpoint of the log, to keep elsewhere\n"
+    "  key --export [--remove]  the initial key, to keep elsewhere\n"
+    "  key --public       the checkpoints' verifier key\n"
+    "FILE: the log ($SCOPERUN_AUDIT, else ~/.local/state/scoperun/"
+    "audit.jsonl)\n";
+
 static int
 parse(audit_args *a, int argc, char **argv)
 {
@@ -55,6 +76,7 @@ parse(audit_args *a, int argc, char **argv)
 		} else if (strcmp(argv[i], "--public") == 0) {
 			a->public = 1;
 		} else if (argv[i][0] == '-') {
+			cli_errorf("audit", "unknown option '%.80s'", argv[i]);
 			return -1;
 		} else if (a->sub == NULL) {
 			a->sub = argv[i];
@@ -393,11 +415,7 @@ cmd_audit(int argc, char **argv)
 	audit_args a;
 
 	if (parse(&a, argc, argv) != 0) {
-		cli_errorf("audit", "usage: scoperun audit verify [FILE] "
-		    "[--key HEX] [--checkpoint F [--pubkey KEY]] | show [FILE] "
-		    "[--json] [--agent A] [--since 7d] | report [FILE] [--json] "
-		    "| checkpoint [FILE] | key --export [--remove] | key "
-		    "--public");
+		cli_usage_error("audit", cli_usage_audit);
 		return SR_EXIT_USAGE;
 	}
 	if (strcmp(a.sub, "verify") == 0)

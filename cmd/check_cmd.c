@@ -42,9 +42,19 @@ typedef struct check_args {
 	int staged, history;
 } check_args;
 
-static const char usage[] = "usage: scoperun check [--staged | --history] "
-    "[--format text|json|sarif] [--agent AGENT] [--vault FILE] "
-    "[--identity FILE] [PATH]";
+const char cli_usage_check[] =
+    "usage: scoperun check [--staged | --history] [--format text|json|sarif] "
+    "[--agent AGENT] [--vault FILE] [--identity FILE] [PATH]\n"
+    "leak check of the git repository holding PATH (default: here): env\n"
+    "files and your identity tracked, vault values in the files\n"
+    "  (default)          HEAD's tree and the index\n"
+    "  --staged           what the next commit holds (the pre-commit hook)\n"
+    "  --history          every commit reachable from HEAD\n"
+    "  --format F         text (default), json or sarif\n"
+    "  --agent AGENT      the env-file rule as AGENT's policy applies it\n"
+    "  --vault FILE       the sealed vault ($SCOPERUN_VAULT)\n"
+    "  --identity FILE    the identity that opens it ($SCOPERUN_IDENTITY)\n"
+    "exit: 0 clean, 1 findings, 2 usage or error\n";
 
 /* --opt VALUE or --opt=VALUE: the value, or NULL when absent. */
 static const char *
@@ -253,13 +263,9 @@ cmd_check(int argc, char **argv)
 	check_args a;
 	int rc;
 
-	if (argc > 1 && (strcmp(argv[1], "-h") == 0 ||
-	    strcmp(argv[1], "--help") == 0)) {
-		printf("%s\n", usage);
-		return SR_EXIT_OK;
-	}
 	if (parse(&a, argc, argv) != 0) {
-		fprintf(stderr, "%s\n", usage);
+		fprintf(stderr, "%.*s (more: scoperun help check)\n",
+		    (int)strcspn(cli_usage_check, "\n"), cli_usage_check);
 		return SR_EXIT_USAGE;
 	}
 	if (agent_rule(&o, &policy, a.agent, &err) != 0) {

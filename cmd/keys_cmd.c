@@ -62,6 +62,13 @@ write_example_policy(sr_err *err)
 	return 0;
 }
 
+const char cli_usage_init[] =
+    "usage: scoperun init [--vault FILE] [--identity FILE]\n"
+    "create your identity, an empty vault and an example policy; never\n"
+    "overwrites\n"
+    "  --vault FILE       where the vault goes ($SCOPERUN_VAULT)\n"
+    "  --identity FILE    where the identity goes ($SCOPERUN_IDENTITY)\n";
+
 static int
 init(const vault_args *a, sr_err *err)
 {
@@ -108,8 +115,7 @@ cmd_init(int argc, char **argv)
 
 	if (vault_args_parse(&a, argc, argv, "init") != 0 || a.npos != 0) {
 		if (a.npos)
-			cli_errorf("init", "usage: scoperun init [--vault F] "
-			    "[--identity F]");
+			cli_usage_error("init", cli_usage_init);
 		return SR_EXIT_USAGE;
 	}
 	if (init(&a, &err) != 0) {
@@ -118,6 +124,12 @@ cmd_init(int argc, char **argv)
 	}
 	return SR_EXIT_OK;
 }
+
+const char cli_usage_keygen[] =
+    "usage: scoperun keygen [-o FILE]\n"
+    "a new identity: written to FILE (mode 0600) with its recipient on\n"
+    "stdout, or itself on stdout with the recipient on stderr\n"
+    "  -o FILE            write the identity to FILE\n";
 
 int
 cmd_keygen(int argc, char **argv)
@@ -131,7 +143,7 @@ cmd_keygen(int argc, char **argv)
 
 	if (vault_args_parse(&a, argc, argv, "keygen") != 0 || a.npos != 0) {
 		if (a.npos)
-			cli_errorf("keygen", "usage: scoperun keygen [-o FILE]");
+			cli_usage_error("keygen", cli_usage_keygen);
 		return SR_EXIT_USAGE;
 	}
 	if (sr_identity_generate(&id, &err) != 0)
@@ -200,6 +212,13 @@ recipient_change(const vault_args *a, int add, sr_err *err)
 	return rc;
 }
 
+const char cli_usage_recipient[] =
+    "usage: scoperun recipient ls | add RECIPIENT | rm RECIPIENT\n"
+    "who can open the vault: add a teammate's or a CI runner's recipient\n"
+    "(`scoperun keygen` prints one); rm, then rotate what it could read\n"
+    "  --vault FILE       the sealed vault ($SCOPERUN_VAULT)\n"
+    "  --identity FILE    the identity that opens it ($SCOPERUN_IDENTITY)\n";
+
 int
 cmd_recipient(int argc, char **argv)
 {
@@ -217,8 +236,7 @@ cmd_recipient(int argc, char **argv)
 	    a.npos == 2)
 		rc = recipient_change(&a, strcmp(sub, "add") == 0, &err);
 	else {
-		cli_errorf("recipient", "usage: scoperun recipient ls | add "
-		    "RECIPIENT | rm RECIPIENT");
+		cli_usage_error("recipient", cli_usage_recipient);
 		return SR_EXIT_USAGE;
 	}
 	if (rc != 0) {

@@ -255,6 +255,22 @@ secret_rm(const vault_args *a, sr_err *err)
 	return rc;
 }
 
+const char cli_usage_secret[] =
+    "usage: scoperun secret set|rotate NAME [--from-file F] [--expires T] "
+    "[--rotate-after D] [--label K=V] | ls | rm NAME\n"
+    "  set NAME           store a value read from stdin (never argv); no "
+    "echo on a\n"
+    "                     terminal, where the final newline is dropped\n"
+    "  rotate NAME        a new value for NAME, same metadata\n"
+    "  ls                 names and metadata, never values\n"
+    "  rm NAME            remove NAME\n"
+    "  --from-file FILE   read the value from FILE instead of stdin\n"
+    "  --expires WHEN     2026-12-31T00:00:00Z, 2026-12-31, or 90d from now\n"
+    "  --rotate-after D   flag it for rotation after D (90d)\n"
+    "  --label K=V        a label (repeatable)\n"
+    "  --vault FILE       the sealed vault ($SCOPERUN_VAULT)\n"
+    "  --identity FILE    the identity that opens it ($SCOPERUN_IDENTITY)\n";
+
 int
 cmd_secret(int argc, char **argv)
 {
@@ -275,9 +291,7 @@ cmd_secret(int argc, char **argv)
 	else if (strcmp(sub, "rm") == 0 && a.npos == 2)
 		rc = secret_rm(&a, &err);
 	else {
-		cli_errorf("secret", "usage: scoperun secret set|rotate NAME "
-		    "[--from-file F] [--expires T] [--rotate-after D] "
-		    "[--label K=V] | ls | rm NAME");
+		cli_usage_error("secret", cli_usage_secret);
 		return SR_EXIT_USAGE;
 	}
 	if (rc != 0) {

@@ -60,7 +60,8 @@ vault_args_parse(vault_args *a, int argc, char **argv, const char *who)
 			    add_label(a, label, who) != 0)
 				return -1;
 		} else if (argv[i][0] == '-' && argv[i][1] != '\0') {
-			cli_errorf(who, "unknown option '%.80s'", argv[i]);
+			cli_errorf(who, "unknown option '%.80s' (see scoperun "
+			    "help %s)", argv[i], who);
 			return -1;
 		} else if (a->npos < 4) {
 			a->pos[a->npos++] = argv[i];

@@ -1,0 +1,153 @@
+/*
+ * help.c - `scoperun help [VERB]`, `VERB --help`, and the hint a name
+ * that is not an agent gets when it is close to a verb.
+ *
+ * Each verb's usage text lives in the verb's own file, beside the code
+ * that parses its options (cli_usage_VERB), so that the two change
+ * together; this file only finds and prints them.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const char usage_help[] =
+    "usage: scoperun help [VERB]     this text, or VERB's\n"
+    "       scoperun VERB --help     the same\n";
+
+static const struct {
+	const char *verb;
+	const char *usage;
+} helps[] = {
+	{ "run", cli_usage_run },
+	{ "init", cli_usage_init },
+	{ "keygen", cli_usage_keygen },
+	{ "secret", cli_usage_secret },
+	{ "recipient", cli_usage_recipient },
+	{ "policy", cli_usage_policy },
+	{ "audit", cli_usage_audit },
+	{ "check", cli_usage_check },
+	{ "hook", cli_usage_hook },
+	{ "help", usage_help },
+};
+
+#define NHELPS (sizeof(helps) / sizeof(helps[0]))
+
+const char *
+cli_verb_at(size_t i)
+{
+	return i < NHELPS ? helps[i].verb : NULL;
+}
+
+static const char *
+usage_of(const char *verb)
+{
+	size_t i;
+
+	for (i = 0; i < NHELPS; i++)
+		if (strcmp(helps[i].verb, verb) == 0)
+			return helps[i].usage;
+	return NULL;
+}
+
+int
+cli_help_wanted(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
+			return 1;
+	return 0;
+}
+
+int
+cli_help_verb(const char *verb)
+{
+	const char *u = usage_of(verb);
+
+	if (u == NULL)
+		return SR_EXIT_USAGE;
+	fputs(u, stdout);
+	return fflush(stdout) == 0 ? SR_EXIT_OK : SR_EXIT_USAGE;
+}
+
+void
+cli_usage_error(const char *who, const char *usage)
+{
+	size_t n = strcspn(usage, "\n");
+
+	fprintf(stderr, "scoperun: %s: %.*s (more: scoperun help %s)\n", who,
+	    (int)n, usage, who);
+}
+
+/* Optimal string alignment distance (a swap of neighbours counts one),
+ * for names of at most 64 bytes; larger is 99. */
+static size_t
+distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), i, j, d[65][65], c;
+
+	if (la > 64 || lb > 64)
+		return 99;
+	for (i = 0; i <= la; i++)
+		d[i][0] = i;
+	for (j = 0; j <= lb; j++)
+		d[0][j] = j;
+	for (i = 1; i <= la; i++) {
+		for (j = 1; j <= lb; j++) {
+			c = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+			if (d[i - 1][j] + 1 < c)
+				c = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < c)
+				c = d[i][j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
+			    a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < c)
+				c = d[i - 2][j - 2] + 1;
+			d[i][j] = c;
+		}
+	}
+	return d[la][lb];
+}
+
+const char *
+cli_verb_near(const char *name)
+{
+	const char *best = NULL;
+	size_t i, d, bestd = 3, n = strlen(name);
+
+	for (i = 0; i < NHELPS; i++) {
+		/* "sec" for secret; two letters say too little */
+		if (n >= 3 && strncmp(helps[i].verb, name, n) == 0)
+			return helps[i].verb;
+		d = distance(name, helps[i].verb);
+		/* a one-letter slip of a short verb is a slip; two letters
+		 * off "run" are every three-letter word */
+		if (d < bestd && d * 2 < strlen(helps[i].verb) + 1) {
+			bestd = d;
+			best = helps[i].verb;
+		}
+	}
+	return best;
+}
+
+int
+cmd_help(int argc, char **argv)
+{
+	const char *near;
+	char q[400];
+
+	if (argc < 2) {
+		cli_usage(stdout);
+		return SR_EXIT_OK;
+	}
+	if (argc == 2 && usage_of(argv[1]) != NULL)
+		return cli_help_verb(argv[1]);
+	if (argc == 2 && (near = cli_verb_near(argv[1])) != NULL)
+		cli_errorf("help", "no verb '%s'; did you mean 'scoperun "
+		    "%s'?", sr_err_quote(q, sizeof(q), argv[1],
+		    strlen(argv[1])), near);
+	else
+		cli_usage_error("help", usage_help);
+	return SR_EXIT_USAGE;
+}
