@@ -60,6 +60,9 @@ void cli_usage_error(const char *who, const char *usage);
 /* The verb name is probably a typo of (edit distance at most 2, or a
  * prefix of at least 3 letters), else NULL. */
 const char *cli_verb_near(const char *name);
+/* err says no policy for agent: name the verb agent is close to, or,
+ * when there is no policy at all yet, how to make one. */
+void cli_no_policy_hint(const char *agent, sr_err *err);
 /* The i-th verb that has help, NULL past the last. */
 const char *cli_verb_at(size_t i);
 

@@ -10,6 +10,12 @@
 #include <string.h>
 
 #include "cli.h"
+#include "paths.h"
+#include "policy.h"
+
+#ifndef SCOPERUN_DATADIR
+#define SCOPERUN_DATADIR "/usr/local/share/scoperun"
+#endif
 
 static const char usage_help[] =
     "usage: scoperun help [VERB]     this text, or VERB's\n"
@@ -117,13 +123,16 @@ cli_verb_near(const char *name)
 	size_t i, d, bestd = 3, n = strlen(name);
 
 	for (i = 0; i < NHELPS; i++) {
+		/* `scoperun run` wants an agent: no name meant it */
+		if (strcmp(helps[i].verb, "run") == 0)
+			continue;
 		/* "sec" for secret; two letters say too little */
 		if (n >= 3 && strncmp(helps[i].verb, name, n) == 0)
 			return helps[i].verb;
 		d = distance(name, helps[i].verb);
-		/* a one-letter slip of a short verb is a slip; two letters
-		 * off "run" are every three-letter word */
-		if (d < bestd && d * 2 < strlen(helps[i].verb) + 1) {
+		/* one letter off a short verb is a slip; two letters off
+		 * "hook" are "foo" and many another name */
+		if (d < bestd && d * 2 < strlen(helps[i].verb)) {
 			bestd = d;
 			best = helps[i].verb;
 		}
@@ -150,4 +159,40 @@ cmd_help(int argc, char **argv)
 	else
 		cli_usage_error("help", usage_help);
 	return SR_EXIT_USAGE;
+}
+
+/* Whether any policy directory holds a policy yet. */
+static int
+have_policies(void)
+{
+	sr_err err = SR_ERR_INIT;
+	char **names = NULL;
+	size_t n = 0;
+
+	if (sr_policy_names(&names, &n, &err) != 0)
+		return 1;	/* cannot tell: no advice */
+	sr_policy_names_free(names, n);
+	return n > 0;
+}
+
+void
+cli_no_policy_hint(const char *agent, sr_err *err)
+{
+	static const char prefix[] = "no policy for agent '";
+	sr_err ignored = SR_ERR_INIT;
+	char dir[SR_ERR_PATH_MAX];
+	const char *near;
+
+	if (strncmp(err->msg, prefix, sizeof(prefix) - 1) != 0 ||
+	    strchr(agent, '/') != NULL)
+		return;
+	if ((near = cli_verb_near(agent)) != NULL)
+		sr_err_set(err, err->kind, NULL, 0, "no policy for agent '%s' "
+		    "(did you mean 'scoperun %s'?)", agent, near);
+	else if (!have_policies() && sr_path_get(dir, sizeof(dir),
+	    SR_PATH_POLICIES, NULL, &ignored) == 0)
+		sr_err_set(err, err->kind, NULL, 0, "no policy for agent '%s', "
+		    "and no policy yet: `scoperun init` writes an example; "
+		    "templates to copy into %.200s are in %s/policies", agent,
+		    dir, SCOPERUN_DATADIR);
 }

@@ -136,8 +136,10 @@ load_policy(run_ctx *c, sr_err *err)
 	int rc;
 
 	c->reason = "policy.missing";
-	if (sr_policy_find(&path, c->agent, err) != 0)
+	if (sr_policy_find(&path, c->agent, err) != 0) {
+		cli_no_policy_hint(c->agent, err);
 		return -1;
+	}
 	rc = sr_policy_load(&c->policy, path, sr_time_now(), err);
 	free(path);
 	if (rc != 0 && err->kind == SR_ERR_DENIED)

@@ -8,6 +8,12 @@
 mkdir -p "$T/scratch"
 cd "$T/scratch" || exit 1
 
+# No policy at all yet: the refusal says how to make one.
+sr foo -- true
+refused 125 "no policy yet: .scoperun init. writes an example; templates .*/policies are in /.*/scoperun/policies" \
+    "no policy at all: how to make one"
+expect_no_err "did you mean" "foo is no typo"
+
 # verb and a sub-verb of it ("-" for none)
 verbs="run:- init:- keygen:- secret:set secret:rotate secret:ls secret:rm
 recipient:ls recipient:add recipient:rm policy:check policy:explain
@@ -82,6 +88,23 @@ sr help no-such-verb
 refused 2 'usage: scoperun help' "help of a name that is no verb"
 sr help secrt
 refused 2 "did you mean 'scoperun secret'\\?" "help of a typo"
+# A name close to a verb, with no policy: the verb meant, in the one
+# line of the refusal (exit 125, recorded as any refusal is).
+for typo in secrets:secret audti:audit chek:check polcy:policy sec:secret \
+    hok:hook; do
+	sr "${typo%%:*}" ls
+	refused 125 "no policy for agent '${typo%%:*}' \(did you mean 'scoperun ${typo#*:}'\?\)" \
+	    "typo ${typo%%:*}"
+done
+# controls: a name far from every verb gets no hint; an agent whose
+# name is close to a verb runs as it always did
+{ header secrets; printf '[env]\ninherit = ["PATH"]\n'; } | policy secrets
+sr secrets -- true
+expect_rc 0 "an agent named secrets runs"
+sr foo -- true
+refused 125 "no policy for agent 'foo' \(looked for" \
+    "with policies: the plain refusal"
+
 sr help
 expect_rc 0 "help"
 expect_out '^scoperun help \[VERB\]' "help lists help"
