@@ -10,7 +10,6 @@
 #include <string.h>
 
 #include "cli.h"
-#include "paths.h"
 #include "policy.h"
 
 #ifndef SCOPERUN_DATADIR
@@ -179,8 +178,7 @@ void
 cli_no_policy_hint(const char *agent, sr_err *err)
 {
 	static const char prefix[] = "no policy for agent '";
-	sr_err ignored = SR_ERR_INIT;
-	char dir[SR_ERR_PATH_MAX];
+	char was[SR_ERR_MSG_MAX];
 	const char *near;
 
 	if (strncmp(err->msg, prefix, sizeof(prefix) - 1) != 0 ||
@@ -189,10 +187,10 @@ cli_no_policy_hint(const char *agent, sr_err *err)
 	if ((near = cli_verb_near(agent)) != NULL)
 		sr_err_set(err, err->kind, NULL, 0, "no policy for agent '%s' "
 		    "(did you mean 'scoperun %s'?)", agent, near);
-	else if (!have_policies() && sr_path_get(dir, sizeof(dir),
-	    SR_PATH_POLICIES, NULL, &ignored) == 0)
-		sr_err_set(err, err->kind, NULL, 0, "no policy for agent '%s', "
-		    "and no policy yet: `scoperun init` writes an example; "
-		    "templates to copy into %.200s are in %s/policies", agent,
-		    dir, SCOPERUN_DATADIR);
+	else if (!have_policies()) {
+		snprintf(was, sizeof(was), "%s", err->msg);
+		sr_err_set(err, err->kind, NULL, 0, "%s: there is no policy "
+		    "yet; `scoperun init` writes an example, and templates to "
+		    "copy are in %s/policies", was, SCOPERUN_DATADIR);
+	}
 }

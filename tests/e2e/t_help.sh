@@ -10,7 +10,7 @@ cd "$T/scratch" || exit 1
 
 # No policy at all yet: the refusal says how to make one.
 sr foo -- true
-refused 125 "no policy yet: .scoperun init. writes an example; templates .*/policies are in /.*/scoperun/policies" \
+refused 125 "looked for foo.toml in .*\\): there is no policy yet; .scoperun init. writes an example, and templates to copy are in /.*/scoperun/policies$" \
     "no policy at all: how to make one"
 expect_no_err "did you mean" "foo is no typo"
 
