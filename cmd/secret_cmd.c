@@ -173,6 +173,13 @@ secret_store(const vault_args *a, int rotate, sr_err *err)
 	if (read_value(&val, &len, a, name, err) != 0 ||
 	    vs_open(&s, a, VS_WRITE | VS_UNLOCK, err) != 0)
 		goto done;
+	/* kept (a pipe's bytes are the value), but `echo` adds one by
+	 * surprise more often than a value needs one */
+	if (a->from_file == NULL && !isatty(0) && len > 0 &&
+	    val[len - 1] == '\n')
+		cli_errorf("secret", "note: the value of %s ends with a newline, "
+		    "kept as given (printf %%s leaves it out, echo adds it)",
+		    name);
 	i = sr_vault_find(s.vault, name);
 	if (rotate && i < 0) {
 		sr_err_set(err, SR_ERR_USAGE, NULL, 0, "no secret '%.128s' to "
@@ -260,7 +267,10 @@ const char cli_usage_secret[] =
     "[--rotate-after D] [--label K=V] | ls | rm NAME\n"
     "  set NAME           store a value read from stdin (never argv); no "
     "echo on a\n"
-    "                     terminal, where the final newline is dropped\n"
+    "                     terminal, where the final newline is dropped; "
+    "from a\n"
+    "                     pipe every byte is kept (a final newline is "
+    "noted)\n"
     "  rotate NAME        a new value for NAME, same metadata\n"
     "  ls                 names and metadata, never values\n"
     "  rm NAME            remove NAME\n"

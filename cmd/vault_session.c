@@ -1,7 +1,9 @@
 #include "vault_session.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "audit.h"
 #include "cli.h"
@@ -74,6 +76,23 @@ vault_args_parse(vault_args *a, int argc, char **argv, const char *who)
 }
 
 static int
+no_vault(const char *path, sr_err *err)
+{
+	return sr_err_set(err, SR_ERR_CONFIG, NULL, 0, "no vault at %s (create "
+	    "one with `scoperun init`, or give --vault)", path);
+}
+
+int
+vs_identity_load(sr_identity **id, const char *path, sr_err *err)
+{
+	if (access(path, F_OK) != 0 && errno == ENOENT)
+		return sr_err_set(err, SR_ERR_CONFIG, NULL, 0, "no identity at "
+		    "%s (create one with `scoperun init`, or give "
+		    "--identity)", path);
+	return sr_identity_load(id, path, err);
+}
+
+static int
 lock_path(char *buf, size_t size, const char *vault)
 {
 	return (size_t)snprintf(buf, size, "%s.lock", vault) < size ? 0 : -1;
@@ -90,19 +109,21 @@ vs_open(vault_session *s, const vault_args *a, unsigned flags, sr_err *err)
 	    a->vault, err) != 0 || sr_path_get(s->identity_path,
 	    sizeof(s->identity_path), SR_PATH_IDENTITY, a->identity, err) != 0)
 		return -1;
+	/* before the lock: without a vault its directory may be missing
+	 * too, and "cannot open lock" would not say what to do */
+	if (access(s->vault_path, F_OK) != 0 && errno == ENOENT)
+		return no_vault(s->vault_path, err);
 	if ((flags & VS_WRITE) && (lock_path(lock, sizeof(lock),
 	    s->vault_path) != 0 || sr_file_lock(&s->lockfd, lock, err) != 0))
 		return -1;
 	if (sr_vault_open(&s->vault, s->vault_path, err) != 0) {
 		if (err->kind == SR_ERR_NOTFOUND)
-			sr_err_set(err, SR_ERR_CONFIG, NULL, 0, "no vault at %s "
-			    "(create one with `scoperun init`, or give "
-			    "--vault)", s->vault_path);
+			no_vault(s->vault_path, err);
 		return -1;
 	}
 	if (!(flags & VS_UNLOCK))
 		return 0;
-	if (sr_identity_load(&s->id, s->identity_path, err) != 0)
+	if (vs_identity_load(&s->id, s->identity_path, err) != 0)
 		return -1;
 	return sr_vault_unlock(s->vault, s->id, err);
 }

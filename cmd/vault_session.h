@@ -40,6 +40,8 @@ int vault_args_parse(vault_args *a, int argc, char **argv, const char *who);
 
 int vs_open(vault_session *s, const vault_args *a, unsigned flags,
     sr_err *err);
+/* sr_identity_load, saying how to make one when there is none. */
+int vs_identity_load(sr_identity **id, const char *path, sr_err *err);
 int vs_commit(vault_session *s, sr_err *err);
 void vs_close(vault_session *s);
 /* Record a vault change in the audit log, after it was committed. */

@@ -53,8 +53,8 @@ same "$ID" "$T/id.before" "second init leaves the identity alone"
 same "$V" "$T/vault.before" "second init leaves the vault alone"
 mv "$V" "$T/v.aside"
 sr init
-expect_rc 2 "init refuses when only the identity exists"
-[ -e "$V" ] && bad "init wrote a vault beside an existing identity" || ok
+expect_rc 0 "init with only the identity: a new vault for it (issue 14)"
+same "$ID" "$T/id.before" "that init leaves the identity alone"
 mv "$T/v.aside" "$V"
 
 # ---- set, and a run sees exactly the bytes -------------------------
