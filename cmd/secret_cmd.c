@@ -264,7 +264,7 @@ secret_rm(const vault_args *a, sr_err *err)
 
 const char cli_usage_secret[] =
     "usage: scoperun secret set|rotate NAME [--from-file F] [--expires T] "
-    "[--rotate-after D] [--label K=V] | ls | rm NAME\n"
+    "[--rotate-after D] [--label K=V] | ls | rm NAME | import FILE\n"
     "  set NAME           store a value read from stdin (never argv); no "
     "echo on a\n"
     "                     terminal, where the final newline is dropped; "
@@ -274,6 +274,11 @@ const char cli_usage_secret[] =
     "  rotate NAME        a new value for NAME, same metadata\n"
     "  ls                 names and metadata, never values\n"
     "  rm NAME            remove NAME\n"
+    "  import FILE        the KEY=VALUE lines of a .env file (- for "
+    "stdin), each\n"
+    "                     as secret KEY; prints the [secrets] lines to "
+    "grant them\n"
+    "  --prefix P         import: store each KEY as P/KEY\n"
     "  --from-file FILE   read the value from FILE instead of stdin\n"
     "  --expires WHEN     2026-12-31T00:00:00Z, 2026-12-31, or 90d from now\n"
     "  --rotate-after D   flag it for rotation after D (90d)\n"
@@ -300,6 +305,8 @@ cmd_secret(int argc, char **argv)
 		rc = secret_store(&a, 1, &err);
 	else if (strcmp(sub, "rm") == 0 && a.npos == 2)
 		rc = secret_rm(&a, &err);
+	else if (strcmp(sub, "import") == 0 && a.npos == 2)
+		rc = secret_import(&a, &err);
 	else {
 		cli_usage_error("secret", cli_usage_secret);
 		return SR_EXIT_USAGE;

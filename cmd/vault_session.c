@@ -38,9 +38,10 @@ int
 vault_args_parse(vault_args *a, int argc, char **argv, const char *who)
 {
 	static const char *const valued[] = { "--vault", "--identity",
-	    "--from-file", "--expires", "--rotate-after", "-o", NULL };
+	    "--from-file", "--expires", "--rotate-after", "-o", "--prefix",
+	    NULL };
 	const char **slots[] = { &a->vault, &a->identity, &a->from_file,
-	    &a->expires, &a->rotate_after, &a->output };
+	    &a->expires, &a->rotate_after, &a->output, &a->prefix };
 	const char *label;
 	int i, k;
 
@@ -61,6 +62,10 @@ vault_args_parse(vault_args *a, int argc, char **argv, const char *who)
 			if (take_value(&label, argc, argv, &i, who) != 0 ||
 			    add_label(a, label, who) != 0)
 				return -1;
+		} else if (strcmp(argv[i], "--json") == 0) {
+			a->json = 1;
+		} else if (strcmp(argv[i], "--names") == 0) {
+			a->names = 1;
 		} else if (argv[i][0] == '-' && argv[i][1] != '\0') {
 			cli_errorf(who, "unknown option '%.80s' (see scoperun "
 			    "help %s)", argv[i], who);
