@@ -203,7 +203,7 @@ done:
 }
 
 static void
-print_secret(const sr_secret_meta *m, int64_t now)
+print_secret(const sr_secret_meta *m, int64_t now, int width)
 {
 	char u[SR_TIME_RFC3339_LEN], x[SR_TIME_RFC3339_LEN] = "-", r[32] = "-";
 	const char *flag = "";
@@ -220,7 +220,7 @@ print_secret(const sr_secret_meta *m, int64_t now)
 		flag = " EXPIRED";
 	else if (m->rotate_after && m->updated + m->rotate_after <= now)
 		flag = " ROTATE";
-	printf("%-32s %-20s %-20s %-8s %s%s\n", m->name,
+	printf("%-*s %-20s %-20s %-8s %s%s\n", width, m->name,
 	    sr_time_format(u, sizeof(u), m->updated), x, r,
 	    m->labels[0] ? m->labels : "-", flag);
 }
@@ -232,17 +232,26 @@ secret_ls(const vault_args *a, sr_err *err)
 	sr_secret_meta m;
 	int64_t now = sr_time_now();
 	size_t i;
-	int rc = 0;
+	int rc = 0, width = 32;
 
+	if (a->json)
+		return secret_ls_json(a, err);
+	if (a->names)
+		return secret_ls_names(a, err);
 	if (vs_open(&s, a, VS_READ, err) != 0) {
 		vs_close(&s);
 		return -1;
 	}
-	printf("%-32s %-20s %-20s %-8s %s\n", "NAME", "UPDATED", "EXPIRES",
-	    "ROTATE", "LABELS");
+	/* the NAME column as wide as the longest name: aligned always */
+	for (i = 0; i < sr_vault_count(s.vault) && rc == 0; i++)
+		if ((rc = sr_vault_meta_at(&m, s.vault, i, err)) == 0 &&
+		    (int)strlen(m.name) > width)
+			width = (int)strlen(m.name);
+	printf("%-*s %-20s %-20s %-8s %s\n", width, "NAME", "UPDATED",
+	    "EXPIRES", "ROTATE", "LABELS");
 	for (i = 0; i < sr_vault_count(s.vault) && rc == 0; i++)
 		if ((rc = sr_vault_meta_at(&m, s.vault, i, err)) == 0)
-			print_secret(&m, now);
+			print_secret(&m, now, width);
 	vs_close(&s);
 	return rc;
 }
@@ -264,7 +273,8 @@ secret_rm(const vault_args *a, sr_err *err)
 
 const char cli_usage_secret[] =
     "usage: scoperun secret set|rotate NAME [--from-file F] [--expires T] "
-    "[--rotate-after D] [--label K=V] | ls | rm NAME | import FILE\n"
+    "[--rotate-after D] [--label K=V] | ls [--json] | rm NAME | import "
+    "FILE\n"
     "  set NAME           store a value read from stdin (never argv); no "
     "echo on a\n"
     "                     terminal, where the final newline is dropped; "
@@ -272,7 +282,8 @@ const char cli_usage_secret[] =
     "                     pipe every byte is kept (a final newline is "
     "noted)\n"
     "  rotate NAME        a new value for NAME, same metadata\n"
-    "  ls                 names and metadata, never values\n"
+    "  ls [--json]        names and metadata, never values (--json: as "
+    "JSON)\n"
     "  rm NAME            remove NAME\n"
     "  import FILE        the KEY=VALUE lines of a .env file (- for "
     "stdin), each\n"

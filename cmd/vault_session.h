@@ -55,6 +55,9 @@ int cmd_init(int argc, char **argv);
 int cmd_keygen(int argc, char **argv);
 int cmd_recipient(int argc, char **argv);
 int cmd_secret(int argc, char **argv);
+/* `secret ls --json` and `--names` (secret_ls.c) */
+int secret_ls_json(const vault_args *a, sr_err *err);
+int secret_ls_names(const vault_args *a, sr_err *err);
 /* `scoperun secret import FILE [--prefix P]` (import.c) */
 int secret_import(const vault_args *a, sr_err *err);
 

@@ -70,7 +70,10 @@ for v in run init keygen secret recipient policy audit check hook; do
 		[ "$opt" = --format ] && val=text
 		# shellcheck disable=SC2086
 		sr $pre "$opt" "$val"
-		# check and hook answer a bad option with their usage line
+		# a flag takes no value: then without one (check and hook
+		# answer a bad option with their usage line)
+		# shellcheck disable=SC2086
+		grep -Eq "unknown option|usage:" "$T/err" && sr $pre "$opt"
 		expect_no_err "unknown option|usage:" \
 		    "$v: $opt from the usage is taken"
 	done <"$T/opts"
