@@ -26,6 +26,7 @@
 #include <sodium.h>
 
 #include "check.h"
+#include "check_cmd.h"
 #include "check_report.h"
 #include "cli.h"
 #include "paths.h"
@@ -118,34 +119,16 @@ parse(check_args *a, int argc, char **argv)
 	return 0;
 }
 
-/* Every value into s; sodium memory throughout, each freed (wiped) as
- * soon as its forms are made. */
+/* Every value of your vault into s. */
 static int
 add_values(sr_scan *s, vault_session *vs, sr_err *err)
 {
-	sr_secret_meta m;
-	unsigned char *v;
-	size_t i, len = 0, n = sr_vault_count(vs->vault);
-	int rc = 0;
-
-	if (n == 0)
+	if (sr_vault_count(vs->vault) == 0)
 		return 0;
 	if (sr_identity_load(&vs->id, vs->identity_path, err) != 0 ||
 	    sr_vault_unlock(vs->vault, vs->id, err) != 0)
 		return -1;
-	/* one buffer for all values: an allocation each costs more than
-	 * decrypting them */
-	if ((v = sr_secure_alloc(SR_SECRET_VALUE_MAX + 1)) == NULL)
-		return sr_err_set(err, SR_ERR_SYSTEM, NULL, 0, "out of memory");
-	for (i = 0; i < n && rc == 0; i++) {
-		rc = sr_vault_get_into(v, SR_SECRET_VALUE_MAX + 1, &len, &m,
-		    vs->vault, i, err);
-		if (rc == 0)
-			rc = sr_scan_add(s, m.name, v, len, err) < 0 ? -1 : 0;
-		sodium_memzero(v, len);
-	}
-	sr_secure_free(v);
-	return rc;
+	return check_vault_values(s, vs->vault, NULL, err);
 }
 
 /*
@@ -163,20 +146,30 @@ vault_where(char *path, size_t size, const check_args *a, sr_err *err)
 	    access(path, F_OK) != 0 && errno == ENOENT;
 }
 
-/* The matcher over the vault's values. */
+/* The matcher over your vault's values (have_vault: it is there) and
+ * those of the vaults the repository tracks (check_vaults.c). */
 static int
-load_values(sr_scan **out, const check_args *a, sr_err *err)
+load_values(sr_scan **out, size_t *team, const check_args *a,
+    int have_vault, sr_err *err)
 {
+	char ipath[SR_ERR_PATH_MAX];
 	vault_args va;
 	vault_session vs;
 	int rc = -1;
 
 	*out = NULL;
 	memset(&va, 0, sizeof(va));
+	memset(&vs, 0, sizeof(vs));
+	vs.lockfd = -1;
 	va.vault = a->vault;
 	va.identity = a->identity;
-	if (vs_open(&vs, &va, VS_READ, err) == 0 &&
-	    sr_scan_new(out, err) == 0 && add_values(*out, &vs, err) == 0 &&
+	if (sr_scan_new(out, err) == 0 &&
+	    (!have_vault || (vs_open(&vs, &va, VS_READ, err) == 0 &&
+	    add_values(*out, &vs, err) == 0)) &&
+	    sr_path_get(ipath, sizeof(ipath), SR_PATH_IDENTITY, a->identity,
+	    err) == 0 &&
+	    check_team_vaults(team, *out, a->dir, have_vault ? vs.vault_path :
+	    NULL, ipath, err) == 0 &&
 	    sr_scan_build(*out, err) == 0)
 		rc = 0;
 	vs_close(&vs);
@@ -236,13 +229,14 @@ agent_rule(sr_check_opts *o, sr_policy **p, const char *agent, sr_err *err)
 }
 
 static void
-warn_skipped(const sr_scan *s, const char *missing)
+warn_skipped(const sr_scan *s, const char *missing, size_t team)
 {
 	size_t i;
 
 	if (missing[0] != '\0')
 		cli_errorf("check", "warning: no vault at %s: only the "
-		    "env-file rule was checked", missing);
+		    "env-file rule %s checked", missing, team ?
+		    "and the repository's vaults were" : "was");
 	for (i = 0; s != NULL && i < sr_scan_nskipped(s); i++)
 		cli_errorf("check", "warning: secret %s is shorter than %d "
 		    "bytes and was not searched for", sr_scan_skipped(s, i),
@@ -259,7 +253,7 @@ cmd_check(int argc, char **argv)
 	sr_scan *scan = NULL;
 	sr_policy *policy = NULL;
 	double t0, t1;
-	size_t forms;
+	size_t forms, team = 0;
 	check_args a;
 	int rc;
 
@@ -275,7 +269,7 @@ cmd_check(int argc, char **argv)
 	}
 	t0 = now_ms();
 	if ((rc = vault_where(missing, sizeof(missing), &a, &err)) < 0 ||
-	    (rc == 0 && load_values(&scan, &a, &err) != 0)) {
+	    load_values(&scan, &team, &a, rc == 0, &err) != 0) {
 		cli_error("check", &err);
 		sr_policy_free(policy);
 		return SR_EXIT_USAGE;
@@ -295,7 +289,7 @@ cmd_check(int argc, char **argv)
 	if (rc < 0) {
 		cli_error("check", &err);
 	} else {
-		warn_skipped(scan, missing);
+		warn_skipped(scan, missing, team);
 		if (check_report(stdout, a.format, a.mode, &r, scan) != 0)
 			rc = -1;
 	}
