@@ -41,6 +41,7 @@ int cmd_audit(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_hook(int argc, char **argv);
 int cmd_help(int argc, char **argv);
+int cmd_complete(int argc, char **argv);
 void cli_usage(FILE *f);
 
 /*
@@ -53,6 +54,8 @@ extern const char cli_usage_run[], cli_usage_init[], cli_usage_keygen[],
     cli_usage_audit[], cli_usage_check[], cli_usage_hook[];
 /* 1 when -h or --help comes before any `--` in argv[1..]. */
 int cli_help_wanted(int argc, char **argv);
+/* VERB's usage text, NULL for no verb. */
+const char *cli_usage_of(const char *verb);
 /* VERB's usage on stdout: an exit status. */
 int cli_help_verb(const char *verb);
 /* `scoperun: WHO: usage: SYNOPSIS (more: scoperun help WHO)` on stderr. */

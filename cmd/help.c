@@ -44,8 +44,8 @@ cli_verb_at(size_t i)
 	return i < NHELPS ? helps[i].verb : NULL;
 }
 
-static const char *
-usage_of(const char *verb)
+const char *
+cli_usage_of(const char *verb)
 {
 	size_t i;
 
@@ -69,7 +69,7 @@ cli_help_wanted(int argc, char **argv)
 int
 cli_help_verb(const char *verb)
 {
-	const char *u = usage_of(verb);
+	const char *u = cli_usage_of(verb);
 
 	if (u == NULL)
 		return SR_EXIT_USAGE;
@@ -149,7 +149,7 @@ cmd_help(int argc, char **argv)
 		cli_usage(stdout);
 		return SR_EXIT_OK;
 	}
-	if (argc == 2 && usage_of(argv[1]) != NULL)
+	if (argc == 2 && cli_usage_of(argv[1]) != NULL)
 		return cli_help_verb(argv[1]);
 	if (argc == 2 && (near = cli_verb_near(argv[1])) != NULL)
 		cli_errorf("help", "no verb '%s'; did you mean 'scoperun "

@@ -66,6 +66,7 @@ static const struct {
 	{ "check", cmd_check },
 	{ "hook", cmd_hook },
 	{ "help", cmd_help },
+	{ "__complete", cmd_complete },	/* for cmd/completions/ */
 };
 
 void

@@ -4,7 +4,7 @@
 # and by .ci/run, so a fresh machine needs nothing else.
 set -eu
 pkgs="build-essential cmake pkg-config git python3 clang libsodium-dev
-libgit2-dev libcmocka-dev libjansson-dev pre-commit rsyslog"
+libgit2-dev libcmocka-dev libjansson-dev pre-commit rsyslog zsh fish"
 missing=
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
