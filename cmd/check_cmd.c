@@ -254,6 +254,7 @@ cmd_check(int argc, char **argv)
 	sr_policy *policy = NULL;
 	double t0, t1;
 	size_t forms, team = 0;
+	check_progress progress;
 	check_args a;
 	int rc;
 
@@ -282,7 +283,9 @@ cmd_check(int argc, char **argv)
 	    a.identity, &ignored) == 0)
 		o.identity_path = identity;
 	t1 = now_ms();
+	check_progress_start(&progress, &o);
 	rc = sr_check_run(&r, a.dir, &o, &err);
+	check_progress_end(&progress);
 	forms = scan ? sr_scan_patterns(scan) : 0;
 	sr_scan_forget(scan);
 	debug_line(scan, forms, &r, t1 - t0, now_ms() - t1);
@@ -292,6 +295,7 @@ cmd_check(int argc, char **argv)
 		warn_skipped(scan, missing, team);
 		if (check_report(stdout, a.format, a.mode, &r, scan) != 0)
 			rc = -1;
+		check_progress_summary(&progress, a.mode, &r, scan);
 	}
 	sr_check_result_free(&r);
 	sr_scan_free(scan);

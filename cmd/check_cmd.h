@@ -4,6 +4,7 @@
 #ifndef SR_CHECK_CMD_H
 #define SR_CHECK_CMD_H
 
+#include "check.h"
 #include "identity.h"
 #include "scan.h"
 #include "vault.h"
@@ -19,5 +20,18 @@ int check_vault_values(sr_scan *s, const sr_vault *v, const char *prefix,
  * NULL), into s; how many opened in *opened (check_vaults.c). */
 int check_team_vaults(size_t *opened, sr_scan *s, const char *dir,
     const char *mine, const char *identity_path, sr_err *err);
+
+/* Progress and a final summary on a terminal (check_progress.c). */
+typedef struct check_progress {
+	int on, shown;
+	double t0, last, after;
+} check_progress;
+
+void check_progress_start(check_progress *p, sr_check_opts *o);
+/* Clear the progress line, before anything else is printed. */
+void check_progress_end(check_progress *p);
+/* "no findings in N commits, M blobs", when there were none. */
+void check_progress_summary(const check_progress *p, sr_check_mode mode,
+    const sr_check_result *r, const sr_scan *s);
 
 #endif
