@@ -4,10 +4,9 @@
  * tracked in the repository that your identity opens).
  *
  * A vault is known by its first line (FORMAT.md: "scoperun-vault N"),
- * never by its name: a team's vault may be called anything. The index
- * is listed, each regular file's first bytes are read from the work
- * tree (cheap, no object to inflate), and a file that starts like a
- * vault is read whole from the index, as it is staged.
+ * never by its name: a team's vault may be called anything. Each
+ * regular file of the index is looked at as it is staged; the ids of
+ * blobs that are no vault are cached, so a blob is read once.
  */
 #ifndef SR_CHECK_VAULTS_H
 #define SR_CHECK_VAULTS_H

@@ -112,6 +112,41 @@ expect_err "no vault at .*: only the env-file rule and the repository's vaults w
 git rm -q --cached t.txt && rm t.txt
 mv "$T/mine.aside" "$XDG_DATA_HOME/scoperun/vault.sealed"
 
+# ---- the cache of blobs that are no vault --------------------------------
+# It names blob ids, so it cannot go stale; a damaged one, or one others
+# could have written, is not used.
+C=$(ls "$XDG_CACHE_HOME"/scoperun/vaults-* 2>/dev/null | head -n 1)
+[ -n "$C" ] && [ -s "$C" ] && ok || bad "the cache is written"
+printf '%s\n' "$TEAM" >t.txt
+git add t.txt
+vid=$(git rev-parse :config/team.data)
+# the vault's own id, written as "no vault": only a cache nobody else
+# could write is believed
+python3 - "$C" "$vid" <<'PY'
+import sys
+ids = open(sys.argv[1], "rb").read()
+ids = sorted({ids[i:i + 20] for i in range(0, len(ids), 20)} |
+             {bytes.fromhex(sys.argv[2])})
+open(sys.argv[1], "wb").write(b"".join(ids))
+PY
+chmod 660 "$C"
+sr check --staged
+expect_out '^t.txt:1:1: value of secret config/team.data:deploy/token' \
+    "a cache others could write is not believed"
+chmod 600 "$C"
+printf 'garbage' >"$C"
+sr check --staged
+expect_out '^t.txt:1:1: value of secret config/team.data:deploy/token' \
+    "a damaged cache is not used"
+# the same path, a new blob: read again
+printf %s "$TEAM" | "$SCOPERUN" secret rotate deploy/token \
+    --vault config/team.data 2>/dev/null
+git add config/team.data
+sr check --staged
+expect_out '^t.txt:1:1: value of secret config/team.data:deploy/token' \
+    "a changed vault is read again"
+git rm -q --cached t.txt && rm t.txt
+
 # ---- the pre-commit hook, no flag ----------------------------------------
 sr hook install
 expect_rc 0 "hook install"
