@@ -69,9 +69,9 @@ hook_text(sr_buf *b)
 	self[n] = '\0';
 	put(b, "#!/bin/sh\n" HOOK_MARK ", written by `scoperun hook "
 	    "install`.\n# Refuses a commit whose staged files hold an env "
-	    "file, your identity, or\n# a value from your scoperun vault "
-	    "(`scoperun check --staged`).\n# Skip it once with `git commit "
-	    "--no-verify`.\nscoperun='");
+	    "file, your identity, or\n# a value from your scoperun vault or "
+	    "a vault the repository tracks\n# (`scoperun check --staged`). "
+	    "Skip it once with `git commit --no-verify`.\nscoperun='");
 	for (p = self; *p != '\0'; p++)
 		sr_buf_put(b, *p == '\'' ? "'\\''" : p, *p == '\'' ? 4 : 1);
 	put(b, "'\n[ -x \"$scoperun\" ] || scoperun=scoperun\n"
