@@ -47,8 +47,8 @@ struct reason {
 struct agent {
 	char *name;
 	unsigned long long runs, denials;
-	int64_t last_run;
-	char last_ts[TS_LEN + 1];
+	int64_t last_run, last_deny;
+	char last_ts[TS_LEN + 1], deny_ts[TS_LEN + 1];
 	struct use *uses;
 	size_t nuses;
 	struct reason *reasons;
@@ -182,7 +182,12 @@ take(struct report *r, json_t *rec)
 			if (json_is_string(s))
 				count_use(a, json_string_value(s), t, ts);
 	} else if (strcmp(event, "deny") == 0) {
-		count_denial(agent_get(r, name), reason ? reason : "-");
+		a = agent_get(r, name);
+		count_denial(a, reason ? reason : "-");
+		if (t >= a->last_deny) {
+			a->last_deny = t;
+			snprintf(a->deny_ts, sizeof(a->deny_ts), "%s", ts);
+		}
 	}
 }
 
@@ -424,6 +429,25 @@ print_agent(json_t *ja)
 		    unverified(v));
 }
 
+/* Names refused for want of a policy: typos of a verb, or something
+ * trying names; apart from the agents, so they never pass for one. */
+static void
+print_unknown(json_t *doc)
+{
+	json_t *u = json_object_get(doc, "unknown_names"), *v;
+	size_t i;
+
+	if (json_array_size(u) == 0)
+		return;
+	printf("\nnames without a policy (refused: a typo, or something "
+	    "trying names)\n");
+	json_array_foreach(u, i, v)
+		printf("  %-24s %lld refusal%s, last %s\n", jstr(v, "name"),
+		    (long long)json_integer_value(json_object_get(v,
+		    "refusals")), json_integer_value(json_object_get(v,
+		    "refusals")) == 1 ? "" : "s", jstr(v, "last_refused"));
+}
+
 static void
 print_report(json_t *doc)
 {
@@ -447,9 +471,38 @@ print_report(json_t *doc)
 		    json_array_size(json_object_get(ja, "orphans")));
 	json_array_foreach(json_object_get(doc, "agents"), i, ja)
 		print_agent(ja);
+	print_unknown(doc);
 }
 
 /* ---- the verb ------------------------------------------------------ */
+
+/* A name the log holds only refusals for, with no policy now. */
+static int
+unknown(const struct agent *a)
+{
+	sr_err err = SR_ERR_INIT;
+	char *path = NULL;
+	int rc;
+
+	if (a->runs > 0)
+		return 0;
+	rc = sr_policy_find(&path, a->name, &err);
+	free(path);
+	return rc != 0;
+}
+
+static json_t *
+unknown_json(const struct agent *a)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "name", json_string(a->name));
+	json_object_set_new(o, "refusals",
+	    json_integer((json_int_t)a->denials));
+	json_object_set_new(o, "last_refused", a->denials ?
+	    json_string(a->deny_ts) : json_null());
+	return o;
+}
 
 static int
 report_now(int64_t *now)
@@ -534,7 +587,7 @@ audit_report(const char *file, int json)
 	char path[SR_ERR_PATH_MAX];
 	struct report r;
 	sr_err err = SR_ERR_INIT;
-	json_t *doc, *agents;
+	json_t *doc, *agents, *unknowns;
 	size_t i;
 
 	memset(&r, 0, sizeof(r));
@@ -552,14 +605,22 @@ audit_report(const char *file, int json)
 	open_vault(&r);
 	doc = json_object();
 	agents = json_array();
+	unknowns = json_array();
 	json_object_set_new(doc, "now", jtime(r.now));
 	json_object_set_new(doc, "log", json_string(path));
 	json_object_set_new(doc, "records", json_integer((json_int_t)r.records));
 	json_object_set_new(doc, "vault_metadata", json_string(r.vault ==
 	    NULL ? "none" : r.vault_verified ? "verified" : "unverified"));
-	for (i = 0; i < r.n; i++)
-		json_array_append_new(agents, agent_json(&r.agents[i], &r));
+	for (i = 0; i < r.n; i++) {
+		if (unknown(&r.agents[i]))
+			json_array_append_new(unknowns,
+			    unknown_json(&r.agents[i]));
+		else
+			json_array_append_new(agents, agent_json(&r.agents[i],
+			    &r));
+	}
 	json_object_set_new(doc, "agents", agents);
+	json_object_set_new(doc, "unknown_names", unknowns);
 	if (json)
 		json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_ENSURE_ASCII);
 	else

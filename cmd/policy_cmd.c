@@ -275,13 +275,22 @@ policy_explain(const char *agent)
 	return found == 0 ? SR_EXIT_OK : SR_EXIT_FINDINGS;
 }
 
+const char cli_usage_policy[] =
+    "usage: scoperun policy check|explain AGENT\n"
+    "  check AGENT        validate; every error and warning with its line\n"
+    "                     (exit 1 on an error)\n"
+    "  explain AGENT      what a run of AGENT would get: variable names "
+    "(never\n"
+    "                     values), commands, expiry, repository rules\n"
+    "AGENT is a policy name or a path with a /; `man 5 scoperun-policy` "
+    "has the format\n";
+
 int
 cmd_policy(int argc, char **argv)
 {
 	if (argc != 3 || (strcmp(argv[1], "check") != 0 &&
 	    strcmp(argv[1], "explain") != 0)) {
-		cli_errorf("policy", "usage: scoperun policy check|explain "
-		    "AGENT");
+		cli_usage_error("policy", cli_usage_policy);
 		return SR_EXIT_USAGE;
 	}
 	if (strcmp(argv[1], "check") == 0)

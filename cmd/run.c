@@ -74,6 +74,21 @@ opt_value(const char **out, char **argv, int *i, const char *name)
 	return 1;
 }
 
+const char cli_usage_run[] =
+    "usage: scoperun [run] [OPTIONS] AGENT [--] COMMAND [ARG...]\n"
+    "run COMMAND with the environment AGENT's policy gives, and nothing "
+    "else\n"
+    "  -n, --dry-run      decide and print the variable names; exec "
+    "nothing\n"
+    "  --task ID          task id for the audit record ($SCOPERUN_TASK_ID)\n"
+    "  --vault FILE       the sealed vault ($SCOPERUN_VAULT)\n"
+    "  --identity FILE    the identity that opens it ($SCOPERUN_IDENTITY)\n"
+    "AGENT is a policy name (AGENT.toml in $SCOPERUN_POLICY_DIR,\n"
+    "~/.config/scoperun/policies, /etc/scoperun/policies) or a path with "
+    "a /.\n"
+    "exit: the command's status; 125 refused, 126 cannot execute, 127 not "
+    "found\n";
+
 /* Options stop at AGENT; `--` after AGENT is optional. */
 static int
 parse_args(run_ctx *c, int argc, char **argv)
@@ -88,8 +103,7 @@ parse_args(run_ctx *c, int argc, char **argv)
 		}
 		if (strcmp(argv[i], "-h") == 0 ||
 		    strcmp(argv[i], "--help") == 0) {
-			cli_usage(stdout);
-			exit(SR_EXIT_OK);
+			exit(cli_help_verb("run"));
 		}
 		if (strcmp(argv[i], "-n") == 0 ||
 		    strcmp(argv[i], "--dry-run") == 0) {
@@ -132,8 +146,10 @@ load_policy(run_ctx *c, sr_err *err)
 	int rc;
 
 	c->reason = "policy.missing";
-	if (sr_policy_find(&path, c->agent, err) != 0)
+	if (sr_policy_find(&path, c->agent, err) != 0) {
+		cli_no_policy_hint(c->agent, err);
 		return -1;
+	}
 	rc = sr_policy_load(&c->policy, path, sr_time_now(), err);
 	free(path);
 	if (rc != 0 && err->kind == SR_ERR_DENIED)

@@ -857,7 +857,8 @@ sr_policy_names(char ***names, size_t *n, sr_err *err)
 			sr_err_set(err, SR_ERR_SYSTEM, NULL, 0, "out of memory");
 			goto done;
 		}
-	qsort(*names, *n, sizeof(**names), name_cmp);
+	if (*n > 1)	/* qsort(NULL, 0, ...) is undefined */
+		qsort(*names, *n, sizeof(**names), name_cmp);
 	rc = 0;
 done:
 	for (i = 0; i < 3; i++)

@@ -138,7 +138,7 @@ chk nested --staged
 expect_rc 1 "a staged nested .env.local"
 printf 'a/b/.env.local: env file is tracked\n' >"$T/want"
 same_out "$T/want" "a staged nested .env.local"
-expect_err "^scoperun: check: 1 finding in $T/nested \\(the staged files\\): untrack the files with git rm --cached PATH; rotate the secrets exposed\$" \
+expect_err "^scoperun: check: 1 finding in $T/nested \\(the staged files\\): nothing is committed yet: unstage the files with git restore --staged PATH \\(git rm --cached PATH to stop tracking one\\)\$" \
     "the summary names the fix"
 chk nested/a
 expect_rc 1 "HEAD mode sees the index's paths too (from a subdirectory)"
@@ -220,7 +220,7 @@ std.yml:1:4: value of secret BLOB_KEY (base64)
 url.yml:1:4: value of secret BLOB_KEY (base64url)
 EOF
 same_out "$T/want" "forms: file, line, column, name, form"
-expect_err "11 findings in $T/forms \\(the staged files\\): take the values out of the files; rotate" \
+expect_err "11 findings in $T/forms \\(the staged files\\): nothing is committed yet: take the values out of the files and git add them again$" \
     "forms: the summary"
 chk forms --history
 expect_rc 0 "HEAD does not have them yet"
