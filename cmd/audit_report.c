@@ -269,7 +269,8 @@ secret_checks(json_t *exp, json_t *rot, const struct report *r,
 	long i;
 	json_t *e;
 
-	if (r->vault == NULL || (i = sr_vault_find(r->vault, g->from)) < 0 ||
+	if (r->vault == NULL || g->from == NULL ||
+	    (i = sr_vault_find(r->vault, g->from)) < 0 ||
 	    sr_vault_meta_at(&m, r->vault, (size_t)i, &err) != 0)
 		return;
 	expiring(exp, "secret", g->from, g->env, m.expires, r->now);
@@ -306,12 +307,14 @@ policy_checks(json_t *ja, const struct agent *a, const struct report *r)
 		if (u == NULL || u->last < r->now - ORPHAN_AFTER) {
 			o = json_object();
 			json_object_set_new(o, "grant", json_string(g->env));
-			json_object_set_new(o, "from", json_string(g->from));
+			json_object_set_new(o, "from", json_string(g->from ?
+			    g->from : g->provider));
 			json_object_set_new(o, "last_used", u ?
 			    json_string(u->last_ts) : json_null());
 			json_array_append_new(orphans, o);
 		}
-		expiring(exp, "grant", g->env, g->from, g->expires, r->now);
+		expiring(exp, "grant", g->env, g->from ? g->from : g->provider,
+		    g->expires, r->now);
 		secret_checks(exp, rot, r, g);
 	}
 	if (p != NULL)

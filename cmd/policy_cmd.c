@@ -100,6 +100,20 @@ done:
 	sr_env_free(e);
 }
 
+/* Where a grant's value comes from (SPEC §10): a vault secret or a
+ * provider, and how the agent gets it. */
+static void
+print_source(const sr_grant *g)
+{
+	if (g->provider != NULL)
+		printf("provider %s%s%s", g->provider, g->field ? " field " : "",
+		    g->field ? g->field : "");
+	else
+		printf("%s", g->from);
+	if (g->as_file)
+		printf(" (as a file)");
+}
+
 static void
 print_grants(const sr_policy *p)
 {
@@ -108,7 +122,8 @@ print_grants(const sr_policy *p)
 
 	for (i = 0; i < p->ngrants; i++) {
 		const sr_grant *g = &p->grants[i];
-		printf("%-10s%s <- %s", i ? "" : "secrets", g->env, g->from);
+		printf("%-10s%s <- ", i ? "" : "secrets", g->env);
+		print_source(g);
 		if (g->expires)
 			printf(" (expires %s)", sr_time_format(when,
 			    sizeof(when), g->expires));

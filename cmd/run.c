@@ -21,6 +21,7 @@
 #include "policy.h"
 #include "ratelimit.h"
 #include "repo.h"
+#include "run_providers.h"
 #include "supervise.h"
 #include "timeutil.h"
 #include "vault_session.h"
@@ -47,6 +48,8 @@ typedef struct run_ctx {
 	const char *reason;	/* the audit record's code for a refusal */
 	char **safe_argv;	/* argv redacted, once env is gone */
 	const sr_audit_exit *exit;	/* how a supervised child ended */
+	grant_files files;	/* as = "file" grants (SPEC §10) */
+	mint_state mint;	/* the providers that ran (SPEC §10) */
 } run_ctx;
 
 static int
@@ -282,7 +285,7 @@ add_grant(run_ctx *c, const sr_vault *v, const sr_grant *g, int64_t now,
 		    "denied: grant %.80s: secret '%s' expired %s", g->env,
 		    g->from, sr_time_format(when, sizeof(when), meta.expires));
 	}
-	if (sr_env_set_secret(c->env, g->env, val->p, len, err) != 0)
+	if (grant_put(c->env, g, val->p, len, &c->files, err) != 0)
 		return grant_error(c->policy, g, err);
 	return 0;
 }
@@ -303,8 +306,8 @@ add_grants(run_ctx *c, sr_err *err)
 	size_t i;
 	int rc = -1;
 
-	if (p->ngrants == 0)
-		return 0;
+	if (vault_grant_count(p) == 0)
+		return 0;	/* none, or only minted ones (mint_grants) */
 	c->reason = "vault.error";
 	if (secure_memory_begin(err) != 0)
 		return -1;
@@ -315,7 +318,8 @@ add_grants(run_ctx *c, sr_err *err)
 		goto done;
 	}
 	for (i = 0; i < p->ngrants; i++)
-		if (add_grant(c, s.vault, &p->grants[i], now, &val, err) != 0)
+		if (p->grants[i].provider == NULL && add_grant(c, s.vault,
+		    &p->grants[i], now, &val, err) != 0)
 			goto done;
 	rc = 0;
 done:
@@ -382,6 +386,18 @@ check_command(run_ctx *c, sr_err *err)
 	    sr_err_quote(q, sizeof(q), c->resolved, strlen(c->resolved)));
 }
 
+/* A dry run mints nothing: it names what the providers would give. */
+static void
+print_dry_providers(const sr_policy *p)
+{
+	size_t i;
+
+	for (i = 0; p != NULL && i < p->ngrants; i++)
+		if (p->grants[i].provider != NULL)
+			printf("minted    %s from provider %s (not run in a dry "
+			    "run)\n", p->grants[i].env, p->grants[i].provider);
+}
+
 static void
 print_dry_run(run_ctx *c, const sr_err *err)
 {
@@ -407,6 +423,7 @@ print_dry_run(run_ctx *c, const sr_err *err)
 		printf("decision  refuse: %s\n", err->msg);
 		return;
 	}
+	print_dry_providers(c->policy);
 	printf("decision  allow\n");
 	n = sr_env_envp(c->env) ? sr_env_count(c->env) : 0;
 	for (i = 0; i < n; i++) {
@@ -423,6 +440,8 @@ run_free(run_ctx *c)
 	sr_repo_finding_free(&c->repo);
 	free(c->resolved);
 	sr_audit_argv_free(c->safe_argv);
+	mint_state_free(&c->mint);
+	grant_files_close(&c->files);
 }
 
 /*
@@ -463,6 +482,8 @@ record(run_ctx *c, const char *event, const sr_err *why, sr_err *err)
 		ev.repo_head = c->repo.head[0] ? c->repo.head : NULL;
 	}
 	ev.task = c->opts.task;
+	ev.providers = c->mint.rec;
+	ev.nproviders = c->mint.nrec;
 	ev.forward = p != NULL && p->audit_syslog;	/* [audit] syslog */
 	if (sr_path_get(path, sizeof(path), SR_PATH_AUDIT, NULL, err) != 0 ||
 	    sr_audit_append(path, &ev, err) != 0) {
@@ -600,6 +621,22 @@ execute(run_ctx *c, char *const *envp, sr_err *err)
 	return sr_exec_run(c->resolved, c->cmd, envp, err);
 }
 
+/*
+ * SPEC §10: the providers run last, once every other check passed, so
+ * that a refused run mints nothing.
+ */
+static int
+mint_grants(run_ctx *c, sr_err *err)
+{
+	if (c->opts.dry_run)
+		return 0;
+	if (providers_mint(&c->mint, c->env, c->policy, &c->opts, &c->files,
+	    sr_time_now(), err) == 0)
+		return 0;
+	c->reason = c->mint.reason;
+	return -1;
+}
+
 int
 cmd_run(int argc, char **argv)
 {
@@ -612,7 +649,7 @@ cmd_run(int argc, char **argv)
 		return SR_EXIT_REFUSED;
 	rc = load_policy(&c, &err) == 0 && repo_guard(&c, &err) == 0 &&
 	    build_env(&c, &err) == 0 && check_command(&c, &err) == 0 &&
-	    rate_guard(&c, &err) == 0 ? 0 : -1;
+	    rate_guard(&c, &err) == 0 && mint_grants(&c, &err) == 0 ? 0 : -1;
 	if (c.opts.dry_run) {
 		print_dry_run(&c, &err);
 		goto done;
