@@ -12,7 +12,9 @@
 #include "cli.h"
 #include "env.h"
 #include "policy.h"
+#include "paths.h"
 #include "timeutil.h"
+#include "vault.h"
 
 extern char **environ;
 
@@ -100,6 +102,51 @@ done:
 	sr_env_free(e);
 }
 
+/* "35d", "5h", "12m", "40s": an age, roughly. */
+static const char *
+age_text(char *buf, size_t size, int64_t secs)
+{
+	if (secs >= 86400)
+		snprintf(buf, size, "%lldd", (long long)(secs / 86400));
+	else if (secs >= 3600)
+		snprintf(buf, size, "%lldh", (long long)(secs / 3600));
+	else if (secs >= 60)
+		snprintf(buf, size, "%lldm", (long long)(secs / 60));
+	else
+		snprintf(buf, size, "%llds", (long long)secs);
+	return buf;
+}
+
+/*
+ * SPEC §10 max_age: how old the granted secret is, from the vault's
+ * metadata (no identity, nothing decrypted); said only when the vault
+ * can be read.
+ */
+static void
+print_age(const sr_grant *g, const sr_vault *v)
+{
+	sr_err err = SR_ERR_INIT;
+	sr_secret_meta m;
+	char a[32], b[32];
+	int64_t age;
+	long i;
+
+	if (v == NULL || g->from == NULL ||
+	    (i = sr_vault_find(v, g->from)) < 0 ||
+	    sr_vault_meta_at(&m, v, (size_t)i, &err) != 0) {
+		if (g->max_age)
+			printf(" (max_age %s)", age_text(b, sizeof(b),
+			    g->max_age));
+		return;
+	}
+	age = sr_time_now() - m.updated;
+	printf(" (set %s ago", age_text(a, sizeof(a), age < 0 ? 0 : age));
+	if (g->max_age)
+		printf(", max_age %s%s", age_text(b, sizeof(b), g->max_age),
+		    age > g->max_age ? ": STALE, runs are refused" : "");
+	printf(")");
+}
+
 /* Where a grant's value comes from (SPEC §10): a vault secret or a
  * provider, and how the agent gets it. */
 static void
@@ -117,13 +164,20 @@ print_source(const sr_grant *g)
 static void
 print_grants(const sr_policy *p)
 {
-	char when[SR_TIME_RFC3339_LEN];
+	char when[SR_TIME_RFC3339_LEN], path[SR_ERR_PATH_MAX];
+	sr_err err = SR_ERR_INIT;
+	sr_vault *v = NULL;
 	size_t i;
+
+	if (sr_path_get(path, sizeof(path), SR_PATH_VAULT, NULL, &err) != 0 ||
+	    sr_vault_open(&v, path, &err) != 0)
+		v = NULL;	/* metadata only; no vault: no ages */
 
 	for (i = 0; i < p->ngrants; i++) {
 		const sr_grant *g = &p->grants[i];
 		printf("%-10s%s <- ", i ? "" : "secrets", g->env);
 		print_source(g);
+		print_age(g, v);
 		if (g->expires)
 			printf(" (expires %s)", sr_time_format(when,
 			    sizeof(when), g->expires));
@@ -131,6 +185,7 @@ print_grants(const sr_policy *p)
 	}
 	if (p->ngrants == 0)
 		printf("%-10snone\n", "secrets");
+	sr_vault_free(v);
 }
 
 /* 7200 -> "2h", 90 -> "90s": the largest unit that divides it. */

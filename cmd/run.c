@@ -285,6 +285,14 @@ add_grant(run_ctx *c, const sr_vault *v, const sr_grant *g, int64_t now,
 		    "denied: grant %.80s: secret '%s' expired %s", g->env,
 		    g->from, sr_time_format(when, sizeof(when), meta.expires));
 	}
+	if (g->max_age && now - meta.updated > g->max_age) {
+		c->reason = "grant.stale";
+		return sr_err_set(err, SR_ERR_DENIED, c->policy->path, g->line,
+		    "denied: grant %.80s: secret '%s' was last set or rotated "
+		    "%s, %lldd ago, longer than max_age allows", g->env,
+		    g->from, sr_time_format(when, sizeof(when), meta.updated),
+		    (long long)((now - meta.updated) / 86400));
+	}
 	if (grant_put(c->env, g, val->p, len, &c->files, err) != 0)
 		return grant_error(c->policy, g, err);
 	return 0;
