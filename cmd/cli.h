@@ -40,6 +40,7 @@ int cmd_policy(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_hook(int argc, char **argv);
+int cmd_agent(int argc, char **argv);
 void cli_usage(FILE *f);
 
 #endif

@@ -33,6 +33,7 @@ static const char *const usage_lines[] = {
 	"scoperun check [--staged|--history] [--format text|json|sarif]",
 	"               [--agent A] [PATH] leak check: env files and vault values in git",
 	"scoperun hook install [--force] [PATH]   a git pre-commit hook: check --staged",
+	"scoperun agent ls | suspend NAME | resume NAME   agents, owners, suspensions",
 	"scoperun --help | --version",
 	"",
 	"options: -n, --dry-run     decide and print the variable names; exec nothing",
@@ -65,6 +66,7 @@ static const struct {
 	{ "audit", cmd_audit },
 	{ "check", cmd_check },
 	{ "hook", cmd_hook },
+	{ "agent", cmd_agent },
 };
 
 void

@@ -23,6 +23,7 @@
 #include "repo.h"
 #include "run_providers.h"
 #include "supervise.h"
+#include "suspend.h"
 #include "timeutil.h"
 #include "vault_session.h"
 #include "secmem.h"
@@ -504,14 +505,93 @@ record(run_ctx *c, const char *event, const sr_err *why, sr_err *err)
 	return 0;
 }
 
+/* The suspension state file of the run's agent. */
+static int
+suspend_path(char *path, size_t size, const sr_policy *p, sr_err *err)
+{
+	char audit[SR_ERR_PATH_MAX];
+
+	if (sr_path_get(audit, sizeof(audit), SR_PATH_AUDIT, NULL, err) != 0)
+		return -1;
+	return sr_suspend_path(path, size, audit, p->name, err);
+}
+
+/*
+ * SPEC §11: a refusal of an agent whose policy sets
+ * suspend_after_denials counts; the one that makes N within the window
+ * suspends it, which the refusal's message then says (still one line)
+ * and an agent.suspend record keeps.
+ */
+static void
+count_refusal(run_ctx *c, sr_err *why)
+{
+	const sr_policy *p = c->policy;
+	char path[SR_ERR_PATH_MAX];
+	sr_audit_event ev = { 0 };
+	sr_err aerr = SR_ERR_INIT;
+	size_t len;
+	int r;
+
+	if (p == NULL || p->nerrors > 0 || p->suspend_after_denials == 0 ||
+	    strcmp(c->reason, "agent.suspended") == 0)
+		return;
+	if (suspend_path(path, sizeof(path), p, &aerr) != 0 ||
+	    (r = sr_suspend_count(path, p->suspend_after_denials,
+	    p->suspend_window, sr_time_now(), &aerr)) < 0) {
+		cli_error(c->agent, &aerr);
+		return;
+	}
+	if (r == 0)
+		return;
+	len = strlen(why->msg);
+	snprintf(why->msg + len, sizeof(why->msg) - len, "; %lld refusals "
+	    "within %llds: the agent is now suspended until `scoperun agent "
+	    "resume %s`", (long long)p->suspend_after_denials,
+	    (long long)p->suspend_window, p->name);
+	ev.event = "agent.suspend";
+	ev.agent = p->name;
+	ev.policy_path = p->path;
+	ev.policy_hash = p->hash;
+	ev.reason = "limits.denials";
+	if (sr_path_get(path, sizeof(path), SR_PATH_AUDIT, NULL, &aerr) != 0 ||
+	    sr_audit_append(path, &ev, &aerr) != 0)
+		cli_error(c->agent, &aerr);
+}
+
 /* A refusal is recorded too; if even that fails, both are said. */
 static void
-record_refusal(run_ctx *c, const sr_err *why)
+record_refusal(run_ctx *c, sr_err *why)
 {
 	sr_err aerr = SR_ERR_INIT;
 
 	if (record(c, "deny", why, &aerr) != 0)
 		cli_error(c->agent, &aerr);
+	count_refusal(c, why);
+}
+
+/*
+ * SPEC §11: a suspended agent's every run is refused, before anything
+ * else is looked at. One open that usually finds no file.
+ */
+static int
+suspend_guard(run_ctx *c, sr_err *err)
+{
+	const sr_policy *p = c->policy;
+	char path[SR_ERR_PATH_MAX], when[SR_TIME_RFC3339_LEN];
+	int64_t since;
+	int r;
+
+	c->reason = "limits.error";
+	if (suspend_path(path, sizeof(path), p, err) != 0 ||
+	    (r = sr_suspend_check(path, &since, err)) < 0)
+		return -1;
+	if (r == 0)
+		return 0;
+	c->reason = "agent.suspended";
+	return sr_err_set(err, SR_ERR_DENIED, p->path, p->suspend_line,
+	    "denied: agent %s is suspended since %s; a person resumes it "
+	    "with `scoperun agent resume %s`", p->name, sr_time_format(when,
+	    sizeof(when), since), p->name);
 }
 
 /*
@@ -655,7 +735,8 @@ cmd_run(int argc, char **argv)
 
 	if (parse_args(&c, argc, argv) != 0)
 		return SR_EXIT_REFUSED;
-	rc = load_policy(&c, &err) == 0 && repo_guard(&c, &err) == 0 &&
+	rc = load_policy(&c, &err) == 0 && suspend_guard(&c, &err) == 0 &&
+	    repo_guard(&c, &err) == 0 &&
 	    build_env(&c, &err) == 0 && check_command(&c, &err) == 0 &&
 	    rate_guard(&c, &err) == 0 && mint_grants(&c, &err) == 0 ? 0 : -1;
 	if (c.opts.dry_run) {
