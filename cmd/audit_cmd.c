@@ -26,6 +26,7 @@
 
 typedef struct audit_args {
 	const char *file, *key, *agent, *since, *checkpoint, *pubkey;
+	const char *format;		/* report --format */
 	int json, export, remove, public;
 	const char *sub;
 } audit_args;
@@ -41,7 +42,8 @@ parse(audit_args *a, int argc, char **argv)
 		    strcmp(argv[i], "--agent") == 0 ? &a->agent :
 		    strcmp(argv[i], "--since") == 0 ? &a->since :
 		    strcmp(argv[i], "--checkpoint") == 0 ? &a->checkpoint :
-		    strcmp(argv[i], "--pubkey") == 0 ? &a->pubkey : NULL;
+		    strcmp(argv[i], "--pubkey") == 0 ? &a->pubkey :
+		    strcmp(argv[i], "--format") == 0 ? &a->format : NULL;
 		if (slot != NULL) {
 			if (++i >= argc)
 				return -1;
@@ -395,7 +397,7 @@ cmd_audit(int argc, char **argv)
 	if (parse(&a, argc, argv) != 0) {
 		cli_errorf("audit", "usage: scoperun audit verify [FILE] "
 		    "[--key HEX] [--checkpoint F [--pubkey KEY]] | show [FILE] "
-		    "[--json] [--agent A] [--since 7d] | report [FILE] [--json] "
+		    "[--json] [--agent A] [--since 7d] | report [FILE] [--json] [--format text|json|markdown] [--since 1d|DATE] "
 		    "| checkpoint [FILE] | key --export [--remove] | key "
 		    "--public");
 		return SR_EXIT_USAGE;
@@ -409,7 +411,8 @@ cmd_audit(int argc, char **argv)
 	if (strcmp(a.sub, "checkpoint") == 0)
 		return audit_checkpoint(&a);
 	if (strcmp(a.sub, "report") == 0)
-		return audit_report(a.file, a.json);
+		return audit_report_with(a.file, a.json ? "json" : a.format,
+		    a.since);
 	cli_errorf("audit", "unknown audit command '%.40s'", a.sub);
 	return SR_EXIT_USAGE;
 }

@@ -73,7 +73,10 @@ sr_suspend_check(const char *path, int64_t *since, sr_err *err)
 
 	*since = 0;
 	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0)
-		return errno == ENOENT ? 0 : io_error(path, err);
+		/* no state (or no state directory): never suspended; the
+		 * audit append says what is wrong with the directory */
+		return errno == ENOENT || errno == ENOTDIR ? 0 :
+		    io_error(path, err);
 	n = pread(fd, h, sizeof(h), 0);
 	close(fd);
 	if (n != (ssize_t)sizeof(h) || memcmp(h, MAGIC, 8) != 0)
