@@ -134,6 +134,34 @@ pump_run(pump *p, int64_t deadline)
 	}
 }
 
+/*
+ * Wait until the child has exited or the deadline: on a pidfd when the
+ * kernel has them (5.3), so the usual case (it exits just after closing
+ * its stdout) costs no sleep.
+ */
+static void
+wait_exit(pid_t pid, int64_t deadline)
+{
+#ifdef SYS_pidfd_open
+	struct pollfd pf;
+	int64_t left;
+	int fd = (int)syscall(SYS_pidfd_open, pid, 0);
+
+	if (fd < 0)
+		return;
+	pf.fd = fd;
+	pf.events = POLLIN;
+	while ((left = deadline - mono_ms()) > 0 &&
+	    poll(&pf, 1, (int)(left > 60000 ? 60000 : left)) < 0 &&
+	    errno == EINTR)
+		;
+	close(fd);
+#else
+	(void)pid;
+	(void)deadline;
+#endif
+}
+
 /* The child's status once it is gone; it is killed at the deadline. */
 static int
 reap(pid_t pid, int64_t deadline, int *timed_out)
@@ -141,6 +169,8 @@ reap(pid_t pid, int64_t deadline, int *timed_out)
 	struct timespec ms = { 0, 1000000 };
 	int st;
 
+	if (!*timed_out)
+		wait_exit(pid, deadline);
 	while (!*timed_out) {
 		pid_t r = waitpid(pid, &st, WNOHANG);
 		if (r == pid)
@@ -184,23 +214,33 @@ refuse(const pump *p, int st, const char *name, int64_t timeout_ms,
 	    p->errlen ? ": " : "", q);
 }
 
+/* fork, and child() in the child. 0, or an errno. */
+static int
+start(pid_t *pid, int devnull, int out, int errfd, const char *path,
+    char *const argv[], char *const envp[])
+{
+	if ((*pid = fork()) < 0)
+		return errno;
+	if (*pid == 0)
+		child(devnull, out, errfd, path, argv, envp);
+	return 0;
+}
+
 static int
 spawn(pid_t *pid, pump *p, const char *path, char *const argv[],
     char *const envp[], sr_err *err)
 {
-	int po[2] = { -1, -1 }, pe[2] = { -1, -1 }, devnull;
+	int po[2] = { -1, -1 }, pe[2] = { -1, -1 }, devnull, e = 0;
 
 	if ((devnull = open("/dev/null", O_RDONLY | O_CLOEXEC)) < 0 ||
 	    pipe2(po, O_CLOEXEC) != 0 || pipe2(pe, O_CLOEXEC) != 0 ||
-	    (*pid = fork()) < 0) {
-		int e = errno;
+	    (e = start(pid, devnull, po[1], pe[1], path, argv, envp)) != 0) {
+		e = e ? e : errno;
 		close(devnull);
 		close(po[0]), close(po[1]), close(pe[0]), close(pe[1]);
 		return sr_err_set(err, SR_ERR_SYSTEM, NULL, 0, "cannot start "
 		    "the provider: %s", strerror(e));
 	}
-	if (*pid == 0)
-		child(devnull, po[1], pe[1], path, argv, envp);
 	close(devnull);
 	close(po[1]);
 	close(pe[1]);
