@@ -59,6 +59,7 @@ static void
 ls_one(const char *name, const char *last, const char *log)
 {
 	char path[SR_ERR_PATH_MAX], when[SR_TIME_RFC3339_LEN], *file = NULL;
+	char owner[4 * SR_ERR_QUOTE_MAX + 8] = "-";
 	sr_err err = SR_ERR_INIT;
 	sr_policy *p = NULL;
 	int64_t since = 0;
@@ -68,8 +69,10 @@ ls_one(const char *name, const char *last, const char *log)
 		sr_policy_load(&p, file, sr_time_now(), &err);
 	if (sr_suspend_path(path, sizeof(path), log, name, &err) == 0)
 		r = sr_suspend_check(path, &since, &err);
-	printf("%-24s %-28s %-21s %-22s %s\n", name,
-	    p && p->owner ? p->owner : "-",
+	/* the owner is any text the policy holds: escaped for the terminal */
+	if (p != NULL && p->owner != NULL)
+		sr_err_quote(owner, sizeof(owner), p->owner, strlen(p->owner));
+	printf("%-24s %-28s %-21s %-22s %s\n", name, owner,
 	    p == NULL ? "invalid policy" : p->expires ?
 	    sr_time_format(when, sizeof(when), p->expires) : "never",
 	    r < 0 ? "unknown" : r ? sr_time_format(when, sizeof(when), since)

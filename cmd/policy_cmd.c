@@ -188,6 +188,29 @@ print_grants(const sr_policy *p)
 	sr_vault_free(v);
 }
 
+/* SPEC §10: each provider's command and what only it receives. */
+static void
+print_providers(const sr_policy *p)
+{
+	size_t i, k;
+
+	for (i = 0; i < p->nproviders; i++) {
+		const sr_provider *pv = &p->providers[i];
+		printf("%-10s%s: %s (%s, timeout %llds", i ? "" : "providers",
+		    pv->name, pv->command.n ? pv->command.v[0] : "-",
+		    pv->json ? "json" : "text", (long long)pv->timeout);
+		if (pv->max_ttl)
+			printf(", max_ttl %llds", (long long)pv->max_ttl);
+		if (pv->cache)
+			printf(", cache %llds", (long long)pv->cache);
+		printf(")");
+		for (k = 0; k < pv->ninputs; k++)
+			printf("%s%s", k ? " " : "; only it gets ",
+			    pv->inputs[k].env);
+		printf("\n");
+	}
+}
+
 /* 7200 -> "2h", 90 -> "90s": the largest unit that divides it. */
 static const char *
 duration_text(char *buf, size_t size, int64_t secs)
@@ -219,8 +242,13 @@ print_running(const sr_policy *p)
 	if (p->max_runs_per_hour)
 		printf("%-10sat most %lld runs an hour\n", "limits",
 		    (long long)p->max_runs_per_hour);
-	else
+	else if (!p->suspend_after_denials)
 		printf("%-10snone\n", "limits");
+	if (p->suspend_after_denials)	/* SPEC §11 */
+		printf("%-10ssuspended after %lld refusals within %s\n",
+		    p->max_runs_per_hour ? "" : "limits",
+		    (long long)p->suspend_after_denials, duration_text(d,
+		    sizeof(d), p->suspend_window));
 	printf("%-10saudit log%s\n", "records", p->audit_syslog ?
 	    " and syslog" : "");
 }
@@ -242,6 +270,7 @@ explain(const sr_policy *p)
 	printf("%s\n", p->nset ? "" : "nothing");
 	print_names(p);
 	print_grants(p);
+	print_providers(p);
 	if (p->allow_any)
 		printf("%-10sany command (no [exec] allow)\n", "commands");
 	else

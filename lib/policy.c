@@ -12,6 +12,7 @@
 #include <sodium.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -420,6 +421,7 @@ check_grant_source(sr_policy *p, sr_grant *g, const sr_toml_value *v,
 	if (g->max_age != 0)
 		ERROR(p, sr_toml_table_get(v, "max_age"), "%s.max_age applies "
 		    "to vault secrets, not to a provider's", what);
+	g->provider_index = SIZE_MAX;	/* none, until found */
 	if ((pv = provider_named(p, g->provider, &g->provider_index)) == NULL)
 		ERROR(p, sr_toml_table_get(v, "provider"), "%s: no "
 		    "[providers.%s] in this policy", what,
@@ -566,6 +568,24 @@ check_providers(sr_policy *p, const sr_toml_value *root)
 	for (i = 0; i < n; i++) {
 		const sr_toml_value *v = sr_toml_table_at(t, i, &name, &len);
 		check_provider(p, &p->providers[p->nproviders++], name, len, v);
+	}
+}
+
+/* A provider no grant names never runs: most likely a typo. */
+static void
+check_providers_used(sr_policy *p)
+{
+	size_t i, k;
+
+	for (i = 0; i < p->nproviders; i++) {
+		for (k = 0; k < p->ngrants; k++)
+			if (p->grants[k].provider != NULL &&
+			    p->grants[k].provider_index == i)
+				break;
+		if (k == p->ngrants && p->providers[i].name != NULL)
+			diag(p, SR_DIAG_WARNING, p->providers[i].line,
+			    "providers.%.80s is named by no grant: it never "
+			    "runs", p->providers[i].name);
 	}
 }
 
@@ -1065,6 +1085,7 @@ check_document(sr_policy *p, const sr_toml_value *root, const char *want,
 	check_env(p, root);
 	check_providers(p, root);
 	check_secrets(p, root, now);
+	check_providers_used(p);
 	check_exec(p, root);
 	check_repo(p, root);
 	check_limits(p, root);

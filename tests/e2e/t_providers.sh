@@ -217,8 +217,15 @@ expect_rc 0 "dry run"
 expect_out '^minted    TOKEN from provider mint' "dry run names the minted grant"
 [ -s "$T/mint-runs" ] && bad "dry run ran the provider" || ok
 
+# explain names the provider, its command and what only it receives.
+sr policy explain aws
+expect_out '^providers mint: fake-mint \(json, timeout 10s, max_ttl 3600s\); only it gets ROOT_KEY$' "explain shows the provider"
+expect_out 'AWS_SESSION_TOKEN <- provider mint field SessionToken' "explain shows a minted grant"
+
 # Policy errors: unknown provider, field on text, max_ttl on text.
 { header pe; cat <<'EOF2'
+[providers.spare]
+command = ["fake-mint"]
 [providers.t]
 command = ["fake-mint"]
 max_ttl = "1h"
@@ -238,5 +245,6 @@ expect_err 'no \[providers.nope\]' "unknown provider"
 expect_err 'field needs a provider with format = "json"' "field on text"
 expect_err 'max_ttl needs format = "json"' "max_ttl on text"
 expect_err 'not both' "from and provider"
+expect_err 'warning: providers.spare is named by no grant' "unused provider warned"
 
 finish

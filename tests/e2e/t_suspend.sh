@@ -40,6 +40,8 @@ expect_out '^decision  refuse: denied: agent bot is suspended' "dry run says sus
 for i in 1 2 3 4; do sr bot -- /bin/true; done
 [ "$(grep -c '"event":"agent.suspend"' "$AUDIT")" -eq 1 ] && ok || bad "one suspension record"
 
+sr policy explain bot
+expect_out '^limits    suspended after 3 refusals within 10m$' "explain shows suspension"
 sr agent ls
 expect_rc 0 "agent ls"
 expect_out '^bot +test@example.com +2099-01-01T00:00:00Z +20[0-9T:-]*Z +20[0-9T:.-]*Z$' "ls: owner, expiry, suspended, last run"
