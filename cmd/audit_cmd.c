@@ -30,6 +30,7 @@
 typedef struct audit_args {
 	const char *file, *key, *agent, *since, *checkpoint, *pubkey;
 	const char *seal_to, *key_file, *identity, *event, *limit;
+	const char *format;		/* report --format */
 	int json, export, remove, public, no_head;
 	const char *sub;
 } audit_args;
@@ -58,6 +59,8 @@ const char cli_usage_audit[] =
     "                     secret for every secret.* event\n"
     "    --limit N        only the last N of them\n"
     "  report [FILE] [--json]   per agent: runs, refusals, secrets, unused\n"
+    "    --format F       text (default), json or markdown (the daily summary)\n"
+    "    --since WHEN     only what happened since WHEN: 1d or a date\n"
     "                     grants, expiring grants\n"
     "  checkpoint [FILE]  a signed checkpoint of the log, to keep elsewhere\n"
     "  key --export [--remove]  the initial key, to keep elsewhere\n"
@@ -84,7 +87,8 @@ parse(audit_args *a, int argc, char **argv)
 		    strcmp(argv[i], "--key-file") == 0 ? &a->key_file :
 		    strcmp(argv[i], "--identity") == 0 ? &a->identity :
 		    strcmp(argv[i], "--event") == 0 ? &a->event :
-		    strcmp(argv[i], "--limit") == 0 ? &a->limit : NULL;
+		    strcmp(argv[i], "--limit") == 0 ? &a->limit :
+		    strcmp(argv[i], "--format") == 0 ? &a->format : NULL;
 		if (slot != NULL) {
 			if (++i >= argc)
 				return -1;
@@ -656,7 +660,8 @@ cmd_audit(int argc, char **argv)
 	if (strcmp(a.sub, "reset") == 0)
 		return audit_reset(&a);
 	if (strcmp(a.sub, "report") == 0)
-		return audit_report(a.file, a.json);
+		return audit_report_with(a.file, a.json ? "json" : a.format,
+		    a.since);
 	cli_errorf("audit", "unknown audit command '%.40s'", a.sub);
 	return SR_EXIT_USAGE;
 }

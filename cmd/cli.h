@@ -48,6 +48,7 @@ int cmd_check(int argc, char **argv);
 int cmd_hook(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 int cmd_complete(int argc, char **argv);
+int cmd_agent(int argc, char **argv);
 void cli_usage(FILE *f);
 
 /*

@@ -29,7 +29,8 @@ static const char *const usage_lines[] = {
 	"scoperun audit verify [FILE] [--key HEX] [--checkpoint F]   chain, seals, checkpoints",
 	"         [--key-file F] [--identity ID] [--no-head]   a sealed key; a log without head",
 	"scoperun audit show [--json] [--agent A] [--since 7d]",
-	"scoperun audit report [--json]    per agent: runs, refusals, secrets, unused grants",
+	"scoperun audit report [--format text|json|markdown] [--since 1d|DATE]",
+	"                                  per agent: runs, refusals, secrets, minted, unused",
 	"scoperun audit checkpoint         a signed checkpoint to keep elsewhere",
 	"scoperun audit key --export [--remove]     the initial key, to keep elsewhere",
 	"scoperun audit key --seal-to RECIPIENT     the initial key, sealed to an auditor",
@@ -39,6 +40,7 @@ static const char *const usage_lines[] = {
 	"scoperun check [--staged|--history] [--format text|json|sarif]",
 	"               [--agent A] [PATH] leak check: env files and vault values in git",
 	"scoperun hook install [--force] [PATH]   a git pre-commit hook: check --staged",
+	"scoperun agent ls | suspend NAME | resume NAME   agents, owners, suspensions",
 	"scoperun help [VERB] | VERB --help | --version",
 	"",
 	"options: -n, --dry-run     decide and print the variable names; exec nothing",
@@ -76,6 +78,7 @@ static const struct {
 	{ "hook", cmd_hook },
 	{ "help", cmd_help },
 	{ "__complete", cmd_complete },	/* for cmd/completions/ */
+	{ "agent", cmd_agent },
 };
 
 void
