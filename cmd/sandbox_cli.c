@@ -8,6 +8,10 @@
  * (~/.cache/scoperun) is not hidden: it holds no secret, hiding it would
  * make every run walk ~/.cache, and what matters, that the agent cannot
  * write it, holds unless a writable root covers it.
+ *
+ * SCOPERUN_SANDBOX_HIDE chooses how hidden paths are hidden: "auto" (the
+ * default: a mount namespace where user namespaces are allowed, else
+ * Landlock rules), "rules" or "mounts" (scoperun-policy(5)).
  */
 #include "sandbox_cli.h"
 
@@ -78,6 +82,19 @@ own_paths(char own[OWN_MAX][SR_ERR_PATH_MAX], size_t *n, const sr_policy *p,
 		own_add(own, n, buf, "");
 }
 
+/* SCOPERUN_SANDBOX_HIDE, or -1 when it names no way. */
+static int
+hiding(void)
+{
+	const char *h = getenv("SCOPERUN_SANDBOX_HIDE");
+
+	if (h == NULL || h[0] == '\0' || strcmp(h, "auto") == 0)
+		return SR_SANDBOX_HIDE_AUTO;
+	if (strcmp(h, "rules") == 0)
+		return SR_SANDBOX_HIDE_RULES;
+	return strcmp(h, "mounts") == 0 ? SR_SANDBOX_HIDE_MOUNTS : -1;
+}
+
 int
 cli_sandbox_plan(sr_sandbox **out, const sr_policy *p, const char *identity,
     const char *vault, sr_err *err)
@@ -87,6 +104,7 @@ cli_sandbox_plan(sr_sandbox **out, const sr_policy *p, const char *identity,
 	char cwd[SR_ERR_PATH_MAX];
 	sr_sandbox_ctx ctx = { 0 };
 	size_t i, n;
+	int h;
 
 	*out = NULL;
 	if (!p->sandbox.present)
@@ -103,5 +121,11 @@ cli_sandbox_plan(sr_sandbox **out, const sr_policy *p, const char *identity,
 	ctx.own = ownv;
 	ctx.nown = n;
 	ctx.abi = sr_sandbox_abi();
+	if ((h = hiding()) < 0)
+		return sr_err_set(err, SR_ERR_CONFIG, NULL, 0, "SCOPERUN_SANDBOX_"
+		    "HIDE must be auto, rules or mounts");
+	ctx.hiding = (sr_sandbox_hiding)h;
+	if (ctx.hiding == SR_SANDBOX_HIDE_AUTO)
+		ctx.userns = sr_sandbox_userns(&ctx.userns_why);
 	return sr_sandbox_plan(out, p, &ctx, err);
 }

@@ -26,6 +26,7 @@
 #include <linux/landlock.h>
 
 #include "jsonw.h"
+#include "sandbox_impl.h"
 
 /* ---- Landlock's ABI, as far as the headers may lag behind ---------- */
 
@@ -110,6 +111,9 @@ struct sr_sandbox {
 	int read_all;		/* no read key: all but the hidden set */
 	sr_portlist connect, bind;	/* copies of the policy's */
 	int required, abi, enforce;
+	int mounts;		/* hide with a mount namespace (else rules) */
+	const char *userns_why;	/* why not mounts, when auto chose rules */
+	sb_ns ns;		/* the mounts' targets and id maps, built */
 	unsigned line;		/* [sandbox] */
 	uint64_t fs, net, scoped;	/* what the ruleset handles */
 	const char *degraded[8];
@@ -392,6 +396,26 @@ plan_conflicts(sr_sandbox *sb, const sb_list *l, const char *key,
 	}
 }
 
+/* Where the policy runs into the edges of hiding with mounts: only
+ * what exists when the run starts is covered. */
+static void
+plan_warnings_mounts(sr_sandbox *sb)
+{
+	char b1[400];
+	size_t k;
+
+	for (k = 0; k < sb->hide.n; k++) {
+		const sb_path *h = &sb->hide.v[k];
+		if (h->builtin || (h->exists && !h->glob))
+			continue;
+		sb_diag(sb, SR_DIAG_WARNING, h->line, h->glob ? "sandbox.hide: "
+		    "%s*: only the entries there when a run starts are "
+		    "hidden; one created during the run is readable" :
+		    "sandbox.hide: %s does not exist; created during a run it "
+		    "is not hidden", q(b1, sizeof(b1), h->path));
+	}
+}
+
 /* Where the policy runs into the edges of sibling granting. */
 static void
 plan_warnings(sr_sandbox *sb)
@@ -399,6 +423,10 @@ plan_warnings(sr_sandbox *sb)
 	char b1[400], b2[400];
 	size_t i, k;
 
+	if (sb->mounts) {
+		plan_warnings_mounts(sb);
+		return;
+	}
 	for (k = 0; k < sb->hide.n; k++)
 		if (!sb->hide.v[k].builtin && !sb->hide.v[k].exists &&
 		    !sb->hide.v[k].glob)
@@ -546,6 +574,12 @@ sr_sandbox_plan(sr_sandbox **out, const sr_policy *p,
 	sb->required = s->required;
 	sb->abi = ctx->abi;
 	sb->read_all = !s->read_set;
+	sb->mounts = ctx->abi >= 1 && (ctx->hiding == SR_SANDBOX_HIDE_MOUNTS ||
+	    (ctx->hiding == SR_SANDBOX_HIDE_AUTO && ctx->userns));
+	if (ctx->abi >= 1 && ctx->hiding == SR_SANDBOX_HIDE_AUTO &&
+	    !ctx->userns)
+		sb->userns_why = ctx->userns_why != NULL ? ctx->userns_why :
+		    "user namespaces are not available";
 	if (copy_ports(&sb->connect, &s->tcp_connect) != 0 ||
 	    copy_ports(&sb->bind, &s->tcp_bind) != 0)
 		sb->nerrors++;
@@ -742,13 +776,128 @@ walk(sr_sandbox *sb, const char *dir, uint64_t access)
 	return rc;
 }
 
-/* A read root: granted whole, or walked around what it hides. */
+/* A read root: granted whole, or walked around what it hides (rules;
+ * with mounts, what it hides is covered in the child). */
 static int
 grant_root(sr_sandbox *sb, const char *root, uint64_t access)
 {
-	if (holds_hidden(sb, root))
+	if (!sb->mounts && holds_hidden(sb, root))
 		return walk(sb, root, access);
 	return grant_path(sb, AT_FDCWD, root, DT_UNKNOWN, access);
+}
+
+/* ---- the mounts' targets ----------------------------------------- */
+
+static int
+strv_add(char ***v, size_t *n, const char *s)
+{
+	char **grown = realloc(*v, (*n + 1) * sizeof(**v));
+
+	if (grown == NULL)
+		return -1;
+	*v = grown;
+	if ((grown[*n] = strdup(s)) == NULL)
+		return -1;
+	(*n)++;
+	return 0;
+}
+
+static void
+strv_free(char **v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* Is path readable to the agent at all (else it needs no cover)? */
+static int
+in_read_roots(const sr_sandbox *sb, const char *path)
+{
+	size_t i;
+
+	if (sb->read_all)
+		return 1;
+	for (i = 0; i < sb->read.n; i++)
+		if (path_under(path, sb->read.v[i].path))
+			return 1;
+	return 0;
+}
+
+/* A hidden path as it is now: a directory, a file, or nothing to cover
+ * (not there, or a symbolic link: its target lies where it lies). */
+static int
+ns_add(sr_sandbox *sb, const char *path)
+{
+	struct stat st;
+
+	if (!in_read_roots(sb, path) || lstat(path, &st) != 0 ||
+	    S_ISLNK(st.st_mode))
+		return 0;
+	if (S_ISDIR(st.st_mode))
+		return strv_add(&sb->ns.dirs, &sb->ns.ndirs, path);
+	return strv_add(&sb->ns.files, &sb->ns.nfiles, path);
+}
+
+/* Is v[i] covered already: beneath a hidden directory, or named earlier
+ * in v? Each mount costs, and a path in a covered directory is not
+ * there to mount over. */
+static int
+ns_covered(char *const *v, size_t i, char *const *dirs, size_t ndirs)
+{
+	size_t k;
+
+	for (k = 0; k < i; k++)
+		if (strcmp(v[k], v[i]) == 0)
+			return 1;
+	for (k = 0; k < ndirs; k++)
+		if (strcmp(dirs[k], v[i]) != 0 && path_under(v[i], dirs[k]))
+			return 1;
+	return 0;
+}
+
+/* Drop the covered entries of v (decided before any is dropped). */
+static int
+ns_prune(char **v, size_t *n, char *const *dirs, size_t ndirs)
+{
+	unsigned char *drop = calloc(*n + 1, 1);
+	size_t i, out = 0;
+
+	if (drop == NULL)
+		return -1;
+	for (i = 0; i < *n; i++)
+		drop[i] = (unsigned char)ns_covered(v, i, dirs, ndirs);
+	for (i = 0; i < *n; i++) {
+		if (drop[i])
+			free(v[i]);
+		else
+			v[out++] = v[i];
+	}
+	*n = out;
+	free(drop);
+	return 0;
+}
+
+static int
+ns_targets(sr_sandbox *sb)
+{
+	size_t k;
+
+	for (k = 0; k < sb->hide.n; k++) {
+		const sb_path *h = &sb->hide.v[k];
+		if (h->glob && in_read_roots(sb, h->path) && strv_add(
+		    &sb->ns.globs, &sb->ns.nglobs, h->path) != 0)
+			return -1;
+		if (!h->glob && h->exists && ns_add(sb, h->path) != 0)
+			return -1;
+	}
+	if (ns_prune(sb->ns.files, &sb->ns.nfiles, sb->ns.dirs,
+	    sb->ns.ndirs) != 0 || ns_prune(sb->ns.dirs, &sb->ns.ndirs,
+	    sb->ns.dirs, sb->ns.ndirs) != 0)
+		return -1;
+	return sb_ns_maps(&sb->ns);
 }
 
 static int
@@ -812,6 +961,10 @@ sr_sandbox_build(sr_sandbox *sb, sr_err *err)
 		return sr_err_set(err, SR_ERR_SYSTEM, sb->policy_path, sb->line,
 		    "[sandbox]: cannot add a Landlock rule: %s",
 		    strerror(errno));
+	if (sb->mounts && ns_targets(sb) != 0)
+		return sr_err_set(err, SR_ERR_SYSTEM, sb->policy_path, sb->line,
+		    "[sandbox]: cannot list the hidden paths to cover: %s",
+		    strerror(errno));
 	return 0;
 }
 
@@ -823,6 +976,8 @@ sr_sandbox_apply(const sr_sandbox *sb, sr_err *err)
 	if (sb->fd < 0)
 		return sr_err_set(err, SR_ERR_SYSTEM, NULL, 0, "[sandbox]: the "
 		    "ruleset was not built");
+	if (sb->mounts && sb_ns_enter(&sb->ns, err) != 0)
+		return -1;
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
 		return sr_err_set(err, SR_ERR_SYSTEM, NULL, 0, "[sandbox]: "
 		    "cannot set no_new_privs: %s", strerror(errno));
@@ -842,6 +997,9 @@ sr_sandbox_free(sr_sandbox *sb)
 	list_free(&sb->write);
 	list_free(&sb->read);
 	list_free(&sb->hide);
+	strv_free(sb->ns.dirs, sb->ns.ndirs);
+	strv_free(sb->ns.files, sb->ns.nfiles);
+	strv_free(sb->ns.globs, sb->ns.nglobs);
 	free(sb->connect.v);
 	free(sb->bind.v);
 	free(sb->diags);
@@ -870,6 +1028,14 @@ int
 sr_sandbox_enforced(const sr_sandbox *sb)
 {
 	return sb != NULL && sb->enforce;
+}
+
+const char *
+sr_sandbox_mechanism(const sr_sandbox *sb)
+{
+	if (sb == NULL || !sb->enforce)
+		return "none";
+	return sb->mounts ? "landlock+mountns" : "landlock";
 }
 
 /* ---- what is enforced, in JSON and in words ---------------------- */
@@ -918,7 +1084,7 @@ sr_sandbox_json(const sr_sandbox *sb)
 	size_t i;
 
 	sr_jsonw_begin(&w, '{');
-	sr_jsonw_kstr(&w, "mechanism", sb->enforce ? "landlock" : "none");
+	sr_jsonw_kstr(&w, "mechanism", sr_sandbox_mechanism(sb));
 	sr_jsonw_kint(&w, "abi", sb->abi);
 	json_paths(&w, "write", &sb->write);
 	if (sb->read_all)
@@ -986,6 +1152,17 @@ sr_sandbox_describe(const sr_sandbox *sb,
 		snprintf(buf, sizeof(buf), "NOT confined: the kernel has no "
 		    "Landlock (sandbox.required = false)");
 	put(arg, "sandbox", buf);
+	if (sb->enforce && sb->mounts)
+		put(arg, "hiding", "mount namespace: an empty read-only mount "
+		    "over each hidden path that exists when the run starts; "
+		    "the agent keeps its uid and has no capabilities");
+	else if (sb->enforce)
+		snprintf(buf, sizeof(buf), "Landlock rules around the hidden "
+		    "paths (%s): the directories holding them cannot be "
+		    "listed, entries new in them are unreadable", sb->userns_why
+		    != NULL ? sb->userns_why : "sandbox hiding forced to rules");
+	if (sb->enforce && !sb->mounts)
+		put(arg, "hiding", buf);
 	describe_paths(&sb->write, buf, sizeof(buf));
 	put(arg, "writes", buf[0] ? buf : "nothing");
 	if (sb->read_all)

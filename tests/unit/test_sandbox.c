@@ -84,10 +84,15 @@ load(const char *body, int want_rc, sr_err *err)
 	return p;
 }
 
+/* How the next plan() hides: rules unless a test says otherwise. */
+static sr_sandbox_hiding hiding = SR_SANDBOX_HIDE_RULES;
+static int userns;
+
 static sr_sandbox_ctx
 ctx_for(int abi)
 {
-	sr_sandbox_ctx c = { home, proj, tmp, NULL, 0, abi };
+	sr_sandbox_ctx c = { home, proj, tmp, NULL, 0, abi, hiding, userns,
+	    "faked" };
 	return c;
 }
 

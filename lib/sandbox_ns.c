@@ -1,0 +1,377 @@
+/*
+ * sandbox_ns.c - hiding with a mount namespace (see sandbox.h).
+ *
+ * Landlock then grants read on "/" in one rule, and the hidden paths are
+ * covered by empty mounts in a mount namespace of the agent's own: the
+ * agent can list ~ and read what appears in it during the run, and the
+ * cost no longer grows with the entries of the directories on the way.
+ * Landlock forbids a confined process to mount, unmount or move mounts,
+ * so the agent cannot take the covers off; see sandbox_impl.h for root.
+ */
+#define _GNU_SOURCE 1	/* unshare, CLONE_NEW* */
+#include "sandbox.h"
+#include "sandbox_impl.h"
+
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+
+#include <linux/capability.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sched.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* ---- can this process make a user namespace? --------------------- */
+
+/* The first line of a /proc file as a number; -1 when it is not there. */
+static long
+proc_number(const char *path)
+{
+	char buf[32];
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	return strtol(buf, NULL, 10);
+}
+
+/* The field name of /proc/self/status as a number in base (its text
+ * after the tab); -1 when it is not there. */
+static long long
+status_field(const char *name, int base)
+{
+	char buf[4096], key[32];
+	const char *s;
+	ssize_t n;
+	int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	snprintf(key, sizeof(key), "\n%s:", name);
+	if ((s = strstr(buf, key)) == NULL)
+		return -1;
+	return strtoll(s + strlen(key), NULL, base);
+}
+
+/*
+ * Root makes a mount namespace with CAP_SYS_ADMIN and no user namespace
+ * (one would take its capabilities over other users' files away);
+ * anyone else needs a user namespace. A seccomp filter may refuse
+ * unshare(2), and there is no asking it.
+ */
+int
+sr_sandbox_userns(const char **why)
+{
+	const char *dummy;
+	long long eff;
+
+	if (why == NULL)
+		why = &dummy;
+	*why = NULL;
+	if (geteuid() == 0) {
+		eff = status_field("CapEff", 16);
+		if (eff < 0 || !(eff & (1LL << CAP_SYS_ADMIN)))
+			*why = "root without CAP_SYS_ADMIN";
+	} else if (proc_number("/proc/sys/user/max_user_namespaces") == 0) {
+		*why = "user.max_user_namespaces is 0";
+	} else if (proc_number("/proc/sys/kernel/unprivileged_userns_clone") ==
+	    0) {
+		*why = "kernel.unprivileged_userns_clone is 0";
+	} else if (proc_number(
+	    "/proc/sys/kernel/apparmor_restrict_unprivileged_userns") > 0) {
+		*why = "kernel.apparmor_restrict_unprivileged_userns is set";
+	}
+	if (*why == NULL && status_field("Seccomp", 10) > 0)
+		*why = "a seccomp filter is in force";
+	return *why == NULL;
+}
+
+/* ---- the identity map ------------------------------------------- */
+
+int
+sb_ns_maps(sb_ns *ns)
+{
+	ns->root = geteuid() == 0;
+	return snprintf(ns->uidmap, sizeof(ns->uidmap), "%u %u 1\n",
+	    (unsigned)geteuid(), (unsigned)geteuid()) < (int)sizeof(ns->uidmap) &&
+	    snprintf(ns->gidmap, sizeof(ns->gidmap), "%u %u 1\n",
+	    (unsigned)getegid(), (unsigned)getegid()) < (int)sizeof(ns->gidmap) ?
+	    0 : -1;
+}
+
+/* ---- in the child ------------------------------------------------ */
+
+static int
+write_proc(const char *path, const char *text)
+{
+	size_t n = strlen(text);
+	int fd = open(path, O_WRONLY | O_CLOEXEC), ok;
+
+	if (fd < 0)
+		return -1;
+	ok = write(fd, text, n) == (ssize_t)n;
+	close(fd);
+	return ok ? 0 : -1;
+}
+
+static int
+fail(sr_err *err, const char *what, const char *path)
+{
+	int e = errno;
+
+	return sr_err_set(err, SR_ERR_SYSTEM, NULL, 0, "[sandbox]: cannot "
+	    "hide with a mount namespace: %s%s%s: %s (SCOPERUN_SANDBOX_HIDE="
+	    "rules hides without one)", what, path ? " " : "", path ? path :
+	    "", strerror(e));
+}
+
+/* Not root: a user namespace too, with only our own ids, mapped to
+ * themselves (all an unprivileged process may map). */
+static int
+new_ns(const sb_ns *ns, sr_err *err)
+{
+	if (ns->root) {
+		if (unshare(CLONE_NEWNS) != 0)
+			return fail(err, "unshare", NULL);
+		return 0;
+	}
+	int dumpable = prctl(PR_GET_DUMPABLE, 0, 0, 0, 0), rc = -1;
+
+	if (unshare(CLONE_NEWUSER | CLONE_NEWNS) != 0)
+		return fail(err, "unshare", NULL);
+	/*
+	 * A process holding secrets is not dumpable (lib/secmem.c), and then
+	 * its /proc/self files belong to root, so it cannot write its own
+	 * maps. Dumpable for these three writes: what this process holds now
+	 * is the agent's environment, which the agent has after exec anyway.
+	 */
+	if (dumpable != 1 && prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) != 0)
+		return fail(err, "set dumpable", NULL);
+	/* without CAP_SETGID outside, setgroups must be off to map gids */
+	if (write_proc("/proc/self/setgroups", "deny") != 0)
+		fail(err, "write", "/proc/self/setgroups");
+	else if (write_proc("/proc/self/uid_map", ns->uidmap) != 0)
+		fail(err, "write", "/proc/self/uid_map");
+	else if (write_proc("/proc/self/gid_map", ns->gidmap) != 0)
+		fail(err, "write", "/proc/self/gid_map");
+	else
+		rc = 0;
+	if (dumpable != 1)
+		prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	return rc;
+}
+
+/*
+ * Root keeps its capabilities, but not the two that could reach under a
+ * cover: CAP_SYS_ADMIN (open_tree(2) clones a mount without what is
+ * mounted on it; Landlock stops mount, umount and move_mount, not that)
+ * and CAP_DAC_READ_SEARCH (open_by_handle_at(2) opens a file without a
+ * path). Out of the bounding set, so exec cannot give them back; out of
+ * the inheritable and ambient sets, so nothing passes them on.
+ */
+static int
+drop_caps(sr_err *err)
+{
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[2];
+	const int drop[] = { CAP_SYS_ADMIN, CAP_DAC_READ_SEARCH };
+	size_t i;
+
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) != 0 &&
+	    errno != EINVAL)
+		return fail(err, "clear", "the ambient capabilities");
+	if (syscall(SYS_capget, &h, d) != 0)
+		return fail(err, "capget", NULL);
+	for (i = 0; i < sizeof(drop) / sizeof(drop[0]); i++) {
+		uint32_t bit = 1U << (drop[i] % 32);
+		if (prctl(PR_CAPBSET_DROP, drop[i], 0, 0, 0) != 0)
+			return fail(err, "drop", "a capability");
+		d[drop[i] / 32].inheritable &= ~bit;
+		d[drop[i] / 32].permitted &= ~bit;
+		d[drop[i] / 32].effective &= ~bit;
+	}
+	if (syscall(SYS_capset, &h, d) != 0)
+		return fail(err, "capset", NULL);
+	return 0;
+}
+
+/* A target that is gone, or that this user cannot reach, needs no
+ * cover: the agent, with the same ids and no capabilities, cannot
+ * reach it either. */
+static int
+gone(void)
+{
+	return errno == ENOENT || errno == EACCES || errno == ENOTDIR;
+}
+
+static int
+bind_over(const char *src, const char *target, sr_err *err)
+{
+	if (mount(src, target, NULL, MS_BIND, NULL) != 0 && !gone())
+		return fail(err, "mount", target);
+	return 0;
+}
+
+/* Where the covers come from: a staging tmpfs's empty directory "d"
+ * and empty file "f" (mode 0); "" when there is none. */
+typedef struct sb_src {
+	char d[PATH_MAX], f[PATH_MAX];
+} sb_src;
+
+static const unsigned long cover_flags = MS_NOSUID | MS_NODEV | MS_NOEXEC;
+
+/* An empty read-only tmpfs of its own over a directory. */
+static int
+tmpfs_over(const char *target, unsigned long ro, sr_err *err)
+{
+	if (mount("tmpfs", target, "tmpfs", cover_flags | ro, "mode=0,size=4k,"
+	    "nr_inodes=4") != 0 && !gone())
+		return fail(err, "mount", target);
+	return 0;
+}
+
+static int
+cover_one(const sb_src *src, const char *target, int dir, sr_err *err)
+{
+	if (dir)
+		return src->d[0] ? bind_over(src->d, target, err) :
+		    tmpfs_over(target, MS_RDONLY, err);
+	return bind_over(src->f[0] ? src->f : "/dev/null", target, err);
+}
+
+/* Our own dirent: <dirent.h>'s is not what getdents64 fills. */
+struct sb_dirent64 {
+	uint64_t d_ino;
+	int64_t d_off;
+	unsigned short d_reclen;
+	unsigned char d_type;
+	char d_name[];
+};
+
+/*
+ * A glob's entries as they are now, right before exec: scoperun's own
+ * audit log and its keys may have been made since the plan. getdents64
+ * into a buffer on the stack: nothing allocated in the child.
+ */
+static int
+cover_glob(const sb_src *src, const char *glob, sr_err *err)
+{
+	char dir[PATH_MAX], path[PATH_MAX], buf[8192];
+	const char *pre = strrchr(glob, '/') + 1;
+	size_t plen = strlen(pre);
+	struct stat st;
+	long n, off;
+	int fd;
+
+	snprintf(dir, sizeof(dir), "%.*s", (int)(pre - glob - 1), glob);
+	if ((fd = open(dir[0] ? dir : "/", O_RDONLY | O_DIRECTORY |
+	    O_CLOEXEC)) < 0)
+		return gone() ? 0 : fail(err, "open", dir);
+	while ((n = syscall(SYS_getdents64, fd, buf, sizeof(buf))) > 0) {
+		for (off = 0; off < n; off += ((struct sb_dirent64 *)(void *)
+		    (buf + off))->d_reclen) {
+			struct sb_dirent64 *e = (void *)(buf + off);
+			unsigned char t = e->d_type;
+			if (strncmp(e->d_name, pre, plen) != 0 ||
+			    strcmp(e->d_name, ".") == 0 ||
+			    strcmp(e->d_name, "..") == 0 ||
+			    snprintf(path, sizeof(path), "%s/%s", dir,
+			    e->d_name) >= (int)sizeof(path))
+				continue;
+			if (t == DT_UNKNOWN && fstatat(fd, e->d_name, &st,
+			    AT_SYMLINK_NOFOLLOW) == 0)
+				t = S_ISDIR(st.st_mode) ? DT_DIR : S_ISLNK(
+				    st.st_mode) ? DT_LNK : DT_REG;
+			if (t != DT_LNK && cover_one(src, path, t == DT_DIR,
+			    err) != 0) {
+				close(fd);
+				return -1;
+			}
+		}
+	}
+	close(fd);
+	return n < 0 ? fail(err, "read", dir) : 0;
+}
+
+/*
+ * The staging tmpfs is mounted over the first hidden directory; "d" and
+ * "f" are made in it and bound over every hidden path, "d" over the
+ * staging mount itself last, and the tmpfs is made read-only. Without
+ * a hidden directory: a tmpfs of its own over each directory a glob
+ * matches, /dev/null over each file.
+ */
+static int
+cover(const sb_ns *ns, sr_err *err)
+{
+	sb_src src = { "", "" };
+	size_t i, s;
+	int fd;
+
+	for (s = 0; s < ns->ndirs; s++) {
+		if (mount("tmpfs", ns->dirs[s], "tmpfs", cover_flags,
+		    "mode=0,size=4k,nr_inodes=4") == 0)
+			break;
+		if (!gone())
+			return fail(err, "mount", ns->dirs[s]);
+	}
+	if (s < ns->ndirs) {
+		snprintf(src.d, sizeof(src.d), "%s/d", ns->dirs[s]);
+		snprintf(src.f, sizeof(src.f), "%s/f", ns->dirs[s]);
+		if (mkdir(src.d, 0) != 0)
+			return fail(err, "mkdir", src.d);
+		if ((fd = open(src.f, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+		    O_CLOEXEC, 0)) < 0)
+			return fail(err, "create", src.f);
+		close(fd);
+	}
+	for (i = 0; i < ns->nfiles; i++)
+		if (cover_one(&src, ns->files[i], 0, err) != 0)
+			return -1;
+	for (i = s + 1; i < ns->ndirs; i++)
+		if (cover_one(&src, ns->dirs[i], 1, err) != 0)
+			return -1;
+	for (i = 0; i < ns->nglobs; i++)
+		if (cover_glob(&src, ns->globs[i], err) != 0)
+			return -1;
+	if (s == ns->ndirs)
+		return 0;
+	if (bind_over(src.d, ns->dirs[s], err) != 0)
+		return -1;
+	if (mount(NULL, ns->dirs[s], NULL, MS_REMOUNT | MS_RDONLY |
+	    cover_flags, NULL) != 0)
+		return fail(err, "remount read-only", ns->dirs[s]);
+	return 0;
+}
+
+int
+sb_ns_enter(const sb_ns *ns, sr_err *err)
+{
+	if (new_ns(ns, err) != 0)
+		return -1;
+	/* nothing mounted here shows outside, nothing from outside here */
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0)
+		return fail(err, "make private", "/");
+	if (cover(ns, err) != 0)
+		return -1;
+	return ns->root ? drop_caps(err) : 0;
+}
