@@ -268,55 +268,90 @@ struct sb_dirent64 {
 	char d_name[];
 };
 
+/* The next entry of a getdents64 buffer, "." and ".." skipped; NULL
+ * at its end. */
+static const struct sb_dirent64 *
+next_entry(const char *buf, long n, long *off)
+{
+	const struct sb_dirent64 *e;
+
+	while (*off < n) {
+		e = (const void *)(buf + *off);
+		*off += e->d_reclen;
+		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+			return e;
+	}
+	return NULL;
+}
+
+/* Cover each entry of a getdents64 buffer that begins with pre. */
+static int
+cover_entries(const sb_src *src, int fd, const char *dir, const char *buf,
+    long n, const char *pre, sr_err *err)
+{
+	const struct sb_dirent64 *e;
+	char path[PATH_MAX];
+	struct stat st;
+	long off = 0;
+
+	while ((e = next_entry(buf, n, &off)) != NULL) {
+		unsigned char t = e->d_type;
+		if (strncmp(e->d_name, pre, strlen(pre)) != 0 ||
+		    snprintf(path, sizeof(path), "%s/%s", dir, e->d_name) >=
+		    (int)sizeof(path))
+			continue;
+		if (t == DT_UNKNOWN && fstatat(fd, e->d_name, &st,
+		    AT_SYMLINK_NOFOLLOW) == 0)
+			t = S_ISDIR(st.st_mode) ? DT_DIR : S_ISLNK(st.st_mode) ?
+			    DT_LNK : DT_REG;
+		if (t != DT_LNK && cover_one(src, path, t == DT_DIR, err) != 0)
+			return -1;
+	}
+	return 0;
+}
+
 /*
  * A glob's entries as they are now, right before exec: scoperun's own
- * audit log and its keys may have been made since the plan. getdents64
- * into a buffer on the stack: nothing allocated in the child.
+ * audit log and its keys may have been made since the plan. When every
+ * entry of the directory matches (scoperun's state directory: the log,
+ * its head, keys and lock) one cover over the directory does; nothing
+ * that is not hidden is in it, and nothing in it can be writable (the
+ * plan refuses a hidden path under a writable root). getdents64 into a
+ * buffer on the stack: nothing allocated in the child.
  */
 static int
 cover_glob(const sb_src *src, const char *glob, sr_err *err)
 {
-	char dir[PATH_MAX], path[PATH_MAX], buf[8192];
+	char dir[PATH_MAX], buf[8192];
 	const char *pre = strrchr(glob, '/') + 1;
-	size_t plen = strlen(pre);
-	struct stat st;
-	long n, off;
-	int fd;
+	const struct sb_dirent64 *e;
+	long n, off = 0;
+	int fd, all = 1, rc = 0;
 
 	snprintf(dir, sizeof(dir), "%.*s", (int)(pre - glob - 1), glob);
 	if ((fd = open(dir[0] ? dir : "/", O_RDONLY | O_DIRECTORY |
 	    O_CLOEXEC)) < 0)
 		return gone() ? 0 : fail(err, "open", dir);
-	while ((n = syscall(SYS_getdents64, fd, buf, sizeof(buf))) > 0) {
-		for (off = 0; off < n; off += ((struct sb_dirent64 *)(void *)
-		    (buf + off))->d_reclen) {
-			struct sb_dirent64 *e = (void *)(buf + off);
-			unsigned char t = e->d_type;
-			if (strncmp(e->d_name, pre, plen) != 0 ||
-			    strcmp(e->d_name, ".") == 0 ||
-			    strcmp(e->d_name, "..") == 0 ||
-			    snprintf(path, sizeof(path), "%s/%s", dir,
-			    e->d_name) >= (int)sizeof(path))
-				continue;
-			if (t == DT_UNKNOWN && fstatat(fd, e->d_name, &st,
-			    AT_SYMLINK_NOFOLLOW) == 0)
-				t = S_ISDIR(st.st_mode) ? DT_DIR : S_ISLNK(
-				    st.st_mode) ? DT_LNK : DT_REG;
-			if (t != DT_LNK && cover_one(src, path, t == DT_DIR,
-			    err) != 0) {
-				close(fd);
-				return -1;
-			}
-		}
+	n = syscall(SYS_getdents64, fd, buf, sizeof(buf));
+	while (n > 0 && (e = next_entry(buf, n, &off)) != NULL)
+		all &= strncmp(e->d_name, pre, strlen(pre)) == 0;
+	/* one buffer held the whole directory, all of it hidden */
+	if (n > 0 && all && syscall(SYS_getdents64, fd, buf + n, 1024) == 0) {
+		close(fd);
+		return dir[0] ? cover_one(src, dir, 1, err) : 0;
+	}
+	while (rc == 0 && n > 0) {
+		rc = cover_entries(src, fd, dir, buf, n, pre, err);
+		n = syscall(SYS_getdents64, fd, buf, sizeof(buf));
 	}
 	close(fd);
-	return n < 0 ? fail(err, "read", dir) : 0;
+	return rc != 0 ? -1 : n < 0 ? fail(err, "read", dir) : 0;
 }
 
 /*
  * The staging tmpfs is mounted over the first hidden directory; "d" and
- * "f" are made in it and bound over every hidden path, "d" over the
- * staging mount itself last, and the tmpfs is made read-only. Without
+ * "f" are made in it and bound over every hidden path, and "d" over the
+ * staging mount itself last. Without
  * a hidden directory: a tmpfs of its own over each directory a glob
  * matches, /dev/null over each file.
  */
@@ -355,12 +390,9 @@ cover(const sb_ns *ns, sr_err *err)
 			return -1;
 	if (s == ns->ndirs)
 		return 0;
-	if (bind_over(src.d, ns->dirs[s], err) != 0)
-		return -1;
-	if (mount(NULL, ns->dirs[s], NULL, MS_REMOUNT | MS_RDONLY |
-	    cover_flags, NULL) != 0)
-		return fail(err, "remount read-only", ns->dirs[s]);
-	return 0;
+	/* not made read-only: no cover lies under a writable root, so
+	 * Landlock refuses every write to it, and a remount costs */
+	return bind_over(src.d, ns->dirs[s], err);
 }
 
 int
