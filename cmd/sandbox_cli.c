@@ -82,6 +82,23 @@ own_paths(char own[OWN_MAX][SR_ERR_PATH_MAX], size_t *n, const sr_policy *p,
 		own_add(own, n, buf, "");
 }
 
+/* Where the empty covers are kept: $XDG_STATE_HOME/scoperun/sandbox
+ * (absolute only, as XDG says), else ~/.local/state/scoperun/sandbox. */
+static const char *
+cover_dir(char *buf, size_t size, const char *home)
+{
+	const char *x = getenv("XDG_STATE_HOME");
+	int n;
+
+	if (x != NULL && x[0] == '/')
+		n = snprintf(buf, size, "%s/scoperun/sandbox", x);
+	else if (home != NULL)
+		n = snprintf(buf, size, "%s/.local/state/scoperun/sandbox", home);
+	else
+		return NULL;
+	return n > 0 && (size_t)n < size ? buf : NULL;
+}
+
 /* SCOPERUN_SANDBOX_HIDE, or -1 when it names no way. */
 static int
 hiding(void)
@@ -101,7 +118,7 @@ cli_sandbox_plan(sr_sandbox **out, const sr_policy *p, const char *identity,
 {
 	static char own[OWN_MAX][SR_ERR_PATH_MAX];
 	const char *ownv[OWN_MAX];
-	char cwd[SR_ERR_PATH_MAX];
+	char cwd[SR_ERR_PATH_MAX], covers[SR_ERR_PATH_MAX];
 	sr_sandbox_ctx ctx = { 0 };
 	size_t i, n;
 	int h;
@@ -127,5 +144,6 @@ cli_sandbox_plan(sr_sandbox **out, const sr_policy *p, const char *identity,
 	ctx.hiding = (sr_sandbox_hiding)h;
 	if (ctx.hiding == SR_SANDBOX_HIDE_AUTO)
 		ctx.userns = sr_sandbox_userns(&ctx.userns_why);
+	ctx.cover_dir = cover_dir(covers, sizeof(covers), ctx.home);
 	return sr_sandbox_plan(out, p, &ctx, err);
 }

@@ -113,6 +113,7 @@ struct sr_sandbox {
 	int required, abi, enforce;
 	int mounts;		/* hide with a mount namespace (else rules) */
 	const char *userns_why;	/* why not mounts, when auto chose rules */
+	char *cover_dir;	/* ctx->cover_dir, copied; NULL: none */
 	sb_ns ns;		/* the mounts' targets and id maps, built */
 	unsigned line;		/* [sandbox] */
 	uint64_t fs, net, scoped;	/* what the ruleset handles */
@@ -576,6 +577,8 @@ sr_sandbox_plan(sr_sandbox **out, const sr_policy *p,
 	sb->read_all = !s->read_set;
 	sb->mounts = ctx->abi >= 1 && (ctx->hiding == SR_SANDBOX_HIDE_MOUNTS ||
 	    (ctx->hiding == SR_SANDBOX_HIDE_AUTO && ctx->userns));
+	if (sb->mounts && ctx->cover_dir != NULL && ctx->cover_dir[0] == '/')
+		sb->cover_dir = strdup(ctx->cover_dir);
 	if (ctx->abi >= 1 && ctx->hiding == SR_SANDBOX_HIDE_AUTO &&
 	    !ctx->userns)
 		sb->userns_why = ctx->userns_why != NULL ? ctx->userns_why :
@@ -880,6 +883,52 @@ ns_prune(char **v, size_t *n, char *const *dirs, size_t ndirs)
 	return 0;
 }
 
+/* Is path there, and a directory (dir) or a regular file? */
+static int
+is_kind(const char *path, int dir)
+{
+	struct stat st;
+
+	return lstat(path, &st) == 0 && (dir ? S_ISDIR(st.st_mode) :
+	    S_ISREG(st.st_mode));
+}
+
+/*
+ * The covers: cover_dir/d and cover_dir/f, empty and mode 0, made once
+ * and kept, so that a run binds them instead of making a tmpfs (a new
+ * superblock costs more than all the binds). Made as this user, in a
+ * directory of scoperun's own; failing that, the child uses a tmpfs.
+ */
+static void
+ns_covers(sr_sandbox *sb)
+{
+	char *d = sb->ns.cover_d, *f = sb->ns.cover_f, parent[PATH_MAX];
+	size_t size = sizeof(sb->ns.cover_d);
+	char *slash;
+	int fd;
+
+	if (sb->cover_dir == NULL || (size_t)snprintf(d, size, "%s/d",
+	    sb->cover_dir) >= size || (size_t)snprintf(f, size, "%s/f",
+	    sb->cover_dir) >= size)
+		goto none;
+	if (is_kind(d, 1) && is_kind(f, 0))
+		return;
+	snprintf(parent, sizeof(parent), "%s", sb->cover_dir);
+	if ((slash = strrchr(parent, '/')) != NULL && slash != parent) {
+		*slash = '\0';
+		(void)mkdir(parent, 0700);
+	}
+	(void)mkdir(sb->cover_dir, 0700);
+	(void)mkdir(d, 0);
+	if ((fd = open(f, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+	    0)) >= 0)
+		close(fd);
+	if (is_kind(d, 1) && is_kind(f, 0))
+		return;
+none:
+	d[0] = f[0] = '\0';
+}
+
 static int
 ns_targets(sr_sandbox *sb)
 {
@@ -897,6 +946,7 @@ ns_targets(sr_sandbox *sb)
 	    sb->ns.ndirs) != 0 || ns_prune(sb->ns.dirs, &sb->ns.ndirs,
 	    sb->ns.dirs, sb->ns.ndirs) != 0)
 		return -1;
+	ns_covers(sb);
 	return sb_ns_maps(&sb->ns);
 }
 
@@ -1000,6 +1050,7 @@ sr_sandbox_free(sr_sandbox *sb)
 	strv_free(sb->ns.dirs, sb->ns.ndirs);
 	strv_free(sb->ns.files, sb->ns.nfiles);
 	strv_free(sb->ns.globs, sb->ns.nglobs);
+	free(sb->cover_dir);
 	free(sb->connect.v);
 	free(sb->bind.v);
 	free(sb->diags);

@@ -75,6 +75,10 @@ typedef struct sr_sandbox_ctx {
 	sr_sandbox_hiding hiding;	/* the caller's choice; 0: auto */
 	int userns;			/* sr_sandbox_userns(), or a test's */
 	const char *userns_why;		/* why not, for explain; may be NULL */
+	/* a directory of scoperun's own (made when missing) that keeps
+	 * the empty directory and file bound over hidden paths; NULL: a
+	 * tmpfs in each run instead */
+	const char *cover_dir;
 } sr_sandbox_ctx;
 
 typedef struct sr_sandbox sr_sandbox;

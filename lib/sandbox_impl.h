@@ -21,6 +21,10 @@ typedef struct sb_ns {
 	size_t nfiles;
 	char **globs;		/* "DIR/PREFIX": matched in the child */
 	size_t nglobs;
+	/* an empty directory and an empty file (mode 0) of scoperun's own
+	 * to bind over hidden paths; "" when there are none: then the
+	 * child makes them on a tmpfs, which costs more */
+	char cover_d[4096], cover_f[4096];
 	char uidmap[1024];	/* /proc/self/uid_map's text for the new ns */
 	char gidmap[1024];
 	int root;		/* the caller is uid 0: no user namespace */

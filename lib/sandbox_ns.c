@@ -349,50 +349,99 @@ cover_glob(const sb_src *src, const char *glob, sr_err *err)
 }
 
 /*
- * The staging tmpfs is mounted over the first hidden directory; "d" and
- * "f" are made in it and bound over every hidden path, and "d" over the
- * staging mount itself last. Without
- * a hidden directory: a tmpfs of its own over each directory a glob
- * matches, /dev/null over each file.
+ * Without covers of scoperun's own (sb_ns.cover_d): a staging tmpfs
+ * mounted over the first hidden directory, "d" and "f" made in it and
+ * bound over every hidden path, and "d" over the staging mount itself
+ * last. No hidden directory either: a tmpfs of its own over each
+ * directory a glob matches, /dev/null over each file.
  */
+static int
+stage(const sb_ns *ns, sb_src *src, size_t *s, sr_err *err)
+{
+	int fd;
+
+	for (*s = 0; *s < ns->ndirs; (*s)++) {
+		if (mount("tmpfs", ns->dirs[*s], "tmpfs", cover_flags,
+		    "mode=0,size=4k,nr_inodes=4") == 0)
+			break;
+		if (!gone())
+			return fail(err, "mount", ns->dirs[*s]);
+	}
+	if (*s == ns->ndirs)
+		return 0;
+	snprintf(src->d, sizeof(src->d), "%s/d", ns->dirs[*s]);
+	snprintf(src->f, sizeof(src->f), "%s/f", ns->dirs[*s]);
+	if (mkdir(src->d, 0) != 0)
+		return fail(err, "mkdir", src->d);
+	if ((fd = open(src->f, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+	    O_CLOEXEC, 0)) < 0)
+		return fail(err, "create", src->f);
+	close(fd);
+	return 0;
+}
+
+/*
+ * The covers held open and named through /proc/self/fd: a cover over a
+ * hidden directory may hide the path to them (hide = ["~/.local"]),
+ * and a source that cannot be found must fail the run, where a target
+ * that cannot be found needs no cover.
+ */
+static int
+hold(sb_src *src, int fds[2], sr_err *err)
+{
+	if ((fds[0] = open(src->d, O_PATH | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC)) < 0)
+		return fail(err, "open", src->d);
+	if ((fds[1] = open(src->f, O_PATH | O_NOFOLLOW | O_CLOEXEC)) < 0) {
+		close(fds[0]);
+		return fail(err, "open", src->f);
+	}
+	snprintf(src->d, sizeof(src->d), "/proc/self/fd/%d", fds[0]);
+	snprintf(src->f, sizeof(src->f), "/proc/self/fd/%d", fds[1]);
+	return 0;
+}
+
+/* Every hidden path covered; s is the staging directory, if any. */
+static int
+cover_all(const sb_ns *ns, const sb_src *src, size_t s, sr_err *err)
+{
+	size_t i;
+
+	for (i = 0; i < ns->nfiles; i++)
+		if (cover_one(src, ns->files[i], 0, err) != 0)
+			return -1;
+	for (i = 0; i < ns->ndirs; i++)
+		if (i != s && cover_one(src, ns->dirs[i], 1, err) != 0)
+			return -1;
+	for (i = 0; i < ns->nglobs; i++)
+		if (cover_glob(src, ns->globs[i], err) != 0)
+			return -1;
+	/* not made read-only: no cover lies under a writable root, so
+	 * Landlock refuses every write to it, and a remount costs */
+	return s < ns->ndirs ? bind_over(src->d, ns->dirs[s], err) : 0;
+}
+
 static int
 cover(const sb_ns *ns, sr_err *err)
 {
 	sb_src src = { "", "" };
-	size_t i, s;
-	int fd;
+	size_t s = SIZE_MAX;
+	int fds[2] = { -1, -1 }, rc;
 
-	for (s = 0; s < ns->ndirs; s++) {
-		if (mount("tmpfs", ns->dirs[s], "tmpfs", cover_flags,
-		    "mode=0,size=4k,nr_inodes=4") == 0)
-			break;
-		if (!gone())
-			return fail(err, "mount", ns->dirs[s]);
+	if (ns->cover_d[0] != '\0') {
+		snprintf(src.d, sizeof(src.d), "%s", ns->cover_d);
+		snprintf(src.f, sizeof(src.f), "%s", ns->cover_f);
+	} else if (stage(ns, &src, &s, err) != 0) {
+		return -1;
 	}
-	if (s < ns->ndirs) {
-		snprintf(src.d, sizeof(src.d), "%s/d", ns->dirs[s]);
-		snprintf(src.f, sizeof(src.f), "%s/f", ns->dirs[s]);
-		if (mkdir(src.d, 0) != 0)
-			return fail(err, "mkdir", src.d);
-		if ((fd = open(src.f, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
-		    O_CLOEXEC, 0)) < 0)
-			return fail(err, "create", src.f);
-		close(fd);
+	if (src.d[0] != '\0' && hold(&src, fds, err) != 0)
+		return -1;
+	rc = cover_all(ns, &src, s, err);
+	if (fds[0] >= 0) {
+		close(fds[0]);
+		close(fds[1]);
 	}
-	for (i = 0; i < ns->nfiles; i++)
-		if (cover_one(&src, ns->files[i], 0, err) != 0)
-			return -1;
-	for (i = s + 1; i < ns->ndirs; i++)
-		if (cover_one(&src, ns->dirs[i], 1, err) != 0)
-			return -1;
-	for (i = 0; i < ns->nglobs; i++)
-		if (cover_glob(&src, ns->globs[i], err) != 0)
-			return -1;
-	if (s == ns->ndirs)
-		return 0;
-	/* not made read-only: no cover lies under a writable root, so
-	 * Landlock refuses every write to it, and a remount costs */
-	return bind_over(src.d, ns->dirs[s], err);
+	return rc;
 }
 
 int

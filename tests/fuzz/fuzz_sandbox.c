@@ -42,7 +42,7 @@ plan(const sr_policy *p, int abi)
 {
 	/* an odd ABI also plans hiding with mounts, an even one with rules */
 	sr_sandbox_ctx ctx = { "/nonexistent-home", "/tmp", NULL, NULL, 0, abi,
-	    SR_SANDBOX_HIDE_AUTO, abi & 1, NULL };
+	    SR_SANDBOX_HIDE_AUTO, abi & 1, NULL, NULL };
 	sr_err err = SR_ERR_INIT;
 	sr_sandbox *sb = NULL;
 	char *json;

@@ -87,12 +87,13 @@ load(const char *body, int want_rc, sr_err *err)
 /* How the next plan() hides: rules unless a test says otherwise. */
 static sr_sandbox_hiding hiding = SR_SANDBOX_HIDE_RULES;
 static int userns;
+static char cover_dir[512];	/* "": a tmpfs in each run */
 
 static sr_sandbox_ctx
 ctx_for(int abi)
 {
 	sr_sandbox_ctx c = { home, proj, tmp, NULL, 0, abi, hiding, userns,
-	    "faked" };
+	    "faked", cover_dir[0] ? cover_dir : NULL };
 	return c;
 }
 
