@@ -123,6 +123,8 @@ struct sr_sandbox {
 	size_t nrules;
 	sr_diag *diags;
 	size_t ndiags, nerrors;
+	char *seen[64];		/* canonical directories met by the plan */
+	size_t nseen;
 };
 
 /* ---- diagnostics ------------------------------------------------- */
@@ -259,6 +261,82 @@ resolve(const char *p, int *exists)
 	return r;
 }
 
+/* Absolute, without "//", "/./" or "/../" (nor at its end). */
+static int
+plain_path(const char *p)
+{
+	const char *c;
+
+	if (p[0] != '/')
+		return 0;
+	for (c = p; (c = strchr(c, '/')) != NULL; c++)
+		if (c[1] == '/' || (c[1] == '.' && (c[2] == '/' || c[2] == '\0' ||
+		    (c[2] == '.' && (c[3] == '/' || c[3] == '\0')))))
+			return 0;
+	return 1;
+}
+
+/* Remember dir as canonical (a directory, no link on its way). */
+static void
+seen_add(sr_sandbox *sb, const char *dir)
+{
+	if (sb->nseen < sizeof(sb->seen) / sizeof(sb->seen[0]) &&
+	    (sb->seen[sb->nseen] = strdup(dir)) != NULL)
+		sb->nseen++;
+}
+
+/* The longest canonical directory known that p lies beneath. */
+static size_t
+seen_prefix(const sr_sandbox *sb, const char *p)
+{
+	size_t i, n, best = 0;
+
+	for (i = 0; i < sb->nseen; i++) {
+		n = strlen(sb->seen[i]);
+		if (n > best && strncmp(p, sb->seen[i], n) == 0 && p[n] == '/')
+			best = n;
+	}
+	return best;
+}
+
+/*
+ * resolve() for a plan: the hidden paths lie mostly in HOME, and
+ * realpath(3) calls readlink on every component of every one of them.
+ * Here each component beyond the directories already known canonical is
+ * looked at once (lstat); a link, a dot or anything odd goes to
+ * resolve(). The same answer, in a fifth of the system calls.
+ */
+static char *
+resolve_seen(sr_sandbox *sb, const char *p, int *exists)
+{
+	char buf[PATH_MAX];
+	struct stat st;
+	size_t i, n = strlen(p);
+
+	if (!plain_path(p) || n >= sizeof(buf) || n < 2 || p[n - 1] == '/')
+		return resolve(p, exists);
+	memcpy(buf, p, n + 1);
+	for (i = seen_prefix(sb, p) + 1; i <= n; i++) {
+		if (buf[i] != '/' && buf[i] != '\0')
+			continue;
+		buf[i] = '\0';
+		if (lstat(buf, &st) != 0) {
+			if (errno != ENOENT)
+				return resolve(p, exists);
+			*exists = 0;	/* its directory, as far as it goes,
+					 * is canonical: the text is */
+			return strdup(p);
+		}
+		if (S_ISLNK(st.st_mode) || (i < n && !S_ISDIR(st.st_mode)))
+			return resolve(p, exists);
+		if (S_ISDIR(st.st_mode))
+			seen_add(sb, buf);
+		buf[i] = p[i];
+	}
+	*exists = 1;
+	return strdup(p);
+}
+
 static int
 list_add(sr_sandbox *sb, sb_list *l, const char *text, unsigned line,
     int builtin, const sr_sandbox_ctx *ctx)
@@ -270,13 +348,13 @@ list_add(sr_sandbox *sb, sb_list *l, const char *text, unsigned line,
 	if (e == NULL)
 		return text[0] == '~' ? 0 : -1;	/* no HOME: no "~" entries */
 	trim(e, &glob);
-	r = glob ? (exists = 0, strdup(e)) : resolve(e, &exists);
+	r = glob ? (exists = 0, strdup(e)) : resolve_seen(sb, e, &exists);
 	if (glob && r != NULL) {
 		/* the prefix stays; only its directory is resolved */
 		char *slash = strrchr(e, '/'), *dir;
 		int dexists;
 		*slash = '\0';
-		dir = resolve(e[0] ? e : "/", &dexists);
+		dir = resolve_seen(sb, e[0] ? e : "/", &dexists);
 		free(r);
 		r = NULL;
 		if (dir != NULL && (r = malloc(strlen(dir) + strlen(slash + 1) +
@@ -1051,6 +1129,8 @@ sr_sandbox_free(sr_sandbox *sb)
 	strv_free(sb->ns.files, sb->ns.nfiles);
 	strv_free(sb->ns.globs, sb->ns.nglobs);
 	free(sb->cover_dir);
+	while (sb->nseen > 0)
+		free(sb->seen[--sb->nseen]);
 	free(sb->connect.v);
 	free(sb->bind.v);
 	free(sb->diags);

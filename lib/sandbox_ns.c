@@ -310,35 +310,50 @@ cover_entries(const sb_src *src, int fd, const char *dir, const char *buf,
 	return 0;
 }
 
+/* Is dir/name the directory that holds the covers (own: its path)? */
+static int
+is_own(const char *dir, const char *name, const char *own)
+{
+	size_t n = strlen(dir);
+
+	return own[0] != '\0' && strncmp(own, dir, n) == 0 && own[n] == '/' &&
+	    strcmp(own + n + 1, name) == 0;
+}
+
 /*
  * A glob's entries as they are now, right before exec: scoperun's own
  * audit log and its keys may have been made since the plan. When every
  * entry of the directory matches (scoperun's state directory: the log,
- * its head, keys and lock) one cover over the directory does; nothing
- * that is not hidden is in it, and nothing in it can be writable (the
- * plan refuses a hidden path under a writable root). getdents64 into a
- * buffer on the stack: nothing allocated in the child.
+ * its head, keys and lock, and own, the covers' directory) one cover
+ * over the directory does; nothing that is not hidden is in it, and
+ * nothing in it can be writable (the plan refuses a hidden path under a
+ * writable root). getdents64 into a buffer on the stack: nothing
+ * allocated in the child.
  */
 static int
-cover_glob(const sb_src *src, const char *glob, sr_err *err)
+cover_glob(const sb_src *src, const char *glob, const char *own, sr_err *err)
 {
-	char dir[PATH_MAX], buf[8192];
+	char dir[PATH_MAX], buf[8192], more[512];
 	const char *pre = strrchr(glob, '/') + 1;
 	const struct sb_dirent64 *e;
 	long n, off = 0;
-	int fd, all = 1, rc = 0;
+	int fd, all = 1, matched = 0, rc = 0;
 
 	snprintf(dir, sizeof(dir), "%.*s", (int)(pre - glob - 1), glob);
 	if ((fd = open(dir[0] ? dir : "/", O_RDONLY | O_DIRECTORY |
 	    O_CLOEXEC)) < 0)
 		return gone() ? 0 : fail(err, "open", dir);
 	n = syscall(SYS_getdents64, fd, buf, sizeof(buf));
-	while (n > 0 && (e = next_entry(buf, n, &off)) != NULL)
-		all &= strncmp(e->d_name, pre, strlen(pre)) == 0;
+	while (n > 0 && (e = next_entry(buf, n, &off)) != NULL) {
+		int m = strncmp(e->d_name, pre, strlen(pre)) == 0;
+		matched += m;
+		all &= m || is_own(dir, e->d_name, own);
+	}
 	/* one buffer held the whole directory, all of it hidden */
-	if (n > 0 && all && syscall(SYS_getdents64, fd, buf + n, 1024) == 0) {
+	if (n > 0 && all && matched && dir[0] &&
+	    syscall(SYS_getdents64, fd, more, sizeof(more)) == 0) {
 		close(fd);
-		return dir[0] ? cover_one(src, dir, 1, err) : 0;
+		return cover_one(src, dir, 1, err);
 	}
 	while (rc == 0 && n > 0) {
 		rc = cover_entries(src, fd, dir, buf, n, pre, err);
@@ -405,7 +420,13 @@ hold(sb_src *src, int fds[2], sr_err *err)
 static int
 cover_all(const sb_ns *ns, const sb_src *src, size_t s, sr_err *err)
 {
+	char own[PATH_MAX], *slash;
 	size_t i;
+
+	/* the covers' directory: cover_d without its "/d" */
+	snprintf(own, sizeof(own), "%s", ns->cover_d);
+	if ((slash = strrchr(own, '/')) != NULL)
+		*slash = '\0';
 
 	for (i = 0; i < ns->nfiles; i++)
 		if (cover_one(src, ns->files[i], 0, err) != 0)
@@ -414,7 +435,7 @@ cover_all(const sb_ns *ns, const sb_src *src, size_t s, sr_err *err)
 		if (i != s && cover_one(src, ns->dirs[i], 1, err) != 0)
 			return -1;
 	for (i = 0; i < ns->nglobs; i++)
-		if (cover_glob(src, ns->globs[i], err) != 0)
+		if (cover_glob(src, ns->globs[i], own, err) != 0)
 			return -1;
 	/* not made read-only: no cover lies under a writable root, so
 	 * Landlock refuses every write to it, and a remount costs */
