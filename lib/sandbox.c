@@ -98,6 +98,7 @@ typedef struct sb_path {
 	int glob;		/* the last component is a prefix ('*' cut) */
 	int exists;
 	int builtin;
+	int isdir;		/* 1 a directory, 0 not, -1 not known */
 } sb_path;
 
 typedef struct sb_list {
@@ -123,6 +124,7 @@ struct sr_sandbox {
 	size_t nrules;
 	sr_diag *diags;
 	size_t ndiags, nerrors;
+	int last_dir;		/* what resolve_seen saw last: isdir */
 	char *seen[64];		/* canonical directories met by the plan */
 	size_t nseen;
 };
@@ -313,6 +315,7 @@ resolve_seen(sr_sandbox *sb, const char *p, int *exists)
 	struct stat st;
 	size_t i, n = strlen(p);
 
+	sb->last_dir = -1;
 	if (!plain_path(p) || n >= sizeof(buf) || n < 2 || p[n - 1] == '/')
 		return resolve(p, exists);
 	memcpy(buf, p, n + 1);
@@ -334,6 +337,7 @@ resolve_seen(sr_sandbox *sb, const char *p, int *exists)
 		buf[i] = p[i];
 	}
 	*exists = 1;
+	sb->last_dir = S_ISDIR(st.st_mode);
 	return strdup(p);
 }
 
@@ -373,7 +377,7 @@ list_add(sr_sandbox *sb, sb_list *l, const char *text, unsigned line,
 	}
 	l->v = grown;
 	p = &l->v[l->n++];
-	*p = (sb_path){ r, line, glob, exists, builtin };
+	*p = (sb_path){ r, line, glob, exists, builtin, sb->last_dir };
 	return 0;
 }
 
@@ -907,19 +911,25 @@ in_read_roots(const sr_sandbox *sb, const char *path)
 	return 0;
 }
 
-/* A hidden path as it is now: a directory, a file, or nothing to cover
- * (not there, or a symbolic link: its target lies where it lies). */
+/* A hidden path as the plan saw it (else as it is now): a directory, a
+ * file, or nothing to cover (not there, or a symbolic link: its target
+ * lies where it lies). */
 static int
-ns_add(sr_sandbox *sb, const char *path)
+ns_add(sr_sandbox *sb, const sb_path *h)
 {
 	struct stat st;
+	int dir = h->isdir;
 
-	if (!in_read_roots(sb, path) || lstat(path, &st) != 0 ||
-	    S_ISLNK(st.st_mode))
+	if (!in_read_roots(sb, h->path))
 		return 0;
-	if (S_ISDIR(st.st_mode))
-		return strv_add(&sb->ns.dirs, &sb->ns.ndirs, path);
-	return strv_add(&sb->ns.files, &sb->ns.nfiles, path);
+	if (dir < 0) {
+		if (lstat(h->path, &st) != 0 || S_ISLNK(st.st_mode))
+			return 0;
+		dir = S_ISDIR(st.st_mode);
+	}
+	if (dir)
+		return strv_add(&sb->ns.dirs, &sb->ns.ndirs, h->path);
+	return strv_add(&sb->ns.files, &sb->ns.nfiles, h->path);
 }
 
 /* Is v[i] covered already: beneath a hidden directory, or named earlier
@@ -1017,7 +1027,7 @@ ns_targets(sr_sandbox *sb)
 		if (h->glob && in_read_roots(sb, h->path) && strv_add(
 		    &sb->ns.globs, &sb->ns.nglobs, h->path) != 0)
 			return -1;
-		if (!h->glob && h->exists && ns_add(sb, h->path) != 0)
+		if (!h->glob && h->exists && ns_add(sb, h) != 0)
 			return -1;
 	}
 	if (ns_prune(sb->ns.files, &sb->ns.nfiles, sb->ns.dirs,

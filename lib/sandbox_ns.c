@@ -50,27 +50,16 @@ proc_number(const char *path)
 	return strtol(buf, NULL, 10);
 }
 
-/* The field name of /proc/self/status as a number in base (its text
- * after the tab); -1 when it is not there. */
-static long long
-status_field(const char *name, int base)
+/* Is CAP_SYS_ADMIN in this process's effective set? */
+static int
+has_sys_admin(void)
 {
-	char buf[4096], key[32];
-	const char *s;
-	ssize_t n;
-	int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[2];
 
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
-	snprintf(key, sizeof(key), "\n%s:", name);
-	if ((s = strstr(buf, key)) == NULL)
-		return -1;
-	return strtoll(s + strlen(key), NULL, base);
+	if (syscall(SYS_capget, &h, d) != 0)
+		return 0;
+	return (d[CAP_SYS_ADMIN / 32].effective >> (CAP_SYS_ADMIN % 32)) & 1;
 }
 
 /*
@@ -83,14 +72,12 @@ int
 sr_sandbox_userns(const char **why)
 {
 	const char *dummy;
-	long long eff;
 
 	if (why == NULL)
 		why = &dummy;
 	*why = NULL;
 	if (geteuid() == 0) {
-		eff = status_field("CapEff", 16);
-		if (eff < 0 || !(eff & (1LL << CAP_SYS_ADMIN)))
+		if (!has_sys_admin())
 			*why = "root without CAP_SYS_ADMIN";
 	} else if (proc_number("/proc/sys/user/max_user_namespaces") == 0) {
 		*why = "user.max_user_namespaces is 0";
@@ -101,7 +88,8 @@ sr_sandbox_userns(const char **why)
 	    "/proc/sys/kernel/apparmor_restrict_unprivileged_userns") > 0) {
 		*why = "kernel.apparmor_restrict_unprivileged_userns is set";
 	}
-	if (*why == NULL && status_field("Seccomp", 10) > 0)
+	/* 0: none; 2: a filter (one that forbids prctl kills us: so be it) */
+	if (*why == NULL && prctl(PR_GET_SECCOMP, 0, 0, 0, 0) != 0)
 		*why = "a seccomp filter is in force";
 	return *why == NULL;
 }
@@ -232,11 +220,26 @@ bind_over(const char *src, const char *target, sr_err *err)
 	return 0;
 }
 
-/* Where the covers come from: a staging tmpfs's empty directory "d"
- * and empty file "f" (mode 0); "" when there is none. */
+/*
+ * Where the covers come from: an empty directory "d" and an empty file
+ * "f" (mode 0) in the directory own; "" when there are none. Named by
+ * their paths, which the kernel looks up fast, until a cover hides own
+ * (scoperun's state directory holds it); then through the descriptors
+ * held open (fd), a lookup through /proc that costs a few times more.
+ */
 typedef struct sb_src {
-	char d[PATH_MAX], f[PATH_MAX];
+	char d[PATH_MAX], f[PATH_MAX], own[PATH_MAX];
+	int fd[2];
 } sb_src;
+
+/* a is b or lies beneath it */
+static int
+beneath(const char *a, const char *b)
+{
+	size_t n = strlen(b);
+
+	return strncmp(a, b, n) == 0 && (a[n] == '\0' || a[n] == '/');
+}
 
 static const unsigned long cover_flags = MS_NOSUID | MS_NODEV | MS_NOEXEC;
 
@@ -251,12 +254,19 @@ tmpfs_over(const char *target, unsigned long ro, sr_err *err)
 }
 
 static int
-cover_one(const sb_src *src, const char *target, int dir, sr_err *err)
+cover_one(sb_src *src, const char *target, int dir, sr_err *err)
 {
-	if (dir)
-		return src->d[0] ? bind_over(src->d, target, err) :
-		    tmpfs_over(target, MS_RDONLY, err);
-	return bind_over(src->f[0] ? src->f : "/dev/null", target, err);
+	int rc;
+
+	if (dir && src->d[0] == '\0')
+		return tmpfs_over(target, MS_RDONLY, err);
+	rc = bind_over(dir ? src->d : src->f[0] ? src->f : "/dev/null",
+	    target, err);
+	if (rc == 0 && src->fd[0] >= 0 && beneath(src->own, target)) {
+		snprintf(src->d, sizeof(src->d), "/proc/self/fd/%d", src->fd[0]);
+		snprintf(src->f, sizeof(src->f), "/proc/self/fd/%d", src->fd[1]);
+	}
+	return rc;
 }
 
 /* Our own dirent: <dirent.h>'s is not what getdents64 fills. */
@@ -286,7 +296,7 @@ next_entry(const char *buf, long n, long *off)
 
 /* Cover each entry of a getdents64 buffer that begins with pre. */
 static int
-cover_entries(const sb_src *src, int fd, const char *dir, const char *buf,
+cover_entries(sb_src *src, int fd, const char *dir, const char *buf,
     long n, const char *pre, sr_err *err)
 {
 	const struct sb_dirent64 *e;
@@ -331,7 +341,7 @@ is_own(const char *dir, const char *name, const char *own)
  * allocated in the child.
  */
 static int
-cover_glob(const sb_src *src, const char *glob, const char *own, sr_err *err)
+cover_glob(sb_src *src, const char *glob, const char *own, sr_err *err)
 {
 	char dir[PATH_MAX], buf[8192], more[512];
 	const char *pre = strrchr(glob, '/') + 1;
@@ -396,37 +406,33 @@ stage(const sb_ns *ns, sb_src *src, size_t *s, sr_err *err)
 }
 
 /*
- * The covers held open and named through /proc/self/fd: a cover over a
- * hidden directory may hide the path to them (hide = ["~/.local"]),
- * and a source that cannot be found must fail the run, where a target
- * that cannot be found needs no cover.
+ * The covers held open: a cover over a hidden directory may hide the
+ * path to them (the state directory, or hide = ["~/.local"]), and a
+ * source that cannot be found must fail the run, where a target that
+ * cannot be found needs no cover.
  */
 static int
-hold(sb_src *src, int fds[2], sr_err *err)
+hold(sb_src *src, sr_err *err)
 {
-	if ((fds[0] = open(src->d, O_PATH | O_DIRECTORY | O_NOFOLLOW |
+	char *slash;
+
+	snprintf(src->own, sizeof(src->own), "%s", src->d);
+	if ((slash = strrchr(src->own, '/')) != NULL)
+		*slash = '\0';
+	if ((src->fd[0] = open(src->d, O_PATH | O_DIRECTORY | O_NOFOLLOW |
 	    O_CLOEXEC)) < 0)
 		return fail(err, "open", src->d);
-	if ((fds[1] = open(src->f, O_PATH | O_NOFOLLOW | O_CLOEXEC)) < 0) {
-		close(fds[0]);
+	if ((src->fd[1] = open(src->f, O_PATH | O_NOFOLLOW | O_CLOEXEC)) < 0)
 		return fail(err, "open", src->f);
-	}
-	snprintf(src->d, sizeof(src->d), "/proc/self/fd/%d", fds[0]);
-	snprintf(src->f, sizeof(src->f), "/proc/self/fd/%d", fds[1]);
 	return 0;
 }
 
 /* Every hidden path covered; s is the staging directory, if any. */
 static int
-cover_all(const sb_ns *ns, const sb_src *src, size_t s, sr_err *err)
+cover_all(const sb_ns *ns, sb_src *src, size_t s, sr_err *err)
 {
-	char own[PATH_MAX], *slash;
+	const char *own = src->own;
 	size_t i;
-
-	/* the covers' directory: cover_d without its "/d" */
-	snprintf(own, sizeof(own), "%s", ns->cover_d);
-	if ((slash = strrchr(own, '/')) != NULL)
-		*slash = '\0';
 
 	for (i = 0; i < ns->nfiles; i++)
 		if (cover_one(src, ns->files[i], 0, err) != 0)
@@ -445,9 +451,9 @@ cover_all(const sb_ns *ns, const sb_src *src, size_t s, sr_err *err)
 static int
 cover(const sb_ns *ns, sr_err *err)
 {
-	sb_src src = { "", "" };
+	sb_src src = { "", "", "", { -1, -1 } };
 	size_t s = SIZE_MAX;
-	int fds[2] = { -1, -1 }, rc;
+	int rc = -1;
 
 	if (ns->cover_d[0] != '\0') {
 		snprintf(src.d, sizeof(src.d), "%s", ns->cover_d);
@@ -455,13 +461,12 @@ cover(const sb_ns *ns, sr_err *err)
 	} else if (stage(ns, &src, &s, err) != 0) {
 		return -1;
 	}
-	if (src.d[0] != '\0' && hold(&src, fds, err) != 0)
-		return -1;
-	rc = cover_all(ns, &src, s, err);
-	if (fds[0] >= 0) {
-		close(fds[0]);
-		close(fds[1]);
-	}
+	if (src.d[0] == '\0' || hold(&src, err) == 0)
+		rc = cover_all(ns, &src, s, err);
+	if (src.fd[0] >= 0)
+		close(src.fd[0]);
+	if (src.fd[1] >= 0)
+		close(src.fd[1]);
 	return rc;
 }
 
