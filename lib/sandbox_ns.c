@@ -212,10 +212,16 @@ gone(void)
 	return errno == ENOENT || errno == EACCES || errno == ENOTDIR;
 }
 
+/* src over target. A target that is gone needs no cover; a source that
+ * is gone (the target is there: lstat says so) fails the run. */
 static int
 bind_over(const char *src, const char *target, sr_err *err)
 {
-	if (mount(src, target, NULL, MS_BIND, NULL) != 0 && !gone())
+	struct stat st;
+
+	if (mount(src, target, NULL, MS_BIND, NULL) == 0)
+		return 0;
+	if (!gone() || lstat(target, &st) == 0)
 		return fail(err, "mount", target);
 	return 0;
 }
