@@ -481,8 +481,13 @@ sb_ns_enter(const sb_ns *ns, sr_err *err)
 {
 	if (new_ns(ns, err) != 0)
 		return -1;
-	/* nothing mounted here shows outside, nothing from outside here */
-	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0)
+	/*
+	 * Nothing mounted here may show outside. Copied into a new user
+	 * namespace, shared mounts become slaves: nothing propagates back.
+	 * Root's copy stays shared with the namespace it came from, so it
+	 * is made private first.
+	 */
+	if (ns->root && mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0)
 		return fail(err, "make private", "/");
 	if (cover(ns, err) != 0)
 		return -1;
