@@ -274,6 +274,34 @@ expect_out "\"tcp_connect\":\\[$port_ok\\],\"tcp_bind\":\\[$bind_ok\\],\"degrade
     "the run record names the ports and nothing degraded"
 grep -q '"event":"exit"' "$rec" && ok || bad "the supervised exit is recorded"
 
+# ---- root's mount namespace: no user namespace, two capabilities less ---
+# A root caller keeps its capabilities in the agent but CAP_SYS_ADMIN (21)
+# and CAP_DAC_READ_SEARCH (2), with which it could reach under a cover.
+if [ "$(id -u)" -eq 0 ]; then
+	cd "$T/proj0" || exit 1
+	echo ROOT-SSH-KEY >"$HOME/.ssh/id_root"
+	sleep 60 &
+	rootv=$!
+	{ header rt; printf '[sandbox]\nwrite = ["."]\n'; } | policy rt
+	sr rt -- /bin/sh -c "
+	    grep -q ROOT-SSH-KEY '$HOME/.ssh/id_root' && echo GOT:ssh
+	    grep -q ROOT-SSH-KEY '/proc/$rootv/root$HOME/.ssh/id_root' && echo GOT:proc-root
+	    ls '$HOME' >/dev/null && echo OK:home-list
+	    test \$(id -u) = 0 && echo OK:uid0
+	    eff=\$(sed -n 's/^CapEff:[[:space:]]*//p' /proc/self/status)
+	    [ \$(( 0x\$eff >> 21 & 1 )) = 0 ] && echo OK:no-sys-admin
+	    [ \$(( 0x\$eff >> 2 & 1 )) = 0 ] && echo OK:no-dac-read-search
+	    [ \$(( 0x\$eff >> 1 & 1 )) = 1 ] && echo OK:dac-override"
+	expect_rc 0 "root: the confined run"
+	for w in home-list uid0 no-sys-admin no-dac-read-search dac-override; do
+		expect_out "^OK:$w\$" "root: $w"
+	done
+	expect_no_out "GOT:" "root: the key is covered, also through /proc/PID/root"
+	grep -q ROOT-SSH-KEY "$HOME/.ssh/id_root" && ok ||
+	    bad "root: the key is still there outside"
+	kill "$rootv" 2>/dev/null
+fi
+
 # ---- the shipped templates do their job confined ------------------
 # Their roots name /tmp, so their HOME must lie elsewhere (/var/tmp).
 W=$(mktemp -d /var/tmp/sr-e2e-tpl.XXXXXX 2>/dev/null) || W=
