@@ -4,7 +4,10 @@
  * scoperun's own files are hidden wherever they are: the identity, the
  * vault and the audit log with their side files (lock, head, keys,
  * checkpoints, rate state: "PATH*"), the policy directories and the
- * policy itself, and /etc/scoperun. The repository guard's verdict cache
+ * policy itself, and /etc/scoperun. Where the vault and the audit log
+ * are at their default places, their directories ($XDG_DATA_HOME/scoperun,
+ * $XDG_STATE_HOME/scoperun) hold nothing but scoperun's and are hidden
+ * whole: one cover each, no listing of them in every run. The repository guard's verdict cache
  * (~/.cache/scoperun) is not hidden: it holds no secret, hiding it would
  * make every run walk ~/.cache, and what matters, that the agent cannot
  * write it, holds unless a writable root covers it.
@@ -51,15 +54,24 @@ own_add(char own[OWN_MAX][SR_ERR_PATH_MAX], size_t *n, const char *path,
 		(*n)++;
 }
 
+/* env: the variable that moves kind from its default place; at the
+ * default place (no option, env unset), kind's directory is hidden. */
 static void
 own_kind(char own[OWN_MAX][SR_ERR_PATH_MAX], size_t *n, sr_path_kind kind,
-    const char *option, const char *suffix)
+    const char *option, const char *suffix, const char *env)
 {
-	char buf[SR_ERR_PATH_MAX];
+	char buf[SR_ERR_PATH_MAX], *slash;
+	const char *v = env != NULL ? getenv(env) : NULL;
 	sr_err ignored = SR_ERR_INIT;
 
-	if (sr_path_get(buf, sizeof(buf), kind, option, &ignored) == 0)
-		own_add(own, n, buf, suffix);
+	if (sr_path_get(buf, sizeof(buf), kind, option, &ignored) != 0)
+		return;
+	if (env != NULL && option == NULL && (v == NULL || v[0] == '\0') &&
+	    (slash = strrchr(buf, '/')) != NULL && slash != buf) {
+		*slash = '\0';
+		suffix = "";
+	}
+	own_add(own, n, buf, suffix);
 }
 
 static void
@@ -69,10 +81,10 @@ own_paths(char own[OWN_MAX][SR_ERR_PATH_MAX], size_t *n, const sr_policy *p,
 	char buf[SR_ERR_PATH_MAX];
 
 	*n = 0;
-	own_kind(own, n, SR_PATH_IDENTITY, identity, "");
-	own_kind(own, n, SR_PATH_VAULT, vault, "*");
-	own_kind(own, n, SR_PATH_AUDIT, NULL, "*");
-	own_kind(own, n, SR_PATH_POLICIES, NULL, "");
+	own_kind(own, n, SR_PATH_IDENTITY, identity, "", NULL);
+	own_kind(own, n, SR_PATH_VAULT, vault, "*", "SCOPERUN_VAULT");
+	own_kind(own, n, SR_PATH_AUDIT, NULL, "*", "SCOPERUN_AUDIT");
+	own_kind(own, n, SR_PATH_POLICIES, NULL, "", NULL);
 	own_add(own, n, getenv("SCOPERUN_POLICY_DIR"), "");
 	own_add(own, n, "/etc/scoperun", "");
 	if (p->path[0] == '/')

@@ -125,6 +125,8 @@ struct sr_sandbox {
 	sr_diag *diags;
 	size_t ndiags, nerrors;
 	int last_dir;		/* what resolve_seen saw last: isdir */
+	int kept[16];		/* rules' descriptors left open (grant_path) */
+	size_t nkept;
 	char *seen[64];		/* canonical directories met by the plan */
 	size_t nseen;
 };
@@ -723,7 +725,12 @@ grant_path(sr_sandbox *sb, int dirfd, const char *path, unsigned char type,
 	if (fd < 0)
 		return errno == ENOENT || errno == ELOOP ? 0 : -1;
 	rc = add_path_rule(sb, fd, type, access);
-	close(fd);
+	/* the first few stay open: exec closes them (O_CLOEXEC) for less
+	 * than a close(2) each, or sr_sandbox_free does */
+	if (sb->nkept < sizeof(sb->kept) / sizeof(sb->kept[0]))
+		sb->kept[sb->nkept++] = fd;
+	else
+		close(fd);
 	return rc;
 }
 
@@ -1017,6 +1024,41 @@ none:
 	d[0] = f[0] = '\0';
 }
 
+/*
+ * The child covers files, then globs, then directories, and names the
+ * covers by their paths as long as it can (cheaper than through a held
+ * descriptor). So a directory holding the covers' directory goes last,
+ * and descriptors are held (need_fds) only when something else may
+ * cover that directory before the end: a glob's directory, or the
+ * staging tmpfs when there are no kept covers.
+ */
+static void
+ns_order(sr_sandbox *sb)
+{
+	sb_ns *ns = &sb->ns;
+	char own[PATH_MAX], gd[PATH_MAX], *slash, *t;
+	size_t i;
+
+	ns->need_fds = ns->cover_d[0] == '\0';
+	snprintf(own, sizeof(own), "%s", ns->cover_d);
+	if ((slash = strrchr(own, '/')) != NULL)
+		*slash = '\0';
+	for (i = 0; !ns->need_fds && i < ns->nglobs; i++) {
+		snprintf(gd, sizeof(gd), "%s", ns->globs[i]);
+		if ((slash = strrchr(gd, '/')) != NULL)
+			*slash = '\0';
+		ns->need_fds = path_under(own, gd[0] ? gd : "/");
+	}
+	for (i = 0; i + 1 < ns->ndirs; i++)
+		if (path_under(own, ns->dirs[i])) {
+			t = ns->dirs[i];
+			memmove(&ns->dirs[i], &ns->dirs[i + 1], (ns->ndirs - i -
+			    1) * sizeof(*ns->dirs));
+			ns->dirs[ns->ndirs - 1] = t;
+			break;	/* pruned: no other directory holds it */
+		}
+}
+
 static int
 ns_targets(sr_sandbox *sb)
 {
@@ -1035,6 +1077,7 @@ ns_targets(sr_sandbox *sb)
 	    sb->ns.dirs, sb->ns.ndirs) != 0)
 		return -1;
 	ns_covers(sb);
+	ns_order(sb);
 	return sb_ns_maps(&sb->ns);
 }
 
@@ -1132,6 +1175,8 @@ sr_sandbox_free(sr_sandbox *sb)
 		return;
 	if (sb->fd >= 0)
 		close(sb->fd);
+	while (sb->nkept > 0)
+		close(sb->kept[--sb->nkept]);
 	list_free(&sb->write);
 	list_free(&sb->read);
 	list_free(&sb->hide);

@@ -25,6 +25,7 @@ typedef struct sb_ns {
 	 * to bind over hidden paths; "" when there are none: then the
 	 * child makes them on a tmpfs, which costs more */
 	char cover_d[4096], cover_f[4096];
+	int need_fds;		/* hold them open: a cover may hide them */
 	char uidmap[1024];	/* /proc/self/uid_map's text for the new ns */
 	char gidmap[1024];
 	int root;		/* the caller is uid 0: no user namespace */

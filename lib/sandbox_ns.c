@@ -420,11 +420,6 @@ stage(const sb_ns *ns, sb_src *src, size_t *s, sr_err *err)
 static int
 hold(sb_src *src, sr_err *err)
 {
-	char *slash;
-
-	snprintf(src->own, sizeof(src->own), "%s", src->d);
-	if ((slash = strrchr(src->own, '/')) != NULL)
-		*slash = '\0';
 	if ((src->fd[0] = open(src->d, O_PATH | O_DIRECTORY | O_NOFOLLOW |
 	    O_CLOEXEC)) < 0)
 		return fail(err, "open", src->d);
@@ -440,14 +435,15 @@ cover_all(const sb_ns *ns, sb_src *src, size_t s, sr_err *err)
 	const char *own = src->own;
 	size_t i;
 
+	/* in this order: see ns_order() in lib/sandbox.c */
 	for (i = 0; i < ns->nfiles; i++)
 		if (cover_one(src, ns->files[i], 0, err) != 0)
 			return -1;
-	for (i = 0; i < ns->ndirs; i++)
-		if (i != s && cover_one(src, ns->dirs[i], 1, err) != 0)
-			return -1;
 	for (i = 0; i < ns->nglobs; i++)
 		if (cover_glob(src, ns->globs[i], own, err) != 0)
+			return -1;
+	for (i = 0; i < ns->ndirs; i++)
+		if (i != s && cover_one(src, ns->dirs[i], 1, err) != 0)
 			return -1;
 	/* not made read-only: no cover lies under a writable root, so
 	 * Landlock refuses every write to it, and a remount costs */
@@ -459,6 +455,7 @@ cover(const sb_ns *ns, sr_err *err)
 {
 	sb_src src = { "", "", "", { -1, -1 } };
 	size_t s = SIZE_MAX;
+	char *slash;
 	int rc = -1;
 
 	if (ns->cover_d[0] != '\0') {
@@ -467,7 +464,10 @@ cover(const sb_ns *ns, sr_err *err)
 	} else if (stage(ns, &src, &s, err) != 0) {
 		return -1;
 	}
-	if (src.d[0] == '\0' || hold(&src, err) == 0)
+	snprintf(src.own, sizeof(src.own), "%s", src.d);
+	if ((slash = strrchr(src.own, '/')) != NULL)
+		*slash = '\0';
+	if (src.d[0] == '\0' || !ns->need_fds || hold(&src, err) == 0)
 		rc = cover_all(ns, &src, s, err);
 	if (src.fd[0] >= 0)
 		close(src.fd[0]);
