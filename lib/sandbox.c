@@ -1339,9 +1339,13 @@ sr_sandbox_describe(const sr_sandbox *sb,
 		    "Landlock (sandbox.required = false)");
 	put(arg, "sandbox", buf);
 	if (sb->enforce && sb->mounts)
-		put(arg, "hiding", "mount namespace: an empty read-only mount "
-		    "over each hidden path that exists when the run starts; "
-		    "the agent keeps its uid and has no capabilities");
+		put(arg, "hiding", geteuid() == 0 ? "mount namespace: an empty "
+		    "directory or file bound over each hidden path that exists "
+		    "when the run starts; the agent keeps uid 0 and root's "
+		    "capabilities but CAP_SYS_ADMIN and CAP_DAC_READ_SEARCH" :
+		    "mount namespace: an empty directory or file bound over "
+		    "each hidden path that exists when the run starts; the "
+		    "agent keeps its uid and has no capabilities");
 	else if (sb->enforce)
 		snprintf(buf, sizeof(buf), "Landlock rules around the hidden "
 		    "paths (%s): the directories holding them cannot be "
