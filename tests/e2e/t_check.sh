@@ -576,7 +576,10 @@ if [ -n "${SR_SOURCE:-}" ] && git -C "$SR_SOURCE" rev-parse HEAD >/dev/null 2>&1
 	expect_rc 1 "the project's history: the test vector's key as first committed"
 	sed 's/^\([^ ]*\) in commit [0-9a-f]*$/\1/' "$T/out" |
 	    sed 's/ in commit [0-9a-f]*$//' | sort -u >"$T/out.h"
-	cmp -s "$T/want" "$T/out.h" && ok ||
-	    bad "the project's history: no other finding"
+	# a blob is reported once, under whichever path the walk meets
+	# first (the vector and a fuzz seed are the same bytes): each finding
+	# is one of these, and there is one
+	[ -s "$T/out.h" ] && [ -z "$(sort "$T/want" | comm -23 "$T/out.h" -)" ] &&
+	    ok || bad "the project's history: no other finding"
 fi
 finish
