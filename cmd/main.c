@@ -27,6 +27,9 @@ static const struct {
 	{ "audit", cmd_audit },
 	{ "check", cmd_check },
 	{ "hook", cmd_hook },
+	{ "help", cmd_help },
+	{ "__complete", cmd_complete },	/* for cmd/completions/ */
+	{ "agent", cmd_agent },
 };
 
 int
@@ -52,6 +55,10 @@ main(int argc, char **argv)
 	for (i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++) {
 		if (strcmp(verb, verbs[i].name) != 0)
 			continue;
+		/* a run's options end at AGENT: its parser looks itself */
+		if (verbs[i].fn != cmd_run && cli_help_wanted(argc - 1,
+		    argv + 1))
+			return cli_help_verb(verb);
 		/* the verbs handle keys; a plain run initialises libsodium
 		 * only when it has secrets to decrypt */
 		if (verbs[i].fn != cmd_run && (sodium_init() < 0 ||

@@ -44,9 +44,16 @@ typedef struct sr_setvar {
 
 typedef struct sr_grant {
 	const char *env;		/* variable the child sees */
-	const char *from;		/* secret name in the vault */
+	const char *from;		/* secret name in the vault; NULL when
+					   a provider mints it */
 	int64_t expires;		/* unix seconds; 0 = never */
 	unsigned line;
+	/* SPEC §10 */
+	const char *provider;		/* [providers.NAME] that mints it */
+	size_t provider_index;		/* into sr_policy.providers */
+	const char *field;		/* json provider: the output's field */
+	int as_file;			/* as = "file": a path to a memfd */
+	int64_t max_age;		/* seconds since set/rotated; 0 = any */
 } sr_grant;
 
 typedef struct sr_strlist {
@@ -79,6 +86,33 @@ typedef struct sr_sandbox_spec {
 	unsigned required_line;
 } sr_sandbox_spec;
 
+/* A vault secret that only a provider's command receives. */
+typedef struct sr_provider_input {
+	const char *env;
+	const char *from;
+	unsigned line;
+} sr_provider_input;
+
+/* [providers.NAME] (SPEC §10): a command run at launch that mints the
+ * values its grants take. */
+typedef struct sr_provider {
+	const char *name;
+	sr_strlist command;		/* argv; [0] resolved like exec.allow */
+	sr_provider_input *inputs;
+	size_t ninputs;
+	sr_strlist inherit;		/* the caller's variables it gets */
+	int inherit_default;		/* inherit absent: PATH and HOME */
+	int json;			/* format = "json" */
+	int64_t timeout;		/* seconds (SR_PROVIDER_TIMEOUT) */
+	int64_t max_ttl;		/* seconds; 0 = no cap */
+	int64_t cache;			/* seconds; 0 = mint every run */
+	unsigned line, max_ttl_line;
+} sr_provider;
+
+#define SR_PROVIDER_TIMEOUT 10		/* seconds, when timeout is absent */
+#define SR_SUSPEND_WINDOW 600		/* seconds, when suspend_window is absent */
+#define SR_SUSPEND_MAX 1000		/* the largest suspend_after_denials */
+
 typedef struct sr_policy {
 	char *path;
 	unsigned char hash[32];		/* BLAKE2b-256 of the file */
@@ -103,6 +137,11 @@ typedef struct sr_policy {
 	unsigned limits_line;
 	int audit_syslog;		/* [audit] syslog: records to syslog too */
 	sr_sandbox_spec sandbox;	/* [sandbox], lib/sandbox.h */
+	sr_provider *providers;		/* SPEC §10 */
+	size_t nproviders;
+	int64_t suspend_after_denials;	/* SPEC §11; 0 = never */
+	int64_t suspend_window;		/* seconds */
+	unsigned suspend_line;
 	sr_diag *diags;
 	size_t ndiags, nerrors;
 	void *doc;			/* the sr_toml_doc */

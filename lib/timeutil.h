@@ -24,4 +24,8 @@ int64_t sr_time_days(int64_t y, unsigned m, unsigned d);
 /* Parse exactly the form sr_time_format writes; -1 for anything else. */
 int sr_time_parse(int64_t *out, const char *s, size_t len);
 
+/* Any RFC 3339 date-time, with a fraction and a Z or an offset (what
+ * credential providers print); -1 for anything else. */
+int sr_time_parse_rfc3339(int64_t *out, const char *s, size_t len);
+
 #endif
