@@ -117,7 +117,7 @@ agent_set(const char *name, int suspend)
 	sr_err err = SR_ERR_INIT;
 	int was;
 
-	if (!sr_agent_name_valid(name)) {
+	if (!sr_policy_agent_name_valid(name)) {
 		cli_errorf("agent", "invalid agent name '%.64s'", name);
 		return SR_EXIT_USAGE;
 	}

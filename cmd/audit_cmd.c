@@ -242,7 +242,7 @@ static int
 audit_verify(const audit_args *a)
 {
 	char path[SR_ERR_PATH_MAX];
-	unsigned char *key = sr_secure_alloc(32);
+	unsigned char *key = sr_secalloc_alloc(32);
 	sr_audit_verify_opts o = SR_AUDIT_VERIFY_OPTS_INIT;
 	sr_audit_checkpoint *cps = NULL;
 	sr_audit_verdict v;
@@ -287,7 +287,7 @@ done:
 		    cli_esc(a->checkpoint), cli_esc(err.msg));
 	free(cps);
 	if (key)
-		sr_secure_free(key);
+		sr_secalloc_free(key);
 	return rc;
 }
 
@@ -311,7 +311,7 @@ static int
 audit_key(const audit_args *a)
 {
 	char path[SR_ERR_PATH_MAX], hex[65], vkey[SR_AUDIT_VKEY_MAX];
-	unsigned char *key = sr_secure_alloc(32);
+	unsigned char *key = sr_secalloc_alloc(32);
 	sr_err err = SR_ERR_INIT;
 	int rc = SR_EXIT_USAGE;
 
@@ -360,7 +360,7 @@ audit_key(const audit_args *a)
 	rc = SR_EXIT_OK;
 done:
 	if (key)
-		sr_secure_free(key);
+		sr_secalloc_free(key);
 	return rc;
 }
 
@@ -394,7 +394,7 @@ static int
 since_parse(int64_t *out, const char *s)
 {
 	char full[32];
-	int64_t d = sr_duration_parse(s);
+	int64_t d = sr_policy_duration_parse(s);
 
 	if (d > 0) {
 		*out = sr_time_now() - d;

@@ -76,7 +76,7 @@ audit_key_from_file(unsigned char key[32], const char *file,
 		rc = sr_err_set(err, SR_ERR_USAGE, file, 0, "%s holds neither "
 		    "the hex key `audit key --export` printed nor the line "
 		    "`audit key --seal-to` wrote", file);
-	sr_secure_free(buf);
+	sr_secalloc_free(buf);
 	return rc;
 }
 

@@ -432,7 +432,7 @@ minted_json(json_t *ja, const struct agent *a, const struct report *r)
 	json_object_set_new(su, "count",
 	    json_integer((json_int_t)a->suspensions));
 	json_object_set_new(su, "resumes", json_integer((json_int_t)a->resumes));
-	if (sr_agent_name_valid(a->name) && sr_suspend_path(path, sizeof(path),
+	if (sr_policy_agent_name_valid(a->name) && sr_suspend_path(path, sizeof(path),
 	    r->log, a->name, &err) == 0 && sr_suspend_check(path, &since,
 	    &err) == 1)
 		json_object_set_new(su, "suspended_since", jtime(since));
@@ -727,7 +727,7 @@ parse_since(int64_t *out, const char *s, int64_t now)
 	*out = 0;
 	if (s == NULL)
 		return 0;
-	if ((d = sr_duration_parse(s)) > 0) {
+	if ((d = sr_policy_duration_parse(s)) > 0) {
 		*out = now - d;
 		return 0;
 	}

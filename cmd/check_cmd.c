@@ -32,6 +32,7 @@
 #include "paths.h"
 #include "policy.h"
 #include "scan.h"
+#include "settings.h"
 #include "timeutil.h"
 #include "vault_session.h"
 #include "secalloc.h"
@@ -144,7 +145,7 @@ add_values(sr_scan *s, vault_session *vs, const vault_args *va, sr_err *err)
 static int
 vault_where(char *path, size_t size, const check_args *a, sr_err *err)
 {
-	const char *envv = getenv("SCOPERUN_VAULT");
+	const char *envv = sr_settings_get()->vault;
 
 	if (sr_path_get(path, size, SR_PATH_VAULT, a->vault, err) != 0)
 		return -1;

@@ -84,7 +84,7 @@ text_finding(FILE *f, const sr_check_finding *x, const sr_scan *names)
 	case SR_CHECK_SECRET:
 		fprintf(f, ":%zu:%zu: value of secret %s (%s)", x->line,
 		    x->column, names ? sr_scan_name(names, x->secret) : "?",
-		    sr_scan_form_name(x->form));
+		    sr_form_name(x->form));
 		break;
 	}
 	if (x->commit[0] != '\0')
@@ -159,7 +159,7 @@ json_finding(sr_jsonw *w, const sr_check_finding *x, const sr_scan *names)
 		sr_jsonw_kint(w, "column", (int64_t)x->column);
 		sr_jsonw_kstr(w, "secret", names ?
 		    sr_scan_name(names, x->secret) : "?");
-		sr_jsonw_kstr(w, "form", sr_scan_form_name(x->form));
+		sr_jsonw_kstr(w, "form", sr_form_name(x->form));
 	}
 	if (x->commit[0] != '\0')
 		sr_jsonw_kstr(w, "commit", x->commit);
@@ -290,7 +290,7 @@ fingerprint(sr_jsonw *w, const sr_check_result *r, size_t i,
 	crypto_generichash_update(&st, (const unsigned char *)name,
 	    strlen(name) + 1);
 	crypto_generichash_update(&st, (const unsigned char *)
-	    sr_scan_form_name(x->form), strlen(sr_scan_form_name(x->form)));
+	    sr_form_name(x->form), strlen(sr_form_name(x->form)));
 	crypto_generichash_final(&st, h, sizeof(h));
 	sodium_bin2hex(text, sizeof(text), h, sizeof(h));
 	snprintf(text + 2 * sizeof(h), sizeof(text) - 2 * sizeof(h), ":%zu",
@@ -317,7 +317,7 @@ sarif_message(sr_jsonw *w, const sr_check_finding *x, const char *name)
 		    "key is in this file.");
 	else
 		n = snprintf(msg, sizeof(msg), "The value of secret %s is in "
-		    "this file (%s form).", name, sr_scan_form_name(x->form));
+		    "this file (%s form).", name, sr_form_name(x->form));
 	if (n > 0 && (size_t)n < sizeof(msg) && x->commit[0] != '\0')
 		snprintf(msg + n, sizeof(msg) - (size_t)n, " Found in commit "
 		    "%s.", x->commit);
@@ -365,7 +365,7 @@ sarif_result(sr_jsonw *w, const sr_check_result *r, size_t i,
 		sr_jsonw_begin(w, '{');
 		if (x->rule == SR_CHECK_SECRET) {
 			sr_jsonw_kstr(w, "secret", name);
-			sr_jsonw_kstr(w, "form", sr_scan_form_name(x->form));
+			sr_jsonw_kstr(w, "form", sr_form_name(x->form));
 		}
 		if (x->commit[0] != '\0')
 			sr_jsonw_kstr(w, "commit", x->commit);

@@ -45,7 +45,7 @@ check_vault_values(sr_scan *s, const sr_vault *v, const char *prefix,
 		return 0;
 	/* one buffer for all values: an allocation each costs more than
 	 * decrypting them */
-	if ((buf = sr_secure_alloc(SR_SECRET_VALUE_MAX + 1)) == NULL)
+	if ((buf = sr_secalloc_alloc(SR_SECRET_VALUE_MAX + 1)) == NULL)
 		return sr_err_set(err, SR_ERR_SYSTEM, NULL, 0, "out of memory");
 	for (i = 0; i < n && rc == 0; i++) {
 		rc = sr_vault_get_into(buf, SR_SECRET_VALUE_MAX + 1, &len, &m,
@@ -56,7 +56,7 @@ check_vault_values(sr_scan *s, const sr_vault *v, const char *prefix,
 			rc = sr_scan_add(s, name, buf, len, err) < 0 ? -1 : 0;
 		sodium_memzero(buf, len);
 	}
-	sr_secure_free(buf);
+	sr_secalloc_free(buf);
 	return rc;
 }
 

@@ -1,5 +1,5 @@
 /*
- * cli.h - what the verbs of the scoperun command share.
+ * cli.h - what the verbs of the scoperun command share (cli.c).
  *
  * Only cmd/ prints and exits. Exit statuses live here, in one place:
  * a run returns the command's own status, or SR_EXIT_* when scoperun
@@ -40,6 +40,9 @@ void cli_errorf(const char *who, const char *fmt, ...)
 const char *cli_esc(const char *s);
 /* The exit status a failed run reports for err. */
 int cli_run_status(const sr_err *err);
+
+/* Read the environment the library honours, once (cmd/settings.c). */
+void cli_settings_load(void);
 
 int cmd_run(int argc, char **argv);
 int cmd_policy(int argc, char **argv);

@@ -177,11 +177,12 @@ have_policies(void)
 void
 cli_no_policy_hint(const char *agent, sr_err *err)
 {
-	static const char prefix[] = "no policy for agent '";
+	const char *why = err->reason;
 	char was[SR_ERR_MSG_MAX];
 	const char *near;
 
-	if (strncmp(err->msg, prefix, sizeof(prefix) - 1) != 0 ||
+	/* decided by the reason (err.h), not the message's words */
+	if (why == NULL || strcmp(why, "policy.missing") != 0 ||
 	    strchr(agent, '/') != NULL)
 		return;
 	if ((near = cli_verb_near(agent)) != NULL)
@@ -193,4 +194,5 @@ cli_no_policy_hint(const char *agent, sr_err *err)
 		    "yet; `scoperun init` writes an example, and templates to "
 		    "copy are in %s/policies", was, SCOPERUN_DATADIR);
 	}
+	sr_err_set_reason(err, why);
 }

@@ -48,7 +48,7 @@ read_fd(char **buf, size_t *len, int fd, const char *label, sr_err *err)
 	int e = 0, null;
 
 	*len = 0;
-	if ((*buf = sr_secure_alloc(cap)) == NULL)
+	if ((*buf = sr_secalloc_alloc(cap)) == NULL)
 		return sr_err_set(err, SR_ERR_SYSTEM, NULL, 0, "out of memory");
 	while (*len < cap) {
 		n = read(fd, *buf + *len, cap - *len);
@@ -67,7 +67,7 @@ read_fd(char **buf, size_t *len, int fd, const char *label, sr_err *err)
 		close(null);
 	}
 	if (e != 0 || *len >= cap) {
-		sr_secure_free(*buf);
+		sr_secalloc_free(*buf);
 		*buf = NULL;
 		if (e != 0)
 			return sr_err_set(err, SR_ERR_CONFIG, NULL, 0, "cannot "
@@ -136,7 +136,7 @@ key_var(size_t *len)
 
 	if (copy == NULL && (v = getenv(KEY_VAR)) != NULL && v[0] != '\0') {
 		copylen = strlen(v);
-		if ((copy = sr_secure_alloc(copylen + 1)) == NULL)
+		if ((copy = sr_secalloc_alloc(copylen + 1)) == NULL)
 			return NULL;
 		memcpy(copy, v, copylen + 1);
 		sodium_memzero(v, copylen);

@@ -53,7 +53,7 @@ read_all(char **out, size_t *len, const char *file, sr_err *err)
 		return sr_err_set(err, SR_ERR_USAGE, NULL, 0, "%s is not a "
 		    "regular file", file);
 	}
-	if ((buf = sr_secure_alloc(IMPORT_FILE_MAX + 1)) == NULL) {
+	if ((buf = sr_secalloc_alloc(IMPORT_FILE_MAX + 1)) == NULL) {
 		if (fd != 0)
 			close(fd);
 		return sr_err_set(err, SR_ERR_SYSTEM, NULL, 0, "out of memory");
@@ -69,7 +69,7 @@ read_all(char **out, size_t *len, const char *file, sr_err *err)
 	if (fd != 0)
 		close(fd);
 	if (got > IMPORT_FILE_MAX || n < 0) {
-		sr_secure_free(buf);
+		sr_secalloc_free(buf);
 		return sr_err_set(err, SR_ERR_USAGE, NULL, 0, n < 0 ? "cannot "
 		    "read %s" : "%s is larger than 1 MiB", file);
 	}
@@ -212,7 +212,7 @@ secret_import(const vault_args *a, sr_err *err)
 	rc = 0;
 done:
 	if (text)
-		sr_secure_free(text);
+		sr_secalloc_free(text);
 	vs_close(&s);
 	free(im.names);
 	return rc;

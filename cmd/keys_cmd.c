@@ -177,7 +177,7 @@ cmd_keygen(int argc, char **argv)
 	rc = SR_EXIT_OK;
 done:
 	if (idtext)
-		sr_secure_free(idtext);
+		sr_secalloc_free(idtext);
 	sr_identity_free(id);
 	if (rc != SR_EXIT_OK)
 		cli_error("keygen", &err);

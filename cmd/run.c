@@ -156,9 +156,10 @@ load_policy(run_ctx *c, sr_err *err)
 	}
 	rc = sr_policy_load(&c->policy, path, sr_time_now(), err);
 	free(path);
-	if (rc != 0 && err->kind == SR_ERR_DENIED)
-		c->reason = strstr(err->msg, "denied: grant") == err->msg ?
-		    "grant.expired" : "policy.expired";
+	/* a sound policy that says no (it or a grant expired) names its
+	 * reason; any other failure is an invalid policy */
+	if (rc != 0 && err->kind == SR_ERR_DENIED && err->reason != NULL)
+		c->reason = err->reason;
 	else
 		c->reason = "policy.invalid";
 	return rc;
@@ -286,8 +287,8 @@ sandbox_guard(run_ctx *c, sr_err *err)
 	c->reason = "sandbox.invalid";
 	rc = cli_sandbox_plan(&c->sandbox, c->policy, c->opts.identity,
 	    c->opts.vault, err);
-	if (rc != 0 && err->kind == SR_ERR_DENIED)
-		c->reason = "sandbox.unavailable";
+	if (rc != 0 && err->kind == SR_ERR_DENIED && err->reason != NULL)
+		c->reason = err->reason;
 	if (rc != 0 || c->sandbox == NULL)
 		return rc;
 	if ((c->sandbox_json = sr_sandbox_json(c->sandbox)) == NULL)
@@ -369,7 +370,7 @@ add_grants(run_ctx *c, sr_err *err)
 		return 0;	/* none, or only minted ones (mint_grants) */
 	}
 	c->reason = "vault.error";
-	if (secure_memory_begin(err) != 0)
+	if (sr_secmem_begin(err) != 0)
 		return -1;
 	a.vault = c->opts.vault;
 	a.identity = c->opts.identity;
@@ -385,7 +386,7 @@ add_grants(run_ctx *c, sr_err *err)
 	c->granted = vault_grant_count(p) == p->ngrants;
 	rc = 0;
 done:
-	sr_secure_free(val.p);
+	sr_secalloc_free(val.p);
 	vs_close(&s);
 	return rc;
 }
@@ -437,6 +438,7 @@ hide_value(run_ctx *c, const char *arg, sr_err *err)
 {
 	char red[300], q[4 * SR_ERR_QUOTE_MAX + 8], msg[SR_ERR_MSG_MAX];
 	char file[SR_ERR_PATH_MAX];
+	const char *why;
 	size_t n;
 
 	/* the values are found in the built environment */
@@ -447,7 +449,9 @@ hide_value(run_ctx *c, const char *arg, sr_err *err)
 	snprintf(msg, sizeof(msg), "%s%s", red, strncmp(err->msg, q, n) == 0 ?
 	    err->msg + n : ": cannot be run");
 	snprintf(file, sizeof(file), "%s", err->file);
-	return sr_err_set(err, err->kind, file, err->line, "%s", msg);
+	why = err->reason;
+	sr_err_set(err, err->kind, file, err->line, "%s", msg);
+	return sr_err_set_reason(err, why);
 }
 
 /* The command's path as messages, records and the dry run show it. */
@@ -731,8 +735,8 @@ rate_guard(run_ctx *c, sr_err *err)
 		return 0;
 	c->reason = "limits.error";
 	if (sr_path_get(audit, sizeof(audit), SR_PATH_AUDIT, NULL, err) != 0 ||
-	    sr_rate_path(path, sizeof(path), audit, p->name, err) != 0 ||
-	    (r = sr_rate_take(path, p->max_runs_per_hour, sr_time_now(),
+	    sr_ratelimit_path(path, sizeof(path), audit, p->name, err) != 0 ||
+	    (r = sr_ratelimit_take(path, p->max_runs_per_hour, sr_time_now(),
 	    c->opts.dry_run, err)) < 0)
 		return -1;
 	if (r == 0)
@@ -825,7 +829,7 @@ done:
 static int
 execute(run_ctx *c, char *const *envp, sr_err *err)
 {
-	secure_memory_restore_limits();
+	sr_secmem_restore_limits();
 	if (c->policy->supervise)
 		return run_supervised(c, envp, err);
 	if (sr_sandbox_apply(c->sandbox, err) != 0)
@@ -863,7 +867,7 @@ cmd_run(int argc, char **argv)
 		return SR_EXIT_REFUSED;
 	/* the key goes to locked memory: core dumps off first */
 	if (c.opts.identity_fd != NULL && (sodium_init() < 0 ||
-	    secure_memory_begin(&err) != 0 ||
+	    sr_secmem_begin(&err) != 0 ||
 	    vs_identity_fd_take(c.opts.identity_fd, &err) != 0)) {
 		if (err.msg[0] == '\0')
 			sr_err_set(&err, SR_ERR_SYSTEM, NULL, 0, "cannot "

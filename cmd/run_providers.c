@@ -160,7 +160,7 @@ provider_env(minter *t, const sr_provider *pv, sr_env **pe, sr_err *err)
 	}
 	rc = 0;
 done:
-	sr_secure_free(val);
+	sr_secalloc_free(val);
 	return rc;
 }
 
@@ -365,7 +365,7 @@ providers_mint(mint_state *m, sr_env *env, const sr_policy *p,
 		goto done;
 	}
 	m->reason = "system";
-	if (secure_memory_begin(err) != 0)
+	if (sr_secmem_begin(err) != 0)
 		goto done;
 	for (i = 0; i < p->nproviders; i++)
 		if (mint_one(&t, i, err) != 0)

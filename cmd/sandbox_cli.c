@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "paths.h"
+#include "settings.h"
 
 #define OWN_MAX 10
 
@@ -32,7 +33,7 @@
 static const char *
 home_dir(void)
 {
-	const char *h = getenv("HOME");
+	const char *h = sr_settings_get()->home;
 	struct passwd *pw;
 
 	if (h != NULL && h[0] == '/')
@@ -54,14 +55,15 @@ own_add(char own[OWN_MAX][SR_ERR_PATH_MAX], size_t *n, const char *path,
 		(*n)++;
 }
 
-/* env: the variable that moves kind from its default place; at the
- * default place (no option, env unset), kind's directory is hidden. */
+/* env: the setting (settings.h) of the variable that moves kind from its
+ * default place; at the default place (no option, the variable unset),
+ * kind's directory is hidden. */
 static void
 own_kind(char own[OWN_MAX][SR_ERR_PATH_MAX], size_t *n, sr_path_kind kind,
-    const char *option, const char *suffix, const char *env)
+    const char *option, const char *suffix, const char *const *env)
 {
 	char buf[SR_ERR_PATH_MAX], *slash;
-	const char *v = env != NULL ? getenv(env) : NULL;
+	const char *v = env != NULL ? *env : NULL;
 	sr_err ignored = SR_ERR_INIT;
 
 	if (sr_path_get(buf, sizeof(buf), kind, option, &ignored) != 0)
@@ -78,14 +80,15 @@ static void
 own_paths(char own[OWN_MAX][SR_ERR_PATH_MAX], size_t *n, const sr_policy *p,
     const char *identity, const char *vault, const char *cwd)
 {
+	const sr_settings *set = sr_settings_get();
 	char buf[SR_ERR_PATH_MAX];
 
 	*n = 0;
 	own_kind(own, n, SR_PATH_IDENTITY, identity, "", NULL);
-	own_kind(own, n, SR_PATH_VAULT, vault, "*", "SCOPERUN_VAULT");
-	own_kind(own, n, SR_PATH_AUDIT, NULL, "*", "SCOPERUN_AUDIT");
+	own_kind(own, n, SR_PATH_VAULT, vault, "*", &set->vault);
+	own_kind(own, n, SR_PATH_AUDIT, NULL, "*", &set->audit);
 	own_kind(own, n, SR_PATH_POLICIES, NULL, "", NULL);
-	own_add(own, n, getenv("SCOPERUN_POLICY_DIR"), "");
+	own_add(own, n, set->policy_dir, "");
 	own_add(own, n, "/etc/scoperun", "");
 	if (p->path[0] == '/')
 		own_add(own, n, p->path, "");
@@ -99,7 +102,7 @@ own_paths(char own[OWN_MAX][SR_ERR_PATH_MAX], size_t *n, const sr_policy *p,
 static const char *
 cover_dir(char *buf, size_t size, const char *home)
 {
-	const char *x = getenv("XDG_STATE_HOME");
+	const char *x = sr_settings_get()->xdg_state_home;
 	int n;
 
 	if (x != NULL && x[0] == '/')

@@ -26,7 +26,7 @@ static int
 read_fd(unsigned char **out, size_t *len, int fd, sr_err *err)
 {
 	size_t got = 0, cap = SR_SECRET_VALUE_MAX + 1;
-	unsigned char *buf = sr_secure_alloc(cap + 1);
+	unsigned char *buf = sr_secalloc_alloc(cap + 1);
 	ssize_t n;
 
 	if (buf == NULL)
@@ -35,7 +35,7 @@ read_fd(unsigned char **out, size_t *len, int fd, sr_err *err)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			sr_secure_free(buf);
+			sr_secalloc_free(buf);
 			return sr_err_set(err, SR_ERR_SYSTEM, NULL, 0, "cannot "
 			    "read the value: %s", strerror(errno));
 		}
@@ -52,7 +52,7 @@ static int
 read_tty(unsigned char **out, size_t *len, const char *name, sr_err *err)
 {
 	struct termios old, quiet;
-	unsigned char *buf = sr_secure_alloc(SR_SECRET_VALUE_MAX + 2);
+	unsigned char *buf = sr_secalloc_alloc(SR_SECRET_VALUE_MAX + 2);
 	size_t got = 0;
 	ssize_t n = 1;
 
@@ -81,7 +81,7 @@ read_tty(unsigned char **out, size_t *len, const char *name, sr_err *err)
 		got--;
 	buf[got] = '\0';
 	if (n < 0) {
-		sr_secure_free(buf);
+		sr_secalloc_free(buf);
 		return sr_err_set(err, SR_ERR_SYSTEM, NULL, 0, "cannot read "
 		    "the value: %s", strerror(errno));
 	}
@@ -130,7 +130,7 @@ parse_when(int64_t *out, const char *s, int64_t now)
 		if (sr_time_parse(out, full, strlen(full)) == 0)
 			return *out > 0 ? 0 : -1;
 	}
-	if ((d = sr_duration_parse(s)) > 0) {
+	if ((d = sr_policy_duration_parse(s)) > 0) {
 		*out = now + d;
 		return 0;
 	}
@@ -146,7 +146,7 @@ wanted_meta(sr_secret_meta *m, const vault_args *a, int64_t now,
 		return sr_err_set(err, SR_ERR_USAGE, NULL, 0, "--expires wants "
 		    "2026-12-31T00:00:00Z, 2026-12-31 or a duration like 90d");
 	if (a->rotate_after &&
-	    (m->rotate_after = sr_duration_parse(a->rotate_after)) <= 0)
+	    (m->rotate_after = sr_policy_duration_parse(a->rotate_after)) <= 0)
 		return sr_err_set(err, SR_ERR_USAGE, NULL, 0, "--rotate-after "
 		    "wants a duration like 90d");
 	if (a->labels[0])
@@ -202,7 +202,7 @@ secret_store(const vault_args *a, int rotate, sr_err *err)
 	rc = 0;
 done:
 	if (val)
-		sr_secure_free(val);
+		sr_secalloc_free(val);
 	vs_close(&s);
 	return rc;
 }

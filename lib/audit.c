@@ -313,31 +313,6 @@ seal_record(sr_jsonw *w, const struct audit_head *h, unsigned char
 
 /* ---- parsing what was written ------------------------------------ */
 
-/* Lowercase hex only: the one spelling scoperun writes. A table, since
- * verify decodes three hashes per record. */
-int
-audit_hex_decode(unsigned char *out, size_t n, const char *hex)
-{
-	static signed char val[256];
-	size_t i;
-
-	if (val[0] == 0) {
-		memset(val, -1, sizeof(val));
-		for (i = 0; i < 10; i++)
-			val['0' + i] = (signed char)i;
-		for (i = 0; i < 6; i++)
-			val['a' + i] = (signed char)(10 + i);
-	}
-	for (i = 0; i < n; i++) {
-		int hi = val[(unsigned char)hex[2 * i]];
-		int lo = val[(unsigned char)hex[2 * i + 1]];
-		if ((hi | lo) < 0)
-			return -1;
-		out[i] = (unsigned char)(hi << 4 | lo);
-	}
-	return 0;
-}
-
 int
 audit_line_parse(struct audit_line *out, const char *line, size_t len)
 {
@@ -351,9 +326,9 @@ audit_line_parse(struct audit_line *out, const char *line, size_t len)
 	    memcmp(tail + 73, "\",\"mac\":\"", 9) != 0 ||
 	    memcmp(tail + 146, "\"}", 2) != 0 ||
 	    memcmp(prev, ",\"prev\":\"", 9) != 0 || prev[73] != '"' ||
-	    audit_hex_decode(out->prev, 32, prev + 9) != 0 ||
-	    audit_hex_decode(out->hash, 32, tail + 9) != 0 ||
-	    audit_hex_decode(out->mac, 32, tail + 82) != 0)
+	    sr_hex_decode(out->prev, 32, prev + 9) != 0 ||
+	    sr_hex_decode(out->hash, 32, tail + 9) != 0 ||
+	    sr_hex_decode(out->mac, 32, tail + 82) != 0)
 		return -1;
 	out->seq = 0;
 	/* at most 19 digits: a 20th could overflow (and no record reaches
@@ -403,7 +378,7 @@ head_hex(unsigned char *out, size_t n, const char **p, const char *name)
 	if (strncmp(s, name, len) != 0 || s[len] != ' ' ||
 	    strnlen(s + len + 1, 2 * n + 1) < 2 * n + 1 ||
 	    s[len + 1 + 2 * n] != '\n' ||
-	    audit_hex_decode(out, n, s + len + 1) != 0)
+	    sr_hex_decode(out, n, s + len + 1) != 0)
 		return -1;
 	*p = s + len + 1 + 2 * n + 1;
 	return 0;
@@ -440,7 +415,7 @@ audit_head_read(struct audit_head *h, const char *path, sr_err *err)
 	    SR_FILE_SODIUM, err) != 0)
 		return err->kind == SR_ERR_NOTFOUND ? 1 : -1;
 	rc = audit_head_parse(h, buf);
-	sr_secure_free(buf);
+	sr_secalloc_free(buf);
 	if (rc != 0)
 		return sr_err_set(err, SR_ERR_CONFIG, hp, 0, "the audit head "
 		    "file %s is damaged", hp);
@@ -456,7 +431,7 @@ audit_head_write(const struct audit_head *h, const char *path, sr_err *err)
 	int rc;
 
 	if (audit_side_path(hp, sizeof(hp), path, ".head") != 0 ||
-	    (text = sr_secure_alloc(size)) == NULL)
+	    (text = sr_secalloc_alloc(size)) == NULL)
 		return sr_err_set(err, SR_ERR_SYSTEM, path, 0, "out of memory");
 	sodium_bin2hex(log, sizeof(log), h->log, 16);
 	sodium_bin2hex(hash, sizeof(hash), h->hash, 32);
@@ -471,7 +446,7 @@ audit_head_write(const struct audit_head *h, const char *path, sr_err *err)
 	 * the records it does not know (recover); a damaged one is rebuilt
 	 * from the initial key while that is here. */
 	rc = sr_file_rewrite_small(hp, text, strlen(text), 0600, err);
-	sr_secure_free(text);
+	sr_secalloc_free(text);
 	return rc;
 }
 
@@ -530,8 +505,8 @@ sr_audit_key0_load(unsigned char key[SR_AUDIT_HASH_BYTES], const char *path,
 	if (sr_file_read_strict(&buf, &len, kp, 128, SR_FILE_PRIVATE |
 	    SR_FILE_SODIUM, err) != 0)
 		return -1;
-	rc = len == 65 && buf[64] == '\n' ? audit_hex_decode(key, 32, buf) : -1;
-	sr_secure_free(buf);
+	rc = len == 65 && buf[64] == '\n' ? sr_hex_decode(key, 32, buf) : -1;
+	sr_secalloc_free(buf);
 	if (rc != 0)
 		return sr_err_set(err, SR_ERR_CONFIG, kp, 0, "%s is damaged",
 		    kp);
@@ -831,7 +806,7 @@ int
 audit_append_locked(const char *path, const sr_audit_event *ev,
     unsigned char log[16], sr_err *err)
 {
-	struct audit_head *h = sr_secure_alloc(sizeof(*h));
+	struct audit_head *h = sr_secalloc_alloc(sizeof(*h));
 	sr_audit_event note = { 0 };
 	char saved[SR_ERR_PATH_MAX + 32], msg[SR_ERR_PATH_MAX + 80];
 	uint64_t size = 0, seq0;
@@ -881,7 +856,7 @@ audit_append_locked(const char *path, const sr_audit_event *ev,
 done:
 	if (fd >= 0)
 		close(fd);
-	sr_secure_free(h);
+	sr_secalloc_free(h);
 	return rc;
 }
 

@@ -70,11 +70,11 @@ typedef struct sr_audit_event {
 /*
  * Append ev to the log at path (created with its state on first use, mode
  * 0600 in a 0700 directory), fdatasync'ed before returning 0. A log past
- * its size (SR_AUDIT_ROTATE_BYTES, or $SCOPERUN_AUDIT_ROTATE_BYTES) is
+ * its size (SR_AUDIT_ROTATE_BYTES, or settings.h's audit_rotate_bytes) is
  * first renamed to path.1 (older ones shifted); the chain goes on in the
  * new file. Every SR_AUDIT_CHECKPOINT_EVERY records, and on rotation, a
  * signed checkpoint is appended to path.checkpoints. With ev->forward or
- * $SCOPERUN_AUDIT_SYSLOG=1 the record is also sent to syslog, best effort.
+ * settings.h's audit_syslog the record is also sent to syslog, best effort.
  */
 #define SR_AUDIT_ROTATE_BYTES (64ull << 20)
 #define SR_AUDIT_CHECKPOINT_EVERY 100

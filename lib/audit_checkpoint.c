@@ -92,8 +92,8 @@ sign_parse(struct sign_key *k, const char *buf, size_t len)
 	    memcmp(buf, SIGN_MAGIC "\nlog ", mlen + 5) != 0 ||
 	    memcmp(buf + mlen + 37, "\nseed ", 6) != 0 || buf[len - 1] != '\n')
 		return -1;
-	if (audit_hex_decode(k->log, 16, buf + mlen + 5) == 0 &&
-	    audit_hex_decode(seed, sizeof(seed), buf + mlen + 43) == 0 &&
+	if (sr_hex_decode(k->log, 16, buf + mlen + 5) == 0 &&
+	    sr_hex_decode(seed, sizeof(seed), buf + mlen + 43) == 0 &&
 	    crypto_sign_seed_keypair(k->pk, k->sk, seed) == 0) {
 		k->id = key_id(k->pk);
 		rc = 0;
@@ -116,7 +116,7 @@ sign_load(struct sign_key *k, const char *path, sr_err *err)
 	    SR_FILE_SODIUM, err) != 0)
 		return -1;
 	rc = sign_parse(k, buf, len);
-	sr_secure_free(buf);
+	sr_secalloc_free(buf);
 	if (rc != 0)
 		return sr_err_set(err, SR_ERR_CONFIG, sp, 0, "the audit signing "
 		    "key %s is damaged", sp);
@@ -188,7 +188,7 @@ int
 audit_checkpoint_append(char **text, const struct audit_head *h,
     const char *path, sr_err *err)
 {
-	struct sign_key *k = sr_secure_alloc(sizeof(*k));
+	struct sign_key *k = sr_secalloc_alloc(sizeof(*k));
 	char note[512];
 	size_t len;
 	int rc = -1;
@@ -228,14 +228,14 @@ audit_checkpoint_append(char **text, const struct audit_head *h,
 	}
 	rc = 0;
 done:
-	sr_secure_free(k);
+	sr_secalloc_free(k);
 	return rc;
 }
 
 int
 sr_audit_checkpoint_now(char **text, const char *path, sr_err *err)
 {
-	struct audit_head *h = sr_secure_alloc(sizeof(*h));
+	struct audit_head *h = sr_secalloc_alloc(sizeof(*h));
 	char lock[SR_ERR_PATH_MAX];
 	int fd = -1, rc = -1;
 
@@ -260,14 +260,14 @@ sr_audit_checkpoint_now(char **text, const char *path, sr_err *err)
 		rc = audit_checkpoint_append(text, h, path, err);
 done:
 	sr_file_unlock(fd);
-	sr_secure_free(h);
+	sr_secalloc_free(h);
 	return rc;
 }
 
 int
 sr_audit_vkey(char *buf, size_t size, const char *path, sr_err *err)
 {
-	struct sign_key *k = sr_secure_alloc(sizeof(*k));
+	struct sign_key *k = sr_secalloc_alloc(sizeof(*k));
 	unsigned char typed[1 + crypto_sign_PUBLICKEYBYTES];
 	char b64[sodium_base64_ENCODED_LEN(sizeof(typed), B64)];
 	int rc = -1;
@@ -284,7 +284,7 @@ sr_audit_vkey(char *buf, size_t size, const char *path, sr_err *err)
 		else
 			sr_err_set(err, SR_ERR_SYSTEM, path, 0, "buffer");
 	}
-	sr_secure_free(k);
+	sr_secalloc_free(k);
 	return rc;
 }
 
@@ -355,7 +355,7 @@ text_parse(sr_audit_checkpoint *cp, const char *t, const char *end)
 	if (next_line(&line, &len, &p, end) != 0 ||
 	    len != sizeof(NOTE_ORIGIN) - 1 + 32 ||
 	    memcmp(line, NOTE_ORIGIN, sizeof(NOTE_ORIGIN) - 1) != 0 ||
-	    audit_hex_decode(cp->log, 16, line + sizeof(NOTE_ORIGIN) - 1) != 0)
+	    sr_hex_decode(cp->log, 16, line + sizeof(NOTE_ORIGIN) - 1) != 0)
 		return -1;
 	if (next_line(&line, &len, &p, end) != 0 || len == 0 || len > 19 ||
 	    line[0] == '0')
@@ -366,7 +366,7 @@ text_parse(sr_audit_checkpoint *cp, const char *t, const char *end)
 		cp->size = cp->size * 10 + (uint64_t)(line[i] - '0');
 	}
 	if (next_line(&line, &len, &p, end) != 0 || len != 64 ||
-	    audit_hex_decode(cp->hash, 32, line) != 0 || p != end)
+	    sr_hex_decode(cp->hash, 32, line) != 0 || p != end)
 		return -1;
 	return 0;
 }
@@ -523,13 +523,13 @@ audit_checkpoint_key(unsigned char pk[32], unsigned char log[16],
 			    "`scoperun audit key --public`)");
 		return 0;
 	}
-	if ((k = sr_secure_alloc(sizeof(*k))) == NULL)
+	if ((k = sr_secalloc_alloc(sizeof(*k))) == NULL)
 		return sr_err_set(err, SR_ERR_SYSTEM, path, 0, "out of memory");
 	if (sign_load(k, path, err) == 0) {
 		memcpy(pk, k->pk, sizeof(k->pk));
 		memcpy(log, k->log, sizeof(k->log));
 		*have_log = 1;
 	}
-	sr_secure_free(k);
+	sr_secalloc_free(k);
 	return *have_log ? 0 : -1;
 }

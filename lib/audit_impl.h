@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "audit.h"
+#include "hex.h"
 #include "jsonw.h"
 
 #define AUDIT_HASH_TAG "scoperun-audit-v1\n"
@@ -71,7 +72,6 @@ int audit_line_parse(struct audit_line *out, const char *line, size_t len);
 int audit_head_read(struct audit_head *h, const char *path, sr_err *err);
 /* The head file's text (NUL-terminated) into h; 0, or -1 when damaged. */
 int audit_head_parse(struct audit_head *h, const char *buf);
-int audit_hex_decode(unsigned char *out, size_t n, const char *hex);
 int audit_head_write(const struct audit_head *h, const char *path,
     sr_err *err);
 
@@ -147,7 +147,7 @@ int audit_append_locked(const char *path, const sr_audit_event *ev,
 /* ---- audit_syslog.c ---------------------------------------------- */
 
 /* Send the record (line without its newline) to syslog when forward is
- * set or $SCOPERUN_AUDIT_SYSLOG=1; best effort, one note on stderr at
+ * set or the settings say so (settings.h); best effort, one note on stderr at
  * most per process. */
 void audit_syslog_forward(int forward, const char *event, const char *line,
     size_t len, uint64_t seq, const unsigned char hash[SR_AUDIT_HASH_BYTES]);

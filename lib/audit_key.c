@@ -136,7 +136,7 @@ sr_audit_key0_seal(char *line, size_t size, const char *path,
     const char *recipient, sr_err *err)
 {
 	unsigned char pk[crypto_box_PUBLICKEYBYTES];
-	unsigned char *k1 = sr_secure_alloc(SR_AUDIT_HASH_BYTES);
+	unsigned char *k1 = sr_secalloc_alloc(SR_AUDIT_HASH_BYTES);
 	char sp[SR_ERR_PATH_MAX];
 	int rc = -1;
 
@@ -155,7 +155,7 @@ sr_audit_key0_seal(char *line, size_t size, const char *path,
 	    sr_audit_key0_remove(path, err) == 0)
 		rc = 0;
 done:
-	sr_secure_free(k1);
+	sr_secalloc_free(k1);
 	return rc;
 }
 
@@ -171,7 +171,7 @@ sealed_parse(unsigned char log[16], unsigned char pk[32],
 
 	if (len < sizeof(SEALED_MAGIC) + 34 || text[len - 1] != '\n' ||
 	    memcmp(text, SEALED_MAGIC, sizeof(SEALED_MAGIC) - 1) != 0 ||
-	    p[32] != ' ' || audit_hex_decode(log, 16, p) != 0 ||
+	    p[32] != ' ' || sr_hex_decode(log, 16, p) != 0 ||
 	    (sp = memchr(p + 33, ' ', len - (size_t)(p + 33 - text))) == NULL ||
 	    (n = (size_t)(sp - (p + 33))) >= sizeof(rcpt))
 		return sr_err_set(err, SR_ERR_CONFIG, NULL, 0, "not a sealed "

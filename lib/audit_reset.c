@@ -50,7 +50,7 @@ exists(const char *path, const char *suffix)
 static int
 old_log_id(unsigned char log[16], const char *path)
 {
-	struct audit_head *h = sr_secure_alloc(sizeof(*h));
+	struct audit_head *h = sr_secalloc_alloc(sizeof(*h));
 	unsigned char pk[32], *k1;
 	sr_err err = SR_ERR_INIT;
 	int have = 0;
@@ -60,18 +60,18 @@ old_log_id(unsigned char log[16], const char *path)
 		have = 1;
 	}
 	if (h != NULL)
-		sr_secure_free(h);
+		sr_secalloc_free(h);
 	sr_err_clear(&err);
 	if (!have && audit_checkpoint_key(pk, log, &have, path, NULL,
 	    &err) != 0)
 		have = 0;
-	if (!have && (k1 = sr_secure_alloc(SR_AUDIT_HASH_BYTES)) != NULL) {
+	if (!have && (k1 = sr_secalloc_alloc(SR_AUDIT_HASH_BYTES)) != NULL) {
 		sr_err_clear(&err);
 		if (sr_audit_key0_load(k1, path, &err) == 0) {
 			audit_log_id(log, k1);
 			have = 1;
 		}
-		sr_secure_free(k1);
+		sr_secalloc_free(k1);
 	}
 	return have ? 0 : -1;
 }

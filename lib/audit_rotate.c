@@ -24,21 +24,16 @@
 #include <sodium.h>
 
 #include "audit_impl.h"
+#include "settings.h"
 
 #define MAX_INDEX 99999999UL
 
 uint64_t
 audit_rotate_limit(void)
 {
-	const char *s = getenv("SCOPERUN_AUDIT_ROTATE_BYTES");
-	unsigned long long v;
-	char *end;
+	uint64_t v = sr_settings_get()->audit_rotate_bytes;
 
-	if (s == NULL || *s < '1' || *s > '9')
-		return SR_AUDIT_ROTATE_BYTES;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	return errno == 0 && *end == '\0' ? (uint64_t)v : SR_AUDIT_ROTATE_BYTES;
+	return v != 0 ? v : SR_AUDIT_ROTATE_BYTES;
 }
 
 /* k when name is base.k (k a decimal without a leading 0), else 0. */

@@ -31,6 +31,7 @@
 #include <sodium.h>
 
 #include "audit_impl.h"
+#include "settings.h"
 
 #define FACILITY_AUTHPRIV 10
 #define SEV_NOTICE 5
@@ -80,8 +81,8 @@ void
 audit_syslog_forward(int forward, const char *event, const char *line,
     size_t len, uint64_t seq, const unsigned char hash[SR_AUDIT_HASH_BYTES])
 {
-	const char *env = getenv("SCOPERUN_AUDIT_SYSLOG");
-	const char *sock = getenv("SCOPERUN_SYSLOG_SOCKET");
+	const sr_settings *set = sr_settings_get();
+	const char *sock = set->syslog_socket;
 	struct sockaddr_un sa;
 	char head[640], ts[32], host[256], hhex[65];
 	char *msg;
@@ -89,7 +90,7 @@ audit_syslog_forward(int forward, const char *event, const char *line,
 	ssize_t n;
 	int fd, sev;
 
-	if (!forward && (env == NULL || strcmp(env, "1") != 0))
+	if (!forward && !set->audit_syslog)
 		return;
 	if (sock == NULL || sock[0] == '\0')
 		sock = "/dev/log";

@@ -309,7 +309,7 @@ snap_free(struct snap *s)
 		close(s->head_fd);
 	sr_audit_files_free(s->paths, s->n);
 	if (s->head != NULL)
-		sr_secure_free(s->head);
+		sr_secalloc_free(s->head);
 	free(s->cp_text);
 }
 
@@ -412,8 +412,8 @@ snap_head(struct snap *s, sr_err *err)
 			    s->head_path);
 		return -1;
 	}
-	if ((s->head = sr_secure_alloc(sizeof(*s->head))) == NULL ||
-	    (buf = sr_secure_alloc((size_t)st.st_size + 1)) == NULL)
+	if ((s->head = sr_secalloc_alloc(sizeof(*s->head))) == NULL ||
+	    (buf = sr_secalloc_alloc((size_t)st.st_size + 1)) == NULL)
 		return sr_err_set(err, SR_ERR_SYSTEM, s->head_path, 0,
 		    "out of memory");
 	do {
@@ -423,9 +423,9 @@ snap_head(struct snap *s, sr_err *err)
 		buf[n] = '\0';
 		rc = audit_head_parse(s->head, buf);
 	}
-	sr_secure_free(buf);
+	sr_secalloc_free(buf);
 	if (rc != 0) {
-		sr_secure_free(s->head);
+		sr_secalloc_free(s->head);
 		s->head = NULL;
 		return sr_err_set(err, SR_ERR_CONFIG, s->head_path, 0, "the "
 		    "audit head file %s is damaged", s->head_path);
@@ -536,7 +536,7 @@ key_copy(unsigned char **out, const unsigned char *key0, sr_err *err)
 	*out = NULL;
 	if (key0 == NULL)
 		return 0;
-	if ((*out = sr_secure_alloc(SR_AUDIT_HASH_BYTES)) == NULL)
+	if ((*out = sr_secalloc_alloc(SR_AUDIT_HASH_BYTES)) == NULL)
 		return sr_err_set(err, SR_ERR_SYSTEM, NULL, 0, "out of memory");
 	memcpy(*out, key0, SR_AUDIT_HASH_BYTES);
 	return 0;
@@ -590,9 +590,9 @@ sr_audit_verify_with(sr_audit_verdict *v, const char *path,
 		rc = bad(&w, w.last + 1, 0, "%s", why);
 done:
 	if (w.key)
-		sr_secure_free(w.key);
+		sr_secalloc_free(w.key);
 	if (w.mark_key)
-		sr_secure_free(w.mark_key);
+		sr_secalloc_free(w.mark_key);
 	free(lcps);
 	snap_free(&s);
 	return rc;

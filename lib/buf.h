@@ -17,7 +17,8 @@ typedef struct sr_buf {
 
 #define SR_BUF_INIT { NULL, 0, 0, 0 }
 
-/* Append n bytes; 0, or -1 (and failed set) when out of memory. */
+/* Append n bytes; 0, or -1 (and failed set) when out of memory or when
+ * the length would overflow. */
 int sr_buf_put(sr_buf *b, const void *p, size_t n);
 void sr_buf_free(sr_buf *b);
 

@@ -50,7 +50,7 @@ typedef struct sr_check_finding {
 	char *path;
 	size_t line, column;	/* SR_CHECK_SECRET, _KEY; 0 otherwise */
 	size_t secret;		/* SR_CHECK_SECRET: for sr_scan_name */
-	sr_scan_form form;
+	sr_form form;
 	char commit[SR_REPO_OID_HEX + 1];	/* history; "" for the index */
 	size_t seq;		/* the order found in */
 } sr_check_finding;

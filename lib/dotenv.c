@@ -186,7 +186,7 @@ sr_dotenv_parse(const char *text, size_t len, const char *file,
 	}
 	if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
 		c.p += 3;	/* a UTF-8 byte order mark */
-	if ((val = sr_secure_alloc(len + 1)) == NULL)
+	if ((val = sr_secalloc_alloc(len + 1)) == NULL)
 		return sr_err_set(err, SR_ERR_SYSTEM, NULL, 0, "out of memory");
 	while (rc == 0 && c.p < c.end) {
 		skip_blanks(&c);
@@ -200,6 +200,6 @@ sr_dotenv_parse(const char *text, size_t len, const char *file,
 		if (c.p < c.end)
 			rc = read_pair(&c, val, fn, ctx, err);
 	}
-	sr_secure_free(val);
+	sr_secalloc_free(val);
 	return rc;
 }

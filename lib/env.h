@@ -49,10 +49,11 @@ int sr_env_name_dangerous(const char *name, size_t len);
 int sr_env_name_uninheritable(const char *name, size_t len);
 
 /*
- * 1 when name[0..len) matches pattern (NUL-terminated): `*` any run, `?` one
- * byte, `[abc]`, `[a-z]`, `[!a]` / `[^a]` one byte of a class; an unclosed
- * `[` is literal. Case-sensitive. Iterative: O(len * strlen(pattern)) at
- * worst, whatever the pattern.
+ * 1 when name[0..len) matches pattern (NUL-terminated) as fnmatch(3) with
+ * no flags has it, the dialect of the repo guard's patterns too: `*` any
+ * run, `?` one byte, `[abc]`, `[a-z]`, `[!a]` / `[^a]` one byte of a
+ * class; an unclosed `[` is literal. Case-sensitive. 0 when a copy of a
+ * name longer than SR_ENV_NAME_MAX cannot be made.
  */
 int sr_env_glob_match(const char *pattern, const char *name, size_t len);
 

@@ -13,6 +13,7 @@ sr_err_set(sr_err *e, sr_err_kind kind, const char *file, unsigned line,
 	if (e == NULL)
 		return -1;
 	e->kind = kind;
+	e->reason = NULL;
 	e->line = line;
 	snprintf(e->file, sizeof(e->file), "%s", file ? file : "");
 	va_start(ap, fmt);
@@ -21,10 +22,19 @@ sr_err_set(sr_err *e, sr_err_kind kind, const char *file, unsigned line,
 	return -1;
 }
 
+int
+sr_err_set_reason(sr_err *e, const char *reason)
+{
+	if (e != NULL)
+		e->reason = reason;
+	return -1;
+}
+
 void
 sr_err_clear(sr_err *e)
 {
 	e->kind = SR_ERR_NONE;
+	e->reason = NULL;
 	e->line = 0;
 	e->file[0] = '\0';
 	e->msg[0] = '\0';

@@ -79,7 +79,7 @@ static void
 buf_free(char *buf, unsigned flags)
 {
 	if (flags & SR_FILE_SODIUM)
-		sr_secure_free(buf);
+		sr_secalloc_free(buf);
 	else
 		free(buf);
 }
@@ -112,7 +112,7 @@ read_all(char **buf, size_t *len, int fd, size_t size, unsigned flags,
 	size_t got = 0;
 	ssize_t n;
 
-	*buf = flags & SR_FILE_SODIUM ? sr_secure_alloc(size + 2) :
+	*buf = flags & SR_FILE_SODIUM ? sr_secalloc_alloc(size + 2) :
 	    malloc(size + 2);
 	if (*buf == NULL)
 		return sr_err_set(err, SR_ERR_SYSTEM, path, 0, "out of memory");

@@ -23,11 +23,11 @@
 #define SR_FILE_PRIVATE 0x1	/* the file must not be readable by others
 				   either (identity, vault): mode & 077 == 0 */
 #define SR_FILE_SODIUM 0x2	/* read into sodium memory (secalloc.h); the
-				   caller frees with sr_secure_free */
+				   caller frees with sr_secalloc_free */
 
 /*
  * Read a whole regular file of at most max bytes after the StrictModes
- * checks. *buf is malloc'd (or sr_secure_alloc'd) and NUL-terminated.
+ * checks. *buf is malloc'd (or sr_secalloc_alloc'd) and NUL-terminated.
  * Errors: SR_ERR_NOTFOUND when the file does not exist, SR_ERR_CONFIG when
  * it is unsafe, too big or not a regular file, SR_ERR_SYSTEM otherwise.
  */

@@ -2,8 +2,8 @@
  * identity.c - X25519 identities and recipients, and their text forms.
  *
  * Everything that ever holds a secret key byte - the identity, the file's
- * bytes, the decode scratch, the text written to disk - is sr_secure_alloc'd
- * and sr_secure_free'd (which wipes) on every path. Refusals are recorded as a
+ * bytes, the decode scratch, the text written to disk - is
+ * sr_secalloc_alloc'd and sr_secalloc_free'd (which wipes) on every path. Refusals are recorded as a
  * reason and a line, and the message is built from those only after the
  * secret-holding buffers are gone; no message quotes a single byte of a key
  * line, since a mangled secret line is still mostly the secret.
@@ -194,10 +194,10 @@ sr_identity_generate(sr_identity **out, sr_err *err)
 	*out = NULL;
 	if (sodium_ready(err) != 0)
 		return -1;
-	if ((id = sr_secure_alloc(sizeof(*id))) == NULL)
+	if ((id = sr_secalloc_alloc(sizeof(*id))) == NULL)
 		return sr_err_set(err, SR_ERR_SYSTEM, NULL, 0, "out of memory");
 	if (crypto_box_keypair(id->pk, id->sk) != 0) {
-		sr_secure_free(id);
+		sr_secalloc_free(id);
 		return sr_err_set(err, SR_ERR_SYSTEM, NULL, 0, "cannot "
 		    "generate a key pair");
 	}
@@ -208,7 +208,7 @@ sr_identity_generate(sr_identity **out, sr_err *err)
 void
 sr_identity_free(sr_identity *id)
 {
-	sr_secure_free(id);	/* wipes; NULL is fine */
+	sr_secalloc_free(id);	/* wipes; NULL is fine */
 }
 
 static int
@@ -272,15 +272,15 @@ sr_identity_load(sr_identity **out, const char *path, sr_err *err)
 	if (sr_file_read_strict(&buf, &len, path, SR_IDENTITY_MAX_BYTES,
 	    SR_FILE_PRIVATE | SR_FILE_SODIUM, err) != 0)
 		return -1;
-	id = sr_secure_alloc(sizeof(*id));
-	kb = sr_secure_alloc(sizeof(*kb));
+	id = sr_secalloc_alloc(sizeof(*id));
+	kb = sr_secalloc_alloc(sizeof(*kb));
 	if (id != NULL && kb != NULL)
 		why = parse_lines(id, kb, buf, len, &line);
 	/* the public key is derived, never read, so it always matches */
 	if (why == WHY_OK && crypto_scalarmult_base(id->pk, id->sk) != 0)
 		why = WHY_SODIUM;
-	sr_secure_free(kb);
-	sr_secure_free(buf);
+	sr_secalloc_free(kb);
+	sr_secalloc_free(buf);
 	if (why != WHY_OK) {
 		sr_identity_free(id);
 		return refuse(err, why, &secret_kind, path, line);
@@ -304,13 +304,13 @@ sr_identity_parse(sr_identity **out, const char *text, size_t len,
 	if (len > SR_IDENTITY_MAX_BYTES)
 		return sr_err_set(err, SR_ERR_CONFIG, NULL, 0, "the identity "
 		    "in %s is over %d bytes", label, SR_IDENTITY_MAX_BYTES);
-	id = sr_secure_alloc(sizeof(*id));
-	kb = sr_secure_alloc(sizeof(*kb));
+	id = sr_secalloc_alloc(sizeof(*id));
+	kb = sr_secalloc_alloc(sizeof(*kb));
 	if (id != NULL && kb != NULL)
 		why = parse_lines(id, kb, text, len, &line);
 	if (why == WHY_OK && crypto_scalarmult_base(id->pk, id->sk) != 0)
 		why = WHY_SODIUM;
-	sr_secure_free(kb);
+	sr_secalloc_free(kb);
 	if (why != WHY_OK) {
 		sr_identity_free(id);
 		return refuse(err, why, &secret_kind, label, line);
@@ -333,8 +333,8 @@ sr_identity_text(char **out, size_t *len, const sr_identity *id,
 	*len = 0;
 	if (sodium_ready(err) != 0)
 		return -1;
-	text = sr_secure_alloc(TEXT_MAX);
-	kb = sr_secure_alloc(sizeof(*kb));
+	text = sr_secalloc_alloc(TEXT_MAX);
+	kb = sr_secalloc_alloc(sizeof(*kb));
 	if (text == NULL || kb == NULL)
 		goto done;
 	sr_recipient_format(rcpt, id->pk);
@@ -352,9 +352,9 @@ sr_identity_text(char **out, size_t *len, const sr_identity *id,
 	text[n] = '\0';
 	rc = 0;
 done:
-	sr_secure_free(kb);
+	sr_secalloc_free(kb);
 	if (rc != 0) {
-		sr_secure_free(text);
+		sr_secalloc_free(text);
 		return sr_err_set(err, SR_ERR_SYSTEM, NULL, 0, "cannot encode "
 		    "the identity");
 	}
@@ -394,7 +394,7 @@ sr_identity_save(const sr_identity *id, const char *path, sr_err *err)
 		return -1;
 	/* a failure message here holds only the path and errno */
 	rc = sr_file_write_new(path, text, len, 0600, err);
-	sr_secure_free(text);
+	sr_secalloc_free(text);
 	return rc;
 }
 

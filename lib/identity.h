@@ -62,7 +62,7 @@ int sr_identity_parse(sr_identity **out, const char *text, size_t len,
 int sr_identity_save(const sr_identity *id, const char *path, sr_err *err);
 
 /* The identity as text, as written to a file: comments, then the secret
- * line; in sodium memory (secalloc.h) (caller sr_secure_free's it). */
+ * line; in sodium memory (secalloc.h) (caller sr_secalloc_free's it). */
 int sr_identity_text(char **out, size_t *len, const sr_identity *id,
     sr_err *err);
 

@@ -27,6 +27,8 @@
 #include <string.h>
 
 #include <sodium.h>
+
+#include "forms.h"
 #include "secalloc.h"
 
 #define MARKER_PREFIX "[REDACTED:"
@@ -94,106 +96,6 @@ oom(sr_err *err)
 	return sr_err_set(err, SR_ERR_SYSTEM, NULL, 0, "out of memory");
 }
 
-/* ---- the forms of a value ----------------------------------------- */
-
-static const char b64_std[] =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-static const char b64_url[] =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
-static unsigned
-shifted_byte(const unsigned char *v, size_t n, size_t align, size_t j)
-{
-	return j < align || j - align >= n ? 0 : v[j - align];
-}
-
-/*
- * The base64 characters that depend on v alone when v starts align bytes
- * into a 3-byte group: character k covers bits [6k, 6k+6) of the
- * encoded bytes, v covers [8 align, 8 (align + n)).
- */
-static size_t
-form_b64(unsigned char *out, const unsigned char *v, size_t n, size_t align,
-    const char *alphabet)
-{
-	size_t k, first = (8 * align + 5) / 6, end = (8 * (align + n)) / 6;
-	size_t len = 0;
-
-	for (k = first; k < end; k++) {
-		size_t bit = 6 * k, j = bit / 8;
-		unsigned w = shifted_byte(v, n, align, j) << 8 |
-		    shifted_byte(v, n, align, j + 1);
-		out[len++] = (unsigned char)alphabet[(w >> (10 - bit % 8)) &
-		    63];
-	}
-	return len;
-}
-
-/* JSON string escaping as encoders write it; slash: also `\/`. */
-static size_t
-form_json(unsigned char *out, const unsigned char *v, size_t n, int slash)
-{
-	static const char hex[] = "0123456789abcdef";
-	size_t i, len = 0;
-
-	for (i = 0; i < n; i++) {
-		const char *esc = v[i] == '"' ? "\\\"" : v[i] == '\\' ? "\\\\" :
-		    v[i] == '\b' ? "\\b" : v[i] == '\f' ? "\\f" : v[i] == '\n' ?
-		    "\\n" : v[i] == '\r' ? "\\r" : v[i] == '\t' ? "\\t" :
-		    v[i] == '/' && slash ? "\\/" : NULL;
-		if (esc != NULL) {
-			memcpy(out + len, esc, 2);
-			len += 2;
-		} else if (v[i] < 0x20) {
-			memcpy(out + len, "\\u00", 4);
-			out[len + 4] = (unsigned char)hex[v[i] >> 4];
-			out[len + 5] = (unsigned char)hex[v[i] & 15];
-			len += 6;
-		} else {
-			out[len++] = v[i];
-		}
-	}
-	return len;
-}
-
-/* Percent-encoding of all but RFC 3986's unreserved bytes (and '/'
- * when keep_slash, as Python's quote() does). */
-static size_t
-form_percent(unsigned char *out, const unsigned char *v, size_t n,
-    const char *hex, int keep_slash)
-{
-	size_t i, len = 0;
-
-	for (i = 0; i < n; i++) {
-		unsigned char c = v[i];
-		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-		    (c >= '0' && c <= '9') || c == '-' || c == '.' ||
-		    c == '_' || c == '~' || (c == '/' && keep_slash)) {
-			out[len++] = c;
-			continue;
-		}
-		out[len++] = '%';
-		out[len++] = (unsigned char)hex[c >> 4];
-		out[len++] = (unsigned char)hex[c & 15];
-	}
-	return len;
-}
-
-/* Every `\n` as `\r\n`: a multi-line value (a PEM) as a terminal shows it,
- * since the tty's ONLCR turns each newline the agent writes into CR LF. */
-static size_t
-form_crlf(unsigned char *out, const unsigned char *v, size_t n)
-{
-	size_t i, len = 0;
-
-	for (i = 0; i < n; i++) {
-		if (v[i] == '\n')
-			out[len++] = '\r';
-		out[len++] = v[i];
-	}
-	return len;
-}
-
 /* ---- staging ------------------------------------------------------ */
 
 static int
@@ -204,11 +106,11 @@ stage_grow(sr_mask *m, size_t need)
 
 	while (cap - m->stage_len < need)
 		cap *= 2;
-	if ((p = sr_secure_alloc(cap)) == NULL)
+	if ((p = sr_secalloc_alloc(cap)) == NULL)
 		return -1;
 	if (m->stage_len)
 		memcpy(p, m->stage, m->stage_len);
-	sr_secure_free(m->stage);
+	sr_secalloc_free(m->stage);
 	m->stage = p;
 	m->stage_cap = cap;
 	return 0;
@@ -241,35 +143,19 @@ stage_form(sr_mask *m, size_t first, const unsigned char *f, size_t len)
 	return 0;
 }
 
-/* Every form of v into the staging area; tmp holds 6 n + 8 bytes. */
+/* Every form of v (forms.h) into the staging area; tmp holds
+ * SR_FORMS_ONE_MAX(n) bytes. */
 static int
 stage_forms(sr_mask *m, const unsigned char *v, size_t n, unsigned char *tmp)
 {
-	static const char *const hexes[] = { "0123456789ABCDEF",
-	    "0123456789abcdef" };
-	size_t first = m->nforms, a, h;
-	int rc = stage_form(m, first, v, n);
+	size_t first = m->nforms, len;
+	sr_forms it;
+	sr_form kind;
+	int rc = 0;
 
-	if (rc == 0 && memchr(v, '\n', n) != NULL)
-		rc = stage_form(m, first, tmp, form_crlf(tmp, v, n));
-
-	for (a = 0; a < 3 && rc == 0; a++) {
-		rc = stage_form(m, first, tmp, form_b64(tmp, v, n, a, b64_std));
-		if (rc == 0)
-			rc = stage_form(m, first, tmp, form_b64(tmp, v, n, a,
-			    b64_url));
-	}
-	if (rc == 0)
-		rc = stage_form(m, first, tmp, form_json(tmp, v, n, 0));
-	if (rc == 0)
-		rc = stage_form(m, first, tmp, form_json(tmp, v, n, 1));
-	for (h = 0; h < 2 && rc == 0; h++) {
-		rc = stage_form(m, first, tmp, form_percent(tmp, v, n,
-		    hexes[h], 0));
-		if (rc == 0)
-			rc = stage_form(m, first, tmp, form_percent(tmp, v, n,
-			    hexes[h], 1));
-	}
+	sr_forms_start(&it, v, n);
+	while (rc == 0 && sr_forms_next(&it, tmp, &len, &kind))
+		rc = stage_form(m, first, tmp, len);
 	return rc;
 }
 
@@ -316,10 +202,11 @@ sr_mask_add(sr_mask *m, const char *name, size_t namelen,
 		    "after build");
 	if (len < SR_MASK_MIN_LEN)
 		return 1;
-	if (len > SIZE_MAX / 8 || (tmp = sr_secure_alloc(6 * len + 8)) == NULL)
+	if (len > SIZE_MAX / 8 ||
+	    (tmp = sr_secalloc_alloc(SR_FORMS_ONE_MAX(len))) == NULL)
 		return oom(err);
 	rc = stage_forms(m, value, len, tmp);
-	sr_secure_free(tmp);
+	sr_secalloc_free(tmp);
 	if (rc != 0 || add_name(m, name, namelen) != 0)
 		return oom(err);
 	return 0;
@@ -460,10 +347,11 @@ sr_mask_build(sr_mask *m, sr_err *err)
 		if (m->forms[i].len > m->maxlen)
 			m->maxlen = m->forms[i].len;
 	}
-	if (total >= UINT32_MAX || (m->nodes = sr_secure_allocarray(total + 1,
-	    sizeof(*m->nodes))) == NULL || (m->root = sr_secure_allocarray(256,
-	    sizeof(*m->root))) == NULL || (m->shift = sr_secure_alloc(65536)) ==
-	    NULL)
+	if (total >= UINT32_MAX ||
+	    (m->nodes = sr_secalloc_allocarray(total + 1,
+	    sizeof(*m->nodes))) == NULL ||
+	    (m->root = sr_secalloc_allocarray(256, sizeof(*m->root))) == NULL ||
+	    (m->shift = sr_secalloc_alloc(65536)) == NULL)
 		return oom(err);
 	memset(m->nodes, 0, sizeof(*m->nodes));
 	memset(m->root, 0, 256 * sizeof(*m->root));
@@ -473,7 +361,7 @@ sr_mask_build(sr_mask *m, sr_err *err)
 	if (link_failures(m) != 0)
 		return oom(err);
 	build_shift(m);
-	sr_secure_free(m->stage);
+	sr_secalloc_free(m->stage);
 	m->stage = NULL;
 	m->stage_len = m->stage_cap = 0;
 	m->built = 1;
@@ -487,10 +375,10 @@ sr_mask_free(sr_mask *m)
 
 	if (m == NULL)
 		return;
-	sr_secure_free(m->stage);
-	sr_secure_free(m->nodes);
-	sr_secure_free(m->root);
-	sr_secure_free(m->shift);
+	sr_secalloc_free(m->stage);
+	sr_secalloc_free(m->nodes);
+	sr_secalloc_free(m->root);
+	sr_secalloc_free(m->shift);
 	for (i = 0; i < m->nnames; i++)
 		free(m->names[i].text);
 	free(m->names);
@@ -509,7 +397,7 @@ sr_mask_stream_new(sr_mask_stream **out, const sr_mask *m, sr_err *err)
 		return sr_err_set(err, SR_ERR_SYSTEM, NULL, 0, "mask: stream "
 		    "before build");
 	if ((s = calloc(1, sizeof(*s))) == NULL ||
-	    (s->pend = sr_secure_alloc(m->maxlen + 1)) == NULL) {
+	    (s->pend = sr_secalloc_alloc(m->maxlen + 1)) == NULL) {
 		free(s);
 		return oom(err);
 	}
@@ -523,7 +411,7 @@ sr_mask_stream_free(sr_mask_stream *s)
 {
 	if (s == NULL)
 		return;
-	sr_secure_free(s->pend);
+	sr_secalloc_free(s->pend);
 	free(s->cov);
 	free(s);
 }

@@ -4,15 +4,14 @@
  * With [exec] mask_output the child's stdout and stderr pass through
  * scoperun, which writes every occurrence of a granted value as
  * [REDACTED:NAME]. Agents print values whole, a byte at a time, inside
- * JSON, base64'd or in a URL, so each value is looked for in these forms:
- * raw; a multi-line value also with every `\n` as `\r\n` (a terminal's
- * ONLCR on the supervised pty path, and CRLF output); base64, standard
- * and URL-safe alphabets, at each of the three alignments a value can
- * have inside a longer encoded run (only the characters that depend on
- * the value alone: the edge characters shared with neighbouring bytes
- * are left, at most 10 bits of the value); JSON
- * string escaping (also with `\/`); percent-encoding (upper and lower case
- * hex, also with `/` left alone).
+ * JSON, base64'd, hex'd or in a URL, so each value is looked for in every
+ * form of forms.h, the ones the leak check looks for: raw; a multi-line
+ * value also with every `\n` as `\r\n` (a terminal's ONLCR on the
+ * supervised pty path, and CRLF output); hex; base64, standard and
+ * URL-safe alphabets, at each of the three alignments a value can have
+ * inside a longer encoded run (a stream is one long run: an agent that
+ * base64s a JSON blob puts the value at any alignment); JSON string
+ * escaping; percent- and form-encoding.
  *
  * Invariants:
  * - One Aho-Corasick automaton over every form of every value: each input
@@ -33,8 +32,8 @@
  *   included.
  *
  * Known limits: base64 wrapped into lines inside the value (MIME, PEM
- * bodies re-encoded at 76 columns) and encodings not listed above (hex,
- * \u escapes of non-ASCII) are not recognised.
+ * bodies re-encoded at 76 columns) and encodings not in forms.h (\u
+ * escapes of non-ASCII) are not recognised.
  */
 #ifndef SR_MASK_H
 #define SR_MASK_H

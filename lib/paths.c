@@ -1,22 +1,55 @@
 #include "paths.h"
 
 #include <stdio.h>
-#include <stdlib.h>
+
+#include "settings.h"
 
 static const struct {
-	const char *override, *xdg, *fallback, *file;
+	const char *override, *fallback, *file;
 } defaults[] = {
-	[SR_PATH_IDENTITY] = { "SCOPERUN_IDENTITY", "XDG_CONFIG_HOME",
-	    ".config", "scoperun/identity" },
-	[SR_PATH_VAULT] = { "SCOPERUN_VAULT", "XDG_DATA_HOME",
-	    ".local/share", "scoperun/vault.sealed" },
-	[SR_PATH_AUDIT] = { "SCOPERUN_AUDIT", "XDG_STATE_HOME",
-	    ".local/state", "scoperun/audit.jsonl" },
-	[SR_PATH_POLICIES] = { NULL, "XDG_CONFIG_HOME", ".config",
-	    "scoperun/policies" },
-	[SR_PATH_VAULT_PINS] = { "SCOPERUN_VAULT_PINS", "XDG_STATE_HOME",
-	    ".local/state", "scoperun/vault-pins" },
+	[SR_PATH_IDENTITY] = { "SCOPERUN_IDENTITY", ".config",
+	    "scoperun/identity" },
+	[SR_PATH_VAULT] = { "SCOPERUN_VAULT", ".local/share",
+	    "scoperun/vault.sealed" },
+	[SR_PATH_AUDIT] = { "SCOPERUN_AUDIT", ".local/state",
+	    "scoperun/audit.jsonl" },
+	[SR_PATH_POLICIES] = { NULL, ".config", "scoperun/policies" },
+	[SR_PATH_VAULT_PINS] = { "SCOPERUN_VAULT_PINS", ".local/state",
+	    "scoperun/vault-pins" },
 };
+
+/* The override variable of kind, as cmd/ read it (settings.h), or NULL. */
+static const char *
+override(sr_path_kind kind, const sr_settings *s)
+{
+	switch (kind) {
+	case SR_PATH_IDENTITY:
+		return s->identity;
+	case SR_PATH_VAULT:
+		return s->vault;
+	case SR_PATH_AUDIT:
+		return s->audit;
+	case SR_PATH_VAULT_PINS:
+		return s->vault_pins;
+	default:
+		return NULL;
+	}
+}
+
+/* The XDG base directory kind lives under, as cmd/ read it, or NULL. */
+static const char *
+xdg(sr_path_kind kind, const sr_settings *s)
+{
+	switch (kind) {
+	case SR_PATH_VAULT:
+		return s->xdg_data_home;
+	case SR_PATH_AUDIT:
+	case SR_PATH_VAULT_PINS:
+		return s->xdg_state_home;
+	default:
+		return s->xdg_config_home;
+	}
+}
 
 /*
  * 1 when s is key material rather than a path: it holds an identity's
@@ -56,22 +89,23 @@ int
 sr_path_get(char *buf, size_t size, sr_path_kind kind, const char *option,
     sr_err *err)
 {
+	const sr_settings *set = sr_settings_get();
 	const char *v, *home;
 	int n;
 
 	if (kind == SR_PATH_IDENTITY && option != NULL && key_material(option))
 		return refuse_material("--identity", err);
-	if (option == NULL && defaults[kind].override != NULL &&
-	    (v = getenv(defaults[kind].override)) != NULL && v[0] != '\0') {
+	if (option == NULL && (v = override(kind, set)) != NULL &&
+	    v[0] != '\0') {
 		if (kind == SR_PATH_IDENTITY && key_material(v))
 			return refuse_material(defaults[kind].override, err);
 		option = v;
 	}
 	if (option != NULL) {
 		n = snprintf(buf, size, "%s", option);
-	} else if ((v = getenv(defaults[kind].xdg)) != NULL && v[0] == '/') {
+	} else if ((v = xdg(kind, set)) != NULL && v[0] == '/') {
 		n = snprintf(buf, size, "%s/%s", v, defaults[kind].file);
-	} else if ((home = getenv("HOME")) != NULL && home[0] == '/') {
+	} else if ((home = set->home) != NULL && home[0] == '/') {
 		n = snprintf(buf, size, "%s/%s/%s", home,
 		    defaults[kind].fallback, defaults[kind].file);
 	} else {

@@ -9,7 +9,8 @@
  *
  * An explicit option (--vault, --identity) beats the variable. The XDG
  * variables fall back to ~/.config, ~/.local/share and ~/.local/state, and
- * are ignored when relative, as the XDG spec says.
+ * are ignored when relative, as the XDG spec says. The variables come
+ * from the settings cmd/ read (settings.h), not from the environment.
  */
 #ifndef SR_PATHS_H
 #define SR_PATHS_H

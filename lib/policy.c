@@ -22,6 +22,7 @@
 #include "mask.h"
 #include "paths.h"
 #include "ratelimit.h"
+#include "settings.h"
 #include "timeutil.h"
 #include "toml.h"
 #include "vault.h"
@@ -30,25 +31,46 @@
 
 /* ---- diagnostics ------------------------------------------------- */
 
+static void __attribute__((format(printf, 5, 0)))
+vdiag(sr_policy *p, sr_diag_level level, const char *reason, unsigned line,
+    const char *fmt, va_list ap)
+{
+	sr_diag *d, *grown;
+
+	if (level == SR_DIAG_ERROR)
+		p->nerrors++;	/* counted even when the text is lost */
+	grown = realloc(p->diags, (p->ndiags + 1) * sizeof(*p->diags));
+	if (grown == NULL)
+		return;
+	p->diags = grown;
+	d = &p->diags[p->ndiags++];
+	d->level = level;
+	d->kind = reason != NULL ? SR_ERR_DENIED : SR_ERR_CONFIG;
+	d->reason = reason;
+	d->line = line;
+	vsnprintf(d->msg, sizeof(d->msg), fmt, ap);
+}
+
 static void __attribute__((format(printf, 4, 5)))
 diag(sr_policy *p, sr_diag_level level, unsigned line, const char *fmt,
     ...)
 {
-	sr_diag *d, *grown;
 	va_list ap;
 
-	grown = realloc(p->diags, (p->ndiags + 1) * sizeof(*p->diags));
-	if (grown == NULL)
-		return;	/* the error count below still fails the load */
-	p->diags = grown;
-	d = &p->diags[p->ndiags++];
-	d->level = level;
-	d->line = line;
 	va_start(ap, fmt);
-	vsnprintf(d->msg, sizeof(d->msg), fmt, ap);
+	vdiag(p, level, NULL, line, fmt, ap);
 	va_end(ap);
-	if (level == SR_DIAG_ERROR)
-		p->nerrors++;
+}
+
+/* An error that is a refusal: a sound policy that says no, for reason. */
+static void __attribute__((format(printf, 4, 5)))
+deny(sr_policy *p, const char *reason, unsigned line, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vdiag(p, SR_DIAG_ERROR, reason, line, fmt, ap);
+	va_end(ap);
 }
 
 /* at is the TOML value the diagnostic is about; its line is kept. */
@@ -56,6 +78,8 @@ diag(sr_policy *p, sr_diag_level level, unsigned line, const char *fmt,
 	diag((p), SR_DIAG_ERROR, sr_toml_line(at), __VA_ARGS__)
 #define WARN(p, at, ...) \
 	diag((p), SR_DIAG_WARNING, sr_toml_line(at), __VA_ARGS__)
+#define DENY(p, at, reason, ...) \
+	deny((p), (reason), sr_toml_line(at), __VA_ARGS__)
 
 static const char *
 quote(char *buf, size_t size, const char *s)
@@ -66,7 +90,7 @@ quote(char *buf, size_t size, const char *s)
 /* ---- names ------------------------------------------------------- */
 
 int
-sr_agent_name_valid(const char *s)
+sr_policy_agent_name_valid(const char *s)
 {
 	size_t i, n = strlen(s);
 
@@ -81,7 +105,7 @@ sr_agent_name_valid(const char *s)
 }
 
 int64_t
-sr_duration_parse(const char *s)
+sr_policy_duration_parse(const char *s)
 {
 	int64_t total = 0;
 	int any = 0;
@@ -191,7 +215,7 @@ field_bool(sr_policy *p, const sr_toml_value *t, const char *section,
  */
 static int64_t
 field_expiry(sr_policy *p, const sr_toml_value *t, const char *what,
-    int64_t now)
+    const char *reason, int64_t now)
 {
 	const sr_toml_value *v = sr_toml_table_get(t, "expires");
 	sr_toml_datetime dt;
@@ -213,7 +237,7 @@ field_expiry(sr_policy *p, const sr_toml_value *t, const char *what,
 		return 0;
 	}
 	if (at <= now)
-		ERROR(p, v, "denied: %s expired %s", what,
+		DENY(p, v, reason, "denied: %s expired %s", what,
 		    sr_time_format(when, sizeof(when), at));
 	return at;
 }
@@ -270,7 +294,7 @@ check_agent(sr_policy *p, const sr_toml_value *root, const char *want,
 	p->name = field_string(p, t, "agent", "name", 1);
 	p->owner = field_string(p, t, "agent", "owner", 1);
 	p->purpose = field_string(p, t, "agent", "purpose", 1);
-	p->expires = field_expiry(p, t, "policy", now);
+	p->expires = field_expiry(p, t, "policy", "policy.expired", now);
 	p->expires_line = sr_toml_line(sr_toml_table_get(t, "expires"));
 	if (p->name != NULL && strcmp(p->name, want) != 0)
 		ERROR(p, sr_toml_table_get(t, "name"), "agent.name '%s' does "
@@ -371,7 +395,7 @@ table_duration(sr_policy *p, const sr_toml_value *t, const char *section,
 
 	if (s == NULL)
 		return 0;
-	if ((d = sr_duration_parse(s)) <= 0) {
+	if ((d = sr_policy_duration_parse(s)) <= 0) {
 		ERROR(p, sr_toml_table_get(t, key), "%s.%s must be a duration "
 		    "like \"90s\", \"50m\", \"24h\" or \"30d\"", section, key);
 		return 0;
@@ -530,7 +554,7 @@ check_provider(sr_policy *p, sr_provider *pv, const char *name, size_t nlen,
 	pv->name = name;
 	pv->line = sr_toml_line(t);
 	snprintf(what, sizeof(what), "providers.%.80s", name);
-	if (strlen(name) != nlen || !sr_agent_name_valid(name))
+	if (strlen(name) != nlen || !sr_policy_agent_name_valid(name))
 		ERROR(p, t, "providers: '%s' is not a provider name (letters, "
 		    "digits, '.', '_', '-')", quote(q, sizeof(q), name));
 	if (sr_toml_type_of(t) != SR_TOML_TABLE) {
@@ -644,7 +668,7 @@ check_grant(sr_policy *p, const char *env, size_t envlen,
 		if (g->provider == NULL)
 			from = field_string(p, v, what, "from", 1);
 		snprintf(what, sizeof(what), "grant %.80s", env);
-		g->expires = field_expiry(p, v, what, now);
+		g->expires = field_expiry(p, v, what, "grant.expired", now);
 	} else if (sr_toml_string(&from, &len, v) != 0) {
 		ERROR(p, v, "secrets.%.80s must be a secret name or a table with "
 		    "from and expires", env);
@@ -722,7 +746,7 @@ field_duration(sr_policy *p, const sr_toml_value *t, const char *key,
 
 	if (s == NULL)
 		return 0;
-	if ((d = sr_duration_parse(s)) <= 0)
+	if ((d = sr_policy_duration_parse(s)) <= 0)
 		ERROR(p, sr_toml_table_get(t, key), "exec.%s must be a "
 		    "duration like %s", key, example);
 	return d;
@@ -880,9 +904,9 @@ check_limits(sr_policy *p, const sr_toml_value *root)
 	p->limits_line = sr_toml_line(v);
 	if (sr_toml_int(&p->max_runs_per_hour, v) != 0 ||
 	    p->max_runs_per_hour <= 0 ||
-	    p->max_runs_per_hour > SR_RATE_LIMIT_MAX) {
+	    p->max_runs_per_hour > SR_RATELIMIT_MAX) {
 		ERROR(p, v, "limits.max_runs_per_hour must be from 1 to %d",
-		    SR_RATE_LIMIT_MAX);
+		    SR_RATELIMIT_MAX);
 		p->max_runs_per_hour = 0;
 	}
 }
@@ -1012,7 +1036,7 @@ check_sandbox(sr_policy *p, const sr_toml_value *root)
 static int
 policy_dirs(char *dirs[3], size_t *n, sr_err *err)
 {
-	const char *d = getenv("SCOPERUN_POLICY_DIR");
+	const char *d = sr_settings_get()->policy_dir;
 	char buf[SR_ERR_PATH_MAX];
 
 	*n = 0;
@@ -1044,6 +1068,7 @@ not_found(const char *agent, char *const dirs[3], size_t n, sr_err *err)
 		    "%s%s", i ? ", " : "", dirs[i]);
 	sr_err_set(err, SR_ERR_CONFIG, NULL, 0, "no policy for agent '%s' "
 	    "(looked for %s.toml in %s)", agent, agent, where);
+	sr_err_set_reason(err, "policy.missing");
 }
 
 int
@@ -1058,7 +1083,7 @@ sr_policy_find(char **path, const char *agent, sr_err *err)
 	if (strchr(agent, '/') != NULL)
 		return (*path = strdup(agent)) ? 0 : sr_err_set(err,
 		    SR_ERR_SYSTEM, NULL, 0, "out of memory");
-	if (!sr_agent_name_valid(agent))
+	if (!sr_policy_agent_name_valid(agent))
 		return sr_err_set(err, SR_ERR_CONFIG, NULL, 0, "invalid agent "
 		    "name '%s' (letters, digits, '.', '_', '-'; at most %d)",
 		    quote(q, sizeof(q), agent), SR_AGENT_NAME_MAX);
@@ -1112,7 +1137,7 @@ add_names(char ***v, size_t *n, size_t *cap, const char *dir)
 		agent[len - 5] = '\0';
 		for (i = 0; i < *n && strcmp((*v)[i], agent) != 0; i++)
 			;
-		if (i < *n || !sr_agent_name_valid(agent))
+		if (i < *n || !sr_policy_agent_name_valid(agent))
 			continue;
 		if (*n == *cap) {
 			*cap = *cap ? 2 * *cap : 16;
@@ -1200,18 +1225,21 @@ check_document(sr_policy *p, const sr_toml_value *root, const char *want,
 	check_sandbox(p, root);
 }
 
-/* The first error becomes the call's error, with the file and line. */
+/* The first error becomes the call's error, with the file and line, its
+ * kind and its reason. */
 static int
 first_error(const sr_policy *p, sr_err *err)
 {
+	const sr_diag *d;
 	size_t i;
 
-	for (i = 0; i < p->ndiags; i++)
-		if (p->diags[i].level == SR_DIAG_ERROR)
-			return sr_err_set(err, strncmp(p->diags[i].msg,
-			    "denied:", 7) == 0 ? SR_ERR_DENIED : SR_ERR_CONFIG,
-			    p->path, p->diags[i].line, "%s",
-			    p->diags[i].msg);
+	for (i = 0; i < p->ndiags; i++) {
+		d = &p->diags[i];
+		if (d->level != SR_DIAG_ERROR)
+			continue;
+		sr_err_set(err, d->kind, p->path, d->line, "%s", d->msg);
+		return sr_err_set_reason(err, d->reason);
+	}
 	return sr_err_set(err, SR_ERR_CONFIG, p->path, 0, "invalid policy");
 }
 

@@ -24,8 +24,13 @@
 
 typedef enum sr_diag_level { SR_DIAG_WARNING, SR_DIAG_ERROR } sr_diag_level;
 
+/* A diagnostic; an error's kind is SR_ERR_CONFIG (the policy is wrong)
+ * or SR_ERR_DENIED (it is sound and says no), with the refusal's reason
+ * code (err.h) then. The message is for people only. */
 typedef struct sr_diag {
 	sr_diag_level level;
+	sr_err_kind kind;
+	const char *reason;
 	unsigned line;
 	char msg[SR_ERR_MSG_MAX];
 } sr_diag;
@@ -169,9 +174,9 @@ int sr_policy_load(sr_policy **out, const char *path, int64_t now,
 void sr_policy_free(sr_policy *p);
 
 /* "2h", "90s", "1h30m", "15m": seconds, or -1. */
-int64_t sr_duration_parse(const char *s);
+int64_t sr_policy_duration_parse(const char *s);
 /* Valid agent names: letters, digits, '.', '_', '-'; not starting with
  * '.' or '-'; at most SR_AGENT_NAME_MAX bytes. */
-int sr_agent_name_valid(const char *s);
+int sr_policy_agent_name_valid(const char *s);
 
 #endif

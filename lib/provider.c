@@ -261,10 +261,10 @@ sr_provider_exec(sr_provider_result *r, const char *name, const char *path,
 	memset(r, 0, sizeof(*r));
 	memset(&p, 0, sizeof(p));
 	p.fds[0] = p.fds[1] = -1;
-	if ((p.out = sr_secure_alloc(SR_PROVIDER_OUTPUT_MAX + 2)) == NULL)
+	if ((p.out = sr_secalloc_alloc(SR_PROVIDER_OUTPUT_MAX + 2)) == NULL)
 		return sr_err_set(err, SR_ERR_SYSTEM, NULL, 0, "out of memory");
 	if (spawn(&pid, &p, path, argv, envp, err) != 0) {
-		sr_secure_free(p.out);
+		sr_secalloc_free(p.out);
 		return -1;
 	}
 	pump_run(&p, deadline);
@@ -278,13 +278,13 @@ sr_provider_exec(sr_provider_result *r, const char *name, const char *path,
 	r->timed_out = p.timed_out;
 	r->too_big = p.too_big;
 	if (st == -1 && !p.timed_out && !p.too_big) {
-		sr_secure_free(p.out);
+		sr_secalloc_free(p.out);
 		return sr_err_set(err, SR_ERR_SYSTEM, NULL, 0, "cannot wait for "
 		    "provider %s: %s", name, strerror(errno));
 	}
 	if (p.timed_out || p.too_big || !WIFEXITED(st) ||
 	    WEXITSTATUS(st) != 0) {
-		sr_secure_free(p.out);
+		sr_secalloc_free(p.out);
 		return refuse(&p, st, name, timeout_ms, err);
 	}
 	p.out[p.len] = '\0';
@@ -296,7 +296,7 @@ sr_provider_exec(sr_provider_result *r, const char *name, const char *path,
 void
 sr_provider_result_free(sr_provider_result *r)
 {
-	sr_secure_free(r->out);
+	sr_secalloc_free(r->out);
 	r->out = NULL;
 	r->len = 0;
 }

@@ -13,6 +13,7 @@
 #include <sodium.h>
 
 #include "file.h"
+#include "hex.h"
 #include "provider.h"
 #include "secalloc.h"
 
@@ -103,8 +104,8 @@ id_of_path(unsigned char id[32], const char *path)
 	const char *base = strrchr(path, '/');
 
 	base = base ? base + 1 : path;
-	return sodium_hex2bin(id, 32, base, strlen(base), NULL, NULL, NULL) ==
-	    0 ? 0 : -1;
+	/* the name entry_path wrote: exactly 64 lower-case digits */
+	return strlen(base) == 64 && sr_hex_decode(id, 32, base) == 0 ? 0 : -1;
 }
 
 static void
@@ -125,7 +126,7 @@ open_entry(unsigned char **plain, size_t *plen, const unsigned char *buf,
 	    memcmp(buf, MAGIC, MAGIC_LEN) != 0)
 		return -1;
 	*plen = len - MAGIC_LEN - NONCE - TAG;
-	if ((*plain = sr_secure_alloc(*plen + 1)) == NULL)
+	if ((*plain = sr_secalloc_alloc(*plen + 1)) == NULL)
 		return -1;
 	memcpy(ad, MAGIC, MAGIC_LEN);
 	memcpy(ad + MAGIC_LEN, id, 32);
@@ -134,7 +135,7 @@ open_entry(unsigned char **plain, size_t *plen, const unsigned char *buf,
 	    buf + MAGIC_LEN + NONCE, len - MAGIC_LEN - NONCE, ad, sizeof(ad),
 	    buf + MAGIC_LEN, key) != 0) {
 		sodium_memzero(key, sizeof(key));
-		sr_secure_free(*plain);
+		sr_secalloc_free(*plain);
 		*plain = NULL;
 		return -1;
 	}
@@ -172,7 +173,7 @@ sr_pcache_get(unsigned char **out, size_t *len, int64_t *expires,
 	*expires = (int64_t)get64(plain + 8);
 	if (minted > now || now - minted >= ttl || (*expires != 0 &&
 	    now >= *expires - SR_PCACHE_MARGIN)) {
-		sr_secure_free(plain);
+		sr_secalloc_free(plain);
 		discard(path);
 		return 0;
 	}
@@ -199,7 +200,7 @@ sr_pcache_put(const char *path, const sr_identity *id,
 		*slash = '\0';
 	if (sr_file_mkdirs(dir, err) != 0)
 		return -1;
-	plain = sr_secure_alloc(TIMES + len);
+	plain = sr_secalloc_alloc(TIMES + len);
 	buf = malloc(blen);
 	if (plain == NULL || buf == NULL) {
 		sr_err_set(err, SR_ERR_SYSTEM, NULL, 0, "out of memory");
@@ -219,7 +220,7 @@ sr_pcache_put(const char *path, const sr_identity *id,
 	sodium_memzero(key, sizeof(key));
 	rc = sr_file_write_atomic(path, buf, blen, 0600, err);
 done:
-	sr_secure_free(plain);
+	sr_secalloc_free(plain);
 	free(buf);
 	return rc;
 }

@@ -38,7 +38,7 @@ int sr_pcache_path(char *buf, size_t size, const char *state_dir,
 
 /*
  * The entry at path, fresh at now for a cache of ttl seconds: 1 with the
- * provider's output in *out (sodium memory, NUL-ended; sr_secure_free)
+ * provider's output in *out (sodium memory, NUL-ended; sr_secalloc_free)
  * and its stated expiry in *expires; 0 when there is none usable (a
  * stale or bad one is removed); -1 on an error.
  */

@@ -93,7 +93,7 @@ sr_provider_values(const unsigned char *out, size_t len, int json,
 	if (!json)
 		return text_value(out, len, fn, ctx, err);
 	json_get_alloc_funcs(&old_malloc, &old_free);
-	json_set_alloc_funcs(sr_secure_alloc, sr_secure_free);
+	json_set_alloc_funcs(sr_secalloc_alloc, sr_secalloc_free);
 	root = json_loadb((const char *)out, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (root == NULL || !json_is_object(root))
 		sr_err_set(err, SR_ERR_DENIED, NULL, 0, "its output is not a "

@@ -47,7 +47,7 @@ get64(const unsigned char *p)
 }
 
 int
-sr_rate_path(char *buf, size_t size, const char *audit_path,
+sr_ratelimit_path(char *buf, size_t size, const char *audit_path,
     const char *agent, sr_err *err)
 {
 	if ((size_t)snprintf(buf, size, "%s.rate.%s", audit_path, agent) >=
@@ -131,7 +131,7 @@ old_times(int fd, off_t size, size_t *n)
 
 	*n = 0;
 	if (pread(fd, h, HEADER, 0) != HEADER || memcmp(h, MAGIC, 8) != 0 ||
-	    (m = get64(h + 8)) == 0 || m > SR_RATE_LIMIT_MAX ||
+	    (m = get64(h + 8)) == 0 || m > SR_RATELIMIT_MAX ||
 	    size < SLOT(m) || (raw = malloc(8 * m)) == NULL)
 		return NULL;
 	if ((t = calloc(m, sizeof(*t))) != NULL &&
@@ -196,7 +196,7 @@ ring(int fd, off_t size, int64_t limit, uint64_t *next, const char *path,
 }
 
 int
-sr_rate_take(const char *path, int64_t limit, int64_t now, int dry,
+sr_ratelimit_take(const char *path, int64_t limit, int64_t now, int dry,
     sr_err *err)
 {
 	unsigned char b[8];
@@ -205,7 +205,7 @@ sr_rate_take(const char *path, int64_t limit, int64_t now, int dry,
 	off_t size;
 	int fd, rc = -1;
 
-	if (limit < 1 || limit > SR_RATE_LIMIT_MAX || now <= 0)
+	if (limit < 1 || limit > SR_RATELIMIT_MAX || now <= 0)
 		return sr_err_set(err, SR_ERR_CONFIG, path, 0,
 		    "bad rate limit");
 	if (open_state(&fd, &size, path, err) != 0)
@@ -218,7 +218,7 @@ sr_rate_take(const char *path, int64_t limit, int64_t now, int dry,
 		goto done;
 	}
 	oldest = (int64_t)get64(b);	/* damaged: negative, not counted */
-	if (oldest > now - SR_RATE_WINDOW && oldest <= now) {
+	if (oldest > now - SR_RATELIMIT_WINDOW && oldest <= now) {
 		rc = 1;
 		goto done;
 	}

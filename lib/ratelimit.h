@@ -24,19 +24,19 @@
 
 #include "err.h"
 
-#define SR_RATE_WINDOW 3600		/* seconds: the trailing hour */
-#define SR_RATE_LIMIT_MAX 1000000	/* the largest N a policy may set */
+#define SR_RATELIMIT_WINDOW 3600		/* seconds: the trailing hour */
+#define SR_RATELIMIT_MAX 1000000	/* the largest N a policy may set */
 
 /* The state file of agent (a valid agent name) beside audit_path. */
-int sr_rate_path(char *buf, size_t size, const char *audit_path,
+int sr_ratelimit_path(char *buf, size_t size, const char *audit_path,
     const char *agent, sr_err *err);
 
 /*
- * Count a run at now against limit (1..SR_RATE_LIMIT_MAX) in the file at
+ * Count a run at now against limit (1..SR_RATELIMIT_MAX) in the file at
  * path, created when missing: 0 allowed (and recorded unless dry), 1
  * refused, -1 on error.
  */
-int sr_rate_take(const char *path, int64_t limit, int64_t now, int dry,
+int sr_ratelimit_take(const char *path, int64_t limit, int64_t now, int dry,
     sr_err *err);
 
 #endif

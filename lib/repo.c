@@ -22,6 +22,7 @@
 
 #include <sodium.h>
 
+#include "hex.h"
 #include "repo_impl.h"
 
 static const char *const default_patterns[] = {
@@ -309,20 +310,7 @@ repo_hex(char *out, const unsigned char *raw, size_t n)
 int
 repo_unhex(unsigned char *out, const char *hex, size_t n)
 {
-	size_t i;
-
-	for (i = 0; i < 2 * n; i++) {
-		char c = hex[i];
-		int d = c >= '0' && c <= '9' ? c - '0' :
-		    c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-		if (d < 0)
-			return -1;
-		if (i % 2 == 0)
-			out[i / 2] = (unsigned char)(d << 4);
-		else
-			out[i / 2] |= (unsigned char)d;
-	}
-	return hex[2 * n] == '\0' ? 0 : -1;
+	return sr_hex_decode(out, n, hex) == 0 && hex[2 * n] == '\0' ? 0 : -1;
 }
 
 /* ---- the guard --------------------------------------------------- */
@@ -500,7 +488,8 @@ full_check(sr_repo_finding *out, guard *g, sr_err *err)
 	const unsigned char *cached;
 	char real[PATH_MAX];
 	size_t i;
-	int rc, born = 0, keys;
+	repo_verdict keys;
+	int rc, born = 0;
 
 	out->loaded_libgit2 = 1;
 	if ((rc = repo_git_open(&git, g->cwd, err)) <= 0)
@@ -533,11 +522,12 @@ full_check(sr_repo_finding *out, guard *g, sr_err *err)
 		repo_hex(g->e.tree, tree, REPO_OID_RAW);
 	}
 	rc = scan_result(out, &s);
-	/* your identity file tracked says more than material in it */
+	/* your identity file tracked says more than material in it; with
+	 * git at hand the keys check is never REPO_UNSURE */
 	if (!out->identity_tracked && (keys = repo_keys_check(&s, git,
-	    g->cache, repo_git_gitdir(git), hit, err)) != 0) {
-		if (keys < 0 || key_path(out, git, hit, born ? tree : NULL,
-		    err) != 0) {
+	    g->cache, repo_git_gitdir(git), hit, err)) != REPO_CLEAN) {
+		if (keys != REPO_FOUND || key_path(out, git, hit,
+		    born ? tree : NULL, err) != 0) {
 			rc = -1;
 			goto done;
 		}
@@ -563,9 +553,10 @@ done:
 /*
  * HEAD is the commit the cache entry was made for, so its tree is known:
  * when the index's cache tree still has that tree at its root, the index
- * holds every path of HEAD and decides alone. 2: cannot tell.
+ * holds every path of HEAD and decides alone. Never REPO_ERROR: what the
+ * index cannot say, REPO_UNSURE, the full check says.
  */
-static int
+static repo_verdict
 index_check(sr_repo_finding *out, guard *g, const repo_entry *prev,
     sr_err *err)
 {
@@ -574,16 +565,15 @@ index_check(sr_repo_finding *out, guard *g, const repo_entry *prev,
 	const unsigned char *cached;
 	repo_index ix = { 0 };
 	repo_scan s;
-	int rc = 2;
+	repo_verdict v = REPO_UNSURE;
 
 	if (repo_unhex(tree, prev->tree, REPO_OID_RAW) != 0 ||
 	    (size_t)snprintf(path, sizeof(path), "%s/index", g->l.gitdir) >=
 	    sizeof(path))
-		return 2;
+		return REPO_UNSURE;
 	scan_begin(&s, g, prev->root, out);
 	if (repo_index_read(&ix, &s, path, g->l.gitdir, err) != 0) {
-		rc = 2;		/* let the full check say it */
-		sr_err_clear(err);
+		sr_err_clear(err);	/* let the full check say it */
 		goto done;
 	}
 	cached = repo_index_tree(&ix, "", 0);
@@ -591,22 +581,23 @@ index_check(sr_repo_finding *out, guard *g, const repo_entry *prev,
 	    memcmp(cached, tree, REPO_OID_RAW) != 0)
 		goto done;
 	/* a blob not yet known clean needs libgit2: the full check */
-	if (repo_keys_check(&s, NULL, g->cache, g->l.gitdir, hit, err) != 0) {
+	if (repo_keys_check(&s, NULL, g->cache, g->l.gitdir, hit, err) !=
+	    REPO_CLEAN) {
 		sr_err_clear(err);
 		goto done;
 	}
 	out->in_repo = 1;
 	snprintf(out->root, sizeof(out->root), "%s", prev->root);
 	memcpy(out->head, prev->head, sizeof(out->head));
-	rc = scan_result(out, &s);
+	v = scan_result(out, &s) ? REPO_FOUND : REPO_CLEAN;
 	g->e = *prev;
 	keep_subs(g, &s);
 done:
-	if (rc == 2)
+	if (v == REPO_UNSURE)
 		out->identity[0] = '\0';
 	scan_free(&s);
 	repo_index_free(&ix);
-	return rc;
+	return v;
 }
 
 static void
@@ -626,6 +617,7 @@ static int
 guard_run(sr_repo_finding *out, guard *g, sr_err *err)
 {
 	repo_entry prev;
+	repo_verdict v;
 	int rc, have;
 
 	if (repo_env_var() != NULL) {
@@ -656,12 +648,12 @@ guard_run(sr_repo_finding *out, guard *g, sr_err *err)
 	}
 	if (have && prev.tree[0] != '\0' && repo_key_head(&g->k, &g->l) &&
 	    strcmp(g->k.head, prev.head) == 0 &&
-	    (rc = index_check(out, g, &prev, err)) != 2) {
-		if (rc == 0)
+	    (v = index_check(out, g, &prev, err)) != REPO_UNSURE) {
+		if (v == REPO_CLEAN)
 			store(out, g, SR_REPO_CACHE_INDEX);
 		else
 			out->cache = SR_REPO_CACHE_MISS;
-		return rc;
+		return v == REPO_FOUND;
 	}
 	rc = full_check(out, g, err);
 	if (rc == 0 && out->in_repo && g->k.ok)

@@ -55,6 +55,7 @@
 
 #include "file.h"
 #include "repo_impl.h"
+#include "settings.h"
 
 #define CACHE_MAGIC "scoperun-repo-cache 2\n"
 #define CACHE_MAX 8192
@@ -423,7 +424,8 @@ repo_key_head(repo_key *k, const repo_layout *l)
 int
 repo_cache_dir(char *buf, size_t size, const sr_repo_opts *o)
 {
-	const char *x = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+	const sr_settings *set = sr_settings_get();
+	const char *x = set->xdg_cache_home, *home = set->home;
 	int n;
 
 	if (o->cache_dir != NULL)

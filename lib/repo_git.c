@@ -22,6 +22,7 @@
 #include <git2.h>
 
 #include "repo_impl.h"
+#include "settings.h"
 
 #ifndef SR_LIBGIT2_SONAME
 #define SR_LIBGIT2_SONAME "libgit2.so"
@@ -146,26 +147,25 @@ git_fail(sr_err *err, const char *what)
 	    e && e->message ? e->message : "unknown libgit2 error");
 }
 
+/* A git variable as cmd/ read it (settings.h); empty is unset, as git
+ * has it. libgit2's FROM_ENV mode, chosen below when one is set, reads
+ * the same variables from the environment itself. */
 static const char *
-env(const char *name)
+env(sr_git_var v)
 {
-	const char *v = getenv(name);
+	const char *s = sr_settings_get()->git[v];
 
-	return v != NULL && v[0] != '\0' ? v : NULL;
+	return s != NULL && s[0] != '\0' ? s : NULL;
 }
 
 const char *
 repo_env_var(void)
 {
-	static const char *const vars[] = { "GIT_DIR", "GIT_WORK_TREE",
-	    "GIT_INDEX_FILE", "GIT_COMMON_DIR", "GIT_CEILING_DIRECTORIES",
-	    "GIT_DISCOVERY_ACROSS_FILESYSTEM", "GIT_OBJECT_DIRECTORY",
-	    "GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_NAMESPACE", NULL };
-	size_t i;
+	sr_git_var v;
 
-	for (i = 0; vars[i] != NULL; i++)
-		if (env(vars[i]) != NULL)
-			return vars[i];
+	for (v = 0; v < SR_GIT_VARS; v++)
+		if (env(v) != NULL)
+			return sr_settings_git_name(v);
 	return NULL;
 }
 
@@ -192,19 +192,19 @@ real_dir(char *out, const char *p)
 static int
 open_repo(repo_git *g, const char *cwd, sr_err *err)
 {
-	const char *dir = env("GIT_DIR"), *wt = env("GIT_WORK_TREE");
+	const char *dir = env(SR_GIT_DIR), *wt = env(SR_GIT_WORK_TREE);
 	const char *path = cwd, *ceiling = NULL;
 	unsigned flags = 0;
 	int rc;
 
-	if (env("GIT_COMMON_DIR") != NULL)
+	if (env(SR_GIT_COMMON_DIR) != NULL)
 		return sr_err_set(err, SR_ERR_CONFIG, NULL, 0, "GIT_COMMON_DIR "
 		    "is set, which the repository guard cannot honour");
 	if (wt != NULL) {
 		path = dir ? dir : cwd;
 		flags = dir ? GIT_REPOSITORY_OPEN_NO_SEARCH |
 		    GIT_REPOSITORY_OPEN_NO_DOTGIT : 0;
-		ceiling = env("GIT_CEILING_DIRECTORIES");
+		ceiling = env(SR_GIT_CEILING_DIRECTORIES);
 	} else if (repo_env_var() != NULL) {
 		path = dir ? NULL : cwd;
 		flags = GIT_REPOSITORY_OPEN_FROM_ENV;
@@ -221,9 +221,9 @@ open_repo(repo_git *g, const char *cwd, sr_err *err)
 		real_dir(g->root, api.repository_workdir(g->repo));
 	else
 		memcpy(g->root, g->gitdir, sizeof(g->root));
-	if (repo_env_var() != NULL && env("GIT_INDEX_FILE") != NULL)
+	if (repo_env_var() != NULL && env(SR_GIT_INDEX_FILE) != NULL)
 		snprintf(g->index, sizeof(g->index), "%s",
-		    env("GIT_INDEX_FILE"));
+		    env(SR_GIT_INDEX_FILE));
 	else if ((size_t)snprintf(g->index, sizeof(g->index), "%s/index",
 	    g->gitdir) >= sizeof(g->index))
 		return sr_err_set(err, SR_ERR_CONFIG, NULL, 0, "path too long");
@@ -561,7 +561,7 @@ done:
 int
 repo_git_hooks_dir(repo_git *g, char *buf, size_t size, sr_err *err)
 {
-	const char *hp = NULL, *home = env("HOME");
+	const char *hp = NULL, *home = sr_settings_get()->home;
 	const char *common = api.repository_commondir(g->repo);
 	git_config *cfg;
 	size_t n;
@@ -578,7 +578,8 @@ repo_git_hooks_dir(repo_git *g, char *buf, size_t size, sr_err *err)
 		    && common[strlen(common) - 1] == '/' ? "" : "/");
 	else if (hp[0] == '/')
 		w = snprintf(buf, size, "%s", hp);
-	else if (hp[0] == '~' && hp[1] == '/' && home != NULL)
+	else if (hp[0] == '~' && hp[1] == '/' && home != NULL &&
+	    home[0] != '\0')
 		w = snprintf(buf, size, "%s%s", home, hp + 1);
 	else
 		w = snprintf(buf, size, "%s/%s", g->root, hp);

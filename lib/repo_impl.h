@@ -85,6 +85,7 @@ int repo_sub_dir(char *dir, const char *root, const char *path);
 
 void repo_hex(char *out, const unsigned char *raw, size_t n);
 int repo_wrap_error(sr_err *err, const char *root, sr_err_kind kind);
+/* sr_hex_decode (hex.h) of a string that is exactly the 2 n digits. */
 int repo_unhex(unsigned char *out, const char *hex, size_t n);
 
 /* ---- identity material (repo_keys.c) ----------------------------- */
@@ -99,13 +100,22 @@ int repo_unhex(unsigned char *out, const char *hex, size_t n);
 void repo_scan_cand(repo_scan *s, const unsigned char oid[REPO_OID_RAW],
     uint64_t size, int size_known, const char *path, size_t len);
 
+/* What a look at the repository says, where it may not be able to tell
+ * (lib/README.md: a third answer is an enum, not a 2). */
+typedef enum repo_verdict {
+	REPO_ERROR = -1,	/* err set */
+	REPO_CLEAN = 0,
+	REPO_FOUND = 1,		/* something to refuse */
+	REPO_UNSURE = 2		/* not without libgit2: the full check says */
+} repo_verdict;
+
 /*
  * The candidates' verdict. Blobs already found clean (the cache's set,
  * when cache is not NULL) are not read again; the others are read
- * through git, or, git NULL, the answer is 2 (cannot tell). 0 clean,
- * 1 identity material (the blob in hit), -1 error.
+ * through git, or, git NULL, the answer is REPO_UNSURE. REPO_FOUND:
+ * identity material, the blob in hit.
  */
-int repo_keys_check(repo_scan *s, repo_git *git, const char *cache,
+repo_verdict repo_keys_check(repo_scan *s, repo_git *git, const char *cache,
     const char *gitdir, unsigned char hit[REPO_OID_RAW], sr_err *err);
 void repo_oids_free(repo_oids *o);
 

@@ -168,21 +168,21 @@ known_set(repo_oids *set, const repo_oids *list)
  * only for candidates out of step. The list is rewritten only when it
  * differs from the candidates, and only once every candidate is clean.
  */
-int
+repo_verdict
 repo_keys_check(repo_scan *s, repo_git *git, const char *cache,
     const char *gitdir, unsigned char hit[REPO_OID_RAW], sr_err *err)
 {
 	repo_oids list = { 0 }, known = { 0 };
 	size_t i, j = 0, off = 0;
-	int rc = 0, found, use = cache != NULL && cache[0] != '\0';
+	repo_verdict v = REPO_CLEAN;
+	int oom = s->oom, found, use = cache != NULL && cache[0] != '\0';
 
-	if (s->oom)
-		return sr_err_set(err, SR_ERR_SYSTEM, NULL, 0, "out of memory");
-	if (s->cand.n == 0)
-		return 0;
+	if (oom || s->cand.n == 0)
+		return oom ? (repo_verdict)sr_err_set(err, SR_ERR_SYSTEM, NULL, 0,
+		    "out of memory") : REPO_CLEAN;
 	if (use)
 		repo_cache_load_keys(&list, cache, gitdir);
-	for (i = 0; i < s->cand.n && rc == 0; i++) {
+	for (i = 0; i < s->cand.n && v == REPO_CLEAN && !oom; i++) {
 		if (j < list.n &&
 		    memcmp(s->cand.v[i], list.v[j], REPO_OID_RAW) == 0) {
 			j++;
@@ -190,29 +190,30 @@ repo_keys_check(repo_scan *s, repo_git *git, const char *cache,
 		}
 		off++;
 		if (known.cap == 0 && known_set(&known, &list) != 0) {
-			rc = -1;
+			oom = 1;
 			break;
 		}
 		if (set_has(&known, s->cand.v[i]))
 			continue;
 		if (git == NULL) {
-			rc = 2;
+			v = REPO_UNSURE;
 			break;
 		}
 		found = 0;
 		if (repo_git_blob(git, s->cand.v[i], on_blob, &found, err) != 0)
-			rc = -2;
+			v = REPO_ERROR;		/* err set */
 		else if (found) {
 			memcpy(hit, s->cand.v[i], REPO_OID_RAW);
-			rc = 1;
+			v = REPO_FOUND;
 		} else
-			rc = set_add(&known, s->cand.v[i]);
+			oom = set_add(&known, s->cand.v[i]) != 0;
 	}
-	if (rc == 0 && use && (off > 0 || j != list.n))
+	if (v == REPO_CLEAN && !oom && use && (off > 0 || j != list.n))
 		repo_cache_store_keys(&s->cand, cache, gitdir);
 	repo_oids_free(&list);
 	repo_oids_free(&known);
-	if (rc == -1)
-		return sr_err_set(err, SR_ERR_SYSTEM, NULL, 0, "out of memory");
-	return rc == -2 ? -1 : rc;
+	if (oom)
+		return (repo_verdict)sr_err_set(err, SR_ERR_SYSTEM, NULL, 0,
+		    "out of memory");
+	return v;
 }

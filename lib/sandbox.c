@@ -133,12 +133,11 @@ struct sr_sandbox {
 
 /* ---- diagnostics ------------------------------------------------- */
 
-static void __attribute__((format(printf, 4, 5)))
-sb_diag(sr_sandbox *sb, sr_diag_level level, unsigned line, const char *fmt,
-    ...)
+static void __attribute__((format(printf, 5, 0)))
+sb_vdiag(sr_sandbox *sb, sr_diag_level level, const char *reason,
+    unsigned line, const char *fmt, va_list ap)
 {
 	sr_diag *d, *grown;
-	va_list ap;
 
 	if (level == SR_DIAG_ERROR)
 		sb->nerrors++;	/* counted even when the text is lost */
@@ -148,9 +147,33 @@ sb_diag(sr_sandbox *sb, sr_diag_level level, unsigned line, const char *fmt,
 	sb->diags = grown;
 	d = &sb->diags[sb->ndiags++];
 	d->level = level;
+	d->kind = reason != NULL ? SR_ERR_DENIED : SR_ERR_CONFIG;
+	d->reason = reason;
 	d->line = line;
-	va_start(ap, fmt);
 	vsnprintf(d->msg, sizeof(d->msg), fmt, ap);
+}
+
+static void __attribute__((format(printf, 4, 5)))
+sb_diag(sr_sandbox *sb, sr_diag_level level, unsigned line, const char *fmt,
+    ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	sb_vdiag(sb, level, NULL, line, fmt, ap);
+	va_end(ap);
+}
+
+/* An error that is a refusal (policy.h's sr_diag): the sandbox is sound
+ * but cannot be had here, for reason. */
+static void __attribute__((format(printf, 4, 5)))
+sb_deny(sr_sandbox *sb, const char *reason, unsigned line, const char *fmt,
+    ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	sb_vdiag(sb, SR_DIAG_ERROR, reason, line, fmt, ap);
 	va_end(ap);
 }
 
@@ -604,12 +627,12 @@ plan_required(sr_sandbox *sb)
 			break;
 	}
 	if (sb->abi < 1)
-		sb_diag(sb, SR_DIAG_ERROR, sb->line, "denied: the kernel has no "
-		    "Landlock, so [sandbox] cannot be enforced (sandbox.required "
-		    "= false runs the agent unconfined)");
+		sb_deny(sb, "sandbox.unavailable", sb->line, "denied: the "
+		    "kernel has no Landlock, so [sandbox] cannot be enforced "
+		    "(sandbox.required = false runs the agent unconfined)");
 	else
-		sb_diag(sb, SR_DIAG_ERROR, sb->line, "denied: the kernel's "
-		    "Landlock ABI is %d; [sandbox] needs %d for %s "
+		sb_deny(sb, "sandbox.unavailable", sb->line, "denied: the "
+		    "kernel's Landlock ABI is %d; [sandbox] needs %d for %s "
 		    "(sandbox.required = false runs without them)", sb->abi,
 		    need, msg);
 }
@@ -631,14 +654,17 @@ copy_ports(sr_portlist *to, const sr_portlist *from)
 static int
 first_error(const sr_sandbox *sb, sr_err *err)
 {
+	const sr_diag *d;
 	size_t i;
 
-	for (i = 0; i < sb->ndiags; i++)
-		if (sb->diags[i].level == SR_DIAG_ERROR)
-			return sr_err_set(err, strncmp(sb->diags[i].msg,
-			    "denied:", 7) == 0 ? SR_ERR_DENIED : SR_ERR_CONFIG,
-			    sb->policy_path, sb->diags[i].line, "%s",
-			    sb->diags[i].msg);
+	for (i = 0; i < sb->ndiags; i++) {
+		d = &sb->diags[i];
+		if (d->level != SR_DIAG_ERROR)
+			continue;
+		sr_err_set(err, d->kind, sb->policy_path, d->line, "%s",
+		    d->msg);
+		return sr_err_set_reason(err, d->reason);
+	}
 	return sr_err_set(err, SR_ERR_SYSTEM, sb->policy_path, sb->line,
 	    "[sandbox]: out of memory");
 }
@@ -1208,12 +1234,6 @@ size_t
 sr_sandbox_nrules(const sr_sandbox *sb)
 {
 	return sb->nrules;
-}
-
-int
-sr_sandbox_enforced(const sr_sandbox *sb)
-{
-	return sb != NULL && sb->enforce;
 }
 
 const char *

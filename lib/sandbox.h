@@ -134,8 +134,8 @@ void sr_sandbox_describe(const sr_sandbox *sb,
 /* "landlock+mountns", "landlock" or "none": what the record says. */
 const char *sr_sandbox_mechanism(const sr_sandbox *sb);
 
-/* Counts, for tests and the bench. */
+/* The rules the ruleset holds: for the tests, the one count no output
+ * shows (whether a domain applies: sr_sandbox_mechanism). */
 size_t sr_sandbox_nrules(const sr_sandbox *sb);
-int sr_sandbox_enforced(const sr_sandbox *sb);	/* a domain will apply */
 
 #endif

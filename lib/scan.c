@@ -1,5 +1,5 @@
 /*
- * scan.c - the forms of a secret value, and one pass that finds them all
+ * scan.c - one pass that finds every form (forms.h) of every secret value
  * (scan.h).
  *
  * Each pattern (one form of one value) is keyed on its last 8 bytes. The
@@ -17,8 +17,9 @@
 #include <string.h>
 
 #include <sodium.h>
+
+#include "forms.h"
 #include "secalloc.h"
-#include "urlenc.h"
 
 #define KEY_LEN 8		/* = SR_SCAN_VALUE_MIN: every form has it */
 #define HASH_FILTER 0x9e3779b97f4a7c15ULL
@@ -32,7 +33,7 @@ typedef struct scan_pat {
 	uint64_t key;		/* the last KEY_LEN bytes, as loaded */
 	size_t off, len;	/* the form's bytes in the arena */
 	size_t secret;
-	sr_scan_form form;
+	sr_form form;
 } scan_pat;
 
 typedef struct scan_slot {
@@ -40,7 +41,7 @@ typedef struct scan_slot {
 	uint32_t first, count;	/* a run of order[]; count 0: empty */
 } scan_slot;
 
-/* Every block but names is sr_secure_alloc'd: it holds value bytes. */
+/* Every block but names is sr_secalloc_alloc'd: it holds value bytes. */
 struct sr_scan {
 	unsigned char *arena;	/* every form, back to back */
 	size_t alen, acap;
@@ -61,16 +62,6 @@ typedef struct line_cursor {
 	size_t pos, line;	/* byte pos is on line */
 } line_cursor;
 
-static const char b64_std[] =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-static const char b64_url[] =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-static const char hex_lower[] = "0123456789abcdef";
-static const char hex_upper[] = "0123456789ABCDEF";
-/* form encoders' keep sets (urlenc.h); equal forms are kept once */
-static const char *const form_keep[] = { SR_URLENC_KEEP_RFC3986,
-    SR_URLENC_KEEP_WHATWG, SR_URLENC_KEEP_PHP };
-
 /* Grow a sodium block to need bytes at least; the old one is wiped. */
 static int
 sgrow(void *pp, size_t *cap, size_t need)
@@ -85,11 +76,11 @@ sgrow(void *pp, size_t *cap, size_t need)
 			return -1;
 		ncap *= 2;
 	}
-	if ((grown = sr_secure_alloc(ncap)) == NULL)
+	if ((grown = sr_secalloc_alloc(ncap)) == NULL)
 		return -1;
 	if (*p != NULL) {
 		memcpy(grown, *p, *cap);
-		sr_secure_free(*p);
+		sr_secalloc_free(*p);
 	}
 	*p = grown;
 	*cap = ncap;
@@ -98,81 +89,13 @@ sgrow(void *pp, size_t *cap, size_t need)
 
 /* ---- forms ------------------------------------------------------- */
 
-static size_t
-put_hex(unsigned char *out, const unsigned char *v, size_t n,
-    const char *digits)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		out[2 * i] = (unsigned char)digits[v[i] >> 4];
-		out[2 * i + 1] = (unsigned char)digits[v[i] & 15];
-	}
-	return 2 * n;
-}
-
-/* The 6-bit group k of the bit string: align zero bytes, then v. The
- * caller asks only for groups inside v's bits. */
-static unsigned
-sextet(const unsigned char *v, size_t n, size_t align, size_t k)
-{
-	size_t bit = 6 * k - 8 * align, byte = bit / 8, shift = bit % 8;
-	unsigned w = (unsigned)v[byte] << 8 |
-	    (byte + 1 < n ? v[byte + 1] : 0u);
-
-	return (w >> (10 - shift)) & 63;
-}
-
-/*
- * Base64 of v when it starts align bytes into a 3-byte group of a longer
- * string: the characters whose six bits all come from v. The first and
- * last characters also hold bits of the neighbours, and are left out.
- */
-static size_t
-put_b64(unsigned char *out, const unsigned char *v, size_t n, size_t align,
-    const char *alphabet)
-{
-	size_t k = (8 * align + 5) / 6, end = 8 * (align + n) / 6, o = 0;
-
-	for (; k < end; k++)
-		out[o++] = (unsigned char)alphabet[sextet(v, n, align, k)];
-	return o;
-}
-
-/* RFC 3986 section 2.3: what percent-encoding leaves as it is. */
-static int
-unreserved(unsigned char c)
-{
-	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-	    (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' ||
-	    c == '~';
-}
-
-static size_t
-put_pct(unsigned char *out, const unsigned char *v, size_t n,
-    const char *digits)
-{
-	size_t i, o = 0;
-
-	for (i = 0; i < n; i++) {
-		if (unreserved(v[i])) {
-			out[o++] = v[i];
-			continue;
-		}
-		out[o++] = '%';
-		out[o++] = (unsigned char)digits[v[i] >> 4];
-		out[o++] = (unsigned char)digits[v[i] & 15];
-	}
-	return o;
-}
-
 /*
  * Keep the len bytes just written at the arena's end as a pattern,
  * unless an earlier form of the same secret (from first on) is the same
  * bytes: the first form named keeps the match.
  */
 static int
-keep(sr_scan *s, size_t secret, sr_scan_form form, size_t len, size_t first)
+keep(sr_scan *s, size_t secret, sr_form form, size_t len, size_t first)
 {
 	const unsigned char *p = s->arena + s->alen;
 	scan_pat *t;
@@ -214,35 +137,19 @@ add_name(char ***v, size_t *n, size_t *cap, const char *name)
 	return 0;
 }
 
-/* Every form of v, written at the arena's end one after the other. */
+/* Every form of v (forms.h), each written straight at the arena's end,
+ * where keep keeps it or the next one overwrites it. */
 static int
 add_forms(sr_scan *s, size_t secret, const unsigned char *v, size_t n)
 {
-	unsigned char *end;
-	size_t first = s->npats, a;
-	int rc;
+	size_t first = s->npats, len;
+	sr_forms it;
+	sr_form kind;
+	int rc = 0;
 
-#define FORM(f, put)	(end = s->arena + s->alen, keep(s, secret, f, \
-			    (put), first))
-	memcpy(s->arena + s->alen, v, n);
-	rc = keep(s, secret, SR_SCAN_RAW, n, first);
-	rc |= FORM(SR_SCAN_HEX, put_hex(end, v, n, hex_lower));
-	rc |= FORM(SR_SCAN_HEX, put_hex(end, v, n, hex_upper));
-	for (a = 0; a < 3; a++)
-		rc |= FORM(SR_SCAN_BASE64, put_b64(end, v, n, a, b64_std));
-	for (a = 0; a < 3; a++)
-		rc |= FORM(SR_SCAN_BASE64URL, put_b64(end, v, n, a, b64_url));
-	rc |= FORM(SR_SCAN_PERCENT, put_pct(end, v, n, hex_upper));
-	rc |= FORM(SR_SCAN_PERCENT, put_pct(end, v, n, hex_lower));
-	rc |= FORM(SR_SCAN_PERCENT, sr_urlenc_all(end, v, n, hex_upper));
-	rc |= FORM(SR_SCAN_PERCENT, sr_urlenc_all(end, v, n, hex_lower));
-	for (a = 0; a < sizeof(form_keep) / sizeof(form_keep[0]); a++) {
-		rc |= FORM(SR_SCAN_FORM, sr_urlenc_form(end, v, n, hex_upper,
-		    form_keep[a]));
-		rc |= FORM(SR_SCAN_FORM, sr_urlenc_form(end, v, n, hex_lower,
-		    form_keep[a]));
-	}
-#undef FORM
+	sr_forms_start(&it, v, n);
+	while (rc == 0 && sr_forms_next(&it, s->arena + s->alen, &len, &kind))
+		rc = keep(s, secret, kind, len, first);
 	return rc;
 }
 
@@ -260,9 +167,7 @@ int
 sr_scan_add(sr_scan *s, const char *name, const unsigned char *value,
     size_t len, sr_err *err)
 {
-	/* raw 1, hex 4, base64 6 x 4/3 (+1 each), percent 4 x 3, form
-	 * 6 x 3 */
-	size_t need = 44 * len + 64;
+	size_t need = SR_FORMS_ALL_MAX(len);
 
 	if (len < SR_SCAN_VALUE_MIN)
 		return add_name(&s->skipped, &s->nskipped, &s->skipcap,
@@ -271,7 +176,7 @@ sr_scan_add(sr_scan *s, const char *name, const unsigned char *value,
 	if (s->built)
 		return sr_err_set(err, SR_ERR_SYSTEM, NULL, 0, "a value was "
 		    "added after the scan table was built");
-	if (len > (SIZE_MAX - 64) / 44 - s->alen ||
+	if (len > (SIZE_MAX - 64) / 64 - s->alen ||
 	    sgrow(&s->arena, &s->acap, s->alen + need) != 0 ||
 	    add_name(&s->names, &s->nnames, &s->namecap, name) != 0 ||
 	    add_forms(s, s->nnames - 1, value, len) != 0)
@@ -328,9 +233,9 @@ sr_scan_build(sr_scan *s, sr_err *err)
 	if (s->fbits > FILTER_BITS_MAX)
 		s->fbits = FILTER_BITS_MAX;
 	nslots = (size_t)1 << s->tbits;
-	if ((s->slots = sr_secure_allocarray(nslots, sizeof(*sl))) == NULL ||
-	    (s->filter = sr_secure_alloc((size_t)1 << (s->fbits - 3))) == NULL ||
-	    (s->order = sr_secure_allocarray(s->npats, sizeof(*s->order))) ==
+	if ((s->slots = sr_secalloc_allocarray(nslots, sizeof(*sl))) == NULL ||
+	    (s->filter = sr_secalloc_alloc((size_t)1 << (s->fbits - 3))) == NULL ||
+	    (s->order = sr_secalloc_allocarray(s->npats, sizeof(*s->order))) ==
 	    NULL)
 		return sr_err_set(err, SR_ERR_SYSTEM, NULL, 0, "out of memory "
 		    "for the scan table");
@@ -472,26 +377,17 @@ sr_scan_skipped(const sr_scan *s, size_t i)
 	return i < s->nskipped ? s->skipped[i] : "?";
 }
 
-const char *
-sr_scan_form_name(sr_scan_form f)
-{
-	static const char *const names[] = { "raw", "hex", "base64",
-	    "base64url", "percent", "form" };
-
-	return (size_t)f < sizeof(names) / sizeof(names[0]) ? names[f] : "?";
-}
-
 void
 sr_scan_forget(sr_scan *s)
 {
 	if (s == NULL)
 		return;
-	/* sr_secure_free wipes before it lets go */
-	sr_secure_free(s->arena);
-	sr_secure_free(s->pats);
-	sr_secure_free(s->order);
-	sr_secure_free(s->slots);
-	sr_secure_free(s->filter);
+	/* sr_secalloc_free wipes before it lets go */
+	sr_secalloc_free(s->arena);
+	sr_secalloc_free(s->pats);
+	sr_secalloc_free(s->order);
+	sr_secalloc_free(s->slots);
+	sr_secalloc_free(s->filter);
 	s->arena = NULL;
 	s->pats = NULL;
 	s->order = NULL;

@@ -3,16 +3,11 @@
  *
  * Leak scanners guess with regexes and entropy; scoperun holds the exact
  * values, so it looks for them, and for the forms a value takes when it
- * is pasted into code or config: the raw bytes; hex (lower and upper
- * case); base64 in the standard and URL alphabets, at each of the three
- * alignments the value can have inside a longer encoded string (only the
- * characters that depend on the value alone are searched: the fragment
- * holds whatever came before or after it); percent-encoding (RFC 3986
- * unreserved bytes kept, the rest %XX; or every byte %XX), in upper or
- * lower case hex; and form encoding (application/x-www-form-urlencoded:
- * a space as '+', with the keep sets of urlenc.h). A match is
- * the exact bytes of a form, so there are no false positives to tune;
- * a value split across lines or wrapped base64 is not found.
+ * is pasted into code or config: every form of forms.h (raw, CRLF, hex,
+ * base64 and base64url at each alignment, JSON, percent, form encoding),
+ * the same ones masking looks for. A match is the exact bytes of a form,
+ * so there are no false positives to tune; a value split across lines or
+ * wrapped base64 is not found.
  *
  * Values shorter than SR_SCAN_VALUE_MIN bytes are refused by
  * sr_scan_add (the caller warns): they match by chance. Every form is
@@ -33,23 +28,15 @@
 #include <stddef.h>
 
 #include "err.h"
+#include "forms.h"
 
 #define SR_SCAN_VALUE_MIN 8
-
-typedef enum sr_scan_form {
-	SR_SCAN_RAW = 0,
-	SR_SCAN_HEX,
-	SR_SCAN_BASE64,
-	SR_SCAN_BASE64URL,
-	SR_SCAN_PERCENT,
-	SR_SCAN_FORM		/* application/x-www-form-urlencoded */
-} sr_scan_form;
 
 typedef struct sr_scan sr_scan;
 
 typedef struct sr_scan_hit {
 	size_t secret;		/* index, in the order of sr_scan_add */
-	sr_scan_form form;
+	sr_form form;		/* the first of the value's forms to match */
 	size_t offset;		/* where the form starts in the text */
 	size_t line, column;	/* 1-based; the column counts bytes */
 } sr_scan_hit;
@@ -77,7 +64,6 @@ const char *sr_scan_name(const sr_scan *s, size_t secret);
 /* The names sr_scan_add refused as too short, in order. */
 size_t sr_scan_nskipped(const sr_scan *s);
 const char *sr_scan_skipped(const sr_scan *s, size_t i);
-const char *sr_scan_form_name(sr_scan_form f);
 /* Wipe and free every form, keeping the names for the report: scanning
  * is over once this is called (STYLE: wiped before anything is said). */
 void sr_scan_forget(sr_scan *s);

@@ -1,5 +1,5 @@
 /*
- * secalloc.c - the arena behind sr_secure_alloc (see secalloc.h).
+ * secalloc.c - the arena behind sr_secalloc_alloc (see secalloc.h).
  *
  * Blocks are handed out from the bottom up, each after a header that
  * gives its size and where the block below it starts. A freed block is
@@ -110,7 +110,7 @@ arena_free(struct block *b)
 }
 
 void *
-sr_secure_alloc(size_t size)
+sr_secalloc_alloc(size_t size)
 {
 	void *p = NULL;
 
@@ -123,15 +123,15 @@ sr_secure_alloc(size_t size)
 }
 
 void *
-sr_secure_allocarray(size_t n, size_t size)
+sr_secalloc_allocarray(size_t n, size_t size)
 {
 	if (n != 0 && size > SIZE_MAX / n)
 		return NULL;
-	return sr_secure_alloc(n * size);
+	return sr_secalloc_alloc(n * size);
 }
 
 void
-sr_secure_free(void *p)
+sr_secalloc_free(void *p)
 {
 	int mine;
 

@@ -12,17 +12,17 @@
  *
  * Blocks are aligned to 64 bytes, enough for libsodium's states.
  * sodium_init must have succeeded first, as for sodium_malloc. Memory
- * from here is freed with sr_secure_free only (NULL is a no-op).
+ * from here is freed with sr_secalloc_free only (NULL is a no-op).
  */
 #ifndef SR_SECALLOC_H
 #define SR_SECALLOC_H
 
 #include <stddef.h>
 
-void *sr_secure_alloc(size_t size);
+void *sr_secalloc_alloc(size_t size);
 /* n * size bytes, NULL when that overflows. */
-void *sr_secure_allocarray(size_t n, size_t size);
+void *sr_secalloc_allocarray(size_t n, size_t size);
 /* Wipe and release p. */
-void sr_secure_free(void *p);
+void sr_secalloc_free(void *p);
 
 #endif

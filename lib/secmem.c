@@ -9,7 +9,7 @@ static struct rlimit saved_core;
 static int saved;
 
 int
-secure_memory_begin(sr_err *err)
+sr_secmem_begin(sr_err *err)
 {
 	struct rlimit none = { 0, 0 };
 
@@ -27,7 +27,7 @@ secure_memory_begin(sr_err *err)
 }
 
 void
-secure_memory_restore_limits(void)
+sr_secmem_restore_limits(void)
 {
 	if (saved)
 		setrlimit(RLIMIT_CORE, &saved_core);

@@ -13,8 +13,8 @@
 
 #include "err.h"
 
-int secure_memory_begin(sr_err *err);
+int sr_secmem_begin(sr_err *err);
 /* Restore the caller's core limit, if begin changed it. */
-void secure_memory_restore_limits(void);
+void sr_secmem_restore_limits(void);
 
 #endif

@@ -327,7 +327,7 @@ setup_output(sr_supervisor *sv, const sr_mask *mask, sr_err *err)
 	int same = fstat(1, &a) == 0 && fstat(2, &b) == 0 &&
 	    a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 
-	if ((sv->buf = sr_secure_alloc(READ_SIZE)) == NULL)
+	if ((sv->buf = sr_secalloc_alloc(READ_SIZE)) == NULL)
 		return sr_err_set(err, SR_ERR_SYSTEM, NULL, 0, "out of memory");
 	if (fcntl(1, F_GETFD) != -1 && add_stream(sv, 1, mask, err) != 0)
 		return -1;
@@ -763,7 +763,7 @@ supervisor_free(sr_supervisor *sv)
 		close(sv->wake[0]);
 	if (sv->wake[1] >= 0)
 		close(sv->wake[1]);
-	sr_secure_free(sv->buf);
+	sr_secalloc_free(sv->buf);
 	free(sv);
 }
 

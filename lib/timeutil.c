@@ -24,8 +24,8 @@ sr_time_now(void)
 }
 
 /* Days since 1970-01-01 of y-m-d (m 1..12, d 1..31). */
-static int64_t
-days_from_civil(int64_t y, unsigned m, unsigned d)
+int64_t
+sr_time_days(int64_t y, unsigned m, unsigned d)
 {
 	int64_t era;
 	unsigned yoe, doy, doe;
@@ -95,7 +95,7 @@ sr_time_parse(int64_t *out, const char *s, size_t len)
 	}
 	if (v[1] < 1 || v[1] > 12 || v[2] < 1 || v[2] > 31)
 		return -1;
-	t = days_from_civil(v[0], (unsigned)v[1], (unsigned)v[2]) * DAY +
+	t = sr_time_days(v[0], (unsigned)v[1], (unsigned)v[2]) * DAY +
 	    v[3] * 3600 + v[4] * 60 + v[5];
 	/* only the canonical spelling of a real instant is accepted: a
 	 * 31st of April or a 24:00 comes back as another text */
@@ -158,7 +158,7 @@ sr_time_parse_rfc3339(int64_t *out, const char *s, size_t len)
 	} else {
 		return -1;
 	}
-	*out = days_from_civil(y, (unsigned)mo, (unsigned)d) * DAY +
+	*out = sr_time_days(y, (unsigned)mo, (unsigned)d) * DAY +
 	    h * 3600 + mi * 60 + (sec == 60 ? 59 : sec) -
 	    sign * (oh * 3600 + om * 60);
 	return 0;

@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "timeutil.h"
+
 const sr_toml_value *
 sr_toml_root(const sr_toml_doc *doc)
 {
@@ -215,27 +217,14 @@ sr_toml_get_array(const sr_toml_value **out, const sr_toml_value *t,
 	return get_typed(out, t, key, SR_TOML_ARRAY);
 }
 
-/* Days from 1970-01-01 to y-m-d, proleptic Gregorian (H. Hinnant). */
-static int64_t
-days_from_civil(int64_t y, int64_t m, int64_t d)
-{
-	int64_t era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
 int
 sr_toml_datetime_unix(int64_t *out, const sr_toml_datetime *dt,
     sr_toml_type type)
 {
 	if (type != SR_TOML_DATETIME)
 		return -1;
-	*out = days_from_civil(dt->year, dt->month, dt->day) * 86400 +
+	*out = sr_time_days(dt->year, (unsigned)dt->month,
+	    (unsigned)dt->day) * 86400 +
 	    dt->hour * 3600 + dt->minute * 60 + dt->second -
 	    (int64_t)dt->offset_minutes * 60;
 	return 0;

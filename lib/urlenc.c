@@ -33,6 +33,21 @@ alnum(unsigned char c)
 }
 
 size_t
+sr_urlenc_some(unsigned char *out, const unsigned char *v, size_t n,
+    const char *digits, const char *keep)
+{
+	size_t i, o = 0;
+
+	for (i = 0; i < n; i++) {
+		if (alnum(v[i]) || (v[i] != '\0' && strchr(keep, v[i])))
+			out[o++] = v[i];
+		else
+			o += put_byte(out + o, v[i], digits);
+	}
+	return o;
+}
+
+size_t
 sr_urlenc_form(unsigned char *out, const unsigned char *v, size_t n,
     const char *digits, const char *keep)
 {

@@ -26,8 +26,8 @@
 #define HEADER_TAG "scoperun-vault-header-v2"
 #define BODY_TAG "scoperun-vault-body-v2"
 #define LINE_TAG "scoperun-vault-commit-v2"
-#define ID_BYTES SR_VAUTH_ID_BYTES
-#define AUTH_BYTES SR_VAUTH_BYTES
+#define ID_BYTES SR_VAULT_AUTH_ID_BYTES
+#define AUTH_BYTES SR_VAULT_AUTH_BYTES
 #define KEY_BYTES crypto_aead_xchacha20poly1305_ietf_KEYBYTES
 #define NONCE_BYTES crypto_aead_xchacha20poly1305_ietf_NPUBBYTES
 #define TAG_BYTES crypto_aead_xchacha20poly1305_ietf_ABYTES
@@ -349,8 +349,8 @@ static int
 line_commit(unsigned char out[AUTH_BYTES], const sr_vault *v, unsigned epoch,
     const unsigned char nonce[NONCE_BYTES])
 {
-	return sr_vauth_mac(out, v->keys + (size_t)epoch * KEY_BYTES,
-	    SR_VAUTH_LINE, LINE_TAG, nonce, NONCE_BYTES);
+	return sr_vault_auth_mac(out, v->keys + (size_t)epoch * KEY_BYTES,
+	    SR_VAULT_AUTH_LINE, LINE_TAG, nonce, NONCE_BYTES);
 }
 
 static int
@@ -415,9 +415,9 @@ value_room(unsigned char **buf, size_t *cap, const sr_vault *v,
 		return 0;
 	if (need < VALUE_ROOM_MIN)
 		need = VALUE_ROOM_MIN;
-	if ((n = sr_secure_alloc(need)) == NULL)
+	if ((n = sr_secalloc_alloc(need)) == NULL)
 		return -1;
-	sr_secure_free(*buf);
+	sr_secalloc_free(*buf);
 	*buf = n;
 	*cap = need;
 	return 0;
@@ -457,7 +457,7 @@ sr_vault_get(unsigned char **value, size_t *len, sr_secret_meta *meta,
 	*value = NULL;
 	if (sr_vault_get_reuse(value, &cap, len, meta, v, name, err) == 0)
 		return 0;
-	sr_secure_free(*value);
+	sr_secalloc_free(*value);
 	*value = NULL;
 	return -1;
 }
@@ -622,7 +622,7 @@ keyring_plain(const sr_vault *v, size_t *len)
 	unsigned char *p;
 
 	*len = ID_BYTES + 1 + (size_t)v->nkeys * KEY_BYTES;
-	if ((p = sr_secure_alloc(*len)) == NULL)
+	if ((p = sr_secalloc_alloc(*len)) == NULL)
 		return NULL;
 	memcpy(p, v->id, ID_BYTES);
 	p[ID_BYTES] = (unsigned char)v->nkeys;
@@ -657,7 +657,7 @@ reseal_all(sr_vault *v)
 		return -1;
 	for (i = 0; i < v->nrcp && rc == 0; i++)
 		rc = seal_for(&v->rcp[i], plain, len);
-	sr_secure_free(plain);
+	sr_secalloc_free(plain);
 	return rc;
 }
 
@@ -674,7 +674,7 @@ open_keyring(sr_vault *v, const struct vrecip *r, const sr_identity *id,
 	    r->sealed_len > crypto_box_SEALBYTES + KEYRING_MAX)
 		return fail(v, err, 0, "your keyring in the vault is damaged");
 	len = r->sealed_len - crypto_box_SEALBYTES;
-	if ((plain = sr_secure_alloc(len)) == NULL)
+	if ((plain = sr_secalloc_alloc(len)) == NULL)
 		return fail(v, err, 0, "out of memory");
 	if (crypto_box_seal_open(plain, r->sealed, r->sealed_len, id->pk,
 	    id->sk) != 0) {
@@ -688,7 +688,7 @@ open_keyring(sr_vault *v, const struct vrecip *r, const sr_identity *id,
 		fail(v, err, 0, "your keyring belongs to another vault");
 		goto done;
 	}
-	if ((v->keys = sr_secure_alloc((size_t)n * KEY_BYTES)) == NULL) {
+	if ((v->keys = sr_secalloc_alloc((size_t)n * KEY_BYTES)) == NULL) {
 		fail(v, err, 0, "out of memory");
 		goto done;
 	}
@@ -696,18 +696,19 @@ open_keyring(sr_vault *v, const struct vrecip *r, const sr_identity *id,
 	v->nkeys = n;
 	rc = 0;
 done:
-	sr_secure_free(plain);
+	sr_secalloc_free(plain);
 	return rc;
 }
 
 /* A MAC under a subkey of the newest epoch key. */
 static int
 newest_mac(unsigned char out[AUTH_BYTES], const sr_vault *v,
-    enum sr_vauth_subkey which, const char *tag, const char *text,
+    enum sr_vault_auth_subkey which, const char *tag, const char *text,
     size_t len)
 {
-	return sr_vauth_mac(out, v->keys + (size_t)(v->nkeys - 1) * KEY_BYTES,
-	    which, tag, text, len);
+	return sr_vault_auth_mac(out,
+	    v->keys + (size_t)(v->nkeys - 1) * KEY_BYTES, which, tag, text,
+	    len);
 }
 
 /*
@@ -723,16 +724,16 @@ check_keyring_v2(sr_vault *v, sr_err *err)
 {
 	unsigned char want[AUTH_BYTES], id[ID_BYTES];
 
-	sr_vauth_id(id, v->keys);
+	sr_vault_auth_id(id, v->keys);
 	if (v->nkeys != v->hdr_epochs ||
 	    sodium_memcmp(id, v->id, ID_BYTES) != 0 ||
-	    sr_vauth_keyring(want, v->id, v->keys, v->nkeys) != 0 ||
+	    sr_vault_auth_keyring(want, v->id, v->keys, v->nkeys) != 0 ||
 	    sodium_memcmp(want, v->hdr_keyring, AUTH_BYTES) != 0)
 		return fail(v, err, 0, "your keyring does not match the "
 		    "vault's keyring commitment: your recipient line was "
 		    "replaced or the header edited; restore the vault from git "
 		    "(git log -p -- VAULT)");
-	if (newest_mac(want, v, SR_VAUTH_HEADER, HEADER_TAG, v->buf,
+	if (newest_mac(want, v, SR_VAULT_AUTH_HEADER, HEADER_TAG, v->buf,
 	    v->hdr_len) != 0 || sodium_memcmp(want, v->hdr_mac,
 	    AUTH_BYTES) != 0)
 		return fail(v, err, 0, "the vault's header failed "
@@ -745,7 +746,7 @@ check_keyring_v2(sr_vault *v, sr_err *err)
 static void
 forget_keys(sr_vault *v)
 {
-	sr_secure_free(v->keys);
+	sr_secalloc_free(v->keys);
 	v->keys = NULL;
 	v->nkeys = 0;
 }
@@ -818,7 +819,7 @@ sr_vault_recipient_add(sr_vault *v, const unsigned char *pk, sr_err *err)
 	if ((plain = keyring_plain(v, &len)) == NULL)
 		return fail(v, err, 0, "out of memory");
 	rc = seal_for(r, plain, len);
-	sr_secure_free(plain);
+	sr_secalloc_free(plain);
 	if (rc != 0)
 		return fail(v, err, 0, "cannot seal the keyring");
 	v->nrcp++;
@@ -834,14 +835,14 @@ new_epoch(sr_vault *v)
 
 	if (v->nkeys >= SR_VAULT_MAX_EPOCHS)
 		return -1;
-	if ((keys = sr_secure_alloc((size_t)(v->nkeys + 1) * KEY_BYTES)) == NULL)
+	if ((keys = sr_secalloc_alloc((size_t)(v->nkeys + 1) * KEY_BYTES)) == NULL)
 		return -1;
 	if (v->nkeys)
 		memcpy(keys, v->keys, (size_t)v->nkeys * KEY_BYTES);
 	crypto_aead_xchacha20poly1305_ietf_keygen(keys +
 	    (size_t)v->nkeys * KEY_BYTES);
 	if (v->keys)
-		sr_secure_free(v->keys);
+		sr_secalloc_free(v->keys);
 	v->keys = keys;
 	v->nkeys++;
 	return 0;
@@ -1185,7 +1186,7 @@ sr_vault_create(sr_vault **out, const sr_identity *id, sr_err *err)
 	v->version = SR_VAULT_FORMAT_VERSION;
 	v->verified = v->dirty = 1;	/* nothing in it was read */
 	if (new_epoch(v) == 0)
-		sr_vauth_id(v->id, v->keys);
+		sr_vault_auth_id(v->id, v->keys);
 	if (v->keys == NULL || sr_vault_recipient_add(v, id->pk, err) != 0) {
 		sr_vault_free(v);
 		return sr_err_set(err, SR_ERR_SYSTEM, NULL, 0, "cannot create "
@@ -1210,7 +1211,7 @@ sr_vault_free(sr_vault *v)
 	free(v->ent);
 	free(v->buf);
 	if (v->keys)
-		sr_secure_free(v->keys);
+		sr_secalloc_free(v->keys);
 	free(v);
 }
 
@@ -1239,7 +1240,7 @@ sb_b64(sr_buf *b, const unsigned char *bin, size_t n)
  * vouched for by a new MAC.
  */
 static void
-sb_mac(sr_buf *b, const sr_vault *v, enum sr_vauth_subkey which,
+sb_mac(sr_buf *b, const sr_vault *v, enum sr_vault_auth_subkey which,
     const char *tag, const unsigned char *stored, size_t covered)
 {
 	unsigned char mac[AUTH_BYTES];
@@ -1269,7 +1270,7 @@ sb_keyring(sr_buf *b, const sr_vault *v)
 	if (!v->dirty) {
 		sb_b64(b, v->hdr_keyring, AUTH_BYTES);
 	} else if (v->keys == NULL ||
-	    sr_vauth_keyring(c, v->id, v->keys, v->nkeys) != 0) {
+	    sr_vault_auth_keyring(c, v->id, v->keys, v->nkeys) != 0) {
 		b->failed = 1;
 	} else {
 		sb_b64(b, c, AUTH_BYTES);
@@ -1300,7 +1301,8 @@ sr_vault_serialize(char **out, size_t *len, const sr_vault *v, sr_err *err)
 		/* the header MAC covers the text before its line */
 		covered = b.len;
 		sr_buf_put(&b, "mac ", 4);
-		sb_mac(&b, v, SR_VAUTH_HEADER, HEADER_TAG, v->hdr_mac, covered);
+		sb_mac(&b, v, SR_VAULT_AUTH_HEADER, HEADER_TAG, v->hdr_mac,
+		    covered);
 		sr_buf_put(&b, "\n", 1);
 	}
 	for (i = 0; i < v->nent; i++) {
@@ -1313,7 +1315,8 @@ sr_vault_serialize(char **out, size_t *len, const sr_vault *v, sr_err *err)
 		/* the end MAC covers all the text before it */
 		covered = b.len;
 		sr_buf_put(&b, " ", 1);
-		sb_mac(&b, v, SR_VAUTH_BODY, BODY_TAG, v->end_mac, covered);
+		sb_mac(&b, v, SR_VAULT_AUTH_BODY, BODY_TAG, v->end_mac,
+		    covered);
 	}
 	sr_buf_put(&b, "\n", 1);
 	if (b.failed) {
@@ -1388,7 +1391,7 @@ sr_vault_keyring_commit(unsigned char out[SR_VAULT_COMMIT_BYTES],
 {
 	if (v->keys == NULL || n == 0 || n > v->nkeys)
 		return -1;
-	return sr_vauth_keyring(out, v->id, v->keys, n);
+	return sr_vault_auth_keyring(out, v->id, v->keys, n);
 }
 
 int
@@ -1400,7 +1403,7 @@ sr_vault_check_body(const sr_vault *v, sr_err *err)
 		return fail(v, err, 0, "the vault is locked");
 	if (v->version == 1 || v->dirty)
 		return 0;	/* nothing to check, or our own text */
-	if (newest_mac(want, v, SR_VAUTH_BODY, BODY_TAG, v->buf,
+	if (newest_mac(want, v, SR_VAULT_AUTH_BODY, BODY_TAG, v->buf,
 	    v->body_len) != 0 || sodium_memcmp(want, v->end_mac,
 	    AUTH_BYTES) != 0)
 		return fail(v, err, 0, "the vault's secret lines failed "
@@ -1414,7 +1417,7 @@ sr_vault_check_body(const sr_vault *v, sr_err *err)
 int
 sr_vault_check_entry(const sr_vault *v, size_t i, sr_err *err)
 {
-	unsigned char *buf = sr_secure_alloc(SR_SECRET_VALUE_MAX + 1);
+	unsigned char *buf = sr_secalloc_alloc(SR_SECRET_VALUE_MAX + 1);
 	sr_secret_meta m;
 	size_t len;
 	int rc;
@@ -1423,7 +1426,7 @@ sr_vault_check_entry(const sr_vault *v, size_t i, sr_err *err)
 		return fail(v, err, 0, "out of memory");
 	rc = sr_vault_get_into(buf, SR_SECRET_VALUE_MAX + 1, &len, &m, v, i,
 	    err);
-	sr_secure_free(buf);
+	sr_secalloc_free(buf);
 	return rc;
 }
 
@@ -1438,13 +1441,13 @@ verify_lines(sr_vault *v, long skip, sr_err *err)
 
 	if (sr_vault_check_body(v, err) != 0)
 		return -1;
-	if ((buf = sr_secure_alloc(SR_SECRET_VALUE_MAX + 1)) == NULL)
+	if ((buf = sr_secalloc_alloc(SR_SECRET_VALUE_MAX + 1)) == NULL)
 		return fail(v, err, 0, "out of memory");
 	for (i = 0; i < v->nent && rc == 0; i++)
 		if ((long)i != skip)
 			rc = sr_vault_get_into(buf, SR_SECRET_VALUE_MAX + 1,
 			    &len, &m, v, i, err);
-	sr_secure_free(buf);
+	sr_secalloc_free(buf);
 	if (rc != 0 && err != NULL) {
 		char why[SR_ERR_MSG_MAX];
 		snprintf(why, sizeof(why), "%s", err->msg);
@@ -1491,7 +1494,7 @@ static int
 upgrade_lines(char **lines, size_t *lens, const sr_vault *v,
     const unsigned char *id, sr_err *err)
 {
-	unsigned char *buf = sr_secure_alloc(SR_SECRET_VALUE_MAX + 1);
+	unsigned char *buf = sr_secalloc_alloc(SR_SECRET_VALUE_MAX + 1);
 	sr_secret_meta m;
 	size_t i, len;
 	int rc = 0;
@@ -1505,7 +1508,7 @@ upgrade_lines(char **lines, size_t *lens, const sr_vault *v,
 		    len) != 0)
 			rc = fail(v, err, 0, "out of memory");
 	}
-	sr_secure_free(buf);
+	sr_secalloc_free(buf);
 	return rc;
 }
 
@@ -1523,7 +1526,7 @@ sr_vault_upgrade(sr_vault *v, sr_err *err)
 		return -1;
 	/* version 2's id is the hash of key 0: a new id, so every line is
 	 * encrypted again (the id is in its associated data) */
-	sr_vauth_id(id, v->keys);
+	sr_vault_auth_id(id, v->keys);
 	lines = calloc(v->nent + 1, sizeof(*lines));
 	lens = calloc(v->nent + 1, sizeof(*lens));
 	rc = lines && lens ? upgrade_lines(lines, lens, v, id, err) :

@@ -72,8 +72,8 @@ int sr_vault_meta_at(sr_secret_meta *out, const sr_vault *v, size_t i,
 long sr_vault_find(const sr_vault *v, const char *name);
 
 /*
- * Decrypt secret name into *value (sr_secure_alloc'd, NUL-terminated; the
- * caller sr_secure_free's it). SR_ERR_NOTFOUND when there is no such secret;
+ * Decrypt secret name into *value (sr_secalloc_alloc'd, NUL-terminated; the
+ * caller sr_secalloc_free's it). SR_ERR_NOTFOUND when there is no such secret;
  * SR_ERR_CONFIG when it fails authentication.
  */
 int sr_vault_get(unsigned char **value, size_t *len, sr_secret_meta *meta,
@@ -81,7 +81,7 @@ int sr_vault_get(unsigned char **value, size_t *len, sr_secret_meta *meta,
 /*
  * The same into *buf, cap *cap bytes of sodium memory (NULL and 0 at
  * first), replaced by a larger region only when a value does not fit:
- * one region serves every grant of a run. The caller sr_secure_free's
+ * one region serves every grant of a run. The caller sr_secalloc_free's
  * *buf.
  */
 int sr_vault_get_reuse(unsigned char **buf, size_t *cap, size_t *len,

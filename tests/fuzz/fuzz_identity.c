@@ -63,7 +63,7 @@ check_roundtrip(const sr_identity *id)
 	    memcmp(again->pk, id->pk, sizeof(id->pk)) != 0)
 		abort();
 	sr_identity_free(again);
-	sr_secure_free(text);
+	sr_secalloc_free(text);
 }
 
 int

@@ -43,7 +43,7 @@ fixed_identity(void)
 
 	if (id != NULL)
 		return id;
-	if (sodium_init() < 0 || (id = sr_secure_alloc(sizeof(*id))) == NULL)
+	if (sodium_init() < 0 || (id = sr_secalloc_alloc(sizeof(*id))) == NULL)
 		__builtin_trap();
 	memcpy(id->sk, fixed_sk, sizeof(id->sk));
 	if (crypto_scalarmult_base(id->pk, id->sk) != 0)
@@ -103,7 +103,7 @@ read_all(sr_vault *v)
 		if (value == NULL || value[len] != '\0' ||
 		    memcmp(&m, &got, sizeof(m)) != 0)
 			__builtin_trap();
-		sr_secure_free(value);
+		sr_secalloc_free(value);
 	}
 }
 
@@ -127,7 +127,7 @@ verified_reads_all(sr_vault *v)
 		    sr_vault_meta_at(&m, v, i, &err) != 0 ||
 		    sr_vault_get(&value, &len, &got, v, m.name, &err) != 0)
 			__builtin_trap();
-		sr_secure_free(value);
+		sr_secalloc_free(value);
 	}
 }
 
@@ -169,8 +169,8 @@ upgrade_reads_same(sr_vault *v)
 		if (la != lb || memcmp(a, b, la) != 0 ||
 		    memcmp(&ma, &mb, sizeof(ma)) != 0)
 			__builtin_trap();
-		sr_secure_free(a);
-		sr_secure_free(b);
+		sr_secalloc_free(a);
+		sr_secalloc_free(b);
 	}
 	sr_vault_free(w);
 	free(text);

@@ -995,7 +995,7 @@ test_head_behind_forged(void **state)
 	assert_int_equal(n, 6);
 	tl_spit(f->path, buf, off[5]);
 	h.seq = 4;
-	assert_int_equal(audit_hex_decode(h.hash, 32, field(buf + off[3],
+	assert_int_equal(sr_hex_decode(h.hash, 32, field(buf + off[3],
 	    off[4] - off[3] - 1, "hash", 64)), 0);
 	h.size = off[4];
 	randombytes_buf(h.key, sizeof(h.key));

@@ -22,20 +22,29 @@
 
 #include "audit.h"
 #include "audit_impl.h"
+#include "settings.h"
 #include "testlib.h"
+
+/* The default settings: the library reads no environment (settings.h). */
+static void
+settings_default(void)
+{
+	sr_settings s = { 0 };
+
+	sr_settings_use(&s);
+}
 
 static int
 setup(void **state)
 {
-	unsetenv("SCOPERUN_AUDIT_ROTATE_BYTES");
-	unsetenv("SCOPERUN_AUDIT_SYSLOG");
+	settings_default();
 	return tl_fixture_setup(state, "sr-cp-test.", "audit.jsonl");
 }
 
 static int
 teardown(void **state)
 {
-	unsetenv("SCOPERUN_AUDIT_ROTATE_BYTES");
+	settings_default();
 	return tl_fixture_teardown(state);
 }
 
@@ -307,7 +316,7 @@ test_truncated_head_rewritten(void **state)
 	cut(f->path, 180);
 	buf = tl_slurp(f->path, &len);
 	p = buf + len - AUDIT_TAIL_LEN - 1;
-	assert_int_equal(audit_hex_decode(h.hash, 32, p + 9), 0);
+	assert_int_equal(sr_hex_decode(h.hash, 32, p + 9), 0);
 	h.seq = 180;
 	h.size = len;
 	randombytes_buf(h.key, sizeof(h.key));
@@ -411,7 +420,9 @@ test_bad_notes(void **state)
 static void
 rotate_small(void)
 {
-	setenv("SCOPERUN_AUDIT_ROTATE_BYTES", "20000", 1);
+	sr_settings s = { .audit_rotate_bytes = 20000 };
+
+	sr_settings_use(&s);
 }
 
 static void
@@ -541,7 +552,7 @@ test_rotation_crash(void **state)
 		assert_int_equal(audit_head_read(&h, f->path, &err), 0);
 		buf = tl_slurp(p1, &len);
 		p = buf + len - 1 - AUDIT_TAIL_LEN;
-		assert_int_equal(audit_hex_decode(h.hash, 32, p + 9), 0);
+		assert_int_equal(sr_hex_decode(h.hash, 32, p + 9), 0);
 		h.seq--;
 		h.size = 0;
 		memcpy(h.key, key, 32);

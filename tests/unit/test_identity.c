@@ -50,7 +50,7 @@ write_str(const char *path, const char *data, mode_t mode)
 static sr_identity *
 fixed_identity(void)
 {
-	sr_identity *id = sr_secure_alloc(sizeof(*id));
+	sr_identity *id = sr_secalloc_alloc(sizeof(*id));
 	size_t i;
 
 	assert_non_null(id);
@@ -239,7 +239,7 @@ test_identity_text_known(void **state)
 	assert_int_equal(strncmp(p, line, strlen(line)), 0);
 	p += strlen(line);
 	assert_string_equal(p, "\n");
-	sr_secure_free(text);
+	sr_secalloc_free(text);
 	sr_identity_free(id);
 }
 
@@ -257,7 +257,7 @@ test_round_trip(void **state)
 	assert_int_equal(sr_identity_generate(&id, &err), 0);
 	assert_int_equal(sr_identity_text(&text, &len, id, &err), 0);
 	write_file(tl_tmp(path, sizeof(path), "roundtrip"), text, len, 0600);
-	sr_secure_free(text);
+	sr_secalloc_free(text);
 	load_ok(path, id);
 	sr_recipient_format(rcpt, id->pk);
 	assert_int_equal(sr_recipient_parse(pk, rcpt, &err), 0);

@@ -55,7 +55,7 @@ test_key_line(void **state)
 	assert_int_equal(sr_keymat_find(buf, sizeof(buf), 102), sizeof(buf));
 	sodium_memzero(line, sizeof(line));
 	sodium_memzero(buf, sizeof(buf));
-	sr_secure_free(text);
+	sr_secalloc_free(text);
 }
 
 static void

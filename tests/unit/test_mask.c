@@ -302,6 +302,27 @@ test_json_and_percent(void **state)
 	sr_mask_free(m);
 }
 
+/* The forms the leak check had first (forms.h): hex in either case, every
+ * byte %XX, form encoding with each encoder's keep set; written by hand. */
+static void
+test_hex_and_url_forms(void **state)
+{
+	const char *const v[] = { "H", "ab~cd e*", NULL };
+	sr_mask *m = mask_of(v);
+
+	(void)state;
+	expect(m, "x=61627e636420652a;", "x=[REDACTED:H];");
+	expect(m, "x=61627E636420652A;", "x=[REDACTED:H];");
+	expect(m, "%61%62%7E%63%64%20%65%2A", "[REDACTED:H]");
+	expect(m, "%61%62%7e%63%64%20%65%2a", "[REDACTED:H]");
+	expect(m, "q=ab~cd+e%2A&", "q=[REDACTED:H]&");		/* Python */
+	expect(m, "q=ab%7Ecd+e*&", "q=[REDACTED:H]&");		/* WHATWG */
+	expect(m, "q=ab%7ecd+e%2a&", "q=[REDACTED:H]&");	/* PHP */
+	/* a control: mixed case is no encoder's output */
+	expect(m, "61627e636420652A", "61627e636420652A");
+	sr_mask_free(m);
+}
+
 static void
 test_short_values(void **state)
 {
@@ -512,6 +533,7 @@ main(void)
 		cmocka_unit_test(test_repeated_chars),
 		cmocka_unit_test(test_base64),
 		cmocka_unit_test(test_json_and_percent),
+		cmocka_unit_test(test_hex_and_url_forms),
 		cmocka_unit_test(test_short_values),
 		cmocka_unit_test(test_no_values),
 		cmocka_unit_test(test_holds_back_only_prefixes),

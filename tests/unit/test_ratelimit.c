@@ -53,7 +53,7 @@ static int
 take(int64_t limit, int64_t now, int dry)
 {
 	sr_err err = SR_ERR_INIT;
-	int r = sr_rate_take(path, limit, now, dry, &err);
+	int r = sr_ratelimit_take(path, limit, now, dry, &err);
 
 	if (r < 0)
 		fail_msg("%s", err.msg);
@@ -67,11 +67,11 @@ test_path(void **state)
 	sr_err err = SR_ERR_INIT;
 
 	(void)state;
-	assert_int_equal(sr_rate_path(buf, sizeof(buf), "/s/audit.jsonl", "bot",
-	    &err), 0);
+	assert_int_equal(sr_ratelimit_path(buf, sizeof(buf), "/s/audit.jsonl",
+	    "bot", &err), 0);
 	assert_string_equal(buf, "/s/audit.jsonl.rate.bot");
-	assert_int_equal(sr_rate_path(buf, 8, "/s/audit.jsonl", "bot", &err),
-	    -1);
+	assert_int_equal(sr_ratelimit_path(buf, 8, "/s/audit.jsonl", "bot",
+	    &err), -1);
 }
 
 static void
@@ -146,9 +146,9 @@ test_damage_and_mode(void **state)
 	assert_int_equal(truncate(path, 30), 0);
 	assert_int_equal(take(2, T0, 0), 0);
 	assert_int_equal(chmod(path, 0622), 0);
-	assert_int_equal(sr_rate_take(path, 2, T0, 0, &err), -1);
+	assert_int_equal(sr_ratelimit_take(path, 2, T0, 0, &err), -1);
 	assert_non_null(strstr(err.msg, path));
-	assert_int_equal(sr_rate_take(path, 0, T0, 0, &err), -1);
+	assert_int_equal(sr_ratelimit_take(path, 0, T0, 0, &err), -1);
 }
 
 /* 8 processes, 40 runs each, a limit of 100: exactly 100 allowed. */
@@ -164,7 +164,7 @@ test_concurrent(void **state)
 			sr_err err = SR_ERR_INIT;
 			int n = 0, k, r;
 			for (k = 0; k < 40; k++) {
-				r = sr_rate_take(path, 100, T0, 0, &err);
+				r = sr_ratelimit_take(path, 100, T0, 0, &err);
 				if (r < 0)
 					_exit(255);
 				n += r == 0;

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "repo.h"
+#include "settings.h"
 
 #define FMT(buf, ...) \
 	assert_true(snprintf(buf, sizeof(buf), __VA_ARGS__) < (int)sizeof(buf))
@@ -119,6 +120,8 @@ settle_key(const char *rel)
 static int
 setup(void **state)
 {
+	static char home[PATH_MAX];
+	sr_settings set = { .home = home };
 	char tmp[PATH_MAX];
 
 	(void)state;
@@ -127,7 +130,9 @@ setup(void **state)
 	if (mkdtemp(tmp) == NULL || realpath(tmp, T) == NULL)
 		return -1;
 	FMT(CACHE, "%s/cache/scoperun", T);
-	setenv("HOME", tp("home"), 1);
+	FMT(home, "%s", tp("home"));
+	sr_settings_use(&set);
+	setenv("HOME", home, 1);
 	setenv("GIT_CONFIG_NOSYSTEM", "1", 1);
 	unsetenv("XDG_CONFIG_HOME");
 	unsetenv("GIT_DIR");
@@ -406,6 +411,27 @@ test_worktree_submodule(void **state)
 	sr_repo_finding_free(&f);
 }
 
+/*
+ * GIT_DIR and friends for the guard: in the settings, where the library
+ * reads them (settings.h), and in the environment, where libgit2's
+ * FROM_ENV mode does. NULL unsets.
+ */
+static void
+git_var(sr_git_var v, const char *value)
+{
+	static char vals[SR_GIT_VARS][PATH_MAX];
+	sr_settings s = *sr_settings_get();
+
+	if (value != NULL) {
+		FMT(vals[v], "%s", value);
+		setenv(sr_settings_git_name(v), vals[v], 1);
+	} else {
+		unsetenv(sr_settings_git_name(v));
+	}
+	s.git[v] = value != NULL ? vals[v] : NULL;
+	sr_settings_use(&s);
+}
+
 static void
 test_git_dir(void **state)
 {
@@ -416,20 +442,20 @@ test_git_dir(void **state)
 	make_repo("forbare", "echo K=v >.env", 1);
 	assert_int_equal(sh("rm -rf bare.git && git clone -q --bare forbare "
 	    "bare.git && mkdir -p elsewhere"), 0);
-	setenv("GIT_DIR", tp("bare.git"), 1);
+	git_var(SR_GIT_DIR, tp("bare.git"));
 	assert_int_equal(guard(&f, "elsewhere", NULL, 1, &err), 1);
 	assert_int_equal(f.cache, SR_REPO_CACHE_SKIPPED);
 	assert_string_equal(f.root, tp("bare.git"));
-	setenv("GIT_DIR", tp("nothing-here"), 1);
+	git_var(SR_GIT_DIR, tp("nothing-here"));
 	assert_int_equal(guard(&f, "elsewhere", NULL, 1, &err), -1);
-	unsetenv("GIT_DIR");
+	git_var(SR_GIT_DIR, NULL);
 	make_repo("plainwt", "echo a >README", 1);
-	setenv("GIT_DIR", tp("plainwt/.git"), 1);
-	setenv("GIT_WORK_TREE", tp("plainwt"), 1);
+	git_var(SR_GIT_DIR, tp("plainwt/.git"));
+	git_var(SR_GIT_WORK_TREE, tp("plainwt"));
 	assert_int_equal(guard(&f, "elsewhere", NULL, 1, &err), 0);
 	assert_string_equal(f.root, tp("plainwt"));
-	unsetenv("GIT_DIR");
-	unsetenv("GIT_WORK_TREE");
+	git_var(SR_GIT_DIR, NULL);
+	git_var(SR_GIT_WORK_TREE, NULL);
 	/* A bare repository found from inside it: libgit2 decides. */
 	assert_int_equal(guard(&f, "bare.git/refs", NULL, 1, &err), 1);
 	sr_repo_finding_free(&f);

@@ -97,7 +97,7 @@ b64(char *out, const unsigned char *in, size_t n, int url)
 }
 
 static int
-has(const hits *h, size_t secret, sr_scan_form form)
+has(const hits *h, size_t secret, sr_form form)
 {
 	size_t i;
 
@@ -117,7 +117,7 @@ test_raw_position(void **state)
 	(void)state;
 	assert_int_equal(h.n, 1);
 	assert_int_equal(h.v[0].secret, 0);
-	assert_int_equal(h.v[0].form, SR_SCAN_RAW);
+	assert_int_equal(h.v[0].form, SR_FORM_RAW);
 	assert_int_equal(h.v[0].line, 3);
 	assert_int_equal(h.v[0].column, 7);
 	assert_int_equal(h.v[0].offset, 24);
@@ -194,11 +194,11 @@ test_hex_both_cases(void **state)
 	(void)state;
 	h = scan_text(s, "k=01abcdef2073656372657421;", 27);
 	assert_int_equal(h.n, 1);
-	assert_int_equal(h.v[0].form, SR_SCAN_HEX);
+	assert_int_equal(h.v[0].form, SR_FORM_HEX);
 	assert_int_equal(h.v[0].column, 3);
 	h = scan_text(s, "01ABCDEF2073656372657421", 24);
 	assert_int_equal(h.n, 1);
-	assert_int_equal(h.v[0].form, SR_SCAN_HEX);
+	assert_int_equal(h.v[0].form, SR_FORM_HEX);
 	h = scan_text(s, "01abcdef2073656372657422", 24);
 	assert_int_equal(h.n, 0);
 	sr_scan_free(s);
@@ -215,11 +215,11 @@ test_percent(void **state)
 	(void)state;
 	h = scan_text(s, up, sizeof(up) - 1);
 	assert_int_equal(h.n, 1);
-	assert_int_equal(h.v[0].form, SR_SCAN_PERCENT);
+	assert_int_equal(h.v[0].form, SR_FORM_PERCENT);
 	assert_int_equal(h.v[0].column, 14);
 	h = scan_text(s, low, sizeof(low) - 1);
 	assert_int_equal(h.n, 1);
-	assert_int_equal(h.v[0].form, SR_SCAN_PERCENT);
+	assert_int_equal(h.v[0].form, SR_FORM_PERCENT);
 	sr_scan_free(s);
 	/* no reserved byte: the percent form is the raw value, kept once */
 	s = scan_one("PLAIN", "ABCDEFGHIJKL");
@@ -227,7 +227,7 @@ test_percent(void **state)
 	assert_int_equal(sr_scan_patterns(s), 8);
 	h = scan_text(s, "ABCDEFGHIJKL", 12);
 	assert_int_equal(h.n, 1);
-	assert_int_equal(h.v[0].form, SR_SCAN_RAW);
+	assert_int_equal(h.v[0].form, SR_FORM_RAW);
 	sr_scan_free(s);
 }
 
@@ -244,11 +244,11 @@ test_percent_every_byte(void **state)
 	(void)state;
 	h = scan_text(s, up, sizeof(up) - 1);
 	assert_int_equal(h.n, 1);
-	assert_int_equal(h.v[0].form, SR_SCAN_PERCENT);
+	assert_int_equal(h.v[0].form, SR_FORM_PERCENT);
 	assert_int_equal(h.v[0].column, 3);
 	h = scan_text(s, low, sizeof(low) - 1);
 	assert_int_equal(h.n, 1);
-	assert_int_equal(h.v[0].form, SR_SCAN_PERCENT);
+	assert_int_equal(h.v[0].form, SR_FORM_PERCENT);
 	h = scan_text(s, mixed, sizeof(mixed) - 1);
 	assert_int_equal(h.n, 0);
 	sr_scan_free(s);
@@ -273,23 +273,57 @@ test_form_encoding(void **state)
 	(void)state;
 	h = scan_text(s, py, sizeof(py) - 1);
 	assert_int_equal(h.n, 1);
-	assert_int_equal(h.v[0].form, SR_SCAN_FORM);
+	assert_int_equal(h.v[0].form, SR_FORM_URLFORM);
 	assert_int_equal(h.v[0].column, 4);
 	h = scan_text(s, whatwg, sizeof(whatwg) - 1);
 	assert_int_equal(h.n, 1);
-	assert_int_equal(h.v[0].form, SR_SCAN_FORM);
+	assert_int_equal(h.v[0].form, SR_FORM_URLFORM);
 	h = scan_text(s, php, sizeof(php) - 1);
 	assert_int_equal(h.n, 1);
-	assert_int_equal(h.v[0].form, SR_SCAN_FORM);
+	assert_int_equal(h.v[0].form, SR_FORM_URLFORM);
 	h = scan_text(s, lower, sizeof(lower) - 1);
 	assert_int_equal(h.n, 1);
-	assert_int_equal(h.v[0].form, SR_SCAN_FORM);
+	assert_int_equal(h.v[0].form, SR_FORM_URLFORM);
 	h = scan_text(s, pct20, sizeof(pct20) - 1);
 	assert_int_equal(h.n, 1);
-	assert_int_equal(h.v[0].form, SR_SCAN_PERCENT);
+	assert_int_equal(h.v[0].form, SR_FORM_PERCENT);
 	h = scan_text(s, "a+b*c~d/e+f", 11);	/* '/' not encoded: none */
 	assert_int_equal(h.n, 0);
-	assert_string_equal(sr_scan_form_name(SR_SCAN_FORM), "form");
+	assert_string_equal(sr_form_name(SR_FORM_URLFORM), "form");
+	sr_scan_free(s);
+}
+
+/* The forms masking had first (forms.h): JSON escaping, with and without
+ * \/, and a multi-line value with CRLF line ends; written by hand. */
+static void
+test_json_and_crlf(void **state)
+{
+	sr_scan *s = scan_one("J", "pa\"ss\\wo/rd\n\x01");
+	const char json[] = "{\"k\":\"pa\\\"ss\\\\wo/rd\\n\\u0001\"}";
+	const char slash[] = "{\"k\":\"pa\\\"ss\\\\wo\\/rd\\n\\u0001\"}";
+	const char crlf[] = "x pa\"ss\\wo/rd\r\n\x01 y";
+	hits h;
+
+	(void)state;
+	h = scan_text(s, json, sizeof(json) - 1);
+	assert_int_equal(h.n, 1);
+	assert_int_equal(h.v[0].form, SR_FORM_JSON);
+	assert_int_equal(h.v[0].column, 7);
+	h = scan_text(s, slash, sizeof(slash) - 1);
+	assert_int_equal(h.n, 1);
+	assert_int_equal(h.v[0].form, SR_FORM_JSON);
+	h = scan_text(s, crlf, sizeof(crlf) - 1);
+	assert_int_equal(h.n, 1);
+	assert_int_equal(h.v[0].form, SR_FORM_CRLF);
+	assert_string_equal(sr_form_name(SR_FORM_JSON), "json");
+	assert_string_equal(sr_form_name(SR_FORM_CRLF), "crlf");
+	sr_scan_free(s);
+	/* a value without a newline has no CRLF form, and its JSON form is
+	 * its raw one: kept once, named raw */
+	s = scan_one("PLAIN", "ABCDEFGHIJKL");
+	h = scan_text(s, "\"ABCDEFGHIJKL\"", 14);
+	assert_int_equal(h.n, 1);
+	assert_int_equal(h.v[0].form, SR_FORM_RAW);
 	sr_scan_free(s);
 }
 
@@ -323,8 +357,8 @@ test_base64_alignments(void **state)
 				h = scan_text(s, enc, n);
 				/* a URL form with neither '-' nor '_' is
 				 * the standard one, and named so */
-				assert_true(has(&h, 0, SR_SCAN_BASE64) ||
-				    (url && has(&h, 0, SR_SCAN_BASE64URL)));
+				assert_true(has(&h, 0, SR_FORM_BASE64) ||
+				    (url && has(&h, 0, SR_FORM_BASE64URL)));
 			}
 		}
 		sr_scan_free(s);
@@ -347,10 +381,10 @@ test_base64_alphabets(void **state)
 	assert_string_equal(std, "+/+/+/+/+/+/");
 	h = scan_text(s, std, strlen(std));
 	assert_int_equal(h.n, 1);
-	assert_int_equal(h.v[0].form, SR_SCAN_BASE64);
+	assert_int_equal(h.v[0].form, SR_FORM_BASE64);
 	h = scan_text(s, url, strlen(url));
 	assert_int_equal(h.n, 1);
-	assert_int_equal(h.v[0].form, SR_SCAN_BASE64URL);
+	assert_int_equal(h.v[0].form, SR_FORM_BASE64URL);
 	sr_scan_free(s);
 }
 
@@ -386,7 +420,7 @@ test_many_values(void **state)
 	assert_int_equal(h.v[1].secret, 299);
 	h = scan_text(s, bufs[42], lens[42]);
 	assert_int_equal(h.n, 2);
-	assert_true(has(&h, 42, SR_SCAN_RAW) && has(&h, N, SR_SCAN_RAW));
+	assert_true(has(&h, 42, SR_FORM_RAW) && has(&h, N, SR_FORM_RAW));
 	sr_scan_free(s);
 
 	s = scan_one("A8", "aaaaaaaa");
@@ -454,7 +488,7 @@ test_stop_and_forget(void **state)
 	sr_scan_forget(s);
 	assert_int_equal(scan_text(s, "12345678", 8).n, 0);
 	assert_string_equal(sr_scan_name(s, 0), "T");	/* names stay */
-	assert_string_equal(sr_scan_form_name(SR_SCAN_BASE64URL),
+	assert_string_equal(sr_form_name(SR_FORM_BASE64URL),
 	    "base64url");
 	sr_scan_free(s);
 	sr_scan_free(NULL);
@@ -471,6 +505,7 @@ main(void)
 		cmocka_unit_test(test_percent),
 		cmocka_unit_test(test_percent_every_byte),
 		cmocka_unit_test(test_form_encoding),
+		cmocka_unit_test(test_json_and_crlf),
 		cmocka_unit_test(test_base64_alignments),
 		cmocka_unit_test(test_base64_alphabets),
 		cmocka_unit_test(test_many_values),

@@ -34,31 +34,31 @@ test_aligned_and_usable(void **state)
 
 	(void)state;
 	for (i = 0; i < 5; i++) {
-		p[i] = sr_secure_alloc(sizes[i]);
+		p[i] = sr_secalloc_alloc(sizes[i]);
 		assert_non_null(p[i]);
 		assert_int_equal((uintptr_t)p[i] % 64, 0);
 		memset(p[i], 0xa5, sizes[i]);
 	}
 	for (i = 5; i-- > 0;)
-		sr_secure_free(p[i]);
-	sr_secure_free(NULL);
+		sr_secalloc_free(p[i]);
+	sr_secalloc_free(NULL);
 }
 
 /* Freed bytes are zero at once, though the block stays mapped. */
 static void
 test_wiped_on_free(void **state)
 {
-	unsigned char *keep = sr_secure_alloc(32), *p = sr_secure_alloc(64);
+	unsigned char *keep = sr_secalloc_alloc(32), *p = sr_secalloc_alloc(64);
 	size_t i;
 
 	(void)state;
 	assert_non_null(keep);
 	assert_non_null(p);
 	memset(p, 'S', 64);
-	sr_secure_free(p);
+	sr_secalloc_free(p);
 	for (i = 0; i < 64; i++)
 		assert_int_equal(p[i], 0);
-	sr_secure_free(keep);
+	sr_secalloc_free(keep);
 }
 
 /* The top block's room comes back; a block below it waits for it. */
@@ -68,19 +68,19 @@ test_room_comes_back(void **state)
 	unsigned char *a, *b, *c;
 
 	(void)state;
-	a = sr_secure_alloc(100);
-	b = sr_secure_alloc(100);
-	sr_secure_free(b);
-	c = sr_secure_alloc(100);
+	a = sr_secalloc_alloc(100);
+	b = sr_secalloc_alloc(100);
+	sr_secalloc_free(b);
+	c = sr_secalloc_alloc(100);
 	assert_ptr_equal(c, b);
-	sr_secure_free(a);	/* below c: stays taken until c goes */
-	b = sr_secure_alloc(100);
+	sr_secalloc_free(a);	/* below c: stays taken until c goes */
+	b = sr_secalloc_alloc(100);
 	assert_true(b > c);
-	sr_secure_free(b);
-	sr_secure_free(c);	/* now a, c and b are all free */
-	b = sr_secure_alloc(100);
+	sr_secalloc_free(b);
+	sr_secalloc_free(c);	/* now a, c and b are all free */
+	b = sr_secalloc_alloc(100);
 	assert_ptr_equal(b, a);
-	sr_secure_free(b);
+	sr_secalloc_free(b);
 }
 
 /* Past the block limit, or once the arena is full: sodium_malloc. */
@@ -91,11 +91,11 @@ test_falls_back_to_sodium_malloc(void **state)
 	size_t i;
 
 	(void)state;
-	big = sr_secure_alloc(65536);
+	big = sr_secalloc_alloc(65536);
 	assert_non_null(big);
 	memset(big, 1, 65536);
 	for (i = 0; i < 8; i++) {
-		p[i] = sr_secure_alloc(4000);
+		p[i] = sr_secalloc_alloc(4000);
 		assert_non_null(p[i]);
 		memset(p[i], 2, 4000);
 	}
@@ -104,12 +104,12 @@ test_falls_back_to_sodium_malloc(void **state)
 	q = p[7] > p[0] ? p[7] : p[0];
 	assert_true((size_t)(q - (p[7] > p[0] ? p[0] : p[7])) > 16384);
 	for (i = 8; i-- > 0;)
-		sr_secure_free(p[i]);
-	sr_secure_free(big);
+		sr_secalloc_free(p[i]);
+	sr_secalloc_free(big);
 	/* all back: the next block is where the first one was */
-	q = sr_secure_alloc(4000);
+	q = sr_secalloc_alloc(4000);
 	assert_ptr_equal(q, p[0]);
-	sr_secure_free(q);
+	sr_secalloc_free(q);
 }
 
 /* fn run in a child must end it with SIGABRT, as sodium_free does on a
@@ -137,28 +137,28 @@ expect_abort(void (*fn)(void))
 static void
 overrun(void)
 {
-	unsigned char *a = sr_secure_alloc(64), *b = sr_secure_alloc(64);
+	unsigned char *a = sr_secalloc_alloc(64), *b = sr_secalloc_alloc(64);
 
 	memset(a, 'x', 64 + 20);
-	sr_secure_free(b);
+	sr_secalloc_free(b);
 }
 
 static void
 double_free(void)
 {
-	unsigned char *a = sr_secure_alloc(64), *b = sr_secure_alloc(64);
+	unsigned char *a = sr_secalloc_alloc(64), *b = sr_secalloc_alloc(64);
 
-	sr_secure_free(a);
-	sr_secure_free(a);
-	sr_secure_free(b);
+	sr_secalloc_free(a);
+	sr_secalloc_free(a);
+	sr_secalloc_free(b);
 }
 
 static void
 not_a_block(void)
 {
-	unsigned char *a = sr_secure_alloc(256);
+	unsigned char *a = sr_secalloc_alloc(256);
 
-	sr_secure_free(a + 64);
+	sr_secalloc_free(a + 64);
 }
 
 static void
@@ -176,11 +176,11 @@ test_allocarray_overflow(void **state)
 	unsigned char *p;
 
 	(void)state;
-	assert_null(sr_secure_allocarray(SIZE_MAX / 2, 3));
-	p = sr_secure_allocarray(10, 8);
+	assert_null(sr_secalloc_allocarray(SIZE_MAX / 2, 3));
+	p = sr_secalloc_allocarray(10, 8);
 	assert_non_null(p);
 	memset(p, 3, 80);
-	sr_secure_free(p);
+	sr_secalloc_free(p);
 }
 
 int

@@ -101,6 +101,30 @@ test_leap_days_and_bounds(void **state)
 	    "@253402300800");
 }
 
+/* The one calendar (timeutil.h), which the TOML reader uses too: day
+ * counts against Python's datetime.date, before 1970 and across leap
+ * days and centuries. */
+static void
+test_days(void **state)
+{
+	static const struct {
+		int64_t y;
+		unsigned m, d;
+		int64_t days;
+	} cases[] = {
+		{ 1970, 1, 1, 0 }, { 1969, 12, 31, -1 }, { 2000, 2, 29, 11016 },
+		{ 2000, 3, 1, 11017 }, { 1600, 2, 29, -135081 },
+		{ 1, 1, 1, -719162 }, { 9999, 12, 31, 2932896 },
+		{ 2026, 12, 31, 20818 },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		assert_int_equal(sr_time_days(cases[i].y, cases[i].m,
+		    cases[i].d), cases[i].days);
+}
+
 int
 main(void)
 {
@@ -108,6 +132,7 @@ main(void)
 		cmocka_unit_test(test_agrees_with_libc),
 		cmocka_unit_test(test_refuses_what_is_not_canonical),
 		cmocka_unit_test(test_leap_days_and_bounds),
+		cmocka_unit_test(test_days),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

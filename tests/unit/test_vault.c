@@ -153,7 +153,7 @@ expect_bytes(const sr_vault *v, const char *name, const void *want,
 	assert_memory_equal(val, want, wlen);
 	assert_int_equal(val[len], '\0');
 	assert_string_equal(m.name, name);
-	sr_secure_free(val);
+	sr_secalloc_free(val);
 }
 
 static void
@@ -297,7 +297,7 @@ meta_of(sr_secret_meta *viaget, sr_secret_meta *viaindex, const sr_vault *v,
 		fail_msg("meta_at %s: %s", name, err.msg);
 	if (sr_vault_get(&val, &len, viaget, v, name, &err) != 0)
 		fail_msg("get %s: %s", name, err.msg);
-	sr_secure_free(val);
+	sr_secalloc_free(val);
 }
 
 /* ---- round trip -------------------------------------------------- */
@@ -366,7 +366,7 @@ test_get_reuse_grows_only_when_needed(void **state)
 	    &err), -1);
 	assert_int_equal(err.kind, SR_ERR_NOTFOUND);
 	assert_ptr_equal(buf, first);
-	sr_secure_free(buf);
+	sr_secalloc_free(buf);
 	free(big);
 	sr_vault_free(v);
 	sr_identity_free(a);
@@ -568,7 +568,7 @@ test_set_meta_reads_back_or_is_refused(void **state)
 			    (long long)cases[i].expires,
 			    (long long)cases[i].rotate);
 		} else {
-			sr_secure_free(val);
+			sr_secalloc_free(val);
 		}
 		sr_vault_free(r);
 		free(text);
@@ -1028,7 +1028,7 @@ read_one(const char *text, size_t len, const sr_identity *id,
 	    memcmp(&m, &k->meta, sizeof(m)) == 0;
 	if (ok && sr_vault_verify(v, &err) == 0)
 		ok = 2;
-	sr_secure_free(val);
+	sr_secalloc_free(val);
 	sr_vault_free(v);
 	return ok ? ok : -1;
 }
@@ -1232,7 +1232,7 @@ test_base64_fields_are_strict(void **state)
 					    " %s:'_'->0x%02x", fields[i].what,
 					    high[j]);
 				}
-				sr_secure_free(val);
+				sr_secalloc_free(val);
 				sr_vault_free(r);
 				free(t);
 			}

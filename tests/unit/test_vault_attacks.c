@@ -129,7 +129,7 @@ expect_str(const sr_vault *v, const char *name, const char *want)
 		fail_msg("get %s: %s", name, err.msg);
 	assert_int_equal(len, strlen(want));
 	assert_memory_equal(val, want, len);
-	sr_secure_free(val);
+	sr_secalloc_free(val);
 }
 
 static void
@@ -280,13 +280,13 @@ forge_header(const unsigned char *plain, const char *recipients)
 	size_t cap = strlen(recipients) + 512;
 
 	assert_non_null(h = malloc(cap));
-	assert_int_equal(sr_vauth_keyring(c, plain, keys, n), 0);
+	assert_int_equal(sr_vault_auth_keyring(c, plain, keys, n), 0);
 	b64(idb, sizeof(idb), plain, 16);
 	b64(cb, sizeof(cb), c, 32);
 	snprintf(h, cap, "scoperun-vault 2\nid %s\nepochs %u\nkeyring %s\n%s",
 	    idb, n, cb, recipients);
-	assert_int_equal(sr_vauth_mac(mac, keys + (n - 1) * 32,
-	    SR_VAUTH_HEADER, "scoperun-vault-header-v2", h, strlen(h)), 0);
+	assert_int_equal(sr_vault_auth_mac(mac, keys + (n - 1) * 32,
+	    SR_VAULT_AUTH_HEADER, "scoperun-vault-header-v2", h, strlen(h)), 0);
 	b64(macb, sizeof(macb), mac, 32);
 	snprintf(h + strlen(h), cap - strlen(h), "mac %s\n", macb);
 	return h;
@@ -312,7 +312,7 @@ forge_end(char *text, const unsigned char *key)
 	unsigned char mac[32];
 	char macb[64], line[128];
 
-	assert_int_equal(sr_vauth_mac(mac, key, SR_VAUTH_BODY,
+	assert_int_equal(sr_vault_auth_mac(mac, key, SR_VAULT_AUTH_BODY,
 	    "scoperun-vault-body-v2", text, (size_t)(sp - text)), 0);
 	b64(macb, sizeof(macb), mac, 32);
 	snprintf(line, sizeof(line), "%.*s %s\n", (int)(sp - (text + at)),
@@ -552,7 +552,7 @@ test_keyring_substitution(void **state)
 	/* (c) under an id of x's own (a new vault, in effect): a unlocks,
 	 * but every secret line is bound to the old id, and a write, which
 	 * verifies them, refuses */
-	sr_vauth_id(ring, ring + 17);
+	sr_vault_auth_id(ring, ring + 17);
 	free(line);
 	line = sealed_line(a->pk, ring, sizeof(ring));
 	h = forge_header(ring, line);
@@ -605,7 +605,7 @@ reads(const char *text, const sr_identity *m, const char *want)
 	}
 	ok = sr_vault_get(&val, &len, &meta, r, "s", &err) == 0 &&
 	    len == strlen(want) && memcmp(val, want, len) == 0;
-	sr_secure_free(val);
+	sr_secalloc_free(val);
 	sr_vault_free(r);
 	return ok ? 1 : -1;
 }
@@ -704,7 +704,7 @@ value_for(const char *text, const sr_identity *m, const char *name,
 		copy = malloc(*len + 1);
 		memcpy(copy, val, *len);
 	}
-	sr_secure_free(val);
+	sr_secalloc_free(val);
 	sr_vault_free(r);
 	return copy;
 }
@@ -794,8 +794,9 @@ test_one_ciphertext_two_keys(void **state)
 		b64(cb, sizeof(cb), ct, 48);
 		line = malloc(1024);
 		/* committed to K: it reads as K's value */
-		assert_int_equal(sr_vauth_mac(commit, plain + 17, SR_VAUTH_LINE,
-		    "scoperun-vault-commit-v2", nonce, 24), 0);
+		assert_int_equal(sr_vault_auth_mac(commit, plain + 17,
+		    SR_VAULT_AUTH_LINE, "scoperun-vault-commit-v2", nonce, 24),
+		    0);
 		b64(mb, sizeof(mb), commit, 32);
 		snprintf(line, 1024, "%s %s %s %s\n", PREFIX, nb, mb, cb);
 		t = forge_end(fix_end(insert_before(strdup(text), "end ", line),
@@ -808,8 +809,9 @@ test_one_ciphertext_two_keys(void **state)
 		free(v1);
 		/* committed to the other key: refused, though the AEAD under
 		 * K (the reader's) holds */
-		assert_int_equal(sr_vauth_mac(commit, k2, SR_VAUTH_LINE,
-		    "scoperun-vault-commit-v2", nonce, 24), 0);
+		assert_int_equal(sr_vault_auth_mac(commit, k2,
+		    SR_VAULT_AUTH_LINE, "scoperun-vault-commit-v2", nonce, 24),
+		    0);
 		b64(mb, sizeof(mb), commit, 32);
 		snprintf(line, 1024, "%s %s %s %s\n", PREFIX, nb, mb, cb);
 		t2 = forge_end(fix_end(insert_before(strdup(text), "end ",

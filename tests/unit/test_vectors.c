@@ -82,7 +82,7 @@ expect_secret(const sr_vault *v, const char *name, const char *want,
 	assert_int_equal(len, wantlen);
 	assert_memory_equal(val, want, wantlen);
 	assert_int_equal(m.epoch, epoch);
-	sr_secure_free(val);
+	sr_secalloc_free(val);
 }
 
 static void
