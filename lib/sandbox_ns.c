@@ -63,6 +63,44 @@ has_sys_admin(void)
 }
 
 /*
+ * The kernel refuses a user namespace to a chrooted process (EPERM): its
+ * root is not its mount namespace's; and root's "/" there is no mount to
+ * make private. Seen from inside, no mount of the
+ * namespace is mounted on "/" (mountinfo lists those reachable from the
+ * root; the root mount is usually its first line). A chroot into the top
+ * of a mount is not seen: unshare then fails and the run says how to
+ * hide without it.
+ */
+static int
+chrooted(void)
+{
+	char buf[65536], *line, *end, *f;
+	ssize_t n;
+	int fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC), i;
+
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	for (line = buf; line < buf + n; line = end + 1) {
+		if ((end = strchr(line, '\n')) == NULL)
+			end = buf + n;
+		/* ID PARENT MAJ:MIN ROOT MOUNTPOINT ...: the fifth field */
+		for (f = line, i = 0; i < 4 && f < end; i++)
+			if ((f = memchr(f, ' ', (size_t)(end - f))) != NULL)
+				f++;
+			else
+				f = end;
+		if (f + 2 <= end && f[0] == '/' && f[1] == ' ')
+			return 0;
+	}
+	return (size_t)n < sizeof(buf) - 1;	/* a long list: not sure */
+}
+
+/*
  * Root makes a mount namespace with CAP_SYS_ADMIN and no user namespace
  * (one would take its capabilities over other users' files away);
  * anyone else needs a user namespace. A seccomp filter may refuse
@@ -76,7 +114,10 @@ sr_sandbox_userns(const char **why)
 	if (why == NULL)
 		why = &dummy;
 	*why = NULL;
-	if (geteuid() == 0) {
+	if (chrooted()) {
+		/* no user namespace there, and "/" is no mount to make private */
+		*why = "a chroot";
+	} else if (geteuid() == 0) {
 		if (!has_sys_admin())
 			*why = "root without CAP_SYS_ADMIN";
 	} else if (proc_number("/proc/sys/user/max_user_namespaces") == 0) {

@@ -3,16 +3,19 @@
  * HOME and a working directory (lib/sandbox.c) with the kernel's Landlock
  * ABI faked, and one real domain entered in a child process.
  */
+#define _GNU_SOURCE 1	/* unshare, CLONE_NEWNS: the chroot probe */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <errno.h>
+#include <sched.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -387,6 +390,53 @@ test_policy_reasons(void **state)
 	}
 }
 
+/*
+ * In a chroot the kernel refuses a user namespace, and root's "/" is no
+ * mount to make private: the probe says so, and auto hides with rules
+ * (found in a brand-new Debian chroot, where every confined run was
+ * refused). The chroot is made in a child with a mount namespace of its
+ * own and /proc mounted inside; as root only.
+ */
+static int
+probe_in_chroot(const char *dir)
+{
+	char proc[600];
+	const char *why = NULL;
+
+	snprintf(proc, sizeof(proc), "%s/proc", dir);
+	if (unshare(CLONE_NEWNS) != 0 ||
+	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0 ||
+	    (mkdir(proc, 0755) != 0 && errno != EEXIST) ||
+	    mount("proc", proc, "proc", 0, NULL) != 0)
+		return 3;
+	if (chroot(dir) != 0 || chdir("/") != 0)
+		return 3;
+	if (sr_sandbox_userns(&why) != 0)
+		return 1;
+	return why != NULL && strstr(why, "chroot") != NULL ? 0 : 2;
+}
+
+static void
+test_userns_chroot(void **state)
+{
+	char dir[512];
+	const char *why = NULL;
+	int status;
+	pid_t pid;
+
+	(void)state;
+	if (geteuid() != 0 || !sr_sandbox_userns(&why))
+		skip();		/* the control below must hold first */
+	snprintf(dir, sizeof(dir), "%s/jail", tl_dir);
+	assert_int_equal(mkdir(dir, 0755), 0);
+	if ((pid = fork()) == 0)
+		_exit(probe_in_chroot(dir));
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 3)
+		skip();		/* no mount namespace for the test itself */
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
 /* How the plan chooses its way of hiding, and says so. */
 static void
 test_hiding_choice(void **state)
@@ -550,6 +600,7 @@ main(void)
 		cmocka_unit_test(test_abi),
 		cmocka_unit_test(test_policy_reasons),
 		cmocka_unit_test(test_apply),
+		cmocka_unit_test(test_userns_chroot),
 		cmocka_unit_test(test_hiding_choice),
 		cmocka_unit_test(test_hiding_warnings),
 		cmocka_unit_test(test_apply_mounts),
