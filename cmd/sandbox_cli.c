@@ -1,5 +1,5 @@
 /*
- * sandbox_cli.c - the context lib/sandbox.c plans a [sandbox] in.
+ * sandbox_cli.c - the context lib/run/sandbox.c plans a [sandbox] in.
  *
  * scoperun's own files are hidden wherever they are: the identity, the
  * vault and the audit log with their side files (lock, head, keys,

@@ -1,6 +1,6 @@
 /*
  * fuzz_index.c - libFuzzer target for the git index reader
- * (lib/repo_index.c), which the repository guard runs on every agent run
+ * (lib/git/repo_index.c), which the repository guard runs on every agent run
  * against a file anyone with write access to the repository can shape.
  *
  * The input is the index file, served from a memfd through its

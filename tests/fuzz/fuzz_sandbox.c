@@ -1,7 +1,7 @@
 /*
  * fuzz_sandbox.c - libFuzzer target for [sandbox]: the policy loader's
- * section (lib/policy.c) and the plan that resolves it (lib/sandbox.c),
- * with the kernel's ABI taken from the input.
+ * section (lib/policy/policy.c) and the plan that resolves it
+ * (lib/run/sandbox.c), with the kernel's ABI taken from the input.
  *
  * The first byte is the ABI (0-7), the rest a policy body after a fixed
  * [agent]. What must stay true, and traps when it does not:

@@ -1,6 +1,6 @@
 /*
- * test_sandbox.c - [sandbox]: parsing (lib/policy.c), planning against a
- * HOME and a working directory (lib/sandbox.c) with the kernel's Landlock
+ * test_sandbox.c - [sandbox]: parsing (lib/policy/policy.c), planning against a
+ * HOME and a working directory (lib/run/sandbox.c) with the kernel's Landlock
  * ABI faked, and one real domain entered in a child process.
  */
 #include <setjmp.h>

@@ -575,7 +575,7 @@ check_repo(sr_policy *p, const sr_toml_value *root)
 		    "repository guard is off for this agent");
 }
 
-/* A run past max_runs_per_hour is refused (lib/ratelimit.h). */
+/* A run past max_runs_per_hour is refused (ratelimit.h). */
 static void
 check_limits(sr_policy *p, const sr_toml_value *root)
 {
@@ -614,7 +614,7 @@ check_audit(sr_policy *p, const sr_toml_value *root)
 	p->audit_syslog = field_bool(p, t, "audit", "syslog", 0);
 }
 
-/* ---- [sandbox] (SPEC §9; resolved by lib/sandbox.c) --------------- */
+/* ---- [sandbox] (SPEC §9; resolved by lib/run/sandbox.c) --------------- */
 
 /* "." (where the run starts), "~" or "~/...", or an absolute path; a
  * '*' only in a hide entry's last component. */

@@ -60,7 +60,7 @@ typedef struct sr_portlist {
 } sr_portlist;
 
 /*
- * [sandbox] as written (SPEC §9); lib/sandbox.h resolves it against the
+ * [sandbox] as written (SPEC §9); sandbox.h resolves it against the
  * caller's HOME and working directory. Paths are "." or absolute or
  * start with "~"; a hide entry may end in a '*' glob.
  */
@@ -97,7 +97,7 @@ typedef struct sr_policy {
 	int64_t max_runs_per_hour;	/* 0 = no limit */
 	unsigned limits_line;
 	int audit_syslog;		/* [audit] syslog: records to syslog too */
-	sr_sandbox_spec sandbox;	/* [sandbox], lib/sandbox.h */
+	sr_sandbox_spec sandbox;	/* [sandbox], sandbox.h */
 	sr_diag *diags;
 	size_t ndiags, nerrors;
 	void *doc;			/* the sr_toml_doc */
