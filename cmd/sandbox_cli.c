@@ -103,5 +103,5 @@ cli_sandbox_plan(sr_sandbox **out, const sr_policy *p, const char *identity,
 	ctx.own = ownv;
 	ctx.nown = n;
 	ctx.abi = sr_sandbox_abi();
-	return sr_sandbox_plan(out, p, &ctx, err);
+	return sr_sandbox_plan(out, &p->sandbox, p->path, &ctx, err);
 }

@@ -20,8 +20,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <sodium.h>
-
 #include "repo_impl.h"
 
 static const char *const default_patterns[] = {
@@ -234,6 +232,43 @@ repo_scan_sub(repo_scan *s, const char *path, size_t len)
 	s->subslen += len + 1;
 }
 
+static int
+sink_file(void *arg, const char *dir, size_t dirlen, const char *name)
+{
+	repo_scan *s = arg;
+
+	repo_scan_add(s, dir, dirlen, name);
+	return s->oom ? -1 : 0;
+}
+
+static int
+sink_gitlink(void *arg, const char *path, size_t len)
+{
+	repo_scan *s = arg;
+
+	repo_scan_sub(s, path, len);
+	return s->oom ? -1 : 0;
+}
+
+static int
+sink_blob(void *arg, const unsigned char oid[REPO_OID_RAW], uint64_t size,
+    int size_known, const char *path, size_t len)
+{
+	repo_scan *s = arg;
+
+	repo_scan_cand(s, oid, size, size_known, path, len);
+	return s->oom ? -1 : 0;
+}
+
+void
+repo_scan_sink(repo_sink *out, repo_scan *s)
+{
+	out->file = sink_file;
+	out->gitlink = sink_gitlink;
+	out->blob = sink_blob;
+	out->arg = s;
+}
+
 static void
 scan_free(repo_scan *s)
 {
@@ -296,33 +331,6 @@ sr_repo_cache_state_name(sr_repo_cache_state s)
 	    "stored", "racy", "miss", "skipped" };
 
 	return (size_t)s < sizeof(names) / sizeof(names[0]) ? names[s] : "?";
-}
-
-/* ---- hex --------------------------------------------------------- */
-
-void
-repo_hex(char *out, const unsigned char *raw, size_t n)
-{
-	sodium_bin2hex(out, 2 * n + 1, raw, n);
-}
-
-int
-repo_unhex(unsigned char *out, const char *hex, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < 2 * n; i++) {
-		char c = hex[i];
-		int d = c >= '0' && c <= '9' ? c - '0' :
-		    c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-		if (d < 0)
-			return -1;
-		if (i % 2 == 0)
-			out[i / 2] = (unsigned char)(d << 4);
-		else
-			out[i / 2] |= (unsigned char)d;
-	}
-	return hex[2 * n] == '\0' ? 0 : -1;
 }
 
 /* ---- the guard --------------------------------------------------- */
@@ -459,6 +467,7 @@ key_path(sr_repo_finding *out, repo_git *git,
 	repo_index again = { 0 };
 	repo_match m;
 	repo_scan s;
+	repo_sink sink;
 	int rc = -1;
 
 	if (repo_match_init(&m, none, 1) != 0)
@@ -466,11 +475,12 @@ key_path(sr_repo_finding *out, repo_git *git,
 	memset(&s, 0, sizeof(s));
 	s.m = &m;
 	s.find = hit;
-	if (repo_index_read(&again, &s, repo_git_index_path(git),
+	repo_scan_sink(&sink, &s);
+	if (repo_index_read(&again, &sink, repo_git_index_path(git),
 	    repo_git_gitdir(git), err) != 0)
 		goto done;
 	if (s.found == NULL && tree != NULL &&
-	    repo_git_walk(git, tree, "", NULL, &s, err) != 0)
+	    repo_git_walk(git, tree, "", NULL, &sink, err) != 0)
 		goto done;
 	out->identity_tracked = out->identity_material = 1;
 	snprintf(out->identity, sizeof(out->identity), "%s",
@@ -495,6 +505,7 @@ full_check(sr_repo_finding *out, guard *g, sr_err *err)
 	repo_git *git = NULL;
 	repo_index ix = { 0 };
 	repo_scan s;
+	repo_sink sink;
 	unsigned char commit[REPO_OID_RAW], tree[REPO_OID_RAW];
 	unsigned char hit[REPO_OID_RAW];
 	const unsigned char *cached;
@@ -508,19 +519,20 @@ full_check(sr_repo_finding *out, guard *g, sr_err *err)
 	out->in_repo = 1;
 	snprintf(out->root, sizeof(out->root), "%s", repo_git_root(git));
 	scan_begin(&s, g, out->root, out);
+	repo_scan_sink(&sink, &s);
 	rc = -1;
-	if (repo_index_read(&ix, &s, repo_git_index_path(git),
+	if (repo_index_read(&ix, &sink, repo_git_index_path(git),
 	    repo_git_gitdir(git), err) != 0 ||
 	    (born = repo_git_head(git, commit, tree, err)) < 0)
 		goto done;
 	cached = repo_index_tree(&ix, "", 0);
 	if (born && !(cached && memcmp(cached, tree, REPO_OID_RAW) == 0) &&
-	    repo_git_walk(git, tree, "", &ix, &s, err) != 0)
+	    repo_git_walk(git, tree, "", &ix, &sink, err) != 0)
 		goto done;
 	for (i = 0; i < ix.nsparse; i++) {
 		char prefix[SR_ERR_PATH_MAX];
 		snprintf(prefix, sizeof(prefix), "%s/", ix.sparse[i].path);
-		if (repo_git_walk(git, ix.sparse[i].oid, prefix, NULL, &s,
+		if (repo_git_walk(git, ix.sparse[i].oid, prefix, NULL, &sink,
 		    err) != 0)
 			goto done;
 	}
@@ -574,6 +586,7 @@ index_check(sr_repo_finding *out, guard *g, const repo_entry *prev,
 	const unsigned char *cached;
 	repo_index ix = { 0 };
 	repo_scan s;
+	repo_sink sink;
 	int rc = 2;
 
 	if (repo_unhex(tree, prev->tree, REPO_OID_RAW) != 0 ||
@@ -581,7 +594,8 @@ index_check(sr_repo_finding *out, guard *g, const repo_entry *prev,
 	    sizeof(path))
 		return 2;
 	scan_begin(&s, g, prev->root, out);
-	if (repo_index_read(&ix, &s, path, g->l.gitdir, err) != 0) {
+	repo_scan_sink(&sink, &s);
+	if (repo_index_read(&ix, &sink, path, g->l.gitdir, err) != 0) {
 		rc = 2;		/* let the full check say it */
 		sr_err_clear(err);
 		goto done;
@@ -636,7 +650,7 @@ guard_run(sr_repo_finding *out, guard *g, sr_err *err)
 	if (!g->l.found)
 		return 0;
 	if (g->l.simple && g->cache[0] != '\0')
-		repo_key_make(&g->k, &g->l, &g->m, g->identity);
+		repo_key_make(&g->k, &g->l, g->m.pat, g->m.n, g->identity);
 	if (!g->k.ok) {
 		out->cache = g->cache[0] ? SR_REPO_CACHE_SKIPPED :
 		    SR_REPO_CACHE_UNUSED;
@@ -782,7 +796,8 @@ guard_at(sr_repo_finding *out, const char *cwd, const sr_repo_opts *o,
 	g->cwd = cwd;
 	g->depth = depth;
 	identity_resolve(g->identity, o->identity_path);
-	if (o->no_cache || repo_cache_dir(g->cache, sizeof(g->cache), o) != 0)
+	if (o->no_cache ||
+	    repo_cache_dir(g->cache, sizeof(g->cache), o->cache_dir) != 0)
 		g->cache[0] = '\0';
 	rc = guard_run(out, g, err);
 	if (rc <= 0)

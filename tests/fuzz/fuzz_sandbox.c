@@ -44,7 +44,7 @@ plan(const sr_policy *p, int abi)
 	sr_err err = SR_ERR_INIT;
 	sr_sandbox *sb = NULL;
 	char *json;
-	int rc = sr_sandbox_plan(&sb, p, &ctx, &err);
+	int rc = sr_sandbox_plan(&sb, &p->sandbox, p->path, &ctx, &err);
 
 	if (rc == 0 && abi == 0 && p->sandbox.required)
 		abort();

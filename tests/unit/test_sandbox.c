@@ -155,7 +155,8 @@ plan(const char *body, int abi, int want_rc, unsigned line, const char *msg)
 	sr_sandbox_ctx c = ctx_for(abi);
 	sr_sandbox *sb = NULL;
 
-	assert_int_equal(sr_sandbox_plan(&sb, p, &c, &err), want_rc);
+	assert_int_equal(sr_sandbox_plan(&sb, &p->sandbox, p->path, &c, &err),
+	    want_rc);
 	if (msg != NULL) {
 		assert_int_equal(err.line, line);
 		if (strstr(err.msg, msg) == NULL)

@@ -16,19 +16,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "diag.h"
 #include "err.h"
+#include "sandbox_spec.h"
 
 #define SR_POLICY_MAX_BYTES (1u << 20)
 #define SR_AGENT_NAME_MAX 64
 #define SR_POLICY_KILL_GRACE 5		/* seconds, when kill_grace is absent */
-
-typedef enum sr_diag_level { SR_DIAG_WARNING, SR_DIAG_ERROR } sr_diag_level;
-
-typedef struct sr_diag {
-	sr_diag_level level;
-	unsigned line;
-	char msg[SR_ERR_MSG_MAX];
-} sr_diag;
 
 typedef struct sr_setvar {
 	const char *name;
@@ -43,36 +37,6 @@ typedef struct sr_grant {
 	int64_t expires;		/* unix seconds; 0 = never */
 	unsigned line;
 } sr_grant;
-
-typedef struct sr_strlist {
-	const char **v;
-	unsigned *line;
-	size_t n;
-} sr_strlist;
-
-/* TCP ports of [sandbox] tcp_connect / tcp_bind. */
-typedef struct sr_portlist {
-	int limited;			/* the key is present: only these */
-	uint16_t *v;
-	unsigned *line;
-	size_t n;
-	unsigned key_line;
-} sr_portlist;
-
-/*
- * [sandbox] as written (SPEC §9); sandbox.h resolves it against the
- * caller's HOME and working directory. Paths are "." or absolute or
- * start with "~"; a hide entry may end in a '*' glob.
- */
-typedef struct sr_sandbox_spec {
-	int present;
-	unsigned line;			/* the [sandbox] header's line */
-	int write_set, read_set;	/* the key is present */
-	sr_strlist write, hide, read;
-	sr_portlist tcp_connect, tcp_bind;
-	int required;			/* default 1 */
-	unsigned required_line;
-} sr_sandbox_spec;
 
 typedef struct sr_policy {
 	char *path;

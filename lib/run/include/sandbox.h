@@ -36,8 +36,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "diag.h"
 #include "err.h"
-#include "policy.h"
+#include "sandbox_spec.h"
 
 /* The ABI each feature needs. */
 #define SR_SANDBOX_ABI_TRUNCATE 3
@@ -61,13 +62,13 @@ typedef struct sr_sandbox sr_sandbox;
 int sr_sandbox_abi(void);
 
 /*
- * Resolve and check p's [sandbox] (p->sandbox.present must be set).
- * Errors carry the policy's file:line. On -1, *out may still hold the
- * plan with its diagnostics (for `policy check`), or NULL.
- * Refuses (SR_ERR_DENIED) when required and the ABI falls short.
+ * Resolve and check the [sandbox] s of the policy file at path
+ * (s->present must be set). Errors carry path and the line. On -1, *out
+ * may still hold the plan with its diagnostics (for `policy check`), or
+ * NULL. Refuses (SR_ERR_DENIED) when required and the ABI falls short.
  */
-int sr_sandbox_plan(sr_sandbox **out, const sr_policy *p,
-    const sr_sandbox_ctx *ctx, sr_err *err);
+int sr_sandbox_plan(sr_sandbox **out, const sr_sandbox_spec *s,
+    const char *path, const sr_sandbox_ctx *ctx, sr_err *err);
 /* Build the ruleset in the parent. A plan that enforces nothing (no
  * Landlock, required = false) builds nothing and succeeds. */
 int sr_sandbox_build(sr_sandbox *sb, sr_err *err);
