@@ -20,6 +20,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "gitcache.h"
+#include "gitindex.h"
+#include "gitrepo.h"
 #include "repo_impl.h"
 
 static const char *const default_patterns[] = {

@@ -6,8 +6,9 @@
  *   check.c       the leak check (`scoperun check`), which shares the
  *                 patterns and the scan
  *
- * Git itself (libgit2, the index file, the cache) is lib/git's, through
- * its public headers.
+ * Git itself (libgit2, the index file, the cache) is lib/git's: the guard
+ * and the check use it through its public headers (gitrepo.h,
+ * gitindex.h, gitcache.h) and nothing else.
  */
 #ifndef SR_REPO_IMPL_H
 #define SR_REPO_IMPL_H
@@ -16,7 +17,6 @@
 #include <stdint.h>
 
 #include "gitcache.h"
-#include "gitindex.h"
 #include "gitrepo.h"
 #include "repo.h"
 
