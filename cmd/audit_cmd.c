@@ -6,6 +6,7 @@
  * seals were checked with the initial key, and only called complete up to
  * a checkpoint when one was given.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +19,7 @@
 #include "audit_keys.h"
 #include "audit_report.h"
 #include "cli.h"
+#include "file.h"
 #include "paths.h"
 #include "policy.h"
 #include "timeutil.h"
@@ -27,10 +29,47 @@
 
 typedef struct audit_args {
 	const char *file, *key, *agent, *since, *checkpoint, *pubkey;
-	const char *seal_to, *key_file, *identity;
+	const char *seal_to, *key_file, *identity, *event, *limit;
+	const char *format;		/* report --format */
 	int json, export, remove, public, no_head;
 	const char *sub;
 } audit_args;
+
+const char cli_usage_audit[] =
+    "usage: scoperun audit verify|show|report|checkpoint|key|reset [FILE] "
+    "[OPTIONS]\n"
+    "  verify [FILE]      check the chain, the seals and the head; point at "
+    "the\n"
+    "                     first bad record (exit 1)\n"
+    "    --key HEX        the initial key `audit key --export` printed\n"
+    "    --key-file F     the same, read from F (not seen in ps or "
+    "history),\n"
+    "                     or the sealed key line `audit key --seal-to` printed\n"
+    "    --identity ID    open the sealed key beside the log with ID\n"
+    "    --no-head        the log has no head file: do not ask for one\n"
+    "    --checkpoint F   the checkpoints kept elsewhere, each checked\n"
+    "    --pubkey KEY     their verifier key (`audit key --public`)\n"
+    "  show [FILE]        the records, oldest first\n"
+    "    --json           one JSON record a line, as logged\n"
+    "    --agent A        only A's records\n"
+    "    --since WHEN     only records since WHEN: 7d, 12h, 2026-12-01 or\n"
+    "                     2026-12-01T08:00:00Z\n"
+    "    --event EVENT    only EVENT records: run, deny, exit, secret.set, "
+    "...;\n"
+    "                     secret for every secret.* event\n"
+    "    --limit N        only the last N of them\n"
+    "  report [FILE] [--json]   per agent: runs, refusals, secrets, unused\n"
+    "    --format F       text (default), json or markdown (the daily summary)\n"
+    "    --since WHEN     only what happened since WHEN: 1d or a date\n"
+    "                     grants, expiring grants\n"
+    "  checkpoint [FILE]  a signed checkpoint of the log, to keep elsewhere\n"
+    "  key --export [--remove]  the initial key, to keep elsewhere\n"
+    "  key --seal-to RECIPIENT  seal the initial key to an auditor and\n"
+    "                     remove the clear copy\n"
+    "  key --public       the checkpoints' verifier key\n"
+    "  reset [FILE]       start a new log over an old one's state, on purpose\n"
+    "FILE: the log ($SCOPERUN_AUDIT, else ~/.local/state/scoperun/"
+    "audit.jsonl)\n";
 
 static int
 parse(audit_args *a, int argc, char **argv)
@@ -46,7 +85,10 @@ parse(audit_args *a, int argc, char **argv)
 		    strcmp(argv[i], "--pubkey") == 0 ? &a->pubkey :
 		    strcmp(argv[i], "--seal-to") == 0 ? &a->seal_to :
 		    strcmp(argv[i], "--key-file") == 0 ? &a->key_file :
-		    strcmp(argv[i], "--identity") == 0 ? &a->identity : NULL;
+		    strcmp(argv[i], "--identity") == 0 ? &a->identity :
+		    strcmp(argv[i], "--event") == 0 ? &a->event :
+		    strcmp(argv[i], "--limit") == 0 ? &a->limit :
+		    strcmp(argv[i], "--format") == 0 ? &a->format : NULL;
 		if (slot != NULL) {
 			if (++i >= argc)
 				return -1;
@@ -62,6 +104,7 @@ parse(audit_args *a, int argc, char **argv)
 		} else if (strcmp(argv[i], "--no-head") == 0) {
 			a->no_head = 1;
 		} else if (argv[i][0] == '-') {
+			cli_errorf("audit", "unknown option '%.80s'", argv[i]);
 			return -1;
 		} else if (a->sub == NULL) {
 			a->sub = argv[i];
@@ -328,29 +371,127 @@ str(json_t *o, const char *k)
 	return s ? s : "-";
 }
 
-/* A record passes --agent and --since (ts is RFC 3339 with ms). */
+/*
+ * audit show reads the log's files up to three times, so that it needs no
+ * memory for the records however long the log: to count what passes the
+ * filters (for --limit), to size the table's columns over the rows shown
+ * (so long values keep them aligned), and to print.
+ */
+enum { SHOW_COUNT, SHOW_SIZE, SHOW_PRINT };
+#define SHOW_COLS 5	/* SEQ TIME EVENT AGENT REASON, then WHAT */
+
+typedef struct show {
+	const audit_args *a;
+	int64_t since;		/* 0: no --since */
+	unsigned long long limit, matched, skip, seen;
+	int pass;
+	int w[SHOW_COLS];
+} show;
+
+/* --since: a duration back from now (7d), or a time (RFC 3339, or a
+ * date: its midnight UTC). */
 static int
-wanted(json_t *rec, const audit_args *a, int64_t since)
+since_parse(int64_t *out, const char *s)
 {
+	char full[32];
+	int64_t d = sr_duration_parse(s);
+
+	if (d > 0) {
+		*out = sr_time_now() - d;
+		return 0;
+	}
+	if (sr_time_parse(out, s, strlen(s)) == 0)
+		return 0;
+	if (strlen(s) != 10)
+		return -1;
+	snprintf(full, sizeof(full), "%sT00:00:00Z", s);
+	return sr_time_parse(out, full, strlen(full));
+}
+
+/* --event E: E itself, or E.anything (secret: secret.set, secret.rm). */
+static int
+event_matches(const char *ev, const char *want)
+{
+	size_t n = strlen(want);
+
+	return strcmp(ev, want) == 0 || (strncmp(ev, want, n) == 0 &&
+	    ev[n] == '.');
+}
+
+/* A record passes --agent, --event and --since (ts: RFC 3339 with ms). */
+static int
+wanted(json_t *rec, const show *sh)
+{
+	const audit_args *a = sh->a;
 	int64_t t;
 	const char *ts = str(rec, "ts");
 	char whole[21];
 
 	if (a->agent && strcmp(str(rec, "agent"), a->agent) != 0)
 		return 0;
-	if (since == 0)
+	if (a->event && !event_matches(str(rec, "event"), a->event))
+		return 0;
+	if (sh->since == 0)
 		return 1;
 	if (strlen(ts) != 24)
 		return 0;
 	memcpy(whole, ts, 19);
 	whole[19] = 'Z';
 	whole[20] = '\0';
-	return sr_time_parse(&t, whole, 20) == 0 && t >= since;
+	return sr_time_parse(&t, whole, 20) == 0 && t >= sh->since;
 }
 
-/* The records of one file of the log that pass --agent and --since. */
+/* The last column: what the record is about. */
+static const char *
+what(json_t *rec)
+{
+	const char *ev = str(rec, "event");
+
+	if (strncmp(ev, "secret.", 7) == 0)
+		return str(rec, "secret");
+	if (strncmp(ev, "recipient.", 10) == 0)
+		return str(rec, "recipient");
+	return str(rec, "command");
+}
+
 static void
-show_file(FILE *f, const audit_args *a, int64_t since)
+columns(const char *col[SHOW_COLS], char *seq, size_t size, json_t *rec)
+{
+	snprintf(seq, size, "%lld", (long long)json_integer_value(
+	    json_object_get(rec, "seq")));
+	col[0] = seq;
+	col[1] = cli_esc(str(rec, "ts"));
+	col[2] = cli_esc(str(rec, "event"));
+	col[3] = cli_esc(str(rec, "agent"));
+	col[4] = cli_esc(str(rec, "reason"));
+}
+
+static void
+show_row(show *sh, json_t *rec, const char *line, size_t n)
+{
+	const char *col[SHOW_COLS];
+	char seq[24];
+	int i, len;
+
+	if (sh->pass == SHOW_PRINT && sh->a->json) {
+		fwrite(line, 1, n, stdout);
+		return;
+	}
+	columns(col, seq, sizeof(seq), rec);
+	for (i = 0; i < SHOW_COLS; i++) {
+		len = (int)strnlen(col[i], 1024);
+		if (sh->pass == SHOW_SIZE && len > sh->w[i])
+			sh->w[i] = len;
+		else if (sh->pass == SHOW_PRINT)
+			printf("%-*s ", sh->w[i], col[i]);
+	}
+	if (sh->pass == SHOW_PRINT)
+		printf("%s\n", cli_esc(what(rec)));
+}
+
+/* One file of the log, in the current pass. */
+static void
+show_file(FILE *f, show *sh)
 {
 	char *line = NULL;
 	size_t cap = 0;
@@ -358,23 +499,67 @@ show_file(FILE *f, const audit_args *a, int64_t since)
 
 	while ((n = getline(&line, &cap, f)) > 0) {
 		json_t *rec = json_loadb(line, (size_t)n, 0, NULL);
-		if (rec == NULL || !wanted(rec, a, since)) {
-			json_decref(rec);
-			continue;
+		if (rec != NULL && wanted(rec, sh)) {
+			if (sh->pass == SHOW_COUNT)
+				sh->matched++;
+			else if (sh->seen++ >= sh->skip)
+				show_row(sh, rec, line, (size_t)n);
 		}
-		if (a->json)
-			fwrite(line, 1, (size_t)n, stdout);
-		else
-			printf("%-6lld %-24s %-12s %-16s %-16s %s\n",
-			    (long long)json_integer_value(json_object_get(rec,
-			    "seq")), cli_esc(str(rec, "ts")),
-			    cli_esc(str(rec, "event")),
-			    cli_esc(str(rec, "agent")),
-			    cli_esc(str(rec, "reason")),
-			    cli_esc(str(rec, "command")));
 		json_decref(rec);
 	}
 	free(line);
+}
+
+static void
+show_pass(show *sh, int pass, char **files, size_t nfiles)
+{
+	static const char *const head[SHOW_COLS] = { "SEQ", "TIME", "EVENT",
+	    "AGENT", "REASON" };
+	size_t i;
+	int c;
+	FILE *f;
+
+	sh->pass = pass;
+	sh->seen = 0;
+	if (pass == SHOW_SIZE)
+		for (c = 0; c < SHOW_COLS; c++)
+			sh->w[c] = (int)strlen(head[c]);
+	if (pass == SHOW_PRINT && !sh->a->json) {
+		for (c = 0; c < SHOW_COLS; c++)
+			printf("%-*s ", sh->w[c], head[c]);
+		printf("WHAT\n");
+	}
+	for (i = 0; i < nfiles; i++) {
+		if ((f = fopen(files[i], "re")) == NULL)
+			continue;
+		show_file(f, sh);
+		fclose(f);
+	}
+}
+
+static int
+show_options(show *sh, const audit_args *a)
+{
+	char *end;
+
+	memset(sh, 0, sizeof(*sh));
+	sh->a = a;
+	if (a->since && since_parse(&sh->since, a->since) != 0) {
+		cli_errorf("audit", "--since wants a duration like 7d, or a "
+		    "time like 2026-12-01 or 2026-12-01T08:00:00Z");
+		return -1;
+	}
+	if (a->limit) {
+		errno = 0;
+		sh->limit = strtoull(a->limit, &end, 10);
+		if (errno || *end || end == a->limit || sh->limit == 0 ||
+		    a->limit[0] == '-') {
+			cli_errorf("audit", "--limit wants a number of records, "
+			    "1 or more");
+			return -1;
+		}
+	}
+	return 0;
 }
 
 static int
@@ -382,16 +567,12 @@ audit_show(const audit_args *a)
 {
 	char path[SR_ERR_PATH_MAX], **files = NULL;
 	sr_err err = SR_ERR_INIT;
-	size_t nfiles = 0, i;
-	int64_t since = 0, d = 0;
+	size_t nfiles = 0;
+	show sh;
 	FILE *f;
 
-	if (a->since && (d = sr_duration_parse(a->since)) <= 0) {
-		cli_errorf("audit", "--since wants a duration like 7d");
+	if (show_options(&sh, a) != 0)
 		return SR_EXIT_USAGE;
-	}
-	if (a->since)
-		since = sr_time_now() - d;
 	/* a rotated log: path.N .. path.1 first; the current file must be
 	 * there unless older ones are */
 	if (log_path(path, sizeof(path), a, &err) != 0 ||
@@ -406,15 +587,13 @@ audit_show(const audit_args *a)
 	}
 	if (nfiles == 1)
 		fclose(f);
-	if (!a->json)
-		printf("%-6s %-24s %-12s %-16s %-16s %s\n", "SEQ", "TIME",
-		    "EVENT", "AGENT", "REASON", "COMMAND");
-	for (i = 0; i < nfiles; i++) {
-		if ((f = fopen(files[i], "re")) == NULL)
-			continue;
-		show_file(f, a, since);
-		fclose(f);
+	if (sh.limit) {
+		show_pass(&sh, SHOW_COUNT, files, nfiles);
+		sh.skip = sh.matched > sh.limit ? sh.matched - sh.limit : 0;
 	}
+	if (!a->json)
+		show_pass(&sh, SHOW_SIZE, files, nfiles);
+	show_pass(&sh, SHOW_PRINT, files, nfiles);
 	sr_audit_files_free(files, nfiles);
 	return SR_EXIT_OK;
 }
@@ -467,12 +646,7 @@ cmd_audit(int argc, char **argv)
 	audit_args a;
 
 	if (parse(&a, argc, argv) != 0) {
-		cli_errorf("audit", "usage: scoperun audit verify [FILE] "
-		    "[--key HEX | --key-file F] [--identity ID] [--checkpoint F] "
-		    "[--pubkey KEY] [--no-head] "
-		    "| show [FILE] [--json] [--agent A] [--since 7d] | report [FILE] [--json] "
-		    "| checkpoint [FILE] | key --export [--remove] | key "
-		    "--seal-to RECIPIENT | key --public | reset [FILE]");
+		cli_usage_error("audit", cli_usage_audit);
 		return SR_EXIT_USAGE;
 	}
 	if (strcmp(a.sub, "verify") == 0)
@@ -486,7 +660,8 @@ cmd_audit(int argc, char **argv)
 	if (strcmp(a.sub, "reset") == 0)
 		return audit_reset(&a);
 	if (strcmp(a.sub, "report") == 0)
-		return audit_report(a.file, a.json);
+		return audit_report_with(a.file, a.json ? "json" : a.format,
+		    a.since);
 	cli_errorf("audit", "unknown audit command '%.40s'", a.sub);
 	return SR_EXIT_USAGE;
 }

@@ -24,6 +24,7 @@
 #include "cli.h"
 #include "paths.h"
 #include "policy.h"
+#include "suspend.h"
 #include "timeutil.h"
 #include "vault.h"
 
@@ -44,11 +45,21 @@ struct reason {
 	unsigned long long n;
 };
 
+/* SPEC §10: what a provider minted for the agent's runs. */
+struct minted {
+	char name[80];
+	unsigned long long runs, cached;
+	char last_expires[SR_TIME_RFC3339_LEN];
+};
+
 struct agent {
 	char *name;
+	struct minted *minted;
+	size_t nminted;
+	unsigned long long suspensions, resumes;
 	unsigned long long runs, denials;
-	int64_t last_run;
-	char last_ts[TS_LEN + 1];
+	int64_t last_run, last_deny;
+	char last_ts[TS_LEN + 1], deny_ts[TS_LEN + 1];
 	struct use *uses;
 	size_t nuses;
 	struct reason *reasons;
@@ -57,6 +68,8 @@ struct agent {
 
 struct report {
 	int64_t now;
+	int64_t since;		/* --since: records before it are left out */
+	const char *log;
 	unsigned long long records;
 	struct agent *agents;
 	size_t n;
@@ -157,6 +170,37 @@ count_denial(struct agent *a, const char *reason)
 }
 
 static void
+count_minted(struct agent *a, json_t *providers)
+{
+	const char *name, *exp;
+	struct minted *m;
+	json_t *p;
+	size_t i, k;
+
+	json_array_foreach(providers, i, p) {
+		if ((name = json_string_value(json_object_get(p, "name"))) ==
+		    NULL)
+			continue;
+		for (k = 0; k < a->nminted && strcmp(a->minted[k].name, name);
+		    k++)
+			;
+		if (k == a->nminted) {
+			a->minted = grow(a->minted, a->nminted,
+			    sizeof(*a->minted));
+			m = &a->minted[a->nminted++];
+			memset(m, 0, sizeof(*m));
+			snprintf(m->name, sizeof(m->name), "%s", name);
+		}
+		m = &a->minted[k];
+		m->runs++;
+		m->cached += json_is_true(json_object_get(p, "cache"));
+		if ((exp = json_string_value(json_object_get(p, "expires"))))
+			snprintf(m->last_expires, sizeof(m->last_expires), "%s",
+			    exp);
+	}
+}
+
+static void
 take(struct report *r, json_t *rec)
 {
 	const char *event = json_string_value(json_object_get(rec, "event"));
@@ -169,8 +213,12 @@ take(struct report *r, json_t *rec)
 	size_t i;
 
 	r->records++;
-	if (event == NULL || name == NULL || t == 0)
+	if (event == NULL || name == NULL || t == 0 || t < r->since)
 		return;
+	if (strcmp(event, "agent.suspend") == 0)
+		agent_get(r, name)->suspensions++;
+	else if (strcmp(event, "agent.resume") == 0)
+		agent_get(r, name)->resumes++;
 	if (strcmp(event, "run") == 0) {
 		a = agent_get(r, name);
 		a->runs++;
@@ -181,8 +229,14 @@ take(struct report *r, json_t *rec)
 		json_array_foreach(secrets, i, s)
 			if (json_is_string(s))
 				count_use(a, json_string_value(s), t, ts);
+		count_minted(a, json_object_get(rec, "providers"));
 	} else if (strcmp(event, "deny") == 0) {
-		count_denial(agent_get(r, name), reason ? reason : "-");
+		a = agent_get(r, name);
+		count_denial(a, reason ? reason : "-");
+		if (t >= a->last_deny) {
+			a->last_deny = t;
+			snprintf(a->deny_ts, sizeof(a->deny_ts), "%s", ts);
+		}
 	}
 }
 
@@ -264,7 +318,7 @@ expiring(json_t *list, const char *kind, const char *name, const char *via,
 
 /* The vault's side of a grant: expiry and rotation of its secret. */
 static void
-secret_checks(json_t *exp, json_t *rot, const struct report *r,
+secret_checks(json_t *exp, json_t *rot, json_t *ages, const struct report *r,
     const sr_grant *g)
 {
 	sr_secret_meta m;
@@ -274,7 +328,8 @@ secret_checks(json_t *exp, json_t *rot, const struct report *r,
 
 	int verified;
 
-	if (r->vault == NULL || (i = sr_vault_find(r->vault, g->from)) < 0 ||
+	if (r->vault == NULL || g->from == NULL ||
+	    (i = sr_vault_find(r->vault, g->from)) < 0 ||
 	    sr_vault_meta_at(&m, r->vault, (size_t)i, &err) != 0)
 		return;
 	verified = r->vault_verified &&
@@ -283,6 +338,19 @@ secret_checks(json_t *exp, json_t *rot, const struct report *r,
 	if ((e = json_array_get(exp, json_array_size(exp) - 1)) != NULL &&
 	    strcmp(json_string_value(json_object_get(e, "name")), g->from) == 0)
 		json_object_set_new(e, "verified", json_boolean(verified));
+	if (g->max_age) {	/* SPEC §10: the age max_age judges */
+		e = json_object();
+		json_object_set_new(e, "grant", json_string(g->env));
+		json_object_set_new(e, "secret", json_string(g->from));
+		json_object_set_new(e, "updated", jtime(m.updated));
+		json_object_set_new(e, "age_days", json_integer(
+		    (json_int_t)((r->now - m.updated) / DAY)));
+		json_object_set_new(e, "max_age_days", json_integer(
+		    (json_int_t)(g->max_age / DAY)));
+		json_object_set_new(e, "stale", json_boolean(r->now -
+		    m.updated > g->max_age));
+		json_array_append_new(ages, e);
+	}
 	if (m.rotate_after > 0 && m.updated + m.rotate_after <= r->now) {
 		e = json_object();
 		json_object_set_new(e, "verified", json_boolean(verified));
@@ -298,7 +366,7 @@ static void
 policy_checks(json_t *ja, const struct agent *a, const struct report *r)
 {
 	json_t *orphans = json_array(), *exp = json_array(), *rot =
-	    json_array(), *o;
+	    json_array(), *ages = json_array(), *o;
 	sr_policy *p = NULL;
 	sr_err err = SR_ERR_INIT;
 	const struct use *u;
@@ -317,13 +385,15 @@ policy_checks(json_t *ja, const struct agent *a, const struct report *r)
 		if (u == NULL || u->last < r->now - ORPHAN_AFTER) {
 			o = json_object();
 			json_object_set_new(o, "grant", json_string(g->env));
-			json_object_set_new(o, "from", json_string(g->from));
+			json_object_set_new(o, "from", json_string(g->from ?
+			    g->from : g->provider));
 			json_object_set_new(o, "last_used", u ?
 			    json_string(u->last_ts) : json_null());
 			json_array_append_new(orphans, o);
 		}
-		expiring(exp, "grant", g->env, g->from, g->expires, r->now);
-		secret_checks(exp, rot, r, g);
+		expiring(exp, "grant", g->env, g->from ? g->from : g->provider,
+		    g->expires, r->now);
+		secret_checks(exp, rot, ages, r, g);
 	}
 	if (p != NULL)
 		expiring(exp, "policy", p->name ? p->name : a->name, NULL,
@@ -331,8 +401,44 @@ policy_checks(json_t *ja, const struct agent *a, const struct report *r)
 	json_object_set_new(ja, "orphans", orphans);
 	json_object_set_new(ja, "expiring", exp);
 	json_object_set_new(ja, "rotate_overdue", rot);
+	json_object_set_new(ja, "ages", ages);
 	sr_policy_free(p);
 	free(path);
+}
+
+/* SPEC §10-11: providers that minted for it, and its suspensions. */
+static void
+minted_json(json_t *ja, const struct agent *a, const struct report *r)
+{
+	json_t *list = json_array(), *m, *su = json_object();
+	char path[SR_ERR_PATH_MAX];
+	sr_err err = SR_ERR_INIT;
+	int64_t since = 0;
+	size_t i;
+
+	for (i = 0; i < a->nminted; i++) {
+		m = json_object();
+		json_object_set_new(m, "name", json_string(a->minted[i].name));
+		json_object_set_new(m, "runs",
+		    json_integer((json_int_t)a->minted[i].runs));
+		json_object_set_new(m, "cached",
+		    json_integer((json_int_t)a->minted[i].cached));
+		json_object_set_new(m, "last_expires",
+		    a->minted[i].last_expires[0] ?
+		    json_string(a->minted[i].last_expires) : json_null());
+		json_array_append_new(list, m);
+	}
+	json_object_set_new(ja, "providers", list);
+	json_object_set_new(su, "count",
+	    json_integer((json_int_t)a->suspensions));
+	json_object_set_new(su, "resumes", json_integer((json_int_t)a->resumes));
+	if (sr_agent_name_valid(a->name) && sr_suspend_path(path, sizeof(path),
+	    r->log, a->name, &err) == 0 && sr_suspend_check(path, &since,
+	    &err) == 1)
+		json_object_set_new(su, "suspended_since", jtime(since));
+	else
+		json_object_set_new(su, "suspended_since", json_null());
+	json_object_set_new(ja, "suspensions", su);
 }
 
 static json_t *
@@ -362,6 +468,7 @@ agent_json(const struct agent *a, const struct report *r)
 		json_array_append_new(uses, u);
 	}
 	json_object_set_new(ja, "secrets", uses);
+	minted_json(ja, a, r);
 	policy_checks(ja, a, r);
 	return ja;
 }
@@ -384,6 +491,37 @@ unverified(json_t *o)
 {
 	return json_is_false(json_object_get(o, "verified")) ?
 	    " (unverified)" : "";
+}
+
+/* SPEC §10-11 in the text report: minted, ages, suspensions. */
+static void
+print_lifecycle(json_t *ja)
+{
+	json_t *v, *su = json_object_get(ja, "suspensions");
+	size_t i;
+
+	json_array_foreach(json_object_get(ja, "providers"), i, v)
+		printf("  minted      %-24s %lld runs (%lld from the cache), "
+		    "last expiry %s\n", jstr(v, "name"),
+		    (long long)json_integer_value(json_object_get(v, "runs")),
+		    (long long)json_integer_value(json_object_get(v, "cached")),
+		    jstr(v, "last_expires"));
+	json_array_foreach(json_object_get(ja, "ages"), i, v)
+		printf("  %-11s %-24s granted as %s: set %lldd ago, max_age "
+		    "%lldd\n", json_is_true(json_object_get(v, "stale")) ?
+		    "stale" : "age", jstr(v, "secret"), jstr(v, "grant"),
+		    (long long)json_integer_value(json_object_get(v,
+		    "age_days")), (long long)json_integer_value(
+		    json_object_get(v, "max_age_days")));
+	if (json_integer_value(json_object_get(su, "count")) > 0 ||
+	    !json_is_null(json_object_get(su, "suspended_since")))
+		printf("  suspended   %lld times, resumed %lld; %s%s\n",
+		    (long long)json_integer_value(json_object_get(su, "count")),
+		    (long long)json_integer_value(json_object_get(su,
+		    "resumes")), json_is_null(json_object_get(su,
+		    "suspended_since")) ? "not suspended now" :
+		    "suspended since ", json_is_null(json_object_get(su,
+		    "suspended_since")) ? "" : jstr(su, "suspended_since"));
 }
 
 static void
@@ -422,6 +560,26 @@ print_agent(json_t *ja)
 		printf("  rotate      %-24s granted as %s: rotation was due %s%s\n",
 		    jstr(v, "secret"), jstr(v, "grant"), jstr(v, "due"),
 		    unverified(v));
+	print_lifecycle(ja);
+}
+
+/* Names refused for want of a policy: typos of a verb, or something
+ * trying names; apart from the agents, so they never pass for one. */
+static void
+print_unknown(json_t *doc)
+{
+	json_t *u = json_object_get(doc, "unknown_names"), *v;
+	size_t i;
+
+	if (json_array_size(u) == 0)
+		return;
+	printf("\nnames without a policy (refused: a typo, or something "
+	    "trying names)\n");
+	json_array_foreach(u, i, v)
+		printf("  %-24s %lld refusal%s, last %s\n", jstr(v, "name"),
+		    (long long)json_integer_value(json_object_get(v,
+		    "refusals")), json_integer_value(json_object_get(v,
+		    "refusals")) == 1 ? "" : "s", jstr(v, "last_refused"));
 }
 
 static void
@@ -447,9 +605,38 @@ print_report(json_t *doc)
 		    json_array_size(json_object_get(ja, "orphans")));
 	json_array_foreach(json_object_get(doc, "agents"), i, ja)
 		print_agent(ja);
+	print_unknown(doc);
 }
 
 /* ---- the verb ------------------------------------------------------ */
+
+/* A name the log holds only refusals for, with no policy now. */
+static int
+unknown(const struct agent *a)
+{
+	sr_err err = SR_ERR_INIT;
+	char *path = NULL;
+	int rc;
+
+	if (a->runs > 0)
+		return 0;
+	rc = sr_policy_find(&path, a->name, &err);
+	free(path);
+	return rc != 0;
+}
+
+static json_t *
+unknown_json(const struct agent *a)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "name", json_string(a->name));
+	json_object_set_new(o, "refusals",
+	    json_integer((json_int_t)a->denials));
+	json_object_set_new(o, "last_refused", a->denials ?
+	    json_string(a->deny_ts) : json_null());
+	return o;
+}
 
 static int
 report_now(int64_t *now)
@@ -520,6 +707,7 @@ report_free(struct report *r)
 	size_t i;
 
 	for (i = 0; i < r->n; i++) {
+		free(r->agents[i].minted);
 		free(r->agents[i].name);
 		free(r->agents[i].uses);
 		free(r->agents[i].reasons);
@@ -528,18 +716,57 @@ report_free(struct report *r)
 	sr_vault_free(r->vault);
 }
 
+/* --since: a duration back from now ("1d"), or a date ("2026-12-01",
+ * "2026-12-01T09:00:00Z"). */
+static int
+parse_since(int64_t *out, const char *s, int64_t now)
+{
+	char day[32];
+	int64_t d;
+
+	*out = 0;
+	if (s == NULL)
+		return 0;
+	if ((d = sr_duration_parse(s)) > 0) {
+		*out = now - d;
+		return 0;
+	}
+	if (sr_time_parse_rfc3339(out, s, strlen(s)) == 0)
+		return 0;
+	if (strlen(s) == 10 && snprintf(day, sizeof(day), "%sT00:00:00Z", s) ==
+	    20 && sr_time_parse_rfc3339(out, day, 20) == 0)
+		return 0;
+	cli_errorf("audit", "--since wants a duration like 1d or a date like "
+	    "2026-12-01");
+	return -1;
+}
+
 int
 audit_report(const char *file, int json)
 {
+	return audit_report_with(file, json ? "json" : "text", NULL);
+}
+
+int
+audit_report_with(const char *file, const char *format, const char *since)
+{
+	int json = format != NULL && strcmp(format, "json") == 0;
+	int md = format != NULL && strcmp(format, "markdown") == 0;
+
 	char path[SR_ERR_PATH_MAX];
 	struct report r;
 	sr_err err = SR_ERR_INIT;
-	json_t *doc, *agents;
+	json_t *doc, *agents, *unknowns;
 	size_t i;
 
 	memset(&r, 0, sizeof(r));
-	if (report_now(&r.now) != 0)
+	if (format != NULL && !json && !md && strcmp(format, "text") != 0) {
+		cli_errorf("audit", "--format wants text, json or markdown");
 		return SR_EXIT_USAGE;
+	}
+	if (report_now(&r.now) != 0 || parse_since(&r.since, since, r.now) != 0)
+		return SR_EXIT_USAGE;
+	r.log = path;
 	if (sr_path_get(path, sizeof(path), SR_PATH_AUDIT, file, &err) != 0) {
 		cli_error("audit", &err);
 		return SR_EXIT_USAGE;
@@ -552,16 +779,28 @@ audit_report(const char *file, int json)
 	open_vault(&r);
 	doc = json_object();
 	agents = json_array();
+	unknowns = json_array();
 	json_object_set_new(doc, "now", jtime(r.now));
 	json_object_set_new(doc, "log", json_string(path));
 	json_object_set_new(doc, "records", json_integer((json_int_t)r.records));
 	json_object_set_new(doc, "vault_metadata", json_string(r.vault ==
 	    NULL ? "none" : r.vault_verified ? "verified" : "unverified"));
-	for (i = 0; i < r.n; i++)
-		json_array_append_new(agents, agent_json(&r.agents[i], &r));
+	json_object_set_new(doc, "since", r.since ? jtime(r.since) :
+	    json_null());
+	for (i = 0; i < r.n; i++) {
+		if (unknown(&r.agents[i]))
+			json_array_append_new(unknowns,
+			    unknown_json(&r.agents[i]));
+		else
+			json_array_append_new(agents, agent_json(&r.agents[i],
+			    &r));
+	}
 	json_object_set_new(doc, "agents", agents);
+	json_object_set_new(doc, "unknown_names", unknowns);
 	if (json)
 		json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_ENSURE_ASCII);
+	else if (md)
+		audit_report_markdown(doc);
 	else
 		print_report(doc);
 	if (json)

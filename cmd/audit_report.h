@@ -9,4 +9,17 @@
  * exit status (cli.h). */
 int audit_report(const char *file, int json);
 
+/*
+ * The same, with --format text|json|markdown (NULL: text) and --since
+ * DURATION|DATE (NULL: the whole log): records before it are left out
+ * (what the policies and the vault say now is always shown).
+ */
+int audit_report_with(const char *file, const char *format,
+    const char *since);
+
+/* The report document (as --format json prints it) as Markdown, for a
+ * chat or a mail: the daily summary of SPEC §11. */
+#include <jansson.h>
+void audit_report_markdown(json_t *doc);
+
 #endif

@@ -26,6 +26,7 @@
 #include <sodium.h>
 
 #include "check.h"
+#include "check_cmd.h"
 #include "check_report.h"
 #include "cli.h"
 #include "paths.h"
@@ -42,9 +43,21 @@ typedef struct check_args {
 	int staged, history;
 } check_args;
 
-static const char usage[] = "usage: scoperun check [--staged | --history] "
-    "[--format text|json|sarif] [--agent AGENT] [--vault FILE] "
-    "[--identity FILE | --identity-fd N] [PATH]";
+const char cli_usage_check[] =
+    "usage: scoperun check [--staged | --history] [--format text|json|sarif] "
+    "[--agent AGENT] [--vault FILE] [--identity FILE | --identity-fd N] "
+    "[PATH]\n"
+    "leak check of the git repository holding PATH (default: here): env\n"
+    "files and your identity tracked, vault values in the files\n"
+    "  (default)          HEAD's tree and the index\n"
+    "  --staged           what the next commit holds (the pre-commit hook)\n"
+    "  --history          every commit reachable from HEAD\n"
+    "  --format F         text (default), json or sarif\n"
+    "  --agent AGENT      the env-file rule as AGENT's policy applies it\n"
+    "  --vault FILE       the sealed vault ($SCOPERUN_VAULT)\n"
+    "  --identity FILE    the identity that opens it ($SCOPERUN_IDENTITY)\n"
+    "  --identity-fd N    read the identity from descriptor N\n"
+    "exit: 0 clean, 1 findings, 2 usage or error\n";
 
 /* --opt VALUE or --opt=VALUE: the value, or NULL when absent. */
 static const char *
@@ -111,35 +124,17 @@ parse(check_args *a, int argc, char **argv)
 	return 0;
 }
 
-/* Every value into s; sodium memory throughout, each freed (wiped) as
- * soon as its forms are made. */
+/* Every value of your vault into s. */
 static int
 add_values(sr_scan *s, vault_session *vs, const vault_args *va, sr_err *err)
 {
-	sr_secret_meta m;
-	unsigned char *v;
-	size_t i, len = 0, n = sr_vault_count(vs->vault);
-	int rc = 0;
-
-	if (n == 0)
+	if (sr_vault_count(vs->vault) == 0)
 		return 0;
 	if (vs_identity_load(&vs->id, va, vs->identity_path,
 	    sizeof(vs->identity_path), err) != 0 ||
 	    sr_vault_unlock(vs->vault, vs->id, err) != 0)
 		return -1;
-	/* one buffer for all values: an allocation each costs more than
-	 * decrypting them */
-	if ((v = sr_secure_alloc(SR_SECRET_VALUE_MAX + 1)) == NULL)
-		return sr_err_set(err, SR_ERR_SYSTEM, NULL, 0, "out of memory");
-	for (i = 0; i < n && rc == 0; i++) {
-		rc = sr_vault_get_into(v, SR_SECRET_VALUE_MAX + 1, &len, &m,
-		    vs->vault, i, err);
-		if (rc == 0)
-			rc = sr_scan_add(s, m.name, v, len, err) < 0 ? -1 : 0;
-		sodium_memzero(v, len);
-	}
-	sr_secure_free(v);
-	return rc;
+	return check_vault_values(s, vs->vault, NULL, err);
 }
 
 /*
@@ -157,21 +152,31 @@ vault_where(char *path, size_t size, const check_args *a, sr_err *err)
 	    access(path, F_OK) != 0 && errno == ENOENT;
 }
 
-/* The matcher over the vault's values. */
+/* The matcher over your vault's values (have_vault: it is there) and
+ * those of the vaults the repository tracks (check_vaults.c). */
 static int
-load_values(sr_scan **out, const check_args *a, sr_err *err)
+load_values(sr_scan **out, size_t *team, const check_args *a,
+    int have_vault, sr_err *err)
 {
+	char ipath[SR_ERR_PATH_MAX];
 	vault_args va;
 	vault_session vs;
 	int rc = -1;
 
 	*out = NULL;
 	memset(&va, 0, sizeof(va));
+	memset(&vs, 0, sizeof(vs));
+	vs.lockfd = -1;
 	va.vault = a->vault;
 	va.identity = a->identity;
 	va.identity_fd = a->identity_fd;
-	if (vs_open(&vs, &va, VS_READ, err) == 0 &&
-	    sr_scan_new(out, err) == 0 && add_values(*out, &vs, &va, err) == 0 &&
+	if (sr_scan_new(out, err) == 0 &&
+	    (!have_vault || (vs_open(&vs, &va, VS_READ, err) == 0 &&
+	    add_values(*out, &vs, &va, err) == 0)) &&
+	    sr_path_get(ipath, sizeof(ipath), SR_PATH_IDENTITY, a->identity,
+	    err) == 0 &&
+	    check_team_vaults(team, *out, a->dir, have_vault ? vs.vault_path :
+	    NULL, ipath, err) == 0 &&
 	    sr_scan_build(*out, err) == 0)
 		rc = 0;
 	vs_close(&vs);
@@ -231,13 +236,14 @@ agent_rule(sr_check_opts *o, sr_policy **p, const char *agent, sr_err *err)
 }
 
 static void
-warn_skipped(const sr_scan *s, const char *missing)
+warn_skipped(const sr_scan *s, const char *missing, size_t team)
 {
 	size_t i;
 
 	if (missing[0] != '\0')
 		cli_errorf("check", "warning: no vault at %s: only the "
-		    "env-file and identity rules were checked", missing);
+		    "env-file and identity rules%s were checked", missing, team ?
+		    " and the repository's vaults" : "");
 	for (i = 0; s != NULL && i < sr_scan_nskipped(s); i++)
 		cli_errorf("check", "warning: secret %s is shorter than %d "
 		    "bytes and was not searched for", sr_scan_skipped(s, i),
@@ -254,17 +260,14 @@ cmd_check(int argc, char **argv)
 	sr_scan *scan = NULL;
 	sr_policy *policy = NULL;
 	double t0, t1;
-	size_t forms;
+	size_t forms, team = 0;
+	check_progress progress;
 	check_args a;
 	int rc;
 
-	if (argc > 1 && (strcmp(argv[1], "-h") == 0 ||
-	    strcmp(argv[1], "--help") == 0)) {
-		printf("%s\n", usage);
-		return SR_EXIT_OK;
-	}
 	if (parse(&a, argc, argv) != 0) {
-		fprintf(stderr, "%s\n", usage);
+		fprintf(stderr, "%.*s (more: scoperun help check)\n",
+		    (int)strcspn(cli_usage_check, "\n"), cli_usage_check);
 		return SR_EXIT_USAGE;
 	}
 	if (agent_rule(&o, &policy, a.agent, &err) != 0) {
@@ -274,7 +277,7 @@ cmd_check(int argc, char **argv)
 	}
 	t0 = now_ms();
 	if ((rc = vault_where(missing, sizeof(missing), &a, &err)) < 0 ||
-	    (rc == 0 && load_values(&scan, &a, &err) != 0)) {
+	    load_values(&scan, &team, &a, rc == 0, &err) != 0) {
 		cli_error("check", &err);
 		sr_policy_free(policy);
 		return SR_EXIT_USAGE;
@@ -287,16 +290,19 @@ cmd_check(int argc, char **argv)
 	    a.identity, &ignored) == 0)
 		o.identity_path = identity;
 	t1 = now_ms();
+	check_progress_start(&progress, &o);
 	rc = sr_check_run(&r, a.dir, &o, &err);
+	check_progress_end(&progress);
 	forms = scan ? sr_scan_patterns(scan) : 0;
 	sr_scan_forget(scan);
 	debug_line(scan, forms, &r, t1 - t0, now_ms() - t1);
 	if (rc < 0) {
 		cli_error("check", &err);
 	} else {
-		warn_skipped(scan, missing);
+		warn_skipped(scan, missing, team);
 		if (check_report(stdout, a.format, a.mode, &r, scan) != 0)
 			rc = -1;
+		check_progress_summary(&progress, a.mode, &r, scan);
 	}
 	sr_check_result_free(&r);
 	sr_scan_free(scan);

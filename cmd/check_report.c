@@ -112,9 +112,18 @@ text_summary(sr_check_mode mode, const sr_check_result *r)
 		fprintf(stderr, " (%zu not listed)", r->dropped);
 	fputs(" in ", stderr);
 	put_clean(stderr, r->root);
-	fprintf(stderr, " (%s):%s%s%s\n", what[mode], files ? " untrack the "
-	    "files with git rm --cached PATH;" : "", values ? " take the "
-	    "values out of the files;" : "", " rotate the secrets exposed");
+	/* staged: nothing has left the machine yet, so nothing to rotate */
+	if (mode == SR_CHECK_STAGED)
+		fprintf(stderr, " (%s): nothing is committed yet:%s%s%s\n",
+		    what[mode], files ? " unstage the files with git restore "
+		    "--staged PATH (git rm --cached PATH to stop tracking one)" :
+		    "", files && values ? ";" : "", values ? " take the values "
+		    "out of the files and git add them again" : "");
+	else
+		fprintf(stderr, " (%s):%s%s%s\n", what[mode], files ? " untrack "
+		    "the files with git rm --cached PATH;" : "", values ? " take "
+		    "the values out of the files;" : "", " rotate the secrets "
+		    "exposed");
 }
 
 static int

@@ -46,6 +46,34 @@ int cmd_policy(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_hook(int argc, char **argv);
+int cmd_help(int argc, char **argv);
+int cmd_complete(int argc, char **argv);
+int cmd_agent(int argc, char **argv);
 void cli_usage(FILE *f);
+
+/*
+ * Each verb's usage, defined beside the code that parses its options
+ * (help.c prints them): the first line is the synopsis a usage error
+ * quotes, the rest the sub-verbs and options.
+ */
+extern const char cli_usage_run[], cli_usage_init[], cli_usage_keygen[],
+    cli_usage_secret[], cli_usage_recipient[], cli_usage_policy[],
+    cli_usage_audit[], cli_usage_check[], cli_usage_hook[];
+/* 1 when -h or --help comes before any `--` in argv[1..]. */
+int cli_help_wanted(int argc, char **argv);
+/* VERB's usage text, NULL for no verb. */
+const char *cli_usage_of(const char *verb);
+/* VERB's usage on stdout: an exit status. */
+int cli_help_verb(const char *verb);
+/* `scoperun: WHO: usage: SYNOPSIS (more: scoperun help WHO)` on stderr. */
+void cli_usage_error(const char *who, const char *usage);
+/* The verb name is probably a typo of (edit distance at most 2, or a
+ * prefix of at least 3 letters), else NULL. */
+const char *cli_verb_near(const char *name);
+/* err says no policy for agent: name the verb agent is close to, or,
+ * when there is no policy at all yet, how to make one. */
+void cli_no_policy_hint(const char *agent, sr_err *err);
+/* The i-th verb that has help, NULL past the last. */
+const char *cli_verb_at(size_t i);
 
 #endif

@@ -25,7 +25,11 @@
 #define HOOK_MARK "# scoperun pre-commit hook"
 #define HOOK_PEEK 4096
 
-static const char usage[] = "usage: scoperun hook install [--force] [PATH]";
+const char cli_usage_hook[] =
+    "usage: scoperun hook install [--force] [PATH]\n"
+    "a git pre-commit hook running `scoperun check --staged` in the\n"
+    "repository holding PATH (default: here)\n"
+    "  --force            replace a pre-commit hook that is not scoperun's\n";
 
 /* 1 when the file at path is a hook scoperun wrote, 0 when it is some
  * other file, -1 when there is none. */
@@ -65,9 +69,9 @@ hook_text(sr_buf *b)
 	self[n] = '\0';
 	put(b, "#!/bin/sh\n" HOOK_MARK ", written by `scoperun hook "
 	    "install`.\n# Refuses a commit whose staged files hold an env "
-	    "file, your identity, or\n# a value from your scoperun vault "
-	    "(`scoperun check --staged`).\n# Skip it once with `git commit "
-	    "--no-verify`.\nscoperun='");
+	    "file, your identity, or\n# a value from your scoperun vault or "
+	    "a vault the repository tracks\n# (`scoperun check --staged`). "
+	    "Skip it once with `git commit --no-verify`.\nscoperun='");
 	for (p = self; *p != '\0'; p++)
 		sr_buf_put(b, *p == '\'' ? "'\\''" : p, *p == '\'' ? 4 : 1);
 	put(b, "'\n[ -x \"$scoperun\" ] || scoperun=scoperun\n"
@@ -111,20 +115,15 @@ cmd_hook(int argc, char **argv)
 	sr_err err = SR_ERR_INIT;
 	int i, force = 0;
 
-	if (argc > 1 && (strcmp(argv[1], "-h") == 0 ||
-	    strcmp(argv[1], "--help") == 0)) {
-		printf("%s\n", usage);
-		return SR_EXIT_OK;
-	}
 	if (argc < 2 || strcmp(argv[1], "install") != 0) {
-		fprintf(stderr, "%s\n", usage);
+		cli_usage_error("hook", cli_usage_hook);
 		return SR_EXIT_USAGE;
 	}
 	for (i = 2; i < argc; i++) {
 		if (strcmp(argv[i], "--force") == 0)
 			force = 1;
 		else if (argv[i][0] == '-' || dir != NULL) {
-			fprintf(stderr, "%s\n", usage);
+			cli_usage_error("hook", cli_usage_hook);
 			return SR_EXIT_USAGE;
 		} else
 			dir = argv[i];

@@ -167,5 +167,9 @@ vs_identity_load(sr_identity **id, const vault_args *a, char *path,
 		return sr_err_set(err, SR_ERR_SYSTEM, NULL, 0, "out of memory");
 	if (sr_path_get(path, size, SR_PATH_IDENTITY, a->identity, err) != 0)
 		return -1;
+	if (access(path, F_OK) != 0 && errno == ENOENT)
+		return sr_err_set(err, SR_ERR_CONFIG, NULL, 0, "no identity at "
+		    "%s (create one with `scoperun init`, or give "
+		    "--identity)", path);
 	return sr_identity_load(id, path, err);
 }

@@ -62,6 +62,25 @@ write_example_policy(sr_err *err)
 	return 0;
 }
 
+const char cli_usage_init[] =
+    "usage: scoperun init [--vault FILE] [--identity FILE]\n"
+    "create your identity (unless you have one), an empty vault for it and\n"
+    "an example policy; never overwrites\n"
+    "  --vault FILE       where the vault goes ($SCOPERUN_VAULT): a team\n"
+    "                     vault to commit, secrets/vault.sealed\n"
+    "  --identity FILE    where the identity goes ($SCOPERUN_IDENTITY)\n";
+
+/* The identity init uses: the one at ipath when there is one (a new
+ * vault for it, `init --vault FILE`), else a new one; *made says which. */
+static int
+init_identity(sr_identity **id, int *made, const char *ipath, sr_err *err)
+{
+	*made = access(ipath, F_OK) != 0;
+	if (*made)
+		return sr_identity_generate(id, err);
+	return sr_identity_load(id, ipath, err);
+}
+
 static int
 init(const vault_args *a, sr_err *err)
 {
@@ -70,27 +89,27 @@ init(const vault_args *a, sr_err *err)
 	sr_identity *id = NULL;
 	sr_vault *v = NULL;
 	size_t len;
-	int rc = -1;
+	int rc = -1, made;
 
 	if (sr_path_get(vpath, sizeof(vpath), SR_PATH_VAULT, a->vault,
 	    err) != 0 || sr_path_get(ipath, sizeof(ipath), SR_PATH_IDENTITY,
 	    a->identity, err) != 0)
 		return -1;
-	if (access(ipath, F_OK) == 0 || access(vpath, F_OK) == 0)
+	if (access(vpath, F_OK) == 0)
 		return sr_err_set(err, SR_ERR_USAGE, NULL, 0, "%s already "
-		    "exists; init never overwrites", access(ipath, F_OK) == 0 ?
-		    ipath : vpath);
-	if (sr_identity_generate(&id, err) != 0 ||
+		    "exists; init never overwrites", vpath);
+	if (init_identity(&id, &made, ipath, err) != 0 ||
 	    sr_vault_create(&v, id, err) != 0 ||
 	    sr_vault_serialize(&vtext, &len, v, err) != 0 ||
 	    parent_dirs(ipath, err) != 0 || parent_dirs(vpath, err) != 0 ||
-	    sr_identity_save(id, ipath, err) != 0 ||
+	    (made && sr_identity_save(id, ipath, err) != 0) ||
 	    sr_file_write_new(vpath, vtext, len, 0600, err) != 0 ||
 	    write_example_policy(err) != 0)
 		goto done;
 	vs_pin_created(v, vpath);
 	sr_recipient_format(text, id->pk);
-	printf("identity: %s (keep it safe: it opens the vault)\n",
+	printf(made ? "identity: %s (keep it safe: it opens the vault)\n" :
+	    "identity: %s (yours already; the new vault opens with it)\n",
 	    cli_esc(ipath));
 	printf("vault:    %s\n", cli_esc(vpath));
 	printf("recipient: %s\n", text);
@@ -110,8 +129,7 @@ cmd_init(int argc, char **argv)
 
 	if (vault_args_parse(&a, argc, argv, "init") != 0 || a.npos != 0) {
 		if (a.npos)
-			cli_errorf("init", "usage: scoperun init [--vault F] "
-			    "[--identity F]");
+			cli_usage_error("init", cli_usage_init);
 		return SR_EXIT_USAGE;
 	}
 	if (init(&a, &err) != 0) {
@@ -120,6 +138,12 @@ cmd_init(int argc, char **argv)
 	}
 	return SR_EXIT_OK;
 }
+
+const char cli_usage_keygen[] =
+    "usage: scoperun keygen [-o FILE]\n"
+    "a new identity: written to FILE (mode 0600) with its recipient on\n"
+    "stdout, or itself on stdout with the recipient on stderr\n"
+    "  -o FILE            write the identity to FILE\n";
 
 int
 cmd_keygen(int argc, char **argv)
@@ -133,7 +157,7 @@ cmd_keygen(int argc, char **argv)
 
 	if (vault_args_parse(&a, argc, argv, "keygen") != 0 || a.npos != 0) {
 		if (a.npos)
-			cli_errorf("keygen", "usage: scoperun keygen [-o FILE]");
+			cli_usage_error("keygen", cli_usage_keygen);
 		return SR_EXIT_USAGE;
 	}
 	if (sr_identity_generate(&id, &err) != 0)
@@ -190,6 +214,21 @@ recipient_ls(const vault_args *a, sr_err *err)
 	return 0;
 }
 
+/* Your own recipient, from your identity. */
+static int
+recipient_self(const vault_args *a, sr_err *err)
+{
+	char path[SR_ERR_PATH_MAX], text[SR_RECIPIENT_TEXT_MAX];
+	sr_identity *id = NULL;
+
+	if (vs_identity_load(&id, a, path, sizeof(path), err) != 0)
+		return -1;
+	sr_recipient_format(text, id->pk);
+	sr_identity_free(id);
+	printf("%s\n", text);
+	return 0;
+}
+
 static int
 recipient_change(const vault_args *a, int add, sr_err *err)
 {
@@ -213,6 +252,14 @@ recipient_change(const vault_args *a, int add, sr_err *err)
 	return rc;
 }
 
+const char cli_usage_recipient[] =
+    "usage: scoperun recipient ls | add RECIPIENT | rm RECIPIENT | self\n"
+    "who can open the vault: add a teammate's or a CI runner's recipient\n"
+    "(`scoperun keygen` prints one); rm, then rotate what it could read;\n"
+    "self prints your own recipient, for a teammate to add\n"
+    "  --vault FILE       the sealed vault ($SCOPERUN_VAULT)\n"
+    "  --identity FILE    the identity that opens it ($SCOPERUN_IDENTITY)\n";
+
 int
 cmd_recipient(int argc, char **argv)
 {
@@ -226,12 +273,13 @@ cmd_recipient(int argc, char **argv)
 	sub = a.npos > 0 ? a.pos[0] : "";
 	if (strcmp(sub, "ls") == 0 && a.npos == 1)
 		rc = recipient_ls(&a, &err);
+	else if (strcmp(sub, "self") == 0 && a.npos == 1)
+		rc = recipient_self(&a, &err);
 	else if ((strcmp(sub, "add") == 0 || strcmp(sub, "rm") == 0) &&
 	    a.npos == 2)
 		rc = recipient_change(&a, strcmp(sub, "add") == 0, &err);
 	else {
-		cli_errorf("recipient", "usage: scoperun recipient ls | add "
-		    "RECIPIENT | rm RECIPIENT");
+		cli_usage_error("recipient", cli_usage_recipient);
 		return SR_EXIT_USAGE;
 	}
 	if (rc != 0) {

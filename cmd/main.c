@@ -29,7 +29,8 @@ static const char *const usage_lines[] = {
 	"scoperun audit verify [FILE] [--key HEX] [--checkpoint F]   chain, seals, checkpoints",
 	"         [--key-file F] [--identity ID] [--no-head]   a sealed key; a log without head",
 	"scoperun audit show [--json] [--agent A] [--since 7d]",
-	"scoperun audit report [--json]    per agent: runs, refusals, secrets, unused grants",
+	"scoperun audit report [--format text|json|markdown] [--since 1d|DATE]",
+	"                                  per agent: runs, refusals, secrets, minted, unused",
 	"scoperun audit checkpoint         a signed checkpoint to keep elsewhere",
 	"scoperun audit key --export [--remove]     the initial key, to keep elsewhere",
 	"scoperun audit key --seal-to RECIPIENT     the initial key, sealed to an auditor",
@@ -39,7 +40,8 @@ static const char *const usage_lines[] = {
 	"scoperun check [--staged|--history] [--format text|json|sarif]",
 	"               [--agent A] [PATH] leak check: env files and vault values in git",
 	"scoperun hook install [--force] [PATH]   a git pre-commit hook: check --staged",
-	"scoperun --help | --version",
+	"scoperun agent ls | suspend NAME | resume NAME   agents, owners, suspensions",
+	"scoperun help [VERB] | VERB --help | --version",
 	"",
 	"options: -n, --dry-run     decide and print the variable names; exec nothing",
 	"         --task ID         task id for the audit record ($SCOPERUN_TASK_ID)",
@@ -74,6 +76,9 @@ static const struct {
 	{ "audit", cmd_audit },
 	{ "check", cmd_check },
 	{ "hook", cmd_hook },
+	{ "help", cmd_help },
+	{ "__complete", cmd_complete },	/* for cmd/completions/ */
+	{ "agent", cmd_agent },
 };
 
 void
@@ -164,6 +169,10 @@ main(int argc, char **argv)
 	for (i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++) {
 		if (strcmp(verb, verbs[i].name) != 0)
 			continue;
+		/* a run's options end at AGENT: its parser looks itself */
+		if (verbs[i].fn != cmd_run && cli_help_wanted(argc - 1,
+		    argv + 1))
+			return cli_help_verb(verb);
 		/* the verbs handle keys; a plain run initialises libsodium
 		 * only when it has secrets to decrypt */
 		if (verbs[i].fn != cmd_run && (sodium_init() < 0 ||

@@ -13,7 +13,9 @@
 #include "env.h"
 #include "policy.h"
 #include "sandbox_cli.h"
+#include "paths.h"
 #include "timeutil.h"
+#include "vault.h"
 
 extern char **environ;
 
@@ -137,16 +139,82 @@ done:
 	sr_env_free(e);
 }
 
+/* "35d", "5h", "12m", "40s": an age, roughly. */
+static const char *
+age_text(char *buf, size_t size, int64_t secs)
+{
+	if (secs >= 86400)
+		snprintf(buf, size, "%lldd", (long long)(secs / 86400));
+	else if (secs >= 3600)
+		snprintf(buf, size, "%lldh", (long long)(secs / 3600));
+	else if (secs >= 60)
+		snprintf(buf, size, "%lldm", (long long)(secs / 60));
+	else
+		snprintf(buf, size, "%llds", (long long)secs);
+	return buf;
+}
+
+/*
+ * SPEC §10 max_age: how old the granted secret is, from the vault's
+ * metadata (no identity, nothing decrypted); said only when the vault
+ * can be read.
+ */
+static void
+print_age(const sr_grant *g, const sr_vault *v)
+{
+	sr_err err = SR_ERR_INIT;
+	sr_secret_meta m;
+	char a[32], b[32];
+	int64_t age;
+	long i;
+
+	if (v == NULL || g->from == NULL ||
+	    (i = sr_vault_find(v, g->from)) < 0 ||
+	    sr_vault_meta_at(&m, v, (size_t)i, &err) != 0) {
+		if (g->max_age)
+			printf(" (max_age %s)", age_text(b, sizeof(b),
+			    g->max_age));
+		return;
+	}
+	age = sr_time_now() - m.updated;
+	printf(" (set %s ago", age_text(a, sizeof(a), age < 0 ? 0 : age));
+	if (g->max_age)
+		printf(", max_age %s%s", age_text(b, sizeof(b), g->max_age),
+		    age > g->max_age ? ": STALE, runs are refused" : "");
+	printf(")");
+}
+
+/* Where a grant's value comes from (SPEC §10): a vault secret or a
+ * provider, and how the agent gets it. */
+static void
+print_source(const sr_grant *g)
+{
+	if (g->provider != NULL)
+		printf("provider %s%s%s", g->provider, g->field ? " field " : "",
+		    g->field ? g->field : "");
+	else
+		printf("%s", g->from);
+	if (g->as_file)
+		printf(" (as a file)");
+}
+
 static void
 print_grants(const sr_policy *p)
 {
-	char when[SR_TIME_RFC3339_LEN];
+	char when[SR_TIME_RFC3339_LEN], path[SR_ERR_PATH_MAX];
+	sr_err err = SR_ERR_INIT;
+	sr_vault *v = NULL;
 	size_t i;
+
+	if (sr_path_get(path, sizeof(path), SR_PATH_VAULT, NULL, &err) != 0 ||
+	    sr_vault_open(&v, path, &err) != 0)
+		v = NULL;	/* metadata only; no vault: no ages */
 
 	for (i = 0; i < p->ngrants; i++) {
 		const sr_grant *g = &p->grants[i];
-		printf("%-10s%s <- %s", i ? "" : "secrets", cli_esc(g->env),
-		    cli_esc(g->from));
+		printf("%-10s%s <- ", i ? "" : "secrets", cli_esc(g->env));
+		print_source(g);
+		print_age(g, v);
 		if (g->expires)
 			printf(" (expires %s)", sr_time_format(when,
 			    sizeof(when), g->expires));
@@ -154,6 +222,30 @@ print_grants(const sr_policy *p)
 	}
 	if (p->ngrants == 0)
 		printf("%-10snone\n", "secrets");
+	sr_vault_free(v);
+}
+
+/* SPEC §10: each provider's command and what only it receives. */
+static void
+print_providers(const sr_policy *p)
+{
+	size_t i, k;
+
+	for (i = 0; i < p->nproviders; i++) {
+		const sr_provider *pv = &p->providers[i];
+		printf("%-10s%s: %s (%s, timeout %llds", i ? "" : "providers",
+		    pv->name, pv->command.n ? pv->command.v[0] : "-",
+		    pv->json ? "json" : "text", (long long)pv->timeout);
+		if (pv->max_ttl)
+			printf(", max_ttl %llds", (long long)pv->max_ttl);
+		if (pv->cache)
+			printf(", cache %llds", (long long)pv->cache);
+		printf(")");
+		for (k = 0; k < pv->ninputs; k++)
+			printf("%s%s", k ? " " : "; only it gets ",
+			    pv->inputs[k].env);
+		printf("\n");
+	}
 }
 
 /* 7200 -> "2h", 90 -> "90s": the largest unit that divides it. */
@@ -187,8 +279,13 @@ print_running(const sr_policy *p)
 	if (p->max_runs_per_hour)
 		printf("%-10sat most %lld runs an hour\n", "limits",
 		    (long long)p->max_runs_per_hour);
-	else
+	else if (!p->suspend_after_denials)
 		printf("%-10snone\n", "limits");
+	if (p->suspend_after_denials)	/* SPEC §11 */
+		printf("%-10ssuspended after %lld refusals within %s\n",
+		    p->max_runs_per_hour ? "" : "limits",
+		    (long long)p->suspend_after_denials, duration_text(d,
+		    sizeof(d), p->suspend_window));
 	printf("%-10saudit log%s\n", "records", p->audit_syslog ?
 	    " and syslog" : "");
 }
@@ -212,6 +309,7 @@ explain(const sr_policy *p)
 	printf("%s\n", p->nset ? "" : "nothing");
 	print_names(p);
 	print_grants(p);
+	print_providers(p);
 	if (p->allow_any)
 		printf("%-10sany command (no [exec] allow)\n", "commands");
 	else
@@ -275,13 +373,22 @@ policy_explain(const char *agent)
 	return found == 0 ? SR_EXIT_OK : SR_EXIT_FINDINGS;
 }
 
+const char cli_usage_policy[] =
+    "usage: scoperun policy check|explain AGENT\n"
+    "  check AGENT        validate; every error and warning with its line\n"
+    "                     (exit 1 on an error)\n"
+    "  explain AGENT      what a run of AGENT would get: variable names "
+    "(never\n"
+    "                     values), commands, expiry, repository rules\n"
+    "AGENT is a policy name or a path with a /; `man 5 scoperun-policy` "
+    "has the format\n";
+
 int
 cmd_policy(int argc, char **argv)
 {
 	if (argc != 3 || (strcmp(argv[1], "check") != 0 &&
 	    strcmp(argv[1], "explain") != 0)) {
-		cli_errorf("policy", "usage: scoperun policy check|explain "
-		    "AGENT");
+		cli_usage_error("policy", cli_usage_policy);
 		return SR_EXIT_USAGE;
 	}
 	if (strcmp(argv[1], "check") == 0)

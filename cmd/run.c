@@ -23,8 +23,10 @@
 #include "policy.h"
 #include "ratelimit.h"
 #include "repo.h"
+#include "run_providers.h"
 #include "sandbox_cli.h"
 #include "supervise.h"
+#include "suspend.h"
 #include "term.h"
 #include "timeutil.h"
 #include "vault_session.h"
@@ -55,6 +57,8 @@ typedef struct run_ctx {
 	const sr_audit_exit *exit;	/* how a supervised child ended */
 	sr_sandbox *sandbox;	/* [sandbox], built; NULL: none */
 	char *sandbox_json;	/* what it enforces, for the record */
+	grant_files files;	/* as = "file" grants (SPEC §10) */
+	mint_state mint;	/* the providers that ran (SPEC §10) */
 } run_ctx;
 
 static int
@@ -74,6 +78,21 @@ opt_value(const char **out, char **argv, int *i, const char *name)
 	return 1;
 }
 
+const char cli_usage_run[] =
+    "usage: scoperun [run] [OPTIONS] AGENT [--] COMMAND [ARG...]\n"
+    "run COMMAND with the environment AGENT's policy gives, and nothing "
+    "else\n"
+    "  -n, --dry-run      decide and print the variable names; exec "
+    "nothing\n"
+    "  --task ID          task id for the audit record ($SCOPERUN_TASK_ID)\n"
+    "  --vault FILE       the sealed vault ($SCOPERUN_VAULT)\n"
+    "  --identity FILE    the identity that opens it ($SCOPERUN_IDENTITY)\n"
+    "AGENT is a policy name (AGENT.toml in $SCOPERUN_POLICY_DIR,\n"
+    "~/.config/scoperun/policies, /etc/scoperun/policies) or a path with "
+    "a /.\n"
+    "exit: the command's status; 125 refused, 126 cannot execute, 127 not "
+    "found\n";
+
 /* Options stop at AGENT; `--` after AGENT is optional. */
 static int
 parse_args(run_ctx *c, int argc, char **argv)
@@ -88,8 +107,7 @@ parse_args(run_ctx *c, int argc, char **argv)
 		}
 		if (strcmp(argv[i], "-h") == 0 ||
 		    strcmp(argv[i], "--help") == 0) {
-			cli_usage(stdout);
-			exit(SR_EXIT_OK);
+			exit(cli_help_verb("run"));
 		}
 		if (strcmp(argv[i], "-n") == 0 ||
 		    strcmp(argv[i], "--dry-run") == 0) {
@@ -132,8 +150,10 @@ load_policy(run_ctx *c, sr_err *err)
 	int rc;
 
 	c->reason = "policy.missing";
-	if (sr_policy_find(&path, c->agent, err) != 0)
+	if (sr_policy_find(&path, c->agent, err) != 0) {
+		cli_no_policy_hint(c->agent, err);
 		return -1;
+	}
 	rc = sr_policy_load(&c->policy, path, sr_time_now(), err);
 	free(path);
 	if (rc != 0 && err->kind == SR_ERR_DENIED)
@@ -312,7 +332,15 @@ add_grant(run_ctx *c, const sr_vault *v, const sr_grant *g, int64_t now,
 		    "denied: grant %.80s: secret '%s' expired %s", g->env,
 		    g->from, sr_time_format(when, sizeof(when), meta.expires));
 	}
-	if (sr_env_set_secret(c->env, g->env, val->p, len, err) != 0)
+	if (g->max_age && now - meta.updated > g->max_age) {
+		c->reason = "grant.stale";
+		return sr_err_set(err, SR_ERR_DENIED, c->policy->path, g->line,
+		    "denied: grant %.80s: secret '%s' was last set or rotated "
+		    "%s, %lldd ago, longer than max_age allows", g->env,
+		    g->from, sr_time_format(when, sizeof(when), meta.updated),
+		    (long long)((now - meta.updated) / 86400));
+	}
+	if (grant_put(c->env, g, val->p, len, &c->files, err) != 0)
 		return grant_error(c->policy, g, err);
 	return 0;
 }
@@ -333,9 +361,12 @@ add_grants(run_ctx *c, sr_err *err)
 	size_t i;
 	int rc = -1;
 
-	if (p->ngrants == 0) {
-		c->granted = 1;
-		return 0;
+	/* granted: every value a grant could put in argv is known. Minted
+	 * ones are known only once mint_grants ran, so a policy with provider
+	 * grants is not "granted" before then. */
+	if (vault_grant_count(p) == 0) {
+		c->granted = vault_grant_count(p) == p->ngrants;
+		return 0;	/* none, or only minted ones (mint_grants) */
 	}
 	c->reason = "vault.error";
 	if (secure_memory_begin(err) != 0)
@@ -348,9 +379,10 @@ add_grants(run_ctx *c, sr_err *err)
 		goto done;
 	}
 	for (i = 0; i < p->ngrants; i++)
-		if (add_grant(c, s.vault, &p->grants[i], now, &val, err) != 0)
+		if (p->grants[i].provider == NULL && add_grant(c, s.vault,
+		    &p->grants[i], now, &val, err) != 0)
 			goto done;
-	c->granted = 1;
+	c->granted = vault_grant_count(p) == p->ngrants;
 	rc = 0;
 done:
 	sr_secure_free(val.p);
@@ -408,7 +440,7 @@ hide_value(run_ctx *c, const char *arg, sr_err *err)
 	size_t n;
 
 	/* the values are found in the built environment */
-	if (c->env == NULL || sr_env_envp(c->env) == NULL ||
+	if (c->env == NULL ||
 	    !sr_audit_redact_arg(red, sizeof(red), arg, c->env))
 		return -1;
 	n = strlen(sr_err_quote(q, sizeof(q), arg, strlen(arg)));
@@ -424,8 +456,6 @@ set_shown(run_ctx *c, sr_err *err)
 {
 	char red[300];
 
-	if (sr_env_envp(c->env) == NULL)
-		return sr_err_set(err, SR_ERR_SYSTEM, NULL, 0, "out of memory");
 	c->shown = strdup(sr_audit_redact_arg(red, sizeof(red), c->resolved,
 	    c->env) ? red : c->resolved);
 	if (c->shown == NULL)
@@ -463,6 +493,18 @@ print_sandbox_line(void *arg, const char *label, const char *text)
 	printf("%-10s%s\n", label, cli_esc(text));
 }
 
+/* A dry run mints nothing: it names what the providers would give. */
+static void
+print_dry_providers(const sr_policy *p)
+{
+	size_t i;
+
+	for (i = 0; p != NULL && i < p->ngrants; i++)
+		if (p->grants[i].provider != NULL)
+			printf("minted    %s from provider %s (not run in a dry "
+			    "run)\n", p->grants[i].env, p->grants[i].provider);
+}
+
 static void
 print_dry_run(run_ctx *c, const sr_err *err)
 {
@@ -490,6 +532,7 @@ print_dry_run(run_ctx *c, const sr_err *err)
 		printf("decision  refuse: %s\n", cli_esc(err->msg));
 		return;
 	}
+	print_dry_providers(c->policy);
 	printf("decision  allow\n");
 	n = sr_env_envp(c->env) ? sr_env_count(c->env) : 0;
 	for (i = 0; i < n; i++) {
@@ -509,6 +552,8 @@ run_free(run_ctx *c)
 	sr_audit_argv_free(c->safe_argv);
 	sr_sandbox_free(c->sandbox);
 	free(c->sandbox_json);
+	mint_state_free(&c->mint);
+	grant_files_close(&c->files);
 }
 
 /*
@@ -563,6 +608,8 @@ record(run_ctx *c, const char *event, const sr_err *why, sr_err *err)
 		ev.repo_head = c->repo.head[0] ? c->repo.head : NULL;
 	}
 	ev.task = c->opts.task;
+	ev.providers = c->mint.rec;
+	ev.nproviders = c->mint.nrec;
 	ev.forward = p != NULL && p->audit_syslog;	/* [audit] syslog */
 	rc = sr_path_get(path, sizeof(path), SR_PATH_AUDIT, NULL, err) != 0 ?
 	    -1 : sr_audit_append(path, &ev, err);
@@ -579,14 +626,93 @@ record(run_ctx *c, const char *event, const sr_err *why, sr_err *err)
 	return 0;
 }
 
+/* The suspension state file of the run's agent. */
+static int
+suspend_path(char *path, size_t size, const sr_policy *p, sr_err *err)
+{
+	char audit[SR_ERR_PATH_MAX];
+
+	if (sr_path_get(audit, sizeof(audit), SR_PATH_AUDIT, NULL, err) != 0)
+		return -1;
+	return sr_suspend_path(path, size, audit, p->name, err);
+}
+
+/*
+ * SPEC §11: a refusal of an agent whose policy sets
+ * suspend_after_denials counts; the one that makes N within the window
+ * suspends it, which the refusal's message then says (still one line)
+ * and an agent.suspend record keeps.
+ */
+static void
+count_refusal(run_ctx *c, sr_err *why)
+{
+	const sr_policy *p = c->policy;
+	char path[SR_ERR_PATH_MAX];
+	sr_audit_event ev = { 0 };
+	sr_err aerr = SR_ERR_INIT;
+	size_t len;
+	int r;
+
+	if (p == NULL || p->nerrors > 0 || p->suspend_after_denials == 0 ||
+	    strcmp(c->reason, "agent.suspended") == 0)
+		return;
+	if (suspend_path(path, sizeof(path), p, &aerr) != 0 ||
+	    (r = sr_suspend_count(path, p->suspend_after_denials,
+	    p->suspend_window, sr_time_now(), &aerr)) < 0) {
+		cli_error(c->agent, &aerr);
+		return;
+	}
+	if (r == 0)
+		return;
+	len = strlen(why->msg);
+	snprintf(why->msg + len, sizeof(why->msg) - len, "; %lld refusals "
+	    "within %llds: the agent is now suspended until `scoperun agent "
+	    "resume %s`", (long long)p->suspend_after_denials,
+	    (long long)p->suspend_window, p->name);
+	ev.event = "agent.suspend";
+	ev.agent = p->name;
+	ev.policy_path = p->path;
+	ev.policy_hash = p->hash;
+	ev.reason = "limits.denials";
+	if (sr_path_get(path, sizeof(path), SR_PATH_AUDIT, NULL, &aerr) != 0 ||
+	    sr_audit_append(path, &ev, &aerr) != 0)
+		cli_error(c->agent, &aerr);
+}
+
 /* A refusal is recorded too; if even that fails, both are said. */
 static void
-record_refusal(run_ctx *c, const sr_err *why)
+record_refusal(run_ctx *c, sr_err *why)
 {
 	sr_err aerr = SR_ERR_INIT;
 
 	if (record(c, "deny", why, &aerr) != 0)
 		cli_error(c->agent, &aerr);
+	count_refusal(c, why);
+}
+
+/*
+ * SPEC §11: a suspended agent's every run is refused, before anything
+ * else is looked at. One open that usually finds no file.
+ */
+static int
+suspend_guard(run_ctx *c, sr_err *err)
+{
+	const sr_policy *p = c->policy;
+	char path[SR_ERR_PATH_MAX], when[SR_TIME_RFC3339_LEN];
+	int64_t since;
+	int r;
+
+	c->reason = "limits.error";
+	if (suspend_path(path, sizeof(path), p, err) != 0 ||
+	    (r = sr_suspend_check(path, &since, err)) < 0)
+		return -1;
+	if (r == 0)
+		return 0;
+	c->reason = "agent.suspended";
+	return sr_err_set(err, SR_ERR_DENIED, p->path, p->suspend_line,
+	    "denied: agent %s is suspended since %s; a person resumes it "
+	    "with `scoperun agent resume %s`", p->name, sr_time_format(when,
+	    sizeof(when), since), p->name);
 }
 
 /*
@@ -707,6 +833,24 @@ execute(run_ctx *c, char *const *envp, sr_err *err)
 	return sr_exec_run(c->resolved, c->cmd, envp, err);
 }
 
+/*
+ * SPEC §10: the providers run last, once every other check passed, so
+ * that a refused run mints nothing.
+ */
+static int
+mint_grants(run_ctx *c, sr_err *err)
+{
+	if (c->opts.dry_run)
+		return 0;
+	if (providers_mint(&c->mint, c->env, c->policy, &c->opts, &c->files,
+	    sr_time_now(), err) == 0) {
+		c->granted = 1;
+		return 0;
+	}
+	c->reason = c->mint.reason;
+	return -1;
+}
+
 int
 cmd_run(int argc, char **argv)
 {
@@ -727,9 +871,10 @@ cmd_run(int argc, char **argv)
 		cli_error(c.agent, &err);
 		return SR_EXIT_REFUSED;
 	}
-	rc = load_policy(&c, &err) == 0 && repo_guard(&c, &err) == 0 &&
-	    sandbox_guard(&c, &err) == 0 && build_env(&c, &err) == 0 && check_command(&c, &err) == 0 &&
-	    rate_guard(&c, &err) == 0 ? 0 : -1;
+	rc = load_policy(&c, &err) == 0 && suspend_guard(&c, &err) == 0 &&
+	    repo_guard(&c, &err) == 0 && sandbox_guard(&c, &err) == 0 &&
+	    build_env(&c, &err) == 0 && check_command(&c, &err) == 0 &&
+	    rate_guard(&c, &err) == 0 && mint_grants(&c, &err) == 0 ? 0 : -1;
 	if (c.opts.dry_run) {
 		print_dry_run(&c, &err);
 		goto done;

@@ -4,10 +4,17 @@
  * scoperun's own files are hidden wherever they are: the identity, the
  * vault and the audit log with their side files (lock, head, keys,
  * checkpoints, rate state: "PATH*"), the policy directories and the
- * policy itself, and /etc/scoperun. The repository guard's verdict cache
+ * policy itself, and /etc/scoperun. Where the vault and the audit log
+ * are at their default places, their directories ($XDG_DATA_HOME/scoperun,
+ * $XDG_STATE_HOME/scoperun) hold nothing but scoperun's and are hidden
+ * whole: one cover each, no listing of them in every run. The repository guard's verdict cache
  * (~/.cache/scoperun) is not hidden: it holds no secret, hiding it would
  * make every run walk ~/.cache, and what matters, that the agent cannot
  * write it, holds unless a writable root covers it.
+ *
+ * SCOPERUN_SANDBOX_HIDE chooses how hidden paths are hidden: "auto" (the
+ * default: a mount namespace where user namespaces are allowed, else
+ * Landlock rules), "rules" or "mounts" (scoperun-policy(5)).
  */
 #include "sandbox_cli.h"
 
@@ -47,15 +54,24 @@ own_add(char own[OWN_MAX][SR_ERR_PATH_MAX], size_t *n, const char *path,
 		(*n)++;
 }
 
+/* env: the variable that moves kind from its default place; at the
+ * default place (no option, env unset), kind's directory is hidden. */
 static void
 own_kind(char own[OWN_MAX][SR_ERR_PATH_MAX], size_t *n, sr_path_kind kind,
-    const char *option, const char *suffix)
+    const char *option, const char *suffix, const char *env)
 {
-	char buf[SR_ERR_PATH_MAX];
+	char buf[SR_ERR_PATH_MAX], *slash;
+	const char *v = env != NULL ? getenv(env) : NULL;
 	sr_err ignored = SR_ERR_INIT;
 
-	if (sr_path_get(buf, sizeof(buf), kind, option, &ignored) == 0)
-		own_add(own, n, buf, suffix);
+	if (sr_path_get(buf, sizeof(buf), kind, option, &ignored) != 0)
+		return;
+	if (env != NULL && option == NULL && (v == NULL || v[0] == '\0') &&
+	    (slash = strrchr(buf, '/')) != NULL && slash != buf) {
+		*slash = '\0';
+		suffix = "";
+	}
+	own_add(own, n, buf, suffix);
 }
 
 static void
@@ -65,10 +81,10 @@ own_paths(char own[OWN_MAX][SR_ERR_PATH_MAX], size_t *n, const sr_policy *p,
 	char buf[SR_ERR_PATH_MAX];
 
 	*n = 0;
-	own_kind(own, n, SR_PATH_IDENTITY, identity, "");
-	own_kind(own, n, SR_PATH_VAULT, vault, "*");
-	own_kind(own, n, SR_PATH_AUDIT, NULL, "*");
-	own_kind(own, n, SR_PATH_POLICIES, NULL, "");
+	own_kind(own, n, SR_PATH_IDENTITY, identity, "", NULL);
+	own_kind(own, n, SR_PATH_VAULT, vault, "*", "SCOPERUN_VAULT");
+	own_kind(own, n, SR_PATH_AUDIT, NULL, "*", "SCOPERUN_AUDIT");
+	own_kind(own, n, SR_PATH_POLICIES, NULL, "", NULL);
 	own_add(own, n, getenv("SCOPERUN_POLICY_DIR"), "");
 	own_add(own, n, "/etc/scoperun", "");
 	if (p->path[0] == '/')
@@ -78,15 +94,46 @@ own_paths(char own[OWN_MAX][SR_ERR_PATH_MAX], size_t *n, const sr_policy *p,
 		own_add(own, n, buf, "");
 }
 
+/* Where the empty covers are kept: $XDG_STATE_HOME/scoperun/sandbox
+ * (absolute only, as XDG says), else ~/.local/state/scoperun/sandbox. */
+static const char *
+cover_dir(char *buf, size_t size, const char *home)
+{
+	const char *x = getenv("XDG_STATE_HOME");
+	int n;
+
+	if (x != NULL && x[0] == '/')
+		n = snprintf(buf, size, "%s/scoperun/sandbox", x);
+	else if (home != NULL)
+		n = snprintf(buf, size, "%s/.local/state/scoperun/sandbox", home);
+	else
+		return NULL;
+	return n > 0 && (size_t)n < size ? buf : NULL;
+}
+
+/* SCOPERUN_SANDBOX_HIDE, or -1 when it names no way. */
+static int
+hiding(void)
+{
+	const char *h = getenv("SCOPERUN_SANDBOX_HIDE");
+
+	if (h == NULL || h[0] == '\0' || strcmp(h, "auto") == 0)
+		return SR_SANDBOX_HIDE_AUTO;
+	if (strcmp(h, "rules") == 0)
+		return SR_SANDBOX_HIDE_RULES;
+	return strcmp(h, "mounts") == 0 ? SR_SANDBOX_HIDE_MOUNTS : -1;
+}
+
 int
 cli_sandbox_plan(sr_sandbox **out, const sr_policy *p, const char *identity,
     const char *vault, sr_err *err)
 {
 	static char own[OWN_MAX][SR_ERR_PATH_MAX];
 	const char *ownv[OWN_MAX];
-	char cwd[SR_ERR_PATH_MAX];
+	char cwd[SR_ERR_PATH_MAX], covers[SR_ERR_PATH_MAX];
 	sr_sandbox_ctx ctx = { 0 };
 	size_t i, n;
+	int h;
 
 	*out = NULL;
 	if (!p->sandbox.present)
@@ -103,5 +150,12 @@ cli_sandbox_plan(sr_sandbox **out, const sr_policy *p, const char *identity,
 	ctx.own = ownv;
 	ctx.nown = n;
 	ctx.abi = sr_sandbox_abi();
+	if ((h = hiding()) < 0)
+		return sr_err_set(err, SR_ERR_CONFIG, NULL, 0, "SCOPERUN_SANDBOX_"
+		    "HIDE must be auto, rules or mounts");
+	ctx.hiding = (sr_sandbox_hiding)h;
+	if (ctx.hiding == SR_SANDBOX_HIDE_AUTO)
+		ctx.userns = sr_sandbox_userns(&ctx.userns_why);
+	ctx.cover_dir = cover_dir(covers, sizeof(covers), ctx.home);
 	return sr_sandbox_plan(out, &p->sandbox, p->path, &ctx, err);
 }

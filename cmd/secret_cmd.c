@@ -174,6 +174,13 @@ secret_store(const vault_args *a, int rotate, sr_err *err)
 	if (read_value(&val, &len, a, name, err) != 0 ||
 	    vs_open(&s, a, VS_WRITE | VS_UNLOCK, err) != 0)
 		goto done;
+	/* kept (a pipe's bytes are the value), but `echo` adds one by
+	 * surprise more often than a value needs one */
+	if (a->from_file == NULL && !isatty(0) && len > 0 &&
+	    val[len - 1] == '\n')
+		cli_errorf("secret", "note: the value of %s ends with a newline, "
+		    "kept as given (printf %%s leaves it out, echo adds it)",
+		    name);
 	/* the metadata copied below must be authentic (issue 16): every
 	 * line, and the vault as a whole, verified before anything is kept */
 	if (sr_vault_verify(s.vault, err) != 0)
@@ -202,7 +209,8 @@ done:
 
 /* auth: "" when the line was verified, else what to flag it with. */
 static void
-print_secret(const sr_secret_meta *m, int64_t now, const char *auth)
+print_secret(const sr_secret_meta *m, int64_t now, int width,
+    const char *auth)
 {
 	char u[SR_TIME_RFC3339_LEN], x[SR_TIME_RFC3339_LEN] = "-", r[32] = "-";
 	const char *flag = "";
@@ -219,7 +227,7 @@ print_secret(const sr_secret_meta *m, int64_t now, const char *auth)
 		flag = " EXPIRED";
 	else if (m->rotate_after && m->updated + m->rotate_after <= now)
 		flag = " ROTATE";
-	printf("%-32s %-20s %-20s %-8s %s%s%s\n", cli_esc(m->name),
+	printf("%-*s %-20s %-20s %-8s %s%s%s\n", width, cli_esc(m->name),
 	    sr_time_format(u, sizeof(u), m->updated), x, r,
 	    m->labels[0] ? cli_esc(m->labels) : "-", flag, auth);
 }
@@ -269,19 +277,28 @@ secret_ls(const vault_args *a, sr_err *err)
 	sr_secret_meta m;
 	int64_t now = sr_time_now();
 	size_t i;
-	int rc = 0;
+	int rc = 0, width = 32;
 
 	int bad = 0;
 
+	if (a->json)
+		return secret_ls_json(a, err);
+	if (a->names)
+		return secret_ls_names(a, err);
 	if (vs_open(&s, a, VS_READ | VS_TRY_UNLOCK, err) != 0) {
 		vs_close(&s);
 		return -1;
 	}
-	printf("%-32s %-20s %-20s %-8s %s\n", "NAME", "UPDATED", "EXPIRES",
-	    "ROTATE", "LABELS");
+	/* the NAME column as wide as the longest name: aligned always */
+	for (i = 0; i < sr_vault_count(s.vault) && rc == 0; i++)
+		if ((rc = sr_vault_meta_at(&m, s.vault, i, err)) == 0 &&
+		    (int)strlen(m.name) > width)
+			width = (int)strlen(m.name);
+	printf("%-*s %-20s %-20s %-8s %s\n", width, "NAME", "UPDATED",
+	    "EXPIRES", "ROTATE", "LABELS");
 	for (i = 0; i < sr_vault_count(s.vault) && rc == 0; i++)
 		if ((rc = sr_vault_meta_at(&m, s.vault, i, err)) == 0)
-			print_secret(&m, now, ls_auth(&s, i, &bad));
+			print_secret(&m, now, width, ls_auth(&s, i, &bad));
 	if (rc == 0)
 		rc = ls_verdict(&s, bad, err);
 	vs_close(&s);
@@ -303,6 +320,32 @@ secret_rm(const vault_args *a, sr_err *err)
 	return rc;
 }
 
+const char cli_usage_secret[] =
+    "usage: scoperun secret set|rotate NAME [--from-file F] [--expires T] "
+    "[--rotate-after D] [--label K=V] | ls [--json] | rm NAME | import "
+    "FILE\n"
+    "  set NAME           store a value read from stdin (never argv); no "
+    "echo on a\n"
+    "                     terminal, where the final newline is dropped; "
+    "from a\n"
+    "                     pipe every byte is kept (a final newline is "
+    "noted)\n"
+    "  rotate NAME        a new value for NAME, same metadata\n"
+    "  ls [--json]        names and metadata, never values (--json: as "
+    "JSON)\n"
+    "  rm NAME            remove NAME\n"
+    "  import FILE        the KEY=VALUE lines of a .env file (- for "
+    "stdin), each\n"
+    "                     as secret KEY; prints the [secrets] lines to "
+    "grant them\n"
+    "  --prefix P         import: store each KEY as P/KEY\n"
+    "  --from-file FILE   read the value from FILE instead of stdin\n"
+    "  --expires WHEN     2026-12-31T00:00:00Z, 2026-12-31, or 90d from now\n"
+    "  --rotate-after D   flag it for rotation after D (90d)\n"
+    "  --label K=V        a label (repeatable)\n"
+    "  --vault FILE       the sealed vault ($SCOPERUN_VAULT)\n"
+    "  --identity FILE    the identity that opens it ($SCOPERUN_IDENTITY)\n";
+
 int
 cmd_secret(int argc, char **argv)
 {
@@ -322,10 +365,10 @@ cmd_secret(int argc, char **argv)
 		rc = secret_store(&a, 1, &err);
 	else if (strcmp(sub, "rm") == 0 && a.npos == 2)
 		rc = secret_rm(&a, &err);
+	else if (strcmp(sub, "import") == 0 && a.npos == 2)
+		rc = secret_import(&a, &err);
 	else {
-		cli_errorf("secret", "usage: scoperun secret set|rotate NAME "
-		    "[--from-file F] [--expires T] [--rotate-after D] "
-		    "[--label K=V] | ls | rm NAME");
+		cli_usage_error("secret", cli_usage_secret);
 		return SR_EXIT_USAGE;
 	}
 	if (rc != 0) {

@@ -1,7 +1,9 @@
 #include "vault_session.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "audit.h"
 #include "cli.h"
@@ -38,9 +40,10 @@ vault_args_parse(vault_args *a, int argc, char **argv, const char *who)
 {
 	static const char *const valued[] = { "--vault", "--identity",
 	    "--from-file", "--expires", "--rotate-after", "-o",
-	    "--identity-fd", NULL };
+	    "--identity-fd", "--prefix", NULL };
 	const char **slots[] = { &a->vault, &a->identity, &a->from_file,
-	    &a->expires, &a->rotate_after, &a->output, &a->identity_fd };
+	    &a->expires, &a->rotate_after, &a->output, &a->identity_fd,
+	    &a->prefix };
 	const char *label;
 	int i, k;
 
@@ -61,8 +64,13 @@ vault_args_parse(vault_args *a, int argc, char **argv, const char *who)
 			if (take_value(&label, argc, argv, &i, who) != 0 ||
 			    add_label(a, label, who) != 0)
 				return -1;
+		} else if (strcmp(argv[i], "--json") == 0) {
+			a->json = 1;
+		} else if (strcmp(argv[i], "--names") == 0) {
+			a->names = 1;
 		} else if (argv[i][0] == '-' && argv[i][1] != '\0') {
-			cli_errorf(who, "unknown option '%.80s'", argv[i]);
+			cli_errorf(who, "unknown option '%.80s' (see scoperun "
+			    "help %s)", argv[i], who);
 			return -1;
 		} else if (a->npos < 4) {
 			a->pos[a->npos++] = argv[i];
@@ -72,6 +80,13 @@ vault_args_parse(vault_args *a, int argc, char **argv, const char *who)
 		}
 	}
 	return 0;
+}
+
+static int
+no_vault(const char *path, sr_err *err)
+{
+	return sr_err_set(err, SR_ERR_CONFIG, NULL, 0, "no vault at %s (create "
+	    "one with `scoperun init`, or give --vault)", path);
 }
 
 static int
@@ -113,14 +128,16 @@ vs_open(vault_session *s, const vault_args *a, unsigned flags, sr_err *err)
 	if (sr_path_get(s->vault_path, sizeof(s->vault_path), SR_PATH_VAULT,
 	    a->vault, err) != 0)
 		return -1;
+	/* before the lock: without a vault its directory may be missing
+	 * too, and "cannot open lock" would not say what to do */
+	if (access(s->vault_path, F_OK) != 0 && errno == ENOENT)
+		return no_vault(s->vault_path, err);
 	if ((flags & VS_WRITE) && (lock_path(lock, sizeof(lock),
 	    s->vault_path) != 0 || sr_file_lock(&s->lockfd, lock, err) != 0))
 		return -1;
 	if (sr_vault_open(&s->vault, s->vault_path, err) != 0) {
 		if (err->kind == SR_ERR_NOTFOUND)
-			sr_err_set(err, SR_ERR_CONFIG, NULL, 0, "no vault at %s "
-			    "(create one with `scoperun init`, or give "
-			    "--vault)", s->vault_path);
+			no_vault(s->vault_path, err);
 		return -1;
 	}
 	s->opened_version = sr_vault_version(s->vault);

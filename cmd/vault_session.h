@@ -35,6 +35,8 @@ typedef struct vault_args {
 	const char *from_file, *expires, *rotate_after;
 	char labels[SR_LABELS_MAX + 1];
 	const char *output;
+	const char *prefix;	/* secret import --prefix */
+	int json, names;	/* secret ls --json, --names */
 	char *pos[4];
 	int npos;
 } vault_args;
@@ -83,5 +85,10 @@ int cmd_init(int argc, char **argv);
 int cmd_keygen(int argc, char **argv);
 int cmd_recipient(int argc, char **argv);
 int cmd_secret(int argc, char **argv);
+/* `secret ls --json` and `--names` (secret_ls.c) */
+int secret_ls_json(const vault_args *a, sr_err *err);
+int secret_ls_names(const vault_args *a, sr_err *err);
+/* `scoperun secret import FILE [--prefix P]` (import.c) */
+int secret_import(const vault_args *a, sr_err *err);
 
 #endif

@@ -16,7 +16,8 @@ build="build-essential cmake pkg-config libsodium-dev libgit2-dev
 libjansson-dev"
 case $mode in
 build) pkgs=$build ;;
-test) pkgs="$build git python3 clang libcmocka-dev pre-commit rsyslog" ;;
+test) pkgs="$build git python3 clang libcmocka-dev pre-commit rsyslog
+	zsh fish" ;;
 *)
 	echo "usage: install-deps.sh [build|test]" >&2
 	exit 2

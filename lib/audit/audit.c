@@ -104,7 +104,7 @@ put_time(sr_jsonw *w)
 static int
 redacted(char *red, size_t size, const char *arg, const sr_env *env)
 {
-	size_t i, n = env ? sr_env_count(env) : 0, nlen, vlen;
+	size_t i, n = env ? sr_env_slots(env) : 0, nlen, vlen;
 	const char *name, *value;
 
 	for (i = 0; i < n; i++) {
@@ -176,6 +176,32 @@ put_exit(sr_jsonw *w, const sr_audit_exit *x)
 	sr_jsonw_raw(w, x->timed_out ? "true" : "false", x->timed_out ? 4 : 5);
 }
 
+/* "providers":[{"name":"gh","ms":12,"expires":"...","cache":false}] */
+static void
+put_providers(sr_jsonw *w, const sr_audit_event *ev)
+{
+	char when[SR_TIME_RFC3339_LEN];
+	size_t i;
+
+	sr_jsonw_key(w, "providers");
+	sr_jsonw_begin(w, '[');
+	for (i = 0; i < ev->nproviders; i++) {
+		const sr_audit_provider *p = &ev->providers[i];
+		sr_jsonw_elem(w);
+		sr_jsonw_begin(w, '{');
+		sr_jsonw_kstr(w, "name", p->name);
+		sr_jsonw_kint(w, "ms", p->duration_ms);
+		if (p->expires != 0)
+			sr_jsonw_kstr(w, "expires", sr_time_format(when,
+			    sizeof(when), p->expires));
+		sr_jsonw_key(w, "cache");
+		sr_jsonw_raw(w, p->cached ? "true" : "false", p->cached ? 4 :
+		    5);
+		sr_jsonw_end(w, '}');
+	}
+	sr_jsonw_end(w, ']');
+}
+
 static void
 put_lists(sr_jsonw *w, const sr_audit_event *ev)
 {
@@ -190,6 +216,8 @@ put_lists(sr_jsonw *w, const sr_audit_event *ev)
 		}
 		sr_jsonw_end(w, ']');
 	}
+	if (ev->nproviders > 0)
+		put_providers(w, ev);
 	sr_jsonw_kstr(w, "secret", ev->secret);
 	sr_jsonw_kstr(w, "recipient", ev->recipient);
 	sr_jsonw_kstr(w, "old_log", ev->old_log);

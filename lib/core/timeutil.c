@@ -105,3 +105,61 @@ sr_time_parse(int64_t *out, const char *s, size_t len)
 	*out = t;
 	return 0;
 }
+
+/* n digits of s as a number, or -1. */
+static int
+digits(const char *s, int n)
+{
+	int v = 0, i;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v;
+}
+
+/*
+ * Any RFC 3339 date-time (what providers print: AWS's
+ * "2026-12-06T04:23:49+00:00", GitHub's "...Z", Vault's with
+ * nanoseconds). Fractions of a second are dropped; a leap second counts
+ * as the second before.
+ */
+int
+sr_time_parse_rfc3339(int64_t *out, const char *s, size_t len)
+{
+	int y, mo, d, h, mi, sec, oh = 0, om = 0, sign = 0;
+	size_t i = 19;
+
+	if (len < 20 || s[4] != '-' || s[7] != '-' || s[13] != ':' ||
+	    s[16] != ':' || (s[10] != 'T' && s[10] != 't' && s[10] != ' '))
+		return -1;
+	if ((y = digits(s, 4)) < 0 || (mo = digits(s + 5, 2)) < 1 ||
+	    mo > 12 || (d = digits(s + 8, 2)) < 1 || d > 31 ||
+	    (h = digits(s + 11, 2)) < 0 || h > 23 ||
+	    (mi = digits(s + 14, 2)) < 0 || mi > 59 ||
+	    (sec = digits(s + 17, 2)) < 0 || sec > 60)
+		return -1;
+	if (s[i] == '.') {
+		for (i++; i < len && s[i] >= '0' && s[i] <= '9'; i++)
+			;
+		if (i == 20)
+			return -1;
+	}
+	if (i + 1 == len && (s[i] == 'Z' || s[i] == 'z')) {
+		sign = 0;
+	} else if (i + 6 == len && (s[i] == '+' || s[i] == '-') &&
+	    s[i + 3] == ':') {
+		sign = s[i] == '+' ? 1 : -1;
+		if ((oh = digits(s + i + 1, 2)) < 0 || oh > 23 ||
+		    (om = digits(s + i + 4, 2)) < 0 || om > 59)
+			return -1;
+	} else {
+		return -1;
+	}
+	*out = days_from_civil(y, (unsigned)mo, (unsigned)d) * DAY +
+	    h * 3600 + mi * 60 + (sec == 60 ? 59 : sec) -
+	    sign * (oh * 3600 + om * 60);
+	return 0;
+}

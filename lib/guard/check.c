@@ -398,7 +398,8 @@ on_file(void *arg, const char *path, size_t len, unsigned mode,
 		if (c->subs.oom)
 			return oom(c);
 	}
-	c->out->files++;
+	if (++c->out->files % 1024 == 0 && c->o->progress)
+		c->o->progress(c->o->progress_arg, c->out);
 	if (!c->o->no_env_rule &&
 	    repo_match_name(&c->m, slash ? slash + 1 : path) &&
 	    flag_path(c, SR_CHECK_ENV_FILE, path) != 0)
@@ -435,6 +436,8 @@ on_commit(void *arg, const unsigned char commit[REPO_OID_RAW],
 	int rc;
 
 	c->out->commits++;
+	if (c->o->progress)
+		c->o->progress(c->o->progress_arg, c->out);
 	if ((rc = oidset_add(&c->trees, tree)) <= 0)
 		return rc < 0 ? oom(c) : 0;
 	repo_hex(c->commit, commit, REPO_OID_RAW);

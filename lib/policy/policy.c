@@ -12,6 +12,7 @@
 #include <sodium.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -21,6 +22,7 @@
 #include "mask.h"
 #include "paths.h"
 #include "ratelimit.h"
+#include "suspend.h"
 #include "timeutil.h"
 #include "toml.h"
 #include "vault.h"
@@ -359,12 +361,266 @@ set_has(const sr_policy *p, const char *name)
 	return 0;
 }
 
+/* A duration key of a table: seconds, 0 when absent (or invalid, with
+ * an error). */
+static int64_t
+table_duration(sr_policy *p, const sr_toml_value *t, const char *section,
+    const char *key)
+{
+	const char *s = field_string(p, t, section, key, 0);
+	int64_t d;
+
+	if (s == NULL)
+		return 0;
+	if ((d = sr_duration_parse(s)) <= 0) {
+		ERROR(p, sr_toml_table_get(t, key), "%s.%s must be a duration "
+		    "like \"90s\", \"50m\", \"24h\" or \"30d\"", section, key);
+		return 0;
+	}
+	return d;
+}
+
+static const sr_provider *
+provider_named(const sr_policy *p, const char *name, size_t *index)
+{
+	size_t i;
+
+	for (i = 0; i < p->nproviders; i++)
+		if (strcmp(p->providers[i].name, name) == 0) {
+			*index = i;
+			return &p->providers[i];
+		}
+	return NULL;
+}
+
+/*
+ * The SPEC §10 keys of a grant table: provider and field, as, max_age.
+ * A grant takes from the vault or from a provider, never both; a json
+ * provider's grant names its field, a text one's does not.
+ */
+static void
+check_grant_source(sr_policy *p, sr_grant *g, const sr_toml_value *v,
+    const char *what)
+{
+	const sr_provider *pv;
+	const char *as;
+	char q[400];
+
+	g->provider = field_string(p, v, what, "provider", 0);
+	g->field = field_string(p, v, what, "field", 0);
+	if ((as = field_string(p, v, what, "as", 0)) != NULL) {
+		if (strcmp(as, "file") == 0)
+			g->as_file = 1;
+		else if (strcmp(as, "env") != 0)
+			ERROR(p, sr_toml_table_get(v, "as"), "%s.as must be "
+			    "\"env\" or \"file\"", what);
+	}
+	g->max_age = table_duration(p, v, what, "max_age");
+	if (g->provider == NULL) {
+		if (g->field != NULL)
+			ERROR(p, sr_toml_table_get(v, "field"), "%s.field needs "
+			    "a provider", what);
+		return;
+	}
+	if (sr_toml_table_get(v, "from") != NULL)
+		ERROR(p, v, "%s takes from a vault secret or a provider, not "
+		    "both", what);
+	if (g->max_age != 0)
+		ERROR(p, sr_toml_table_get(v, "max_age"), "%s.max_age applies "
+		    "to vault secrets, not to a provider's", what);
+	g->provider_index = SIZE_MAX;	/* none, until found */
+	if ((pv = provider_named(p, g->provider, &g->provider_index)) == NULL)
+		ERROR(p, sr_toml_table_get(v, "provider"), "%s: no "
+		    "[providers.%s] in this policy", what,
+		    quote(q, sizeof(q), g->provider));
+	else if (pv->json && g->field == NULL)
+		ERROR(p, v, "%s.field is required: provider %s has format = "
+		    "\"json\"", what, pv->name);
+	else if (!pv->json && g->field != NULL)
+		ERROR(p, sr_toml_table_get(v, "field"), "%s.field needs a "
+		    "provider with format = \"json\"", what);
+}
+
+/* ---- providers (SPEC §10) ----------------------------------------- */
+
+static const char *const provider_default_inherit[] = { "PATH", "HOME" };
+
+/* inputs = { ENV = "vault/name" }: what only the provider receives. */
+static void
+check_provider_inputs(sr_policy *p, sr_provider *pv, const sr_toml_value *t,
+    const char *what)
+{
+	const sr_toml_value *in = field(p, t, what, "inputs", SR_TOML_TABLE);
+	size_t i, n = sr_toml_count(in), len, flen;
+	const char *env, *from;
+	char q[400];
+
+	if (in == NULL || n == 0)
+		return;
+	if ((pv->inputs = calloc(n, sizeof(*pv->inputs))) == NULL) {
+		ERROR(p, in, "out of memory");
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		const sr_toml_value *v = sr_toml_table_at(in, i, &env, &len);
+		if (!sr_env_name_valid(env, len) ||
+		    sr_env_name_dangerous(env, len)) {
+			ERROR(p, v, "%s.inputs: '%s' cannot be a variable", what,
+			    quote(q, sizeof(q), env));
+			continue;
+		}
+		if (sr_toml_string(&from, &flen, v) != 0 ||
+		    !sr_vault_name_valid(from)) {
+			ERROR(p, v, "%s.inputs.%.80s must be a secret name", what,
+			    env);
+			continue;
+		}
+		pv->inputs[pv->ninputs++] = (sr_provider_input){ env, from,
+		    sr_toml_line(v) };
+	}
+}
+
+static void
+check_provider_inherit(sr_policy *p, sr_provider *pv, const sr_toml_value *t,
+    const char *what)
+{
+	size_t i;
+	char q[400];
+
+	if (sr_toml_table_get(t, "inherit") == NULL) {
+		pv->inherit_default = 1;
+		pv->inherit.v = (const char **)provider_default_inherit;
+		pv->inherit.n = 2;
+		return;
+	}
+	field_strlist(p, &pv->inherit, t, what, "inherit");
+	for (i = 0; i < pv->inherit.n; i++)
+		if (!sr_env_pattern_valid(pv->inherit.v[i]))
+			diag(p, SR_DIAG_ERROR, pv->inherit.line[i], "%s.inherit: "
+			    "'%s' is not a variable name or pattern", what,
+			    quote(q, sizeof(q), pv->inherit.v[i]));
+}
+
+static void
+check_provider_command(sr_policy *p, sr_provider *pv, const sr_toml_value *t,
+    const char *what)
+{
+	char q[400];
+
+	field_strlist(p, &pv->command, t, what, "command");
+	if (pv->command.n == 0) {
+		ERROR(p, t, "%s.command is required: the program and its "
+		    "arguments", what);
+		return;
+	}
+	if (strchr(pv->command.v[0], '/') != NULL && pv->command.v[0][0] != '/')
+		diag(p, SR_DIAG_ERROR, pv->command.line[0], "%s.command: '%s' "
+		    "must be a command name or an absolute path", what,
+		    quote(q, sizeof(q), pv->command.v[0]));
+}
+
+static void
+check_provider(sr_policy *p, sr_provider *pv, const char *name, size_t nlen,
+    const sr_toml_value *t)
+{
+	static const char *const keys[] = { "command", "inputs", "inherit",
+	    "format", "timeout", "max_ttl", "cache", NULL };
+	char what[128], q[400];
+	const char *fmt;
+
+	pv->name = name;
+	pv->line = sr_toml_line(t);
+	snprintf(what, sizeof(what), "providers.%.80s", name);
+	if (strlen(name) != nlen || !sr_agent_name_valid(name))
+		ERROR(p, t, "providers: '%s' is not a provider name (letters, "
+		    "digits, '.', '_', '-')", quote(q, sizeof(q), name));
+	if (sr_toml_type_of(t) != SR_TOML_TABLE) {
+		ERROR(p, t, "%s must be a table", what);
+		return;
+	}
+	check_keys(p, t, what, keys);
+	check_provider_command(p, pv, t, what);
+	check_provider_inputs(p, pv, t, what);
+	check_provider_inherit(p, pv, t, what);
+	if ((fmt = field_string(p, t, what, "format", 0)) != NULL) {
+		pv->json = strcmp(fmt, "json") == 0;
+		if (!pv->json && strcmp(fmt, "text") != 0)
+			ERROR(p, sr_toml_table_get(t, "format"), "%s.format must "
+			    "be \"text\" or \"json\"", what);
+	}
+	if ((pv->timeout = table_duration(p, t, what, "timeout")) == 0)
+		pv->timeout = SR_PROVIDER_TIMEOUT;
+	pv->max_ttl = table_duration(p, t, what, "max_ttl");
+	pv->max_ttl_line = sr_toml_line(sr_toml_table_get(t, "max_ttl"));
+	pv->cache = table_duration(p, t, what, "cache");
+	if (pv->max_ttl != 0 && !pv->json)
+		ERROR(p, sr_toml_table_get(t, "max_ttl"), "%s.max_ttl needs "
+		    "format = \"json\": text output states no expiry", what);
+}
+
+static void
+check_providers(sr_policy *p, const sr_toml_value *root)
+{
+	const sr_toml_value *t = field(p, root, "policy", "providers",
+	    SR_TOML_TABLE);
+	size_t i, n = sr_toml_count(t), len;
+	const char *name;
+
+	if (t == NULL || n == 0)
+		return;
+	if ((p->providers = calloc(n, sizeof(*p->providers))) == NULL) {
+		ERROR(p, t, "out of memory");
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		const sr_toml_value *v = sr_toml_table_at(t, i, &name, &len);
+		check_provider(p, &p->providers[p->nproviders++], name, len, v);
+	}
+}
+
+/* A provider no grant names never runs: most likely a typo. */
+static void
+check_providers_used(sr_policy *p)
+{
+	size_t i, k;
+
+	for (i = 0; i < p->nproviders; i++) {
+		for (k = 0; k < p->ngrants; k++)
+			if (p->grants[k].provider != NULL &&
+			    p->grants[k].provider_index == i)
+				break;
+		if (k == p->ngrants && p->providers[i].name != NULL)
+			diag(p, SR_DIAG_WARNING, p->providers[i].line,
+			    "providers.%.80s is named by no grant: it never "
+			    "runs", p->providers[i].name);
+	}
+}
+
+static void
+providers_free(sr_policy *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->nproviders; i++) {
+		sr_provider *pv = &p->providers[i];
+		free(pv->command.v);
+		free(pv->command.line);
+		free(pv->inputs);
+		if (!pv->inherit_default) {
+			free(pv->inherit.v);
+			free(pv->inherit.line);
+		}
+	}
+	free(p->providers);
+}
+
 /* One grant: `ENV = "secret"` or `[secrets.ENV] from = ..., expires`. */
 static void
 check_grant(sr_policy *p, const char *env, size_t envlen,
     const sr_toml_value *v, int64_t now)
 {
-	static const char *const keys[] = { "from", "expires", NULL };
+	static const char *const keys[] = { "from", "expires", "provider",
+	    "field", "as", "max_age", NULL };
 	sr_grant *g = &p->grants[p->ngrants];
 	char q[400], what[400];
 	const char *from = NULL;
@@ -381,11 +637,13 @@ check_grant(sr_policy *p, const char *env, size_t envlen,
 		ERROR(p, v, "secrets.%.80s: %.80s is also in env.set", env, env);
 		return;
 	}
-	g->expires = 0;
+	memset(g, 0, sizeof(*g));
 	if (sr_toml_type_of(v) == SR_TOML_TABLE) {
 		snprintf(what, sizeof(what), "secrets.%.80s", env);
 		check_keys(p, v, what, keys);
-		from = field_string(p, v, what, "from", 1);
+		check_grant_source(p, g, v, what);
+		if (g->provider == NULL)
+			from = field_string(p, v, what, "from", 1);
 		snprintf(what, sizeof(what), "grant %.80s", env);
 		g->expires = field_expiry(p, v, what, now);
 	} else if (sr_toml_string(&from, &len, v) != 0) {
@@ -393,16 +651,16 @@ check_grant(sr_policy *p, const char *env, size_t envlen,
 		    "from and expires", env);
 		return;
 	}
-	if (from == NULL)
+	if (from == NULL && g->provider == NULL)
 		return;
-	if (!sr_vault_name_valid(from)) {
+	if (from != NULL && !sr_vault_name_valid(from)) {
 		ERROR(p, v, "secrets.%.80s: '%s' is not a secret name "
 		    "([A-Za-z0-9._/-], at most %d bytes)", env,
 		    quote(q, sizeof(q), from), SR_SECRET_NAME_LEN_MAX);
 		return;
 	}
 	if (g->expires == 0 && sr_toml_table_get(v, "expires") == NULL &&
-	    p->expires == 0)
+	    p->expires == 0 && g->provider == NULL)
 		WARN(p, v, "grant %.80s never expires (neither it nor the "
 		    "policy has an expiry)", env);
 	g->env = env;
@@ -575,11 +833,40 @@ check_repo(sr_policy *p, const sr_toml_value *root)
 		    "repository guard is off for this agent");
 }
 
+/* SPEC §11: that many refusals within the window suspend the agent
+ * (suspend.h). */
+static void
+check_suspend(sr_policy *p, const sr_toml_value *t)
+{
+	const sr_toml_value *v = field(p, t, "limits", "suspend_after_denials",
+	    SR_TOML_INTEGER);
+
+	p->suspend_window = table_duration(p, t, "limits", "suspend_window");
+	if (v == NULL) {
+		if (p->suspend_window != 0)
+			ERROR(p, sr_toml_table_get(t, "suspend_window"),
+			    "limits.suspend_window needs "
+			    "limits.suspend_after_denials");
+		return;
+	}
+	p->suspend_line = sr_toml_line(v);
+	if (sr_toml_int(&p->suspend_after_denials, v) != 0 ||
+	    p->suspend_after_denials < 1 ||
+	    p->suspend_after_denials > SR_SUSPEND_MAX) {
+		ERROR(p, v, "limits.suspend_after_denials must be from 1 to %d",
+		    SR_SUSPEND_MAX);
+		p->suspend_after_denials = 0;
+	}
+	if (p->suspend_window == 0)
+		p->suspend_window = SR_SUSPEND_WINDOW;
+}
+
 /* A run past max_runs_per_hour is refused (ratelimit.h). */
 static void
 check_limits(sr_policy *p, const sr_toml_value *root)
 {
-	static const char *const keys[] = { "max_runs_per_hour", NULL };
+	static const char *const keys[] = { "max_runs_per_hour",
+	    "suspend_after_denials", "suspend_window", NULL };
 	const sr_toml_value *t = field(p, root, "policy", "limits",
 	    SR_TOML_TABLE);
 	const sr_toml_value *v;
@@ -587,6 +874,7 @@ check_limits(sr_policy *p, const sr_toml_value *root)
 	if (t == NULL)
 		return;
 	check_keys(p, t, "limits", keys);
+	check_suspend(p, t);
 	v = field(p, t, "limits", "max_runs_per_hour", SR_TOML_INTEGER);
 	if (v == NULL)
 		return;
@@ -857,7 +1145,8 @@ sr_policy_names(char ***names, size_t *n, sr_err *err)
 			sr_err_set(err, SR_ERR_SYSTEM, NULL, 0, "out of memory");
 			goto done;
 		}
-	qsort(*names, *n, sizeof(**names), name_cmp);
+	if (*n > 1)	/* qsort(NULL, 0, ...) is undefined */
+		qsort(*names, *n, sizeof(**names), name_cmp);
 	rc = 0;
 done:
 	for (i = 0; i < 3; i++)
@@ -897,12 +1186,14 @@ check_document(sr_policy *p, const sr_toml_value *root, const char *want,
     int64_t now)
 {
 	static const char *const sections[] = { "agent", "env", "secrets",
-	    "exec", "repo", "limits", "audit", "sandbox", NULL };
+	    "exec", "repo", "limits", "audit", "sandbox", "providers", NULL };
 
 	check_keys(p, root, "policy", sections);
 	check_agent(p, root, want, now);
 	check_env(p, root);
+	check_providers(p, root);
 	check_secrets(p, root, now);
+	check_providers_used(p);
 	check_exec(p, root);
 	check_repo(p, root);
 	check_limits(p, root);
@@ -1000,6 +1291,7 @@ sr_policy_free(sr_policy *p)
 	free(p->sandbox.tcp_connect.line);
 	free(p->sandbox.tcp_bind.v);
 	free(p->sandbox.tcp_bind.line);
+	providers_free(p);
 	free(p->diags);
 	free(p->path);
 	free(p);

@@ -665,6 +665,12 @@ sr_env_count(const sr_env *e)
 	return e->nenvp;
 }
 
+size_t
+sr_env_slots(const sr_env *e)
+{
+	return e->envp ? e->nenvp : e->nents;
+}
+
 const char *
 sr_env_name_at(const sr_env *e, size_t i, size_t *len)
 {
@@ -680,9 +686,11 @@ sr_env_secret_at(const sr_env *e, size_t i, const char **name,
 {
 	const char *str;
 
-	if (i >= e->nenvp || !e->ents[i].secret)
+	if (i >= sr_env_slots(e) || !e->ents[i].secret)
 		return 0;
-	str = e->ents[i].str;
+	/* before the envp is built a secret's string is an offset into the
+	 * secret region, which may still move: read it now, use it now */
+	str = e->envp ? e->ents[i].str : (char *)e->sec + e->ents[i].off;
 	*name = str;
 	*namelen = e->ents[i].namelen;
 	*value = str + e->ents[i].namelen + 1;

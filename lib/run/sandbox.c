@@ -26,6 +26,7 @@
 #include <linux/landlock.h>
 
 #include "jsonw.h"
+#include "sandbox_impl.h"
 
 /* ---- Landlock's ABI, as far as the headers may lag behind ---------- */
 
@@ -97,6 +98,7 @@ typedef struct sb_path {
 	int glob;		/* the last component is a prefix ('*' cut) */
 	int exists;
 	int builtin;
+	int isdir;		/* 1 a directory, 0 not, -1 not known */
 } sb_path;
 
 typedef struct sb_list {
@@ -110,6 +112,10 @@ struct sr_sandbox {
 	int read_all;		/* no read key: all but the hidden set */
 	sr_portlist connect, bind;	/* copies of the policy's */
 	int required, abi, enforce;
+	int mounts;		/* hide with a mount namespace (else rules) */
+	const char *userns_why;	/* why not mounts, when auto chose rules */
+	char *cover_dir;	/* ctx->cover_dir, copied; NULL: none */
+	sb_ns ns;		/* the mounts' targets and id maps, built */
 	unsigned line;		/* [sandbox] */
 	uint64_t fs, net, scoped;	/* what the ruleset handles */
 	const char *degraded[8];
@@ -118,6 +124,11 @@ struct sr_sandbox {
 	size_t nrules;
 	sr_diag *diags;
 	size_t ndiags, nerrors;
+	int last_dir;		/* what resolve_seen saw last: isdir */
+	int kept[16];		/* rules' descriptors left open (grant_path) */
+	size_t nkept;
+	char *seen[64];		/* canonical directories met by the plan */
+	size_t nseen;
 };
 
 /* ---- diagnostics ------------------------------------------------- */
@@ -254,6 +265,84 @@ resolve(const char *p, int *exists)
 	return r;
 }
 
+/* Absolute, without "//", "/./" or "/../" (nor at its end). */
+static int
+plain_path(const char *p)
+{
+	const char *c;
+
+	if (p[0] != '/')
+		return 0;
+	for (c = p; (c = strchr(c, '/')) != NULL; c++)
+		if (c[1] == '/' || (c[1] == '.' && (c[2] == '/' || c[2] == '\0' ||
+		    (c[2] == '.' && (c[3] == '/' || c[3] == '\0')))))
+			return 0;
+	return 1;
+}
+
+/* Remember dir as canonical (a directory, no link on its way). */
+static void
+seen_add(sr_sandbox *sb, const char *dir)
+{
+	if (sb->nseen < sizeof(sb->seen) / sizeof(sb->seen[0]) &&
+	    (sb->seen[sb->nseen] = strdup(dir)) != NULL)
+		sb->nseen++;
+}
+
+/* The longest canonical directory known that p lies beneath. */
+static size_t
+seen_prefix(const sr_sandbox *sb, const char *p)
+{
+	size_t i, n, best = 0;
+
+	for (i = 0; i < sb->nseen; i++) {
+		n = strlen(sb->seen[i]);
+		if (n > best && strncmp(p, sb->seen[i], n) == 0 && p[n] == '/')
+			best = n;
+	}
+	return best;
+}
+
+/*
+ * resolve() for a plan: the hidden paths lie mostly in HOME, and
+ * realpath(3) calls readlink on every component of every one of them.
+ * Here each component beyond the directories already known canonical is
+ * looked at once (lstat); a link, a dot or anything odd goes to
+ * resolve(). The same answer, in a fifth of the system calls.
+ */
+static char *
+resolve_seen(sr_sandbox *sb, const char *p, int *exists)
+{
+	char buf[PATH_MAX];
+	struct stat st;
+	size_t i, n = strlen(p);
+
+	sb->last_dir = -1;
+	if (!plain_path(p) || n >= sizeof(buf) || n < 2 || p[n - 1] == '/')
+		return resolve(p, exists);
+	memcpy(buf, p, n + 1);
+	for (i = seen_prefix(sb, p) + 1; i <= n; i++) {
+		if (buf[i] != '/' && buf[i] != '\0')
+			continue;
+		buf[i] = '\0';
+		if (lstat(buf, &st) != 0) {
+			if (errno != ENOENT)
+				return resolve(p, exists);
+			*exists = 0;	/* its directory, as far as it goes,
+					 * is canonical: the text is */
+			return strdup(p);
+		}
+		if (S_ISLNK(st.st_mode) || (i < n && !S_ISDIR(st.st_mode)))
+			return resolve(p, exists);
+		if (S_ISDIR(st.st_mode))
+			seen_add(sb, buf);
+		buf[i] = p[i];
+	}
+	*exists = 1;
+	sb->last_dir = S_ISDIR(st.st_mode);
+	return strdup(p);
+}
+
 static int
 list_add(sr_sandbox *sb, sb_list *l, const char *text, unsigned line,
     int builtin, const sr_sandbox_ctx *ctx)
@@ -265,13 +354,13 @@ list_add(sr_sandbox *sb, sb_list *l, const char *text, unsigned line,
 	if (e == NULL)
 		return text[0] == '~' ? 0 : -1;	/* no HOME: no "~" entries */
 	trim(e, &glob);
-	r = glob ? (exists = 0, strdup(e)) : resolve(e, &exists);
+	r = glob ? (exists = 0, strdup(e)) : resolve_seen(sb, e, &exists);
 	if (glob && r != NULL) {
 		/* the prefix stays; only its directory is resolved */
 		char *slash = strrchr(e, '/'), *dir;
 		int dexists;
 		*slash = '\0';
-		dir = resolve(e[0] ? e : "/", &dexists);
+		dir = resolve_seen(sb, e[0] ? e : "/", &dexists);
 		free(r);
 		r = NULL;
 		if (dir != NULL && (r = malloc(strlen(dir) + strlen(slash + 1) +
@@ -290,7 +379,7 @@ list_add(sr_sandbox *sb, sb_list *l, const char *text, unsigned line,
 	}
 	l->v = grown;
 	p = &l->v[l->n++];
-	*p = (sb_path){ r, line, glob, exists, builtin };
+	*p = (sb_path){ r, line, glob, exists, builtin, sb->last_dir };
 	return 0;
 }
 
@@ -392,6 +481,26 @@ plan_conflicts(sr_sandbox *sb, const sb_list *l, const char *key,
 	}
 }
 
+/* Where the policy runs into the edges of hiding with mounts: only
+ * what exists when the run starts is covered. */
+static void
+plan_warnings_mounts(sr_sandbox *sb)
+{
+	char b1[400];
+	size_t k;
+
+	for (k = 0; k < sb->hide.n; k++) {
+		const sb_path *h = &sb->hide.v[k];
+		if (h->builtin || (h->exists && !h->glob))
+			continue;
+		sb_diag(sb, SR_DIAG_WARNING, h->line, h->glob ? "sandbox.hide: "
+		    "%s*: only the entries there when a run starts are "
+		    "hidden; one created during the run is readable" :
+		    "sandbox.hide: %s does not exist; created during a run it "
+		    "is not hidden", q(b1, sizeof(b1), h->path));
+	}
+}
+
 /* Where the policy runs into the edges of sibling granting. */
 static void
 plan_warnings(sr_sandbox *sb)
@@ -399,6 +508,10 @@ plan_warnings(sr_sandbox *sb)
 	char b1[400], b2[400];
 	size_t i, k;
 
+	if (sb->mounts) {
+		plan_warnings_mounts(sb);
+		return;
+	}
 	for (k = 0; k < sb->hide.n; k++)
 		if (!sb->hide.v[k].builtin && !sb->hide.v[k].exists &&
 		    !sb->hide.v[k].glob)
@@ -545,6 +658,14 @@ sr_sandbox_plan(sr_sandbox **out, const sr_sandbox_spec *s,
 	sb->required = s->required;
 	sb->abi = ctx->abi;
 	sb->read_all = !s->read_set;
+	sb->mounts = ctx->abi >= 1 && (ctx->hiding == SR_SANDBOX_HIDE_MOUNTS ||
+	    (ctx->hiding == SR_SANDBOX_HIDE_AUTO && ctx->userns));
+	if (sb->mounts && ctx->cover_dir != NULL && ctx->cover_dir[0] == '/')
+		sb->cover_dir = strdup(ctx->cover_dir);
+	if (ctx->abi >= 1 && ctx->hiding == SR_SANDBOX_HIDE_AUTO &&
+	    !ctx->userns)
+		sb->userns_why = ctx->userns_why != NULL ? ctx->userns_why :
+		    "user namespaces are not available";
 	if (copy_ports(&sb->connect, &s->tcp_connect) != 0 ||
 	    copy_ports(&sb->bind, &s->tcp_bind) != 0)
 		sb->nerrors++;
@@ -603,7 +724,12 @@ grant_path(sr_sandbox *sb, int dirfd, const char *path, unsigned char type,
 	if (fd < 0)
 		return errno == ENOENT || errno == ELOOP ? 0 : -1;
 	rc = add_path_rule(sb, fd, type, access);
-	close(fd);
+	/* the first few stay open: exec closes them (O_CLOEXEC) for less
+	 * than a close(2) each, or sr_sandbox_free does */
+	if (sb->nkept < sizeof(sb->kept) / sizeof(sb->kept[0]))
+		sb->kept[sb->nkept++] = fd;
+	else
+		close(fd);
 	return rc;
 }
 
@@ -741,13 +867,217 @@ walk(sr_sandbox *sb, const char *dir, uint64_t access)
 	return rc;
 }
 
-/* A read root: granted whole, or walked around what it hides. */
+/* A read root: granted whole, or walked around what it hides (rules;
+ * with mounts, what it hides is covered in the child). */
 static int
 grant_root(sr_sandbox *sb, const char *root, uint64_t access)
 {
-	if (holds_hidden(sb, root))
+	if (!sb->mounts && holds_hidden(sb, root))
 		return walk(sb, root, access);
 	return grant_path(sb, AT_FDCWD, root, DT_UNKNOWN, access);
+}
+
+/* ---- the mounts' targets ----------------------------------------- */
+
+static int
+strv_add(char ***v, size_t *n, const char *s)
+{
+	char **grown = realloc(*v, (*n + 1) * sizeof(**v));
+
+	if (grown == NULL)
+		return -1;
+	*v = grown;
+	if ((grown[*n] = strdup(s)) == NULL)
+		return -1;
+	(*n)++;
+	return 0;
+}
+
+static void
+strv_free(char **v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* Is path readable to the agent at all (else it needs no cover)? */
+static int
+in_read_roots(const sr_sandbox *sb, const char *path)
+{
+	size_t i;
+
+	if (sb->read_all)
+		return 1;
+	for (i = 0; i < sb->read.n; i++)
+		if (path_under(path, sb->read.v[i].path))
+			return 1;
+	return 0;
+}
+
+/* A hidden path as the plan saw it (else as it is now): a directory, a
+ * file, or nothing to cover (not there, or a symbolic link: its target
+ * lies where it lies). */
+static int
+ns_add(sr_sandbox *sb, const sb_path *h)
+{
+	struct stat st;
+	int dir = h->isdir;
+
+	if (!in_read_roots(sb, h->path))
+		return 0;
+	if (dir < 0) {
+		if (lstat(h->path, &st) != 0 || S_ISLNK(st.st_mode))
+			return 0;
+		dir = S_ISDIR(st.st_mode);
+	}
+	if (dir)
+		return strv_add(&sb->ns.dirs, &sb->ns.ndirs, h->path);
+	return strv_add(&sb->ns.files, &sb->ns.nfiles, h->path);
+}
+
+/* Is v[i] covered already: beneath a hidden directory, or named earlier
+ * in v? Each mount costs, and a path in a covered directory is not
+ * there to mount over. */
+static int
+ns_covered(char *const *v, size_t i, char *const *dirs, size_t ndirs)
+{
+	size_t k;
+
+	for (k = 0; k < i; k++)
+		if (strcmp(v[k], v[i]) == 0)
+			return 1;
+	for (k = 0; k < ndirs; k++)
+		if (strcmp(dirs[k], v[i]) != 0 && path_under(v[i], dirs[k]))
+			return 1;
+	return 0;
+}
+
+/* Drop the covered entries of v (decided before any is dropped). */
+static int
+ns_prune(char **v, size_t *n, char *const *dirs, size_t ndirs)
+{
+	unsigned char *drop = calloc(*n + 1, 1);
+	size_t i, out = 0;
+
+	if (drop == NULL)
+		return -1;
+	for (i = 0; i < *n; i++)
+		drop[i] = (unsigned char)ns_covered(v, i, dirs, ndirs);
+	for (i = 0; i < *n; i++) {
+		if (drop[i])
+			free(v[i]);
+		else
+			v[out++] = v[i];
+	}
+	*n = out;
+	free(drop);
+	return 0;
+}
+
+/* Is path there, and a directory (dir) or a regular file? */
+static int
+is_kind(const char *path, int dir)
+{
+	struct stat st;
+
+	return lstat(path, &st) == 0 && (dir ? S_ISDIR(st.st_mode) :
+	    S_ISREG(st.st_mode));
+}
+
+/*
+ * The covers: cover_dir/d and cover_dir/f, empty and mode 0, made once
+ * and kept, so that a run binds them instead of making a tmpfs (a new
+ * superblock costs more than all the binds). Made as this user, in a
+ * directory of scoperun's own; failing that, the child uses a tmpfs.
+ */
+static void
+ns_covers(sr_sandbox *sb)
+{
+	char *d = sb->ns.cover_d, *f = sb->ns.cover_f, parent[PATH_MAX];
+	size_t size = sizeof(sb->ns.cover_d);
+	char *slash;
+	int fd;
+
+	if (sb->cover_dir == NULL || (size_t)snprintf(d, size, "%s/d",
+	    sb->cover_dir) >= size || (size_t)snprintf(f, size, "%s/f",
+	    sb->cover_dir) >= size)
+		goto none;
+	if (is_kind(d, 1) && is_kind(f, 0))
+		return;
+	snprintf(parent, sizeof(parent), "%s", sb->cover_dir);
+	if ((slash = strrchr(parent, '/')) != NULL && slash != parent) {
+		*slash = '\0';
+		(void)mkdir(parent, 0700);
+	}
+	(void)mkdir(sb->cover_dir, 0700);
+	(void)mkdir(d, 0);
+	if ((fd = open(f, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+	    0)) >= 0)
+		close(fd);
+	if (is_kind(d, 1) && is_kind(f, 0))
+		return;
+none:
+	d[0] = f[0] = '\0';
+}
+
+/*
+ * The child covers files, then globs, then directories, and names the
+ * covers by their paths as long as it can (cheaper than through a held
+ * descriptor). So a directory holding the covers' directory goes last,
+ * and descriptors are held (need_fds) only when something else may
+ * cover that directory before the end: a glob's directory, or the
+ * staging tmpfs when there are no kept covers.
+ */
+static void
+ns_order(sr_sandbox *sb)
+{
+	sb_ns *ns = &sb->ns;
+	char own[PATH_MAX], gd[PATH_MAX], *slash, *t;
+	size_t i;
+
+	ns->need_fds = ns->cover_d[0] == '\0';
+	snprintf(own, sizeof(own), "%s", ns->cover_d);
+	if ((slash = strrchr(own, '/')) != NULL)
+		*slash = '\0';
+	for (i = 0; !ns->need_fds && i < ns->nglobs; i++) {
+		snprintf(gd, sizeof(gd), "%s", ns->globs[i]);
+		if ((slash = strrchr(gd, '/')) != NULL)
+			*slash = '\0';
+		ns->need_fds = path_under(own, gd[0] ? gd : "/");
+	}
+	for (i = 0; i + 1 < ns->ndirs; i++)
+		if (path_under(own, ns->dirs[i])) {
+			t = ns->dirs[i];
+			memmove(&ns->dirs[i], &ns->dirs[i + 1], (ns->ndirs - i -
+			    1) * sizeof(*ns->dirs));
+			ns->dirs[ns->ndirs - 1] = t;
+			break;	/* pruned: no other directory holds it */
+		}
+}
+
+static int
+ns_targets(sr_sandbox *sb)
+{
+	size_t k;
+
+	for (k = 0; k < sb->hide.n; k++) {
+		const sb_path *h = &sb->hide.v[k];
+		if (h->glob && in_read_roots(sb, h->path) && strv_add(
+		    &sb->ns.globs, &sb->ns.nglobs, h->path) != 0)
+			return -1;
+		if (!h->glob && h->exists && ns_add(sb, h) != 0)
+			return -1;
+	}
+	if (ns_prune(sb->ns.files, &sb->ns.nfiles, sb->ns.dirs,
+	    sb->ns.ndirs) != 0 || ns_prune(sb->ns.dirs, &sb->ns.ndirs,
+	    sb->ns.dirs, sb->ns.ndirs) != 0)
+		return -1;
+	ns_covers(sb);
+	ns_order(sb);
+	return sb_ns_maps(&sb->ns);
 }
 
 static int
@@ -811,6 +1141,10 @@ sr_sandbox_build(sr_sandbox *sb, sr_err *err)
 		return sr_err_set(err, SR_ERR_SYSTEM, sb->policy_path, sb->line,
 		    "[sandbox]: cannot add a Landlock rule: %s",
 		    strerror(errno));
+	if (sb->mounts && ns_targets(sb) != 0)
+		return sr_err_set(err, SR_ERR_SYSTEM, sb->policy_path, sb->line,
+		    "[sandbox]: cannot list the hidden paths to cover: %s",
+		    strerror(errno));
 	return 0;
 }
 
@@ -822,6 +1156,8 @@ sr_sandbox_apply(const sr_sandbox *sb, sr_err *err)
 	if (sb->fd < 0)
 		return sr_err_set(err, SR_ERR_SYSTEM, NULL, 0, "[sandbox]: the "
 		    "ruleset was not built");
+	if (sb->mounts && sb_ns_enter(&sb->ns, err) != 0)
+		return -1;
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
 		return sr_err_set(err, SR_ERR_SYSTEM, NULL, 0, "[sandbox]: "
 		    "cannot set no_new_privs: %s", strerror(errno));
@@ -838,9 +1174,17 @@ sr_sandbox_free(sr_sandbox *sb)
 		return;
 	if (sb->fd >= 0)
 		close(sb->fd);
+	while (sb->nkept > 0)
+		close(sb->kept[--sb->nkept]);
 	list_free(&sb->write);
 	list_free(&sb->read);
 	list_free(&sb->hide);
+	strv_free(sb->ns.dirs, sb->ns.ndirs);
+	strv_free(sb->ns.files, sb->ns.nfiles);
+	strv_free(sb->ns.globs, sb->ns.nglobs);
+	free(sb->cover_dir);
+	while (sb->nseen > 0)
+		free(sb->seen[--sb->nseen]);
 	free(sb->connect.v);
 	free(sb->bind.v);
 	free(sb->diags);
@@ -869,6 +1213,14 @@ int
 sr_sandbox_enforced(const sr_sandbox *sb)
 {
 	return sb != NULL && sb->enforce;
+}
+
+const char *
+sr_sandbox_mechanism(const sr_sandbox *sb)
+{
+	if (sb == NULL || !sb->enforce)
+		return "none";
+	return sb->mounts ? "landlock+mountns" : "landlock";
 }
 
 /* ---- what is enforced, in JSON and in words ---------------------- */
@@ -917,7 +1269,7 @@ sr_sandbox_json(const sr_sandbox *sb)
 	size_t i;
 
 	sr_jsonw_begin(&w, '{');
-	sr_jsonw_kstr(&w, "mechanism", sb->enforce ? "landlock" : "none");
+	sr_jsonw_kstr(&w, "mechanism", sr_sandbox_mechanism(sb));
 	sr_jsonw_kint(&w, "abi", sb->abi);
 	json_paths(&w, "write", &sb->write);
 	if (sb->read_all)
@@ -985,6 +1337,21 @@ sr_sandbox_describe(const sr_sandbox *sb,
 		snprintf(buf, sizeof(buf), "NOT confined: the kernel has no "
 		    "Landlock (sandbox.required = false)");
 	put(arg, "sandbox", buf);
+	if (sb->enforce && sb->mounts)
+		put(arg, "hiding", geteuid() == 0 ? "mount namespace: an empty "
+		    "directory or file bound over each hidden path that exists "
+		    "when the run starts; the agent keeps uid 0 and root's "
+		    "capabilities but CAP_SYS_ADMIN and CAP_DAC_READ_SEARCH" :
+		    "mount namespace: an empty directory or file bound over "
+		    "each hidden path that exists when the run starts; the "
+		    "agent keeps its uid and has no capabilities");
+	else if (sb->enforce)
+		snprintf(buf, sizeof(buf), "Landlock rules around the hidden "
+		    "paths (%s): the directories holding them cannot be "
+		    "listed, entries new in them are unreadable", sb->userns_why
+		    != NULL ? sb->userns_why : "sandbox hiding forced to rules");
+	if (sb->enforce && !sb->mounts)
+		put(arg, "hiding", buf);
 	describe_paths(&sb->write, buf, sizeof(buf));
 	put(arg, "writes", buf[0] ? buf : "nothing");
 	if (sb->read_all)

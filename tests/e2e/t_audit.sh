@@ -300,7 +300,7 @@ done
 # ---- audit show --------------------------------------------------------
 sr audit show
 expect_rc 0 "show"
-expect_out '^SEQ +TIME +EVENT +AGENT +REASON +COMMAND$' "show's header"
+expect_out '^SEQ +TIME +EVENT +AGENT +REASON +WHAT$' "show's header"
 expect_out '^1 +20[0-9-]+T[0-9:.]+Z +run +bot +ok +/' "show's first run"
 expect_out 'deny +ghost +policy.missing' "show's refusal"
 [ "$(($(wc -l <"$T/out") - 1))" -eq "$(records)" ] && ok || bad "show lists every record"
@@ -319,7 +319,7 @@ sr audit show "$T/old.jsonl" --since 1d
 [ "$(($(wc -l <"$T/out") - 1))" -eq $(($(records) - 1)) ] && ok ||
     bad "--since 1d leaves out an old record"
 sr audit show --since forever
-expect_rc 2 "--since wants a duration"
+expect_rc 2 "--since wants a duration or a time"
 
 # ---- a run that cannot be recorded does not happen ---------------------
 mkdir -p "$T/adir"

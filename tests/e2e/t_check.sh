@@ -138,7 +138,7 @@ chk nested --staged
 expect_rc 1 "a staged nested .env.local"
 printf 'a/b/.env.local: env file is tracked\n' >"$T/want"
 same_out "$T/want" "a staged nested .env.local"
-expect_err "^scoperun: check: 1 finding in $T/nested \\(the staged files\\): untrack the files with git rm --cached PATH; rotate the secrets exposed\$" \
+expect_err "^scoperun: check: 1 finding in $T/nested \\(the staged files\\): nothing is committed yet: unstage the files with git restore --staged PATH \\(git rm --cached PATH to stop tracking one\\)\$" \
     "the summary names the fix"
 chk nested/a
 expect_rc 1 "HEAD mode sees the index's paths too (from a subdirectory)"
@@ -220,7 +220,7 @@ std.yml:1:4: value of secret BLOB_KEY (base64)
 url.yml:1:4: value of secret BLOB_KEY (base64url)
 EOF
 same_out "$T/want" "forms: file, line, column, name, form"
-expect_err "11 findings in $T/forms \\(the staged files\\): take the values out of the files; rotate" \
+expect_err "11 findings in $T/forms \\(the staged files\\): nothing is committed yet: take the values out of the files and git add them again$" \
     "forms: the summary"
 chk forms --history
 expect_rc 0 "HEAD does not have them yet"
@@ -558,23 +558,28 @@ refused 2 "is not inside a git repository" "hook install outside a repository"
 
 # ---- the project's own tree: no false positive ----------------------
 if [ -n "${SR_SOURCE:-}" ] && git -C "$SR_SOURCE" rev-parse HEAD >/dev/null 2>&1; then
-	# The findings are the published test-vector identity (lib/
-	# FORMAT.md: a throwaway key) and the fuzz seeds made from it: key
-	# material is reported wherever it is, and nothing else may be.
+	# HEAD holds no key material: the test-vector identity (lib/
+	# FORMAT.md: a throwaway key) and the fuzz seeds made from it are
+	# tracked defused. History still has them as they were committed
+	# before: key material is reported wherever it is, and nothing else
+	# may be.
 	printf '%s: scoperun identity secret key\n' \
 	    tests/fuzz/corpus/fuzz_identity/file:3:1 \
 	    tests/fuzz/corpus/fuzz_identity/line:1:1 \
 	    tests/vectors/vault-v1.identity:3:1 >"$T/want"
 	(cd "$SR_SOURCE" && "$SCOPERUN" check >"$T/out" 2>"$T/err")
 	rc=$?
-	expect_rc 1 "the project's HEAD: the test vector's key"
-	same_out "$T/want" "the project's HEAD: no other finding"
+	expect_rc 0 "the project's HEAD: no finding"
+	[ ! -s "$T/out" ] && ok || bad "the project's HEAD: nothing printed"
 	(cd "$SR_SOURCE" && "$SCOPERUN" check --history >"$T/out" 2>"$T/err")
 	rc=$?
-	expect_rc 1 "the project's history: the test vector's key"
+	expect_rc 1 "the project's history: the test vector's key as first committed"
 	sed 's/^\([^ ]*\) in commit [0-9a-f]*$/\1/' "$T/out" |
 	    sed 's/ in commit [0-9a-f]*$//' | sort -u >"$T/out.h"
-	cmp -s "$T/want" "$T/out.h" && ok ||
-	    bad "the project's history: no other finding"
+	# a blob is reported once, under whichever path the walk meets
+	# first (the vector and a fuzz seed are the same bytes): each finding
+	# is one of these, and there is one
+	[ -s "$T/out.h" ] && [ -z "$(sort "$T/want" | comm -23 "$T/out.h" -)" ] &&
+	    ok || bad "the project's history: no other finding"
 fi
 finish

@@ -27,7 +27,7 @@ SCOPERUN_POLICY_DIR=relative/dir sr local -- true
 refused 125 "SCOPERUN_POLICY_DIR must be an absolute path" \
     "a relative policy dir is refused"
 sr ghost -- true
-expect_err "looked for ghost.toml in $POL, /etc/scoperun/policies\\)$" \
+expect_err "looked for ghost.toml in $POL, /etc/scoperun/policies\\)" \
     "the message lists the directories searched"
 mkdir -p "$T/pdir"
 { header envdir; } >"$T/pdir/envdir.toml"

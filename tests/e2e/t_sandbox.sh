@@ -40,9 +40,29 @@ expect_err "warning: sandbox.hide: .*/.nothere does not exist" \
 { header e7; printf '[sandbox]\nwrite = ["."]\nread = ["/usr", "/etc", "~"]\n'; } |
     policy e7
 mkdir -p "$HOME/.ssh"
-sr policy check e7
+# hide_sr WAY ARGS...: sr with SCOPERUN_SANDBOX_HIDE=WAY, for this call only
+hide_sr() {
+	SCOPERUN_SANDBOX_HIDE=$1
+	export SCOPERUN_SANDBOX_HIDE
+	shift
+	sr "$@"
+	unset SCOPERUN_SANDBOX_HIDE
+}
+hide_sr rules policy check e7
 expect_err "warning: sandbox.read: .*/home holds the hidden path .*cannot list it" \
-    "policy check warns about a read root holding a hidden path"
+    "policy check warns about a read root holding a hidden path (rules)"
+hide_sr mounts policy check e7
+expect_no_err "cannot list" "with mounts a read root holding a hidden path is listable"
+hide_sr mounts policy check e6
+expect_err "warning: sandbox.hide: .*/.nothere does not exist; created during a run it is not hidden" \
+    "policy check warns that mounts cover only what exists"
+hide_sr bogus policy check e7
+expect_err "SCOPERUN_SANDBOX_HIDE must be auto, rules or mounts" \
+    "an unknown way of hiding is refused"
+hide_sr rules policy explain e7
+expect_out "^hiding +Landlock rules around the hidden paths" "explain says rules"
+hide_sr mounts policy explain e7
+expect_out "^hiding +mount namespace" "explain says mount namespace"
 sr policy explain e7
 expect_out "^sandbox +Landlock ABI" "explain names the mechanism"
 expect_out "^reads +/usr /etc .*/home$" "explain lists the read roots"
@@ -117,10 +137,20 @@ sleep 0.5
 # the attacker: each attempt prints GOT:WHAT (it worked) or NO:WHAT;
 # each control OK:WHAT or FAIL:WHAT
 cat >"$U/proj/attack.sh" <<'EOF'
-vp=$1 port_ok=$2 port_no=$3 probe=$4 sr=$5 bind_no=$6 bind_ok=$7
+vp=$1 port_ok=$2 port_no=$3 probe=$4 sr=$5 bind_no=$6 bind_ok=$7 uid=$8
 H=$HOME C=$HOME/.config/scoperun
 try() { w=$1; shift; if "$@" >/dev/null 2>&1; then echo "GOT:$w"; else echo "NO:$w"; fi; }
 must() { w=$1; shift; if "$@" >/dev/null 2>&1; then echo "OK:$w"; else echo "FAIL:$w"; "$@" 2>&1 | head -2; fi; }
+# what differs between the ways of hiding: YES or NOPE, checked by the caller
+see() { w=$1; shift; if "$@" >/dev/null 2>&1; then echo "YES:$w"; else echo "NOPE:$w"; fi; }
+i=0
+while [ ! -e "$H/.late" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+see home-list ls "$H"
+see late-file grep -q late "$H/.late"
+try proc-root cat "/proc/$vp/root$H/.ssh/id_ed25519"
+try unshare-lift unshare -Urm sh -c "umount '$H/.ssh'; cat '$H/.ssh/id_ed25519'"
+must same-uid test "$(id -u)" = "$uid"
+must no-caps grep -Eq '^CapEff:[[:space:]]+0+$' /proc/self/status
 try identity cat "$C/identity"
 try vault cat "$H/.local/share/scoperun/vault.sealed"
 try ssh cat "$H/.ssh/id_ed25519"
@@ -162,9 +192,10 @@ outside "$U/probe" bind "$bind_no"
 outside "$U/probe" ptrace "$victim_pid"
 outside cat "$UH/.ssh/id_ed25519"
 
-# run MODE: the attacker under the policy atk (exec or supervised)
+# run MODE WAY: the attacker under the policy atk (exec or supervised),
+# hiding with WAY (SCOPERUN_SANDBOX_HIDE: auto picks mounts here)
 run_attack() {
-	mode=$1
+	mode=$1 way=$2
 	{ header atk
 	  printf '[env]\ninherit = ["PATH", "HOME", "XDG_*"]\n'
 	  printf '[secrets]\nTOKEN = "tok"\n'
@@ -177,25 +208,47 @@ export XDG_STATE_HOME=$UH/.local/state
 cp $U/atk.toml \$XDG_CONFIG_HOME/scoperun/policies/atk.toml
 chmod 600 \$XDG_CONFIG_HOME/scoperun/policies/atk.toml
 cd $U/proj
-"$SCOPERUN" atk -- sh attack.sh $victim_pid $port_ok $port_no $U/probe "$SCOPERUN" $bind_no $bind_ok
+rm -f \$HOME/.late
+# made outside while the run goes on: readable to the agent with mounts
+(sleep 0.3; echo late >\$HOME/.late) &
+SCOPERUN_SANDBOX_HIDE=$way "$SCOPERUN" atk -- sh attack.sh $victim_pid $port_ok $port_no $U/probe "$SCOPERUN" $bind_no $bind_ok \$(id -u)
+rc=\$?
+wait
+exit \$rc
 EOF
 	chmod 644 "$U/run.sh" "$U/atk.toml"
 	as_user sh "$U/run.sh" >"$T/out" 2>"$T/err" </dev/null
 	rc=$?
+	mode="$mode/$way"
 	expect_rc 0 "$mode: the confined run"
 	for w in identity vault ssh ssh-list aws audit-append audit-truncate \
 	    policy-edit policy-new bashrc environ ptrace signal tcp-unlisted \
-	    tcp-bind secret-ls; do
+	    tcp-bind secret-ls proc-root unshare-lift; do
 		expect_out "^NO:$w\$" "$mode: the attacker is refused $w"
 	done
 	for w in project-write project-read etc usr tmp-private git-status \
-	    git-commit granted tcp-listed devnull tcp-bind-listed; do
+	    git-commit granted tcp-listed devnull tcp-bind-listed same-uid \
+	    no-caps; do
 		expect_out "^OK:$w\$" "$mode: the agent can still $w"
 	done
 	expect_no_out "GOT:|FAIL:" "$mode: nothing else"
+	# what the way of hiding decides: listing ~, reading what is new in it
+	if [ "$way" = rules ]; then
+		want=NOPE mech=landlock
+	else
+		want=YES mech='landlock\+mountns'
+	fi
+	expect_out "^$want:home-list\$" "$mode: listing ~"
+	expect_out "^$want:late-file\$" "$mode: reading a file new in ~"
+	grep '"event":"run"' "$UH/.local/state/scoperun/audit.jsonl" | tail -1 \
+	    >"$T/out"
+	expect_out "\"sandbox\":\\{\"mechanism\":\"$mech\"" \
+	    "$mode: the run record names the mechanism"
 }
-run_attack exec
-run_attack supervised
+run_attack exec auto
+run_attack supervised auto
+run_attack exec rules
+run_attack supervised rules
 
 # the victim lived through it all; its secret and the stores are intact
 kill -0 "$victim_pid" 2>/dev/null && ok || bad "the victim was killed"
@@ -220,6 +273,34 @@ expect_out '"sandbox":\{"mechanism":"landlock","abi":[0-9]+,"write":\["[^"]*/pro
 expect_out "\"tcp_connect\":\\[$port_ok\\],\"tcp_bind\":\\[$bind_ok\\],\"degraded\":\\[\\]" \
     "the run record names the ports and nothing degraded"
 grep -q '"event":"exit"' "$rec" && ok || bad "the supervised exit is recorded"
+
+# ---- root's mount namespace: no user namespace, two capabilities less ---
+# A root caller keeps its capabilities in the agent but CAP_SYS_ADMIN (21)
+# and CAP_DAC_READ_SEARCH (2), with which it could reach under a cover.
+if [ "$(id -u)" -eq 0 ]; then
+	cd "$T/proj0" || exit 1
+	echo ROOT-SSH-KEY >"$HOME/.ssh/id_root"
+	sleep 60 &
+	rootv=$!
+	{ header rt; printf '[sandbox]\nwrite = ["."]\n'; } | policy rt
+	sr rt -- /bin/sh -c "
+	    grep -q ROOT-SSH-KEY '$HOME/.ssh/id_root' && echo GOT:ssh
+	    grep -q ROOT-SSH-KEY '/proc/$rootv/root$HOME/.ssh/id_root' && echo GOT:proc-root
+	    ls '$HOME' >/dev/null && echo OK:home-list
+	    test \$(id -u) = 0 && echo OK:uid0
+	    eff=\$(sed -n 's/^CapEff:[[:space:]]*//p' /proc/self/status)
+	    [ \$(( 0x\$eff >> 21 & 1 )) = 0 ] && echo OK:no-sys-admin
+	    [ \$(( 0x\$eff >> 2 & 1 )) = 0 ] && echo OK:no-dac-read-search
+	    [ \$(( 0x\$eff >> 1 & 1 )) = 1 ] && echo OK:dac-override"
+	expect_rc 0 "root: the confined run"
+	for w in home-list uid0 no-sys-admin no-dac-read-search dac-override; do
+		expect_out "^OK:$w\$" "root: $w"
+	done
+	expect_no_out "GOT:" "root: the key is covered, also through /proc/PID/root"
+	grep -q ROOT-SSH-KEY "$HOME/.ssh/id_root" && ok ||
+	    bad "root: the key is still there outside"
+	kill "$rootv" 2>/dev/null
+fi
 
 # ---- the shipped templates do their job confined ------------------
 # Their roots name /tmp, so their HOME must lie elsewhere (/var/tmp).

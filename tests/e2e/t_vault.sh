@@ -53,9 +53,16 @@ same "$ID" "$T/id.before" "second init leaves the identity alone"
 same "$V" "$T/vault.before" "second init leaves the vault alone"
 mv "$V" "$T/v.aside"
 sr init
-expect_rc 2 "init refuses when only the identity exists"
-[ -e "$V" ] && bad "init wrote a vault beside an existing identity" || ok
+expect_rc 0 "init with only the identity: a new vault for it (issue 14)"
+same "$ID" "$T/id.before" "that init leaves the identity alone"
 mv "$T/v.aside" "$V"
+# the first vault back at the path where init pinned the new one: a
+# replacement, refused until accepted on purpose (issue 16's pin)
+put gh/token 'ghp_exampletoken0123'
+expect_rc 2 "the old vault back at the path: its first change refused"
+expect_err "accept-rollback" "the refusal names the way out"
+sr vault accept-rollback
+expect_rc 0 "the old vault accepted on purpose"
 
 # ---- set, and a run sees exactly the bytes -------------------------
 printf -- '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\nQyNTUxOQAAACBzb21l+/=\n-----END OPENSSH PRIVATE KEY-----\n' \

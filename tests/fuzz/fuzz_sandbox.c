@@ -40,7 +40,9 @@ check_ports(const sr_portlist *pl)
 static void
 plan(const sr_policy *p, int abi)
 {
-	sr_sandbox_ctx ctx = { "/nonexistent-home", "/tmp", NULL, NULL, 0, abi };
+	/* an odd ABI also plans hiding with mounts, an even one with rules */
+	sr_sandbox_ctx ctx = { "/nonexistent-home", "/tmp", NULL, NULL, 0, abi,
+	    SR_SANDBOX_HIDE_AUTO, abi & 1, NULL, NULL };
 	sr_err err = SR_ERR_INIT;
 	sr_sandbox *sb = NULL;
 	char *json;

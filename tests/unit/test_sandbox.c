@@ -84,10 +84,16 @@ load(const char *body, int want_rc, sr_err *err)
 	return p;
 }
 
+/* How the next plan() hides: rules unless a test says otherwise. */
+static sr_sandbox_hiding hiding = SR_SANDBOX_HIDE_RULES;
+static int userns;
+static char cover_dir[512];	/* "": a tmpfs in each run */
+
 static sr_sandbox_ctx
 ctx_for(int abi)
 {
-	sr_sandbox_ctx c = { home, proj, tmp, NULL, 0, abi };
+	sr_sandbox_ctx c = { home, proj, tmp, NULL, 0, abi, hiding, userns,
+	    "faked", cover_dir[0] ? cover_dir : NULL };
 	return c;
 }
 
@@ -250,6 +256,39 @@ can_open(const char *sub, int flags)
 	return 1;
 }
 
+static void
+unlink_sub(const char *sub)
+{
+	char buf[512];
+
+	snprintf(buf, sizeof(buf), "%s/%s", tl_dir, sub);
+	unlink(buf);
+}
+
+/* An exit status for a mask of failed checks: the first one's number
+ * plus one (a status keeps 8 bits, a mask here more). */
+static int
+first_failed(int bad)
+{
+	int n;
+
+	for (n = 0; n < 31; n++)
+		if (bad & (1 << n))
+			return n + 1;
+	return 0;
+}
+
+/* The size of tl_dir/sub; -1 when it cannot be opened. */
+static long
+fsize(const char *sub)
+{
+	char buf[512];
+	struct stat st;
+
+	snprintf(buf, sizeof(buf), "%s/%s", tl_dir, sub);
+	return stat(buf, &st) == 0 ? (long)st.st_size : -1;
+}
+
 /* A real domain, in a child: ~/.ssh hidden, ~/notes and ~/src readable,
  * the project writable, ~ itself neither listable nor writable. */
 static void
@@ -278,7 +317,7 @@ test_apply(void **state)
 		bad |= can_open("home", O_RDONLY | O_DIRECTORY) << 8;
 		bad |= !can_open("../../usr/bin", O_RDONLY | O_DIRECTORY) << 9;
 		bad |= !can_open("../../dev/null", O_WRONLY) << 10;
-		_exit(bad ? 1 : 0);
+		_exit(first_failed(bad));
 	}
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	assert_true(WIFEXITED(status));
@@ -286,6 +325,159 @@ test_apply(void **state)
 	/* the parent stays unconfined */
 	assert_true(can_open("home/.ssh/id", O_RDONLY));
 	sr_sandbox_free(sb);
+}
+
+/* How the plan chooses its way of hiding, and says so. */
+static void
+test_hiding_choice(void **state)
+{
+	sr_sandbox *sb;
+	char *json;
+
+	(void)state;
+	hiding = SR_SANDBOX_HIDE_AUTO;
+	userns = 1;
+	sb = plan("[sandbox]\nwrite = [\".\"]\n", 7, 0, 0, NULL);
+	assert_string_equal(sr_sandbox_mechanism(sb), "landlock+mountns");
+	assert_non_null(json = sr_sandbox_json(sb));
+	assert_non_null(strstr(json, "{\"mechanism\":\"landlock+mountns\","));
+	free(json);
+	sr_sandbox_free(sb);
+	/* no user namespaces: rules, and why, in words */
+	userns = 0;
+	sb = plan("[sandbox]\nwrite = [\".\"]\n", 7, 0, 0, NULL);
+	assert_string_equal(sr_sandbox_mechanism(sb), "landlock");
+	sr_sandbox_free(sb);
+	/* forced either way, whatever the kernel allows */
+	hiding = SR_SANDBOX_HIDE_RULES;
+	userns = 1;
+	sb = plan("[sandbox]\nwrite = [\".\"]\n", 7, 0, 0, NULL);
+	assert_string_equal(sr_sandbox_mechanism(sb), "landlock");
+	sr_sandbox_free(sb);
+	hiding = SR_SANDBOX_HIDE_MOUNTS;
+	userns = 0;
+	sb = plan("[sandbox]\nwrite = [\".\"]\n", 7, 0, 0, NULL);
+	assert_string_equal(sr_sandbox_mechanism(sb), "landlock+mountns");
+	sr_sandbox_free(sb);
+	/* no Landlock: nothing, whatever the way */
+	sb = plan("[sandbox]\nwrite = [\".\"]\nrequired = false\n", 0, 0, 0,
+	    NULL);
+	assert_string_equal(sr_sandbox_mechanism(sb), "none");
+	sr_sandbox_free(sb);
+	hiding = SR_SANDBOX_HIDE_RULES;
+}
+
+/* The diagnostic of sb that contains text, or NULL. */
+static const sr_diag *
+find_diag(const sr_sandbox *sb, const char *text)
+{
+	size_t i;
+
+	for (i = 0; i < sr_sandbox_ndiags(sb); i++)
+		if (strstr(sr_sandbox_diag(sb, i)->msg, text) != NULL)
+			return sr_sandbox_diag(sb, i);
+	return NULL;
+}
+
+/* Each way warns about its own edges, and only those. */
+static void
+test_hiding_warnings(void **state)
+{
+	const char *body = "[sandbox]\nwrite = [\".\"]\nhide = "
+	    "[\"~/.nothere\", \"~/x*\"]\nread = [\"/usr\", \"~\"]\n";
+	sr_sandbox *sb;
+
+	(void)state;
+	hiding = SR_SANDBOX_HIDE_MOUNTS;
+	sb = plan(body, 7, 0, 0, NULL);
+	assert_non_null(find_diag(sb, "does not exist; created during a run "
+	    "it is not hidden"));
+	assert_non_null(find_diag(sb, "only the entries there when a run "
+	    "starts are hidden"));
+	assert_null(find_diag(sb, "cannot list it"));
+	sr_sandbox_free(sb);
+	hiding = SR_SANDBOX_HIDE_RULES;
+	sb = plan(body, 7, 0, 0, NULL);
+	assert_non_null(find_diag(sb, "cannot list it"));
+	assert_non_null(find_diag(sb, "stays hidden only when its directory "
+	    "holds other hidden paths"));
+	assert_null(find_diag(sb, "it is not hidden"));
+	sr_sandbox_free(sb);
+}
+
+/* What a process entering sb sees; bit n set: check n failed. */
+static int
+mounts_child(const sr_sandbox *sb)
+{
+	sr_err err = SR_ERR_INIT;
+	int bad = sr_sandbox_apply(sb, &err) != 0;
+
+	bad |= can_open("home/.ssh/id", O_RDONLY) << 1;
+	bad |= !can_open("home", O_RDONLY | O_DIRECTORY) << 2;
+	bad |= !can_open("home/notes", O_RDONLY) << 3;
+	bad |= !can_open("home/src/a", O_RDONLY) << 4;
+	bad |= !can_open("proj/new", O_WRONLY | O_CREAT) << 5;
+	bad |= can_open("home/new", O_WRONLY | O_CREAT) << 6;
+	bad |= !can_open("home/late", O_RDONLY) << 7;
+	bad |= can_open("home/sec1", O_RDONLY) && fsize("home/sec1") > 0 ?
+	    1 << 8 : 0;
+	bad |= !can_open("home/other", O_RDONLY) << 9;
+	bad |= fsize("home/.local/share/scoperun/vault.sealed") > 0 ? 1 << 10 :
+	    0;
+	bad |= !can_open("../../usr/bin", O_RDONLY | O_DIRECTORY) << 11;
+	return bad;
+}
+
+/*
+ * A real mount namespace, in a child: ~/.ssh, a glob's files and the
+ * vault covered, ~ listable, a file made after the build readable. With
+ * covers kept in a directory of scoperun's own (under a hidden
+ * directory, ~/.local: the covers are then reached through descriptors)
+ * and without (a tmpfs per run).
+ */
+static void
+test_apply_mounts(void **state)
+{
+	const char *body = "[sandbox]\nwrite = [\".\"]\nhide = [\"~/sec*\", "
+	    "\"~/.local\"]\n";
+	sr_err err = SR_ERR_INIT;
+	sr_sandbox *sb;
+	int round, status;
+	pid_t pid;
+
+	(void)state;
+	if (sr_sandbox_abi() < 6 || !sr_sandbox_userns(NULL))
+		skip();
+	mkdirs("home/.local");
+	mkdirs("home/.local/share");
+	mkdirs("home/.local/share/scoperun");
+	touch("home/.local/share/scoperun/vault.sealed", "SEALED\n");
+	touch("home/sec1", "SECRET\n");
+	touch("home/other", "other\n");
+	hiding = SR_SANDBOX_HIDE_MOUNTS;
+	for (round = 0; round < 2; round++) {
+		if (round == 0)
+			snprintf(cover_dir, sizeof(cover_dir), "%s/home/.local/"
+			    "covers", tl_dir);
+		else
+			cover_dir[0] = '\0';
+		sb = plan(body, sr_sandbox_abi(), 0, 0, NULL);
+		assert_int_equal(sr_sandbox_build(sb, &err), 0);
+		touch("home/late", "late\n");
+		if ((pid = fork()) == 0)
+			_exit(first_failed(mounts_child(sb)));
+		assert_int_equal(waitpid(pid, &status, 0), pid);
+		assert_true(WIFEXITED(status));
+		if (WEXITSTATUS(status) != 0)
+			fail_msg("round %d: check %d failed", round,
+			    WEXITSTATUS(status) - 1);
+		unlink_sub("home/late");
+		sr_sandbox_free(sb);
+		/* the parent stays outside: nothing is covered here */
+		assert_true(fsize("home/sec1") > 0);
+	}
+	cover_dir[0] = '\0';
+	hiding = SR_SANDBOX_HIDE_RULES;
 }
 
 int
@@ -297,6 +489,9 @@ main(void)
 		cmocka_unit_test(test_plan_errors),
 		cmocka_unit_test(test_abi),
 		cmocka_unit_test(test_apply),
+		cmocka_unit_test(test_hiding_choice),
+		cmocka_unit_test(test_hiding_warnings),
+		cmocka_unit_test(test_apply_mounts),
 	};
 	return cmocka_run_group_tests(tests, setup, tl_dir_teardown);
 }

@@ -31,6 +31,15 @@ typedef struct sr_audit_exit {
 	int timed_out;			/* exec.max_runtime fired */
 } sr_audit_exit;
 
+/* A provider that minted values for a run (SPEC §10): the run record's
+ * "providers" list. */
+typedef struct sr_audit_provider {
+	const char *name;
+	int64_t duration_ms;		/* its command's run; 0 on a cache hit */
+	int64_t expires;		/* the expiry it stated; 0 = none */
+	int cached;			/* 1: taken from the cache */
+} sr_audit_provider;
+
 typedef struct sr_audit_event {
 	const char *event;		/* "run", "deny", "secret.set", ... */
 	const char *agent;
@@ -54,6 +63,8 @@ typedef struct sr_audit_event {
 	const char *sandbox;		/* a JSON object: what [sandbox] enforces */
 	int forward;			/* also to syslog ([audit] syslog) */
 	const char *old_log;		/* "audit.reset": the log it replaces */
+	const sr_audit_provider *providers;	/* run events */
+	size_t nproviders;
 } sr_audit_event;
 
 /*

@@ -19,4 +19,8 @@ const char *sr_time_format(char *buf, size_t size, int64_t t);
 /* Parse exactly the form sr_time_format writes; -1 for anything else. */
 int sr_time_parse(int64_t *out, const char *s, size_t len);
 
+/* Any RFC 3339 date-time, with a fraction and a Z or an offset (what
+ * credential providers print); -1 for anything else. */
+int sr_time_parse_rfc3339(int64_t *out, const char *s, size_t len);
+
 #endif

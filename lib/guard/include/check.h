@@ -73,9 +73,14 @@ typedef struct sr_check_opts {
 	int no_env_rule;		/* an agent turned the guard off */
 	const char *identity_path;	/* NULL: no identity rule */
 	const sr_scan *scan;		/* NULL: no value scan */
+	/* Told what was looked at so far, after each commit of the history
+	 * and each 1024 files: for a progress line. NULL: not told. */
+	void (*progress)(void *arg, const sr_check_result *sofar);
+	void *progress_arg;
 } sr_check_opts;
 
-#define SR_CHECK_OPTS_INIT { SR_CHECK_HEAD, NULL, 0, 0, NULL, NULL }
+#define SR_CHECK_OPTS_INIT { SR_CHECK_HEAD, NULL, 0, 0, NULL, NULL, NULL, \
+	NULL }
 
 /*
  * Check the repository holding dir (NULL: the current directory): 0

@@ -18,6 +18,7 @@
 
 #include "diag.h"
 #include "err.h"
+#include "provider_spec.h"
 #include "sandbox_spec.h"
 
 #define SR_POLICY_MAX_BYTES (1u << 20)
@@ -33,9 +34,16 @@ typedef struct sr_setvar {
 
 typedef struct sr_grant {
 	const char *env;		/* variable the child sees */
-	const char *from;		/* secret name in the vault */
+	const char *from;		/* secret name in the vault; NULL when
+					   a provider mints it */
 	int64_t expires;		/* unix seconds; 0 = never */
 	unsigned line;
+	/* SPEC §10 */
+	const char *provider;		/* [providers.NAME] that mints it */
+	size_t provider_index;		/* into sr_policy.providers */
+	const char *field;		/* json provider: the output's field */
+	int as_file;			/* as = "file": a path to a memfd */
+	int64_t max_age;		/* seconds since set/rotated; 0 = any */
 } sr_grant;
 
 typedef struct sr_policy {
@@ -62,6 +70,11 @@ typedef struct sr_policy {
 	unsigned limits_line;
 	int audit_syslog;		/* [audit] syslog: records to syslog too */
 	sr_sandbox_spec sandbox;	/* [sandbox], sandbox.h */
+	sr_provider *providers;		/* SPEC §10, provider_spec.h */
+	size_t nproviders;
+	int64_t suspend_after_denials;	/* SPEC §11; 0 = never */
+	int64_t suspend_window;		/* seconds */
+	unsigned suspend_line;
 	sr_diag *diags;
 	size_t ndiags, nerrors;
 	void *doc;			/* the sr_toml_doc */

@@ -136,10 +136,17 @@ size_t sr_env_count(const sr_env *e);
  */
 const char *sr_env_name_at(const sr_env *e, size_t i, size_t *len);
 
+/* The variables sr_env_secret_at walks: every one added so far, before
+ * the envp is built (duplicates not yet dropped) or after. */
+size_t sr_env_slots(const sr_env *e);
+
 /*
- * 1 when the i-th variable of the built envp is a granted secret, with its
- * name (not NUL-terminated) and value (in sodium memory); 0 otherwise. For
- * redacting secret values out of what scoperun records.
+ * 1 when the i-th variable (i < sr_env_slots) is a granted secret, with
+ * its name (not NUL-terminated) and value (in sodium memory); 0
+ * otherwise. For redacting secret values out of what scoperun records;
+ * before the envp is built the pointers hold only until the next add.
+ * It does not freeze e: a run redacts its command before the providers
+ * add their values.
  */
 int sr_env_secret_at(const sr_env *e, size_t i, const char **name,
     size_t *namelen, const char **value, size_t *valuelen);

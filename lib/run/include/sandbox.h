@@ -14,16 +14,28 @@
  *     PR_SET_NO_NEW_PRIVS and landlock_restrict_self. Nothing else.
  *
  * Hiding inside a readable tree: Landlock rules only grant, and a grant
- * on a directory covers everything beneath it. So "all of / but ~/.ssh"
- * is built by walking from each read root down to every hidden path and
- * granting each entry beside that path; the directories on the way to a
- * hidden path (/, /home, ~, ~/.config ...) get no rule of their own.
- * Consequences (stated in scoperun-policy(5)): the agent cannot list
- * those directories, and an entry created in one of them after the run
+ * on a directory covers everything beneath it. Two ways to build "all
+ * of / but ~/.ssh", chosen by measurement (tests/bench/sandbox.sh):
+ *
+ * "mounts" (where user namespaces are allowed; lib/run/sandbox_ns.c): the
+ * child enters a user and mount namespace of its own, with its ids
+ * mapped to themselves, mounts an empty read-only directory over each
+ * hidden directory and an empty file over each hidden file, and then
+ * the Landlock domain grants read on each read root in one rule. Cost
+ * grows with the number of hidden paths only. The agent can list ~ and
+ * read entries created during the run; a hidden path that does not
+ * exist when the run starts is not covered if it appears later.
+ *
+ * "rules" (sibling granting; the fallback): walk from each read root
+ * down to every hidden path and grant each entry beside that path; the
+ * directories on the way to a hidden path (/, /home, ~, ~/.config ...)
+ * get no rule of their own. Consequences: the agent cannot list those
+ * directories, and an entry created in one of them after the run
  * started is not readable to it. Symbolic links met on the walk get no
  * rule: what they point at is governed by its own place in the tree.
- * Hidden paths are resolved (realpath) before the walk, so a link to a
- * hidden directory reaches nothing.
+ *
+ * Either way hidden paths are resolved (realpath) first, so a link to a
+ * hidden directory reaches nothing; scoperun-policy(5) states the edges.
  *
  * What a Landlock domain brings besides the file rules: no ptrace of, and
  * no /proc/PID/{environ,mem} of, processes outside the domain; with ABI 6
@@ -45,6 +57,13 @@
 #define SR_SANDBOX_ABI_TCP 4
 #define SR_SANDBOX_ABI_SCOPE 6
 
+/* How hidden paths are hidden inside a readable tree (see above). */
+typedef enum sr_sandbox_hiding {
+	SR_SANDBOX_HIDE_AUTO = 0,	/* mounts where ctx->userns, else rules */
+	SR_SANDBOX_HIDE_RULES,		/* sibling granting, always */
+	SR_SANDBOX_HIDE_MOUNTS		/* mounts, even where userns is 0 */
+} sr_sandbox_hiding;
+
 typedef struct sr_sandbox_ctx {
 	const char *home;		/* for "~"; NULL: no home */
 	const char *cwd;		/* for "." */
@@ -54,9 +73,24 @@ typedef struct sr_sandbox_ctx {
 	const char *const *own;
 	size_t nown;
 	int abi;			/* sr_sandbox_abi(), or a test's value */
+	sr_sandbox_hiding hiding;	/* the caller's choice; 0: auto */
+	int userns;			/* sr_sandbox_userns(), or a test's */
+	const char *userns_why;		/* why not, for explain; may be NULL */
+	/* a directory of scoperun's own (made when missing) that keeps
+	 * the empty directory and file bound over hidden paths; NULL: a
+	 * tmpfs in each run instead */
+	const char *cover_dir;
 } sr_sandbox_ctx;
 
 typedef struct sr_sandbox sr_sandbox;
+
+/*
+ * Whether this process may make a user namespace, as far as can be told
+ * without making one: the sysctls of Debian (unprivileged_userns_clone),
+ * Ubuntu (apparmor_restrict_unprivileged_userns) and the kernel
+ * (max_user_namespaces), and no seccomp filter. 1 or 0 with *why set.
+ */
+int sr_sandbox_userns(const char **why);
 
 /* The kernel's Landlock ABI version; 0 when it has none (or it is off). */
 int sr_sandbox_abi(void);
@@ -73,8 +107,9 @@ int sr_sandbox_plan(sr_sandbox **out, const sr_sandbox_spec *s,
  * Landlock, required = false) builds nothing and succeeds. */
 int sr_sandbox_build(sr_sandbox *sb, sr_err *err);
 /*
- * In the child, right before exec: no new privileges, then the domain.
- * sb NULL: nothing. Only prctl and one syscall, then the error if any.
+ * In the child, right before exec: the mount namespace (hiding with
+ * mounts), no new privileges, then the domain. sb NULL: nothing. Only
+ * system calls; the first error stops it.
  */
 int sr_sandbox_apply(const sr_sandbox *sb, sr_err *err);
 void sr_sandbox_free(sr_sandbox *sb);
@@ -85,7 +120,7 @@ const sr_diag *sr_sandbox_diag(const sr_sandbox *sb, size_t i);
 
 /*
  * What is enforced, as one JSON object for the run record:
- * {"mechanism":"landlock","abi":7,"write":[...],"read":[...]|"all",
+ * {"mechanism":"landlock+mountns","abi":7,"write":[...],"read":[...]|"all",
  *  "hidden":[...],"tcp_connect":[...]|"any","tcp_bind":...,
  *  "scoped":["signal","abstract_unix_socket"],"degraded":[...]}.
  * malloc'd; NULL when out of memory.
@@ -96,6 +131,9 @@ char *sr_sandbox_json(const sr_sandbox *sb);
  * and the dry run; written through put (a printf-like sink). */
 void sr_sandbox_describe(const sr_sandbox *sb,
     void (*put)(void *arg, const char *label, const char *text), void *arg);
+
+/* "landlock+mountns", "landlock" or "none": what the record says. */
+const char *sr_sandbox_mechanism(const sr_sandbox *sb);
 
 /* Counts, for tests and the bench. */
 size_t sr_sandbox_nrules(const sr_sandbox *sb);
