@@ -26,6 +26,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "gitindex.h"
 #include "repo_impl.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
