@@ -6,7 +6,7 @@
  * are suspended, and their last run, which is the one thing here read
  * from the audit log (whole, like `audit report`: ls is for people, not
  * for every run). suspend and resume change the state file beside the
- * log (lib/suspend.h) and are audit records themselves.
+ * log (suspend.h) and are audit records themselves.
  */
 #include <stdio.h>
 #include <stdlib.h>

@@ -30,7 +30,7 @@ typedef struct sr_run_opts {
 } sr_run_opts;
 
 /* `scoperun: WHO: message (file:line)` on stderr, escaped as a whole
- * (lib/term.h): a message quotes paths, names and commands. */
+ * (term.h): a message quotes paths, names and commands. */
 void cli_error(const char *who, const sr_err *err);
 void cli_errorf(const char *who, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

@@ -1,6 +1,6 @@
 /*
  * import.c - `scoperun secret import FILE [--prefix P]`: the KEY=VALUE
- * lines of a .env file (lib/dotenv.h) into the vault, each as secret
+ * lines of a .env file (dotenv.h) into the vault, each as secret
  * P/KEY (or KEY), then the [secrets] lines a policy needs to grant them.
  *
  * The file is read whole into sodium memory before the vault is locked;

@@ -165,7 +165,7 @@ load_policy(run_ctx *c, sr_err *err)
 	return rc;
 }
 
-/* Append the first max bytes of src to buf, escaped (lib/term.h) so the
+/* Append the first max bytes of src to buf, escaped (term.h) so the
  * message and its audit record are one clean line, "..." when cut. */
 static void
 put_clean(char *buf, size_t size, const char *src, size_t max)
@@ -275,7 +275,7 @@ repo_guard(run_ctx *c, sr_err *err)
 }
 
 /*
- * [sandbox] (lib/sandbox.h): planned and built here, before any secret
+ * [sandbox] (sandbox.h): planned and built here, before any secret
  * is decrypted; applied in the child right before exec. A kernel that
  * cannot enforce a required sandbox refuses the run.
  */
@@ -429,7 +429,7 @@ allowed_as_typed(const char *cmd, const sr_strlist *allow)
 }
 
 /*
- * A message about the command arg (lib/exec.c's "QUOTED: why") shows
+ * A message about the command arg (lib/run/exec.c's "QUOTED: why") shows
  * [REDACTED:NAME] in its place when arg holds a granted value: a command
  * named by a value (`scoperun bot "$TOKEN"`) is no reason to print it.
  */
@@ -785,7 +785,7 @@ record_exit(run_ctx *c, const sr_supervise_result *res)
 }
 
 /*
- * Supervised mode (lib/supervise.h). The parent frees the environment as
+ * Supervised mode (supervise.h). The parent frees the environment as
  * soon as the child exists; it keeps only the mask, and only when output
  * is masked. The child's status, or -1 when it could not be run.
  */

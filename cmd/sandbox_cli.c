@@ -1,5 +1,5 @@
 /*
- * sandbox_cli.c - the context lib/sandbox.c plans a [sandbox] in.
+ * sandbox_cli.c - the context lib/run/sandbox.c plans a [sandbox] in.
  *
  * scoperun's own files are hidden wherever they are: the identity, the
  * vault and the audit log with their side files (lock, head, keys,
@@ -160,5 +160,5 @@ cli_sandbox_plan(sr_sandbox **out, const sr_policy *p, const char *identity,
 	if (ctx.hiding == SR_SANDBOX_HIDE_AUTO)
 		ctx.userns = sr_sandbox_userns(&ctx.userns_why);
 	ctx.cover_dir = cover_dir(covers, sizeof(covers), ctx.home);
-	return sr_sandbox_plan(out, p, &ctx, err);
+	return sr_sandbox_plan(out, &p->sandbox, p->path, &ctx, err);
 }

@@ -1,5 +1,5 @@
 /*
- * sandbox_cli.h - the caller's side of [sandbox] (lib/sandbox.h): HOME,
+ * sandbox_cli.h - the caller's side of [sandbox] (sandbox.h): HOME,
  * the working directory, TMPDIR and where scoperun keeps its own files
  * come from this process's environment, here, so that lib/ reads none.
  */

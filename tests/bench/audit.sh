@@ -12,15 +12,17 @@ here=$(cd "$(dirname "$0")" && pwd)
 setup "$@"
 n=${BENCH_AUDIT_N:-1000000}
 appends=${BENCH_AUDIT_APPENDS:-200}
-[ -e "$build/libscoperun_lib.a" ] || die "$build/libscoperun_lib.a not built"
+sublibs audit run forms crypto core
+[ -e "$build/lib/libsr_audit.a" ] || die "$build/lib/libsr_audit.a not built"
 
 # one file however big: rotation (64 MiB) would start the appends and the
 # verify on a fresh file, and measure nothing
 export SCOPERUN_AUDIT_ROTATE_BYTES=1000000000000
 
 scratch sr-bench-audit
-cc_bench -I"$src/lib" $(pkg-config --cflags libsodium) \
-    -o "$T/bench_audit" "$here/bench_audit.c" "$build/libscoperun_lib.a" \
+# audit_impl.h: the bench times the log's internals
+cc_bench -I"$src/lib/audit" $sub_cflags $(pkg-config --cflags libsodium) \
+    -o "$T/bench_audit" "$here/bench_audit.c" $sub_libs \
     $(pkg-config --libs libsodium libgit2)
 
 "$T/bench_audit" "$T" "$n" "$appends"

@@ -47,6 +47,18 @@ cc_bench() {
 	    -D_DEFAULT_SOURCE "$@"
 }
 
+# sublibs SUB...: what a helper built outside CMake needs of lib/'s
+# subsystems SUB... (each before the ones it uses, as the linker reads
+# them): their public headers' directories in sub_cflags, their
+# archives in sub_libs; sets sub_cflags, sub_libs and s
+sublibs() {
+	sub_cflags= sub_libs=
+	for s in "$@"; do
+		sub_cflags="$sub_cflags -I$src/lib/$s/include"
+		sub_libs="$sub_libs $build/lib/libsr_$s.a"
+	done
+}
+
 # timer PATH: bench_exec at PATH in bench, built only when missing or stale
 timer() {
 	bench=$1

@@ -29,9 +29,10 @@ timer "$build/bench_exec"
 # The matcher's own timer links the library as built (not a sanitizer
 # build); without it that one figure is left out.
 matcher=$build/bench_mask
-if stale "$matcher" "$here/bench_mask.c" "$build/libscoperun_lib.a"; then
-	cc_bench -I"$src/lib" -o "$matcher" "$here/bench_mask.c" \
-	    "$build/libscoperun_lib.a" $(pkg-config --cflags --libs libsodium) \
+sublibs forms core
+if stale "$matcher" "$here/bench_mask.c" $sub_libs; then
+	cc_bench $sub_cflags -o "$matcher" "$here/bench_mask.c" \
+	    $sub_libs $(pkg-config --cflags --libs libsodium) \
 	    2>/dev/null || rm -f "$matcher"
 fi
 

@@ -156,7 +156,7 @@ sr granted -- echo "$value"
 expect_rc 125 "a refused run with a grant"; denied exec.denied "denied after the grant"
 grep -Fq "$value" "$LOG" && bad "a refused run writes the secret value in argv \
 (cmd/run.c records the refusal before sr_env_envp froze the env, so \
-lib/audit.c put_arg sees no secret)" || ok
+lib/audit/audit.c put_arg sees no secret)" || ok
 
 # ---- verify, the key ---------------------------------------------------
 n=$(records)

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Whatever bytes an agent path, a policy path, a command, a vault path or
-# a record holds, what scoperun prints is escaped (lib/term.h): ESC ]0;...
+# a record holds, what scoperun prints is escaped (term.h): ESC ]0;...
 # and ESC [2J never reach the reader's terminal. UTF-8 passes as is.
 . "$SR_TESTS/e2e/lib.sh"
 

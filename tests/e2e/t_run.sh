@@ -26,7 +26,7 @@ expect_rc 0 "inherit * runs"
 expect_out '^SAFE_ONE=1$' "inherit * passes ordinary names"
 expect_no_out '^(LD_LIBRARY_PATH|BASH_ENV)=' "inherit * skips dangerous names"
 
-# Nor what makes some program load code or run a command (lib/env.c's
+# Nor what makes some program load code or run a command (lib/run/env.c's
 # table), while the names kept on purpose still pass.
 OPENSSL_CONF=/tmp/x OPENSSL_MODULES=/tmp/x OPENSSL_ENGINES=/tmp/x \
 PYTHONUSERBASE=/tmp/x PERL5LIB=/tmp/x PERL5OPT=-Mx RUBYOPT=-rx RUBYLIB=/tmp/x \

@@ -1,5 +1,5 @@
 /*
- * fuzz_dotenv.c - libFuzzer target for the .env reader (lib/dotenv.c)
+ * fuzz_dotenv.c - libFuzzer target for the .env reader (lib/core/dotenv.c)
  * behind `secret import`.
  *
  * What must stay true, and traps when it does not:

@@ -1,7 +1,7 @@
 /*
  * fuzz_identity.c - libFuzzer target for the identity text handed over in
  * memory (sr_identity_parse: SCOPERUN_IDENTITY_KEY, --identity-fd) and
- * for the terminal escaping every message goes through (lib/term.h).
+ * for the terminal escaping every message goes through (term.h).
  *
  * What must stay true, and traps when it does not:
  * - parse returns 0 with an identity, or -1 with a message, and its

@@ -1,7 +1,9 @@
 /*
  * fuzz_index.c - libFuzzer target for the git index reader
- * (lib/repo_index.c), which the repository guard runs on every agent run
- * against a file anyone with write access to the repository can shape.
+ * (lib/git/repo_index.c), which the repository guard runs on every agent
+ * run against a file anyone with write access to the repository can
+ * shape. It reads into the guard's own scan (lib/guard/repo_impl.h), so
+ * the name rule is fuzzed with it.
  *
  * The input is the index file, served from a memfd through its
  * /proc/self/fd path (the reader opens a path); gitdir is an empty
@@ -24,6 +26,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "gitindex.h"
 #include "repo_impl.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -105,6 +108,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	repo_index ix;
 	repo_scan s;
+	repo_sink sink;
 	sr_err err = SR_ERR_INIT;
 	size_t i;
 	int rc;
@@ -116,7 +120,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	s.id_dir = "keys/";
 	s.id_dirlen = 5;
 	s.id_name = "identity";
-	rc = repo_index_read(&ix, &s, path, gitdir, &err);
+	repo_scan_sink(&sink, &s);
+	rc = repo_index_read(&ix, &sink, path, gitdir, &err);
 	if (rc != 0 && (rc != -1 || err.msg[0] == '\0'))
 		__builtin_trap();
 	if (rc == 0) {

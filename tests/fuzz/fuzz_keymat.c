@@ -1,6 +1,6 @@
 /*
  * fuzz_keymat.c - libFuzzer target for the identity-material finder
- * (lib/keymat.c), which `scoperun check` and the run guard run over
+ * (lib/crypto/keymat.c), which `scoperun check` and the run guard run over
  * every byte of files anyone with write access to a repository shapes.
  *
  * What must stay true, and traps when it does not: every offset returned

@@ -1,6 +1,6 @@
 /*
  * fuzz_passwd.c - libFuzzer target for the /etc/passwd reader
- * (lib/user.c), which names the user in every audit record.
+ * (lib/core/user.c), which names the user in every audit record.
  *
  * The first four bytes are the uid asked for, the rest the file's text.
  * What must stay true, and traps when it does not:

@@ -1,6 +1,6 @@
 /*
  * fuzz_proctree.c - libFuzzer target for the /proc/N/stat parser
- * (lib/proctree.c), which decides whose processes the supervisor kills.
+ * (lib/run/proctree.c), which decides whose processes the supervisor kills.
  *
  * What must stay true, and traps when it does not:
  * - an accepted text has a ')' followed by " S " (any state letter) and

@@ -1,6 +1,6 @@
 /*
  * fuzz_provider.c - libFuzzer target for what reads a credential
- * provider's output (lib/provider_json.c, lib/timeutil.c's RFC 3339).
+ * provider's output (lib/run/provider_json.c, lib/core/timeutil.c's RFC 3339).
  *
  * The first byte picks text or JSON; the rest is the output. What must
  * stay true, and traps when it does not:

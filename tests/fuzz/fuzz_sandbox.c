@@ -1,7 +1,7 @@
 /*
  * fuzz_sandbox.c - libFuzzer target for [sandbox]: the policy loader's
- * section (lib/policy.c) and the plan that resolves it (lib/sandbox.c),
- * with the kernel's ABI taken from the input.
+ * section (lib/policy/policy.c) and the plan that resolves it
+ * (lib/run/sandbox.c), with the kernel's ABI taken from the input.
  *
  * The first byte is the ABI (0-7), the rest a policy body after a fixed
  * [agent]. What must stay true, and traps when it does not:
@@ -46,7 +46,7 @@ plan(const sr_policy *p, int abi)
 	sr_err err = SR_ERR_INIT;
 	sr_sandbox *sb = NULL;
 	char *json;
-	int rc = sr_sandbox_plan(&sb, p, &ctx, &err);
+	int rc = sr_sandbox_plan(&sb, &p->sandbox, p->path, &ctx, &err);
 
 	if (rc == 0 && abi == 0 && p->sandbox.required)
 		abort();

@@ -1,6 +1,6 @@
 /*
  * fuzz_vault_pin.c - libFuzzer target for the rollback pin's file
- * (lib/vault_pin.h, FORMAT.md "Rollback pin").
+ * (vault_pin.h, FORMAT.md "Rollback pin").
  *
  * What must stay true, and traps when it does not: a text that parses
  * holds 1..255 epochs, and is exactly what format writes for what was

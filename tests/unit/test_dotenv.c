@@ -1,6 +1,6 @@
 /*
  * test_dotenv.c - the .env reader behind `secret import`: each rule of
- * lib/dotenv.h with an example, and each refusal with the line it names.
+ * dotenv.h with an example, and each refusal with the line it names.
  */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,5 +1,5 @@
 /*
- * test_env.c - the child's environment: every rule of lib/env.h, each test
+ * test_env.c - the child's environment: every rule of env.h, each test
  * written so that it fails when its rule breaks.
  */
 #include <setjmp.h>
@@ -48,7 +48,7 @@ static const char *const hooks[] = {
 	"LUA_CPATH", "LUA_CPATH_5_3", "TCLLIBPATH", "CLASSPATH",
 };
 
-/* Kept on purpose (lib/env.c says why): they must pass an inherit. */
+/* Kept on purpose (lib/run/env.c says why): they must pass an inherit. */
 static const char *const kept[] = {
 	"EDITOR", "VISUAL", "PAGER", "MANPAGER", "GIT_EDITOR", "GIT_PAGER",
 	"GIT_SEQUENCE_EDITOR", "BROWSER", "TMPDIR", "HOME", "XDG_CONFIG_HOME",

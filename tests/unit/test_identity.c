@@ -1,6 +1,6 @@
 /*
  * test_identity.c - identities, recipients and identity files: every rule
- * of lib/identity.h, each test written so that it fails when its rule
+ * of identity.h, each test written so that it fails when its rule
  * breaks. Refusals are checked against a control that loads, so a test
  * cannot pass because the file was broken for some other reason.
  */

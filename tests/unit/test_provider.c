@@ -1,7 +1,7 @@
 /*
- * test_provider.c - reading a provider's output (lib/provider_json.c)
+ * test_provider.c - reading a provider's output (lib/run/provider_json.c)
  * and its times (sr_time_parse_rfc3339), and running one
- * (lib/provider.c) with real processes: status, stderr's first line,
+ * (lib/run/provider.c) with real processes: status, stderr's first line,
  * timeout, size.
  */
 #include <setjmp.h>

@@ -1,6 +1,6 @@
 /*
- * test_sandbox.c - [sandbox]: parsing (lib/policy.c), planning against a
- * HOME and a working directory (lib/sandbox.c) with the kernel's Landlock
+ * test_sandbox.c - [sandbox]: parsing (lib/policy/policy.c), planning against a
+ * HOME and a working directory (lib/run/sandbox.c) with the kernel's Landlock
  * ABI faked, and one real domain entered in a child process.
  */
 #define _GNU_SOURCE 1	/* unshare, CLONE_NEWNS: the chroot probe */
@@ -167,7 +167,8 @@ plan(const char *body, int abi, int want_rc, unsigned line, const char *msg)
 	sr_sandbox_ctx c = ctx_for(abi);
 	sr_sandbox *sb = NULL;
 
-	assert_int_equal(sr_sandbox_plan(&sb, p, &c, &err), want_rc);
+	assert_int_equal(sr_sandbox_plan(&sb, &p->sandbox, p->path, &c, &err),
+	    want_rc);
 	if (msg != NULL) {
 		assert_int_equal(err.line, line);
 		if (strstr(err.msg, msg) == NULL)

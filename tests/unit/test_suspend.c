@@ -1,5 +1,5 @@
 /*
- * test_suspend.c - the suspension ring (lib/suspend.c) against a real
+ * test_suspend.c - the suspension ring (lib/run/suspend.c) against a real
  * file: N refusals inside the window suspend, N-1 do not, refusals spread
  * wider than the window do not, a suspension stays until resumed,
  * resuming forgets the ring, a changed N keeps a suspension, and a

@@ -1,6 +1,6 @@
 /*
  * test_vault.c - the sealed vault through its library API: every rule of
- * lib/vault.h and lib/FORMAT.md, each test written so that it fails when
+ * vault.h and lib/FORMAT.md, each test written so that it fails when
  * its rule breaks. Vaults are built in memory (create, serialize, parse)
  * with fresh identities; only open/save touch files, in a mkdtemp dir.
  * Each refusal has a control beside it that succeeds, so a test cannot

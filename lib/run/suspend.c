@@ -21,7 +21,6 @@
 #include <unistd.h>
 
 #include "file.h"
-#include "policy.h"
 
 #define MAGIC "SRSUSP1\n"
 #define HEADER 32

@@ -20,9 +20,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <sodium.h>
-
-#include "hex.h"
+#include "gitcache.h"
+#include "gitindex.h"
+#include "gitrepo.h"
 #include "repo_impl.h"
 
 static const char *const default_patterns[] = {
@@ -235,6 +235,43 @@ repo_scan_sub(repo_scan *s, const char *path, size_t len)
 	s->subslen += len + 1;
 }
 
+static int
+sink_file(void *arg, const char *dir, size_t dirlen, const char *name)
+{
+	repo_scan *s = arg;
+
+	repo_scan_add(s, dir, dirlen, name);
+	return s->oom ? -1 : 0;
+}
+
+static int
+sink_gitlink(void *arg, const char *path, size_t len)
+{
+	repo_scan *s = arg;
+
+	repo_scan_sub(s, path, len);
+	return s->oom ? -1 : 0;
+}
+
+static int
+sink_blob(void *arg, const unsigned char oid[REPO_OID_RAW], uint64_t size,
+    int size_known, const char *path, size_t len)
+{
+	repo_scan *s = arg;
+
+	repo_scan_cand(s, oid, size, size_known, path, len);
+	return s->oom ? -1 : 0;
+}
+
+void
+repo_scan_sink(repo_sink *out, repo_scan *s)
+{
+	out->file = sink_file;
+	out->gitlink = sink_gitlink;
+	out->blob = sink_blob;
+	out->arg = s;
+}
+
 static void
 scan_free(repo_scan *s)
 {
@@ -297,20 +334,6 @@ sr_repo_cache_state_name(sr_repo_cache_state s)
 	    "stored", "racy", "miss", "skipped" };
 
 	return (size_t)s < sizeof(names) / sizeof(names[0]) ? names[s] : "?";
-}
-
-/* ---- hex --------------------------------------------------------- */
-
-void
-repo_hex(char *out, const unsigned char *raw, size_t n)
-{
-	sodium_bin2hex(out, 2 * n + 1, raw, n);
-}
-
-int
-repo_unhex(unsigned char *out, const char *hex, size_t n)
-{
-	return sr_hex_decode(out, n, hex) == 0 && hex[2 * n] == '\0' ? 0 : -1;
 }
 
 /* ---- the guard --------------------------------------------------- */
@@ -447,6 +470,7 @@ key_path(sr_repo_finding *out, repo_git *git,
 	repo_index again = { 0 };
 	repo_match m;
 	repo_scan s;
+	repo_sink sink;
 	int rc = -1;
 
 	if (repo_match_init(&m, none, 1) != 0)
@@ -454,11 +478,12 @@ key_path(sr_repo_finding *out, repo_git *git,
 	memset(&s, 0, sizeof(s));
 	s.m = &m;
 	s.find = hit;
-	if (repo_index_read(&again, &s, repo_git_index_path(git),
+	repo_scan_sink(&sink, &s);
+	if (repo_index_read(&again, &sink, repo_git_index_path(git),
 	    repo_git_gitdir(git), err) != 0)
 		goto done;
 	if (s.found == NULL && tree != NULL &&
-	    repo_git_walk(git, tree, "", NULL, &s, err) != 0)
+	    repo_git_walk(git, tree, "", NULL, &sink, err) != 0)
 		goto done;
 	out->identity_tracked = out->identity_material = 1;
 	snprintf(out->identity, sizeof(out->identity), "%s",
@@ -483,6 +508,7 @@ full_check(sr_repo_finding *out, guard *g, sr_err *err)
 	repo_git *git = NULL;
 	repo_index ix = { 0 };
 	repo_scan s;
+	repo_sink sink;
 	unsigned char commit[REPO_OID_RAW], tree[REPO_OID_RAW];
 	unsigned char hit[REPO_OID_RAW];
 	const unsigned char *cached;
@@ -497,19 +523,20 @@ full_check(sr_repo_finding *out, guard *g, sr_err *err)
 	out->in_repo = 1;
 	snprintf(out->root, sizeof(out->root), "%s", repo_git_root(git));
 	scan_begin(&s, g, out->root, out);
+	repo_scan_sink(&sink, &s);
 	rc = -1;
-	if (repo_index_read(&ix, &s, repo_git_index_path(git),
+	if (repo_index_read(&ix, &sink, repo_git_index_path(git),
 	    repo_git_gitdir(git), err) != 0 ||
 	    (born = repo_git_head(git, commit, tree, err)) < 0)
 		goto done;
 	cached = repo_index_tree(&ix, "", 0);
 	if (born && !(cached && memcmp(cached, tree, REPO_OID_RAW) == 0) &&
-	    repo_git_walk(git, tree, "", &ix, &s, err) != 0)
+	    repo_git_walk(git, tree, "", &ix, &sink, err) != 0)
 		goto done;
 	for (i = 0; i < ix.nsparse; i++) {
 		char prefix[SR_ERR_PATH_MAX];
 		snprintf(prefix, sizeof(prefix), "%s/", ix.sparse[i].path);
-		if (repo_git_walk(git, ix.sparse[i].oid, prefix, NULL, &s,
+		if (repo_git_walk(git, ix.sparse[i].oid, prefix, NULL, &sink,
 		    err) != 0)
 			goto done;
 	}
@@ -566,13 +593,15 @@ index_check(sr_repo_finding *out, guard *g, const repo_entry *prev,
 	repo_index ix = { 0 };
 	repo_scan s;
 	repo_verdict v = REPO_UNSURE;
+	repo_sink sink;
 
 	if (repo_unhex(tree, prev->tree, REPO_OID_RAW) != 0 ||
 	    (size_t)snprintf(path, sizeof(path), "%s/index", g->l.gitdir) >=
 	    sizeof(path))
 		return REPO_UNSURE;
 	scan_begin(&s, g, prev->root, out);
-	if (repo_index_read(&ix, &s, path, g->l.gitdir, err) != 0) {
+	repo_scan_sink(&sink, &s);
+	if (repo_index_read(&ix, &sink, path, g->l.gitdir, err) != 0) {
 		sr_err_clear(err);	/* let the full check say it */
 		goto done;
 	}
@@ -628,7 +657,7 @@ guard_run(sr_repo_finding *out, guard *g, sr_err *err)
 	if (!g->l.found)
 		return 0;
 	if (g->l.simple && g->cache[0] != '\0')
-		repo_key_make(&g->k, &g->l, &g->m, g->identity);
+		repo_key_make(&g->k, &g->l, g->m.pat, g->m.n, g->identity);
 	if (!g->k.ok) {
 		out->cache = g->cache[0] ? SR_REPO_CACHE_SKIPPED :
 		    SR_REPO_CACHE_UNUSED;
@@ -774,7 +803,8 @@ guard_at(sr_repo_finding *out, const char *cwd, const sr_repo_opts *o,
 	g->cwd = cwd;
 	g->depth = depth;
 	identity_resolve(g->identity, o->identity_path);
-	if (o->no_cache || repo_cache_dir(g->cache, sizeof(g->cache), o) != 0)
+	if (o->no_cache ||
+	    repo_cache_dir(g->cache, sizeof(g->cache), o->cache_dir) != 0)
 		g->cache[0] = '\0';
 	rc = guard_run(out, g, err);
 	if (rc <= 0)

@@ -189,10 +189,11 @@ new_ns(const sb_ns *ns, sr_err *err)
 	if (unshare(CLONE_NEWUSER | CLONE_NEWNS) != 0)
 		return fail(err, "unshare", NULL);
 	/*
-	 * A process holding secrets is not dumpable (lib/secmem.c), and then
-	 * its /proc/self files belong to root, so it cannot write its own
-	 * maps. Dumpable for these three writes: what this process holds now
-	 * is the agent's environment, which the agent has after exec anyway.
+	 * A process holding secrets is not dumpable (lib/core/secmem.c),
+	 * and then its /proc/self files belong to root, so it cannot write
+	 * its own maps. Dumpable for these three writes: what this process
+	 * holds now is the agent's environment, which the agent has after
+	 * exec anyway.
 	 */
 	if (dumpable != 1 && prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) != 0)
 		return fail(err, "set dumpable", NULL);
@@ -476,7 +477,7 @@ cover_all(const sb_ns *ns, sb_src *src, size_t s, sr_err *err)
 	const char *own = src->own;
 	size_t i;
 
-	/* in this order: see ns_order() in lib/sandbox.c */
+	/* in this order: see ns_order() in lib/run/sandbox.c */
 	for (i = 0; i < ns->nfiles; i++)
 		if (cover_one(src, ns->files[i], 0, err) != 0)
 			return -1;

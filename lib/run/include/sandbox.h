@@ -17,7 +17,7 @@
  * on a directory covers everything beneath it. Two ways to build "all
  * of / but ~/.ssh", chosen by measurement (tests/bench/sandbox.sh):
  *
- * "mounts" (where user namespaces are allowed; lib/sandbox_ns.c): the
+ * "mounts" (where user namespaces are allowed; lib/run/sandbox_ns.c): the
  * child enters a user and mount namespace of its own, with its ids
  * mapped to themselves, mounts an empty read-only directory over each
  * hidden directory and an empty file over each hidden file, and then
@@ -48,8 +48,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "diag.h"
 #include "err.h"
-#include "policy.h"
+#include "sandbox_spec.h"
 
 /* The ABI each feature needs. */
 #define SR_SANDBOX_ABI_TRUNCATE 3
@@ -95,13 +96,13 @@ int sr_sandbox_userns(const char **why);
 int sr_sandbox_abi(void);
 
 /*
- * Resolve and check p's [sandbox] (p->sandbox.present must be set).
- * Errors carry the policy's file:line. On -1, *out may still hold the
- * plan with its diagnostics (for `policy check`), or NULL.
- * Refuses (SR_ERR_DENIED) when required and the ABI falls short.
+ * Resolve and check the [sandbox] s of the policy file at path
+ * (s->present must be set). Errors carry path and the line. On -1, *out
+ * may still hold the plan with its diagnostics (for `policy check`), or
+ * NULL. Refuses (SR_ERR_DENIED) when required and the ABI falls short.
  */
-int sr_sandbox_plan(sr_sandbox **out, const sr_policy *p,
-    const sr_sandbox_ctx *ctx, sr_err *err);
+int sr_sandbox_plan(sr_sandbox **out, const sr_sandbox_spec *s,
+    const char *path, const sr_sandbox_ctx *ctx, sr_err *err);
 /* Build the ruleset in the parent. A plan that enforces nothing (no
  * Landlock, required = false) builds nothing and succeeds. */
 int sr_sandbox_build(sr_sandbox *sb, sr_err *err);

@@ -97,13 +97,6 @@ set_add(repo_oids *s, const unsigned char *oid)
 	return 0;
 }
 
-void
-repo_oids_free(repo_oids *o)
-{
-	free(o->v);
-	memset(o, 0, sizeof(*o));
-}
-
 /* ---- candidates -------------------------------------------------- */
 
 void

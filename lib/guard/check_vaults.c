@@ -18,6 +18,8 @@
 #include <sodium.h>
 
 #include "file.h"
+#include "gitcache.h"
+#include "gitrepo.h"
 #include "repo.h"
 #include "repo_impl.h"
 
@@ -114,13 +116,12 @@ on_blob(void *arg, const unsigned char *data, size_t len)
 static int
 cache_path(char *buf, size_t size, const lister *l)
 {
-	sr_repo_opts o = SR_REPO_OPTS_INIT;
 	const char *gitdir = repo_git_gitdir(l->git);
 	unsigned char h[16];
 	char dir[SR_ERR_PATH_MAX], hex[33];
 	int n;
 
-	if (repo_cache_dir(dir, sizeof(dir), &o) != 0)
+	if (repo_cache_dir(dir, sizeof(dir), NULL) != 0)
 		return -1;
 	crypto_generichash(h, sizeof(h), (const unsigned char *)gitdir,
 	    strlen(gitdir), NULL, 0);

@@ -1,5 +1,5 @@
 /*
- * repo_index.c - reading git's index file for the guard (repo_impl.h).
+ * repo_index.c - reading git's index file for the guard (gitindex.h).
  *
  * The format is git's Documentation/gitformat-index.txt: a header, the
  * entries (versions 2 and 3 pad each to 8 bytes; version 4 compresses
@@ -20,7 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "repo_impl.h"
+#include "gitindex.h"
 
 #define IDX_HEADER 12
 #define IDX_ENTRY_FIXED 62	/* stat data, mode, id, flags (SHA-1) */
@@ -44,7 +44,8 @@ typedef struct idx_in {
 
 typedef struct idx_ctx {
 	repo_index *ix;
-	repo_scan *s;
+	const repo_sink *sink;
+	int *oom;		/* a sink call ran out of memory */
 	idx_in in;
 	const char *path;
 	const char *gitdir;
@@ -183,11 +184,15 @@ take_path(idx_ctx *c, const char *path, size_t len, uint32_t mode,
 	}
 	slash = memrchr(path, '/', len);
 	dirlen = slash ? (size_t)(slash - path) + 1 : 0;
-	repo_scan_add(c->s, path, dirlen, path + dirlen);
-	if ((mode & 0170000) == REPO_GITLINK)
-		repo_scan_sub(c->s, path, len);
-	else if ((mode & 0170000) == 0100000)
-		repo_scan_cand(c->s, oid, size, 1, path, len);
+	if (c->sink->file(c->sink->arg, path, dirlen, path + dirlen) != 0)
+		*c->oom = 1;
+	if ((mode & 0170000) == REPO_GITLINK) {
+		if (c->sink->gitlink(c->sink->arg, path, len) != 0)
+			*c->oom = 1;
+	} else if ((mode & 0170000) == 0100000) {
+		if (c->sink->blob(c->sink->arg, oid, size, 1, path, len) != 0)
+			*c->oom = 1;
+	}
 	return 0;
 }
 
@@ -452,7 +457,8 @@ link_ext(idx_ctx *c, const unsigned char *p, size_t n)
 	    c->gitdir, hex) >= sizeof(path))
 		return damaged(c, "path too long");
 	sub.ix = c->ix;
-	sub.s = c->s;
+	sub.sink = c->sink;
+	sub.oom = c->oom;
 	sub.gitdir = c->gitdir;
 	sub.shared = 1;
 	sub.err = c->err;
@@ -534,15 +540,16 @@ cmp_ref(const void *a, const void *b)
 }
 
 int
-repo_index_read(repo_index *ix, repo_scan *s, const char *path,
+repo_index_read(repo_index *ix, const repo_sink *sink, const char *path,
     const char *gitdir, sr_err *err)
 {
 	idx_ctx c = { 0 };
-	int rc;
+	int rc, oom = 0;
 
 	memset(ix, 0, sizeof(*ix));
 	c.ix = ix;
-	c.s = s;
+	c.sink = sink;
+	c.oom = &oom;
 	c.gitdir = gitdir;
 	c.err = err;
 	c.in.fd = -1;
@@ -551,7 +558,7 @@ repo_index_read(repo_index *ix, repo_scan *s, const char *path,
 	close_index(&c);
 	if (rc == 1)
 		return 0;	/* no index: nothing staged */
-	if (rc == 0 && s->oom)
+	if (rc == 0 && oom)
 		rc = sr_err_set(err, SR_ERR_SYSTEM, NULL, 0, "out of memory");
 	if (rc == 0 && ix->ntrees > 1)
 		qsort(ix->trees, ix->ntrees, sizeof(*ix->trees), cmp_ref);

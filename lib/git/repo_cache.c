@@ -1,5 +1,5 @@
 /*
- * repo_cache.c - the guard's cache of clean verdicts (repo_impl.h).
+ * repo_cache.c - the guard's cache of clean verdicts (gitcache.h).
  *
  * The nearest .git is found by hand, walking up from cwd like libgit2
  * does: at each directory DIR/.git, then DIR itself as a git dir. Any
@@ -54,7 +54,8 @@
 #include <sodium.h>
 
 #include "file.h"
-#include "repo_impl.h"
+#include "gitcache.h"
+#include "hex.h"
 #include "settings.h"
 
 #define CACHE_MAGIC "scoperun-repo-cache 2\n"
@@ -295,7 +296,7 @@ is_oid_line(const char *s)
 {
 	size_t i;
 
-	for (i = 0; i < SR_REPO_OID_HEX; i++)
+	for (i = 0; i < REPO_OID_HEX; i++)
 		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' &&
 		    s[i] <= 'f')))
 			return 0;
@@ -317,7 +318,7 @@ put_head(key_ctx *c, const repo_layout *l)
 	}
 	put_str(c, buf);
 	if (is_oid_line(buf)) {
-		memcpy(k->head, buf, SR_REPO_OID_HEX);
+		memcpy(k->head, buf, REPO_OID_HEX);
 		return;
 	}
 	if (strncmp(buf, "ref: ", 5) != 0 || buf[n - 1] != '\n') {
@@ -336,7 +337,7 @@ put_head(key_ctx *c, const repo_layout *l)
 			return;
 		}
 		k->loose = 1;
-		memcpy(k->head, buf, SR_REPO_OID_HEX);
+		memcpy(k->head, buf, REPO_OID_HEX);
 		put_str(c, buf);
 	} else if (errno == ENOENT || errno == ENOTDIR) {
 		put_stat(c, l->commondir, "packed-refs");
@@ -346,8 +347,8 @@ put_head(key_ctx *c, const repo_layout *l)
 }
 
 void
-repo_key_make(repo_key *k, const repo_layout *l, const repo_match *m,
-    const char *identity)
+repo_key_make(repo_key *k, const repo_layout *l, const char *const *pat,
+    size_t npat, const char *identity)
 {
 	struct timespec now;
 	key_ctx c;
@@ -366,9 +367,9 @@ repo_key_make(repo_key *k, const repo_layout *l, const repo_match *m,
 	put_str(&c, l->workdir);
 	put_stat(&c, l->commondir, "config");
 	put_stat(&c, l->gitdir, "config.worktree");
-	put(&c, &m->n, sizeof(m->n));
-	for (i = 0; i < m->n; i++)
-		put_str(&c, m->pat[i]);
+	put(&c, &npat, sizeof(npat));
+	for (i = 0; i < npat; i++)
+		put_str(&c, pat[i]);
 	put_str(&c, identity);
 	crypto_generichash_final(&c.h, k->repo, REPO_KEY_BYTES);
 
@@ -406,13 +407,13 @@ repo_key_head(repo_key *k, const repo_layout *l)
 	for (line = buf; line != NULL && !found; line = next) {
 		if ((next = strchr(line, '\n')) != NULL)
 			*next++ = '\0';
-		if (strlen(line) == SR_REPO_OID_HEX + 1 + rlen &&
-		    line[SR_REPO_OID_HEX] == ' ' &&
-		    strcmp(line + SR_REPO_OID_HEX + 1, k->ref) == 0) {
-			line[SR_REPO_OID_HEX] = '\n';
-			line[SR_REPO_OID_HEX + 1] = '\0';
+		if (strlen(line) == REPO_OID_HEX + 1 + rlen &&
+		    line[REPO_OID_HEX] == ' ' &&
+		    strcmp(line + REPO_OID_HEX + 1, k->ref) == 0) {
+			line[REPO_OID_HEX] = '\n';
+			line[REPO_OID_HEX + 1] = '\0';
 			if ((found = is_oid_line(line)))
-				memcpy(k->head, line, SR_REPO_OID_HEX);
+				memcpy(k->head, line, REPO_OID_HEX);
 		}
 	}
 	free(buf);
@@ -422,14 +423,14 @@ repo_key_head(repo_key *k, const repo_layout *l)
 /* ---- the cache file ---------------------------------------------- */
 
 int
-repo_cache_dir(char *buf, size_t size, const sr_repo_opts *o)
+repo_cache_dir(char *buf, size_t size, const char *dir)
 {
 	const sr_settings *set = sr_settings_get();
 	const char *x = set->xdg_cache_home, *home = set->home;
 	int n;
 
-	if (o->cache_dir != NULL)
-		n = snprintf(buf, size, "%s", o->cache_dir);
+	if (dir != NULL)
+		n = snprintf(buf, size, "%s", dir);
 	else if (x != NULL && x[0] == '/')
 		n = snprintf(buf, size, "%s/scoperun", x);
 	else if (home != NULL && home[0] == '/')
@@ -487,7 +488,7 @@ oid_field(const char **p, const char *name, char *out)
 {
 	unsigned char raw[REPO_OID_RAW];
 
-	if (field(p, name, out, SR_REPO_OID_HEX + 1) != 0)
+	if (field(p, name, out, REPO_OID_HEX + 1) != 0)
 		return -1;
 	if (strcmp(out, "-") == 0) {
 		out[0] = '\0';
@@ -686,4 +687,25 @@ repo_cache_store_keys(const repo_oids *o, const char *dir, const char *gitdir)
 	}
 	close(dfd);
 	return ok ? 0 : -1;
+}
+
+void
+repo_oids_free(repo_oids *o)
+{
+	free(o->v);
+	memset(o, 0, sizeof(*o));
+}
+
+/* ---- hex --------------------------------------------------------- */
+
+void
+repo_hex(char *out, const unsigned char *raw, size_t n)
+{
+	sodium_bin2hex(out, 2 * n + 1, raw, n);
+}
+
+int
+repo_unhex(unsigned char *out, const char *hex, size_t n)
+{
+	return sr_hex_decode(out, n, hex) == 0 && hex[2 * n] == '\0' ? 0 : -1;
 }

@@ -1,6 +1,6 @@
 /*
- * sandbox_impl.h - what lib/sandbox.c (plan, ruleset) and
- * lib/sandbox_ns.c (the mount namespace) share; not for cmd/.
+ * sandbox_impl.h - what lib/run/sandbox.c (plan, ruleset) and
+ * lib/run/sandbox_ns.c (the mount namespace) share; not for cmd/.
  */
 #ifndef SR_SANDBOX_IMPL_H
 #define SR_SANDBOX_IMPL_H
@@ -37,7 +37,7 @@ typedef struct sb_ns {
  * read-only directory mounted over each hidden directory and an empty
  * file over each hidden file. Root keeps its capabilities but for
  * CAP_SYS_ADMIN and CAP_DAC_READ_SEARCH, which could reach beneath a
- * cover (open_tree, open_by_handle_at); see lib/sandbox_ns.c.
+ * cover (open_tree, open_by_handle_at); see lib/run/sandbox_ns.c.
  */
 int sb_ns_enter(const sb_ns *ns, sr_err *err);
 

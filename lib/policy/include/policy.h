@@ -16,24 +16,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "diag.h"
 #include "err.h"
+#include "provider_spec.h"
+#include "sandbox_spec.h"
 
 #define SR_POLICY_MAX_BYTES (1u << 20)
 #define SR_AGENT_NAME_MAX 64
 #define SR_POLICY_KILL_GRACE 5		/* seconds, when kill_grace is absent */
-
-typedef enum sr_diag_level { SR_DIAG_WARNING, SR_DIAG_ERROR } sr_diag_level;
-
-/* A diagnostic; an error's kind is SR_ERR_CONFIG (the policy is wrong)
- * or SR_ERR_DENIED (it is sound and says no), with the refusal's reason
- * code (err.h) then. The message is for people only. */
-typedef struct sr_diag {
-	sr_diag_level level;
-	sr_err_kind kind;
-	const char *reason;
-	unsigned line;
-	char msg[SR_ERR_MSG_MAX];
-} sr_diag;
 
 typedef struct sr_setvar {
 	const char *name;
@@ -55,63 +45,6 @@ typedef struct sr_grant {
 	int as_file;			/* as = "file": a path to a memfd */
 	int64_t max_age;		/* seconds since set/rotated; 0 = any */
 } sr_grant;
-
-typedef struct sr_strlist {
-	const char **v;
-	unsigned *line;
-	size_t n;
-} sr_strlist;
-
-/* TCP ports of [sandbox] tcp_connect / tcp_bind. */
-typedef struct sr_portlist {
-	int limited;			/* the key is present: only these */
-	uint16_t *v;
-	unsigned *line;
-	size_t n;
-	unsigned key_line;
-} sr_portlist;
-
-/*
- * [sandbox] as written (SPEC §9); lib/sandbox.h resolves it against the
- * caller's HOME and working directory. Paths are "." or absolute or
- * start with "~"; a hide entry may end in a '*' glob.
- */
-typedef struct sr_sandbox_spec {
-	int present;
-	unsigned line;			/* the [sandbox] header's line */
-	int write_set, read_set;	/* the key is present */
-	sr_strlist write, hide, read;
-	sr_portlist tcp_connect, tcp_bind;
-	int required;			/* default 1 */
-	unsigned required_line;
-} sr_sandbox_spec;
-
-/* A vault secret that only a provider's command receives. */
-typedef struct sr_provider_input {
-	const char *env;
-	const char *from;
-	unsigned line;
-} sr_provider_input;
-
-/* [providers.NAME] (SPEC §10): a command run at launch that mints the
- * values its grants take. */
-typedef struct sr_provider {
-	const char *name;
-	sr_strlist command;		/* argv; [0] resolved like exec.allow */
-	sr_provider_input *inputs;
-	size_t ninputs;
-	sr_strlist inherit;		/* the caller's variables it gets */
-	int inherit_default;		/* inherit absent: PATH and HOME */
-	int json;			/* format = "json" */
-	int64_t timeout;		/* seconds (SR_PROVIDER_TIMEOUT) */
-	int64_t max_ttl;		/* seconds; 0 = no cap */
-	int64_t cache;			/* seconds; 0 = mint every run */
-	unsigned line, max_ttl_line;
-} sr_provider;
-
-#define SR_PROVIDER_TIMEOUT 10		/* seconds, when timeout is absent */
-#define SR_SUSPEND_WINDOW 600		/* seconds, when suspend_window is absent */
-#define SR_SUSPEND_MAX 1000		/* the largest suspend_after_denials */
 
 typedef struct sr_policy {
 	char *path;
@@ -136,8 +69,8 @@ typedef struct sr_policy {
 	int64_t max_runs_per_hour;	/* 0 = no limit */
 	unsigned limits_line;
 	int audit_syslog;		/* [audit] syslog: records to syslog too */
-	sr_sandbox_spec sandbox;	/* [sandbox], lib/sandbox.h */
-	sr_provider *providers;		/* SPEC §10 */
+	sr_sandbox_spec sandbox;	/* [sandbox], sandbox.h */
+	sr_provider *providers;		/* SPEC §10, provider_spec.h */
 	size_t nproviders;
 	int64_t suspend_after_denials;	/* SPEC §11; 0 = never */
 	int64_t suspend_window;		/* seconds */

@@ -26,7 +26,7 @@
 
 #include "err.h"
 #include "identity.h"
-#include "policy.h"
+#include "provider_spec.h"
 
 #define SR_PCACHE_MARGIN 60	/* seconds: never hand out a nearly dead one */
 

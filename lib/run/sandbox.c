@@ -670,17 +670,16 @@ first_error(const sr_sandbox *sb, sr_err *err)
 }
 
 int
-sr_sandbox_plan(sr_sandbox **out, const sr_policy *p,
-    const sr_sandbox_ctx *ctx, sr_err *err)
+sr_sandbox_plan(sr_sandbox **out, const sr_sandbox_spec *s,
+    const char *path, const sr_sandbox_ctx *ctx, sr_err *err)
 {
-	const sr_sandbox_spec *s = &p->sandbox;
 	sr_sandbox *sb;
 
 	*out = NULL;
 	if ((sb = calloc(1, sizeof(*sb))) == NULL)
 		return sr_err_set(err, SR_ERR_SYSTEM, NULL, 0, "out of memory");
 	sb->fd = -1;
-	sb->policy_path = p->path;
+	sb->policy_path = path;
 	sb->line = s->line;
 	sb->required = s->required;
 	sb->abi = ctx->abi;

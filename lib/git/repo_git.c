@@ -1,5 +1,5 @@
 /*
- * repo_git.c - libgit2 for the guard, loaded at run time (repo_impl.h).
+ * repo_git.c - libgit2 for the guard, loaded at run time (gitrepo.h).
  *
  * Linking libgit2 maps 18 shared libraries (TLS, SSH, Kerberos, PCRE)
  * into every scoperun process, and git_libgit2_init parses the system CA
@@ -21,7 +21,8 @@
 
 #include <git2.h>
 
-#include "repo_impl.h"
+#include "gitindex.h"
+#include "gitrepo.h"
 #include "settings.h"
 
 #ifndef SR_LIBGIT2_SONAME
@@ -309,11 +310,12 @@ repo_git_head(repo_git *g, unsigned char commit[REPO_OID_RAW],
 
 typedef struct walk_ctx {
 	const repo_index *ix;
-	repo_scan *s;
+	const repo_sink *sink;
 	const char *prefix;
 	size_t plen;
 	char *buf;
 	size_t cap;
+	int oom;
 } walk_ctx;
 
 /* buf = prefix root name (name may be ""); NULL when out of memory. */
@@ -344,6 +346,7 @@ walk_cb(const char *root, const git_tree_entry *e, void *payload)
 	const char *name = api.tree_entry_name(e), *path = root;
 	const unsigned char *cached;
 	size_t len = strlen(root);
+	int bad;
 
 	if (api.tree_entry_type(e) == GIT_OBJECT_TREE) {
 		if (w->ix == NULL)
@@ -356,30 +359,31 @@ walk_cb(const char *root, const git_tree_entry *e, void *payload)
 	}
 	if (w->plen > 0 && (path = join(w, root, "", &len)) == NULL)
 		goto oom;
-	repo_scan_add(w->s, path, len, name);
+	bad = w->sink->file(w->sink->arg, path, len, name) != 0;
 	if (api.tree_entry_type(e) == GIT_OBJECT_COMMIT ||
 	    api.tree_entry_filemode(e) == GIT_FILEMODE_BLOB ||
 	    api.tree_entry_filemode(e) == GIT_FILEMODE_BLOB_EXECUTABLE) {
 		if ((path = join(w, root, name, &len)) == NULL)
 			goto oom;
 		if (api.tree_entry_type(e) == GIT_OBJECT_COMMIT)
-			repo_scan_sub(w->s, path, len);
+			bad |= w->sink->gitlink(w->sink->arg, path, len) != 0;
 		else	/* a tree holds no sizes */
-			repo_scan_cand(w->s, api.tree_entry_id(e)->id, 0, 0,
-			    path, len);
+			bad |= w->sink->blob(w->sink->arg,
+			    api.tree_entry_id(e)->id, 0, 0, path, len) != 0;
 	}
-	if (!w->s->oom)
+	if (!bad)
 		return 0;
 oom:
-	w->s->oom = 1;
+	w->oom = 1;
 	return -1;
 }
 
 int
 repo_git_walk(repo_git *g, const unsigned char tree[REPO_OID_RAW],
-    const char *prefix, const repo_index *ix, repo_scan *s, sr_err *err)
+    const char *prefix, const repo_index *ix, const repo_sink *sink,
+    sr_err *err)
 {
-	walk_ctx w = { ix, s, prefix, strlen(prefix), NULL, 0 };
+	walk_ctx w = { ix, sink, prefix, strlen(prefix), NULL, 0, 0 };
 	git_tree *t;
 	git_oid oid;
 	int rc = 0;
@@ -388,7 +392,7 @@ repo_git_walk(repo_git *g, const unsigned char tree[REPO_OID_RAW],
 	if (api.tree_lookup(&t, g->repo, &oid) < 0)
 		return git_fail(err, "cannot read HEAD's tree");
 	if (api.tree_walk(t, GIT_TREEWALK_PRE, walk_cb, &w) < 0)
-		rc = s->oom ? sr_err_set(err, SR_ERR_SYSTEM, NULL, 0, "out of "
+		rc = w.oom ? sr_err_set(err, SR_ERR_SYSTEM, NULL, 0, "out of "
 		    "memory") : git_fail(err, "cannot walk HEAD's tree");
 	api.tree_free(t);
 	free(w.buf);

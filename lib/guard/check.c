@@ -1,11 +1,11 @@
 /*
  * check.c - the leak check's walk over a repository (check.h).
  *
- * libgit2 (through repo_git.c, loaded with dlopen) lists the index and
- * the trees and reads the blobs; every path goes through the guard's
- * name rule (repo.c), every new blob through the matcher (scan.c). Blob
- * and tree ids already seen are skipped, so a history scan reads each
- * object once however many commits share it.
+ * libgit2 (through lib/git's gitrepo.h, loaded with dlopen) lists the
+ * index and the trees and reads the blobs; every path goes through the
+ * guard's name rule (repo.c), every new blob through the matcher
+ * (scan.c). Blob and tree ids already seen are skipped, so a history
+ * scan reads each object once however many commits share it.
  */
 #define _GNU_SOURCE	/* memrchr */
 #include "check.h"
@@ -23,6 +23,7 @@
 
 #include <linux/openat2.h>
 
+#include "gitrepo.h"
 #include "keymat.h"
 #include "repo_impl.h"
 

@@ -23,6 +23,7 @@
 #include "paths.h"
 #include "ratelimit.h"
 #include "settings.h"
+#include "suspend.h"
 #include "timeutil.h"
 #include "toml.h"
 #include "vault.h"
@@ -857,7 +858,7 @@ check_repo(sr_policy *p, const sr_toml_value *root)
 }
 
 /* SPEC §11: that many refusals within the window suspend the agent
- * (lib/suspend.h). */
+ * (suspend.h). */
 static void
 check_suspend(sr_policy *p, const sr_toml_value *t)
 {
@@ -884,7 +885,7 @@ check_suspend(sr_policy *p, const sr_toml_value *t)
 		p->suspend_window = SR_SUSPEND_WINDOW;
 }
 
-/* A run past max_runs_per_hour is refused (lib/ratelimit.h). */
+/* A run past max_runs_per_hour is refused (ratelimit.h). */
 static void
 check_limits(sr_policy *p, const sr_toml_value *root)
 {
@@ -925,7 +926,7 @@ check_audit(sr_policy *p, const sr_toml_value *root)
 	p->audit_syslog = field_bool(p, t, "audit", "syslog", 0);
 }
 
-/* ---- [sandbox] (SPEC §9; resolved by lib/sandbox.c) --------------- */
+/* ---- [sandbox] (SPEC §9; resolved by lib/run/sandbox.c) --------------- */
 
 /* "." (where the run starts), "~" or "~/...", or an absolute path; a
  * '*' only in a hide entry's last component. */

@@ -23,6 +23,9 @@
 
 #include "err.h"
 
+#define SR_SUSPEND_WINDOW 600		/* seconds, when suspend_window is absent */
+#define SR_SUSPEND_MAX 1000		/* the largest suspend_after_denials */
+
 /* The state file of agent (a valid agent name) beside audit_path. */
 int sr_suspend_path(char *buf, size_t size, const char *audit_path,
     const char *agent, sr_err *err);
