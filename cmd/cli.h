@@ -73,6 +73,14 @@ void cli_usage_error(const char *who, const char *usage);
 /* The verb name is probably a typo of (edit distance at most 2, or a
  * prefix of at least 3 letters), else NULL. */
 const char *cli_verb_near(const char *name);
+/* How many edits (a swap of neighbours is one) make a into b; 99 past 64
+ * bytes. For "did you mean". */
+size_t cli_distance(const char *a, const char *b);
+/* policy check's look at the vault and the file's text (policy_lint.c):
+ * what the loader cannot see. Adds to the counts. */
+struct sr_policy;
+void cli_policy_lint(const char *agent, const struct sr_policy *p,
+    size_t *nerr, size_t *nwarn);
 /* err says no policy for agent: name the verb agent is close to, or,
  * when there is no policy at all yet, how to make one. */
 void cli_no_policy_hint(const char *agent, sr_err *err);

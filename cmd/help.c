@@ -88,8 +88,8 @@ cli_usage_error(const char *who, const char *usage)
 
 /* Optimal string alignment distance (a swap of neighbours counts one),
  * for names of at most 64 bytes; larger is 99. */
-static size_t
-distance(const char *a, const char *b)
+size_t
+cli_distance(const char *a, const char *b)
 {
 	size_t la = strlen(a), lb = strlen(b), i, j, d[65][65], c;
 
@@ -128,7 +128,7 @@ cli_verb_near(const char *name)
 		/* "sec" for secret; two letters say too little */
 		if (n >= 3 && strncmp(helps[i].verb, name, n) == 0)
 			return helps[i].verb;
-		d = distance(name, helps[i].verb);
+		d = cli_distance(name, helps[i].verb);
 		/* one letter off a short verb is a slip; two letters off
 		 * "hook" are "foo" and many another name */
 		if (d < bestd && d * 2 < strlen(helps[i].verb)) {

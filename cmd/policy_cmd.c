@@ -94,6 +94,8 @@ policy_check(const char *agent)
 	}
 	nerr = p->nerrors;
 	check_sandbox(agent, p, &nerr, &nwarn);
+	if (p->nerrors == 0)
+		cli_policy_lint(agent, p, &nerr, &nwarn);
 	printf("%s: %zu error%s, %zu warning%s\n", cli_esc(p->path),
 	    nerr, nerr == 1 ? "" : "s", nwarn,
 	    nwarn == 1 ? "" : "s");

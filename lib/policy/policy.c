@@ -774,10 +774,8 @@ check_supervise(sr_policy *p, const sr_toml_value *t)
 	if (p->supervise)
 		p->supervise_line = sr_toml_line(sv ? sv :
 		    sr_toml_table_get(t, k));
-	if (p->mask_output)
-		WARN(p, sr_toml_table_get(t, "mask_output"),
-		    "exec.mask_output: granted values shorter than %d bytes "
-		    "are not masked (a run names them)", SR_MASK_MIN_LEN);
+	/* a value too short to mask: policy check says so when one is
+	 * (cmd/policy_lint.c), and a run names it */
 	/* Supervised, kill_grace also times what the agent leaves behind. */
 	if (sr_toml_table_get(t, "kill_grace") != NULL && !p->supervise)
 		WARN(p, sr_toml_table_get(t, "kill_grace"), "exec.kill_grace "

@@ -226,4 +226,28 @@ expect_out '^records +audit log and syslog$' "explain: syslog forwarding"
 sr policy explain a5
 expect_rc 1 "explain of an invalid policy"
 
+# ---- policy check against the vault and the template (issue 14) ----
+sr init
+printf %s 'ghp_lint_value_123' | "$SCOPERUN" secret set github/issues-readonly \
+    >/dev/null 2>&1
+{ header lint; printf '[secrets]\nGOOD = "github/issues-readonly"\n'
+  printf 'TYPO = "github/issue-readonly"\nGONE = "nothing/like-it"\n'; } |
+    policy lint
+sr policy check lint
+expect_rc 1 "a grant of a secret the vault lacks is a finding"
+expect_err "error: grant TYPO: no secret 'github/issue-readonly' in the vault at .*\\(did you mean 'github/issues-readonly'\\?\\) \\(.*lint.toml:[0-9]+\\)" \
+    "it names the nearest secret and the grant's line"
+expect_err "error: grant GONE: no secret 'nothing/like-it' in the vault at [^(]*\\(.*lint.toml" \
+    "no near name: none offered"
+expect_no_err "grant GOOD" "the grant the vault holds: nothing said"
+{ header lint2; printf '[secrets]\nGOOD = "github/issues-readonly"\n'
+  printf '[exec]\nallow = ["true"]  # CHANGE: your command\n'
+  printf '# marked CHANGE in prose: not a marker\n'; } | policy lint2
+sr policy check lint2
+expect_rc 0 "markers are warnings"
+expect_err "warning: a template's CHANGE marker: edit what it marks, then delete the marker \\(.*lint2.toml:[0-9]+\\)" \
+    "a CHANGE marker left in is named with its line"
+[ "$(grep -c "CHANGE marker" "$T/err")" -eq 1 ] && ok ||
+    bad "only the marker, not prose naming CHANGE"
+
 finish
