@@ -22,6 +22,7 @@
 #include <sodium.h>
 
 #include "audit_impl.h"
+#include "bytes.h"
 #include "timeutil.h"
 #include "user.h"
 #include "file.h"
@@ -50,10 +51,8 @@ audit_mac(unsigned char out[SR_AUDIT_HASH_BYTES],
 {
 	crypto_generichash_state st;
 	unsigned char be[8];
-	int i;
 
-	for (i = 0; i < 8; i++)
-		be[i] = (unsigned char)(seq >> (56 - 8 * i));
+	sr_bytes_put64(be, seq);
 	crypto_generichash_init(&st, key, SR_AUDIT_HASH_BYTES,
 	    SR_AUDIT_HASH_BYTES);
 	crypto_generichash_update(&st, (const unsigned char *)AUDIT_MAC_TAG,
@@ -863,18 +862,13 @@ done:
 int
 sr_audit_append(const char *path, const sr_audit_event *ev, sr_err *err)
 {
-	char dir[SR_ERR_PATH_MAX], lock[SR_ERR_PATH_MAX];
-	char *slash;
+	char lock[SR_ERR_PATH_MAX];
 	int lockfd, rc;
 
 	if (sodium_init() < 0)
 		return sr_err_set(err, SR_ERR_SYSTEM, path, 0, "libsodium");
-	snprintf(dir, sizeof(dir), "%s", path);
-	if ((slash = strrchr(dir, '/')) != NULL && slash != dir) {
-		*slash = '\0';
-		if (sr_file_mkdirs(dir, err) != 0)
-			return -1;
-	}
+	if (sr_file_mkdirs_parent(path, err) != 0)
+		return -1;
 	if (audit_side_path(lock, sizeof(lock), path, ".lock") != 0)
 		return sr_err_set(err, SR_ERR_SYSTEM, path, 0, "path too long");
 	if (sr_file_lock(&lockfd, lock, err) != 0)

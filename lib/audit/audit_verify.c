@@ -207,6 +207,16 @@ check_line(struct walk *w, const struct audit_rec *r, uint64_t next)
 	return w->ncps > w->ci ? check_cps(w, l->seq, r->lineno) : 0;
 }
 
+/* The head and the log disagree on how much there is (seq: where). */
+static int
+truncated(struct walk *w, uint64_t seq, const struct audit_head *h)
+{
+	return bad(w, seq, 0, "truncated or head altered: the head says %llu "
+	    "records in %llu bytes, the file has %llu in %llu",
+	    (unsigned long long)h->seq, (unsigned long long)h->size,
+	    (unsigned long long)w->last, (unsigned long long)w->end);
+}
+
 /*
  * The head behind the last records: appenders killed between their
  * append and their head update (or an older head back after a power
@@ -221,11 +231,7 @@ check_behind(struct walk *w, const struct audit_head *h)
 {
 	if (w->mark_file != w->nfiles - 1 || h->size != w->mark_end ||
 	    memcmp(h->hash, w->mark_hash, sizeof(h->hash)) != 0)
-		return bad(w, h->seq + 1, 0, "truncated or head altered: the "
-		    "head says %llu records in %llu bytes, the file has %llu "
-		    "in %llu", (unsigned long long)h->seq,
-		    (unsigned long long)h->size, (unsigned long long)w->last,
-		    (unsigned long long)w->end);
+		return truncated(w, h->seq + 1, h);
 	if (w->key != NULL && sodium_memcmp(h->key, w->mark_key,
 	    sizeof(h->key)) != 0)
 		return bad(w, h->seq + 1, 0, "head altered: it says %llu "
@@ -260,11 +266,7 @@ check_head(struct walk *w, const struct audit_head *h)
 		return check_behind(w, h);
 	if (h->seq != w->last || memcmp(h->hash, w->last_hash,
 	    sizeof(h->hash)) != 0 || h->size != w->end)
-		return bad(w, w->last + 1, 0, "truncated or head altered: the "
-		    "head says %llu records in %llu bytes, the file has %llu "
-		    "in %llu", (unsigned long long)h->seq,
-		    (unsigned long long)h->size, (unsigned long long)w->last,
-		    (unsigned long long)w->end);
+		return truncated(w, w->last + 1, h);
 	if (w->key != NULL && sodium_memcmp(h->key, w->key,
 	    sizeof(h->key)) != 0)
 		return bad(w, w->last + 1, 0, "the head's key does not follow "

@@ -382,3 +382,73 @@ sr_file_unlock(int fd)
 	if (fd >= 0)
 		close(fd);	/* closing drops the flock */
 }
+
+int
+sr_file_mkdirs_parent(const char *path, sr_err *err)
+{
+	char dir[SR_ERR_PATH_MAX], *slash;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	if ((slash = strrchr(dir, '/')) == NULL || slash == dir)
+		return 0;
+	*slash = '\0';
+	return sr_file_mkdirs(dir, err);
+}
+
+static int
+state_error(const char *path, const char *what, sr_err *err)
+{
+	return sr_err_set(err, SR_ERR_SYSTEM, path, 0, "cannot use the %s "
+	    "%s: %s", what, path, strerror(errno ? errno : EIO));
+}
+
+int
+sr_file_open_locked(int *fd, off_t *size, const char *path,
+    const char *what, sr_err *err)
+{
+	struct stat st;
+
+	if (sr_file_mkdirs_parent(path, err) != 0)
+		return -1;
+	if ((*fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
+	    0600)) < 0)
+		return state_error(path, what, err);
+	if (flock(*fd, LOCK_EX) != 0 || fstat(*fd, &st) != 0) {
+		state_error(path, what, err);
+		goto fail;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		sr_err_set(err, SR_ERR_CONFIG, path, 0, "%s is not a regular "
+		    "file", path);
+		goto fail;
+	}
+	if (sr_file_check_mode(path, st.st_mode, st.st_uid,
+	    SR_FILE_UNSAFE_MODE, what, err) != 0)
+		goto fail;
+	*size = st.st_size;
+	return 0;
+fail:
+	close(*fd);
+	*fd = -1;
+	return -1;
+}
+
+int
+sr_file_pwrite_all(int fd, const void *data, size_t len, off_t off)
+{
+	ssize_t n = pwrite(fd, data, len, off);
+
+	if (n >= 0 && (size_t)n != len)
+		errno = ENOSPC;
+	return n == (ssize_t)len ? 0 : -1;
+}
+
+int
+sr_file_state_path(char *buf, size_t size, const char *audit_path,
+    const char *kind, const char *agent, sr_err *err)
+{
+	if ((size_t)snprintf(buf, size, "%s.%s.%s", audit_path, kind, agent) >=
+	    size)
+		return sr_err_set(err, SR_ERR_CONFIG, NULL, 0, "path too long");
+	return 0;
+}

@@ -467,6 +467,57 @@ open_dir(const char *dir)
 	return fd;
 }
 
+/* The entry name in dir, open for reading if it is a regular file of
+ * the user's own and private to them (*st its stat), else -1. */
+static int
+open_entry(const char *dir, const char *name, struct stat *st)
+{
+	int dfd, fd;
+
+	if ((dfd = open_dir(dir)) < 0)
+		return -1;
+	fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	close(dfd);
+	if (fd >= 0 && (fstat(fd, st) != 0 || !S_ISREG(st->st_mode) ||
+	    st->st_uid != getuid() || (st->st_mode & 077) != 0)) {
+		close(fd);
+		fd = -1;
+	}
+	return fd;
+}
+
+/* Replace the entry name in dir (made 0700 if missing) with a then b: a
+ * temp file renamed over it. */
+static int
+store_entry(const char *dir, const char *name, const void *a, size_t alen,
+    const void *b, size_t blen)
+{
+	char tmp[64];
+	sr_err ignored = SR_ERR_INIT;
+	unsigned char rnd[8];
+	int dfd, fd, ok;
+
+	if (sr_file_mkdirs(dir, &ignored) != 0 || (dfd = open_dir(dir)) < 0)
+		return -1;
+	randombytes_buf(rnd, sizeof(rnd));
+	repo_hex(tmp + snprintf(tmp, sizeof(tmp), ".tmp-"), rnd, sizeof(rnd));
+	fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+	    O_CLOEXEC, 0600);
+	if (fd < 0) {
+		close(dfd);
+		return -1;
+	}
+	ok = write(fd, a, alen) == (ssize_t)alen &&
+	    (blen == 0 || write(fd, b, blen) == (ssize_t)blen);
+	ok = close(fd) == 0 && ok;
+	if (!ok || renameat(dfd, tmp, dfd, name) != 0) {
+		unlinkat(dfd, tmp, 0);
+		ok = 0;
+	}
+	close(dfd);
+	return ok ? 0 : -1;
+}
+
 static int
 field(const char **p, const char *name, char *out, size_t size)
 {
@@ -533,19 +584,13 @@ repo_cache_load(repo_entry *e, const char *dir, const char *gitdir)
 	char name[5 + 32 + 1], buf[CACHE_MAX];
 	struct stat st;
 	ssize_t n;
-	int dfd, fd, rc = -1;
+	int fd, rc = -1;
 
 	memset(e, 0, sizeof(*e));
 	cache_name(name, gitdir);
-	if ((dfd = open_dir(dir)) < 0)
+	if ((fd = open_entry(dir, name, &st)) < 0)
 		return -1;
-	fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	close(dfd);
-	if (fd < 0)
-		return -1;
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
-	    st.st_uid == getuid() && (st.st_mode & 077) == 0 &&
-	    st.st_size < CACHE_MAX &&
+	if (st.st_size < CACHE_MAX &&
 	    (n = read(fd, buf, sizeof(buf) - 1)) == st.st_size) {
 		buf[n] = '\0';
 		rc = parse_entry(e, buf);
@@ -557,11 +602,9 @@ repo_cache_load(repo_entry *e, const char *dir, const char *gitdir)
 int
 repo_cache_store(const repo_entry *e, const char *dir, const char *gitdir)
 {
-	char name[5 + 32 + 1], tmp[64], buf[CACHE_MAX], rk[65], sk[65];
-	sr_err ignored = SR_ERR_INIT;
-	unsigned char rnd[8];
+	char name[5 + 32 + 1], buf[CACHE_MAX], rk[65], sk[65];
 	const char *p;
-	int dfd, fd, n, w, ok;
+	int n, w;
 	size_t i;
 
 	for (i = 0; e->root[i] != '\0'; i++)
@@ -580,25 +623,8 @@ repo_cache_store(const repo_entry *e, const char *dir, const char *gitdir)
 			return -1;
 		n += w;
 	}
-	if (sr_file_mkdirs(dir, &ignored) != 0 || (dfd = open_dir(dir)) < 0)
-		return -1;
 	cache_name(name, gitdir);
-	randombytes_buf(rnd, sizeof(rnd));
-	repo_hex(tmp + snprintf(tmp, sizeof(tmp), ".tmp-"), rnd, sizeof(rnd));
-	fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
-	    O_CLOEXEC, 0600);
-	if (fd < 0) {
-		close(dfd);
-		return -1;
-	}
-	ok = write(fd, buf, (size_t)n) == n;
-	ok = close(fd) == 0 && ok;
-	if (!ok || renameat(dfd, tmp, dfd, name) != 0) {
-		unlinkat(dfd, tmp, 0);
-		ok = 0;
-	}
-	close(dfd);
-	return ok ? 0 : -1;
+	return store_entry(dir, name, buf, (size_t)n, NULL, 0);
 }
 
 /* ---- the clean blobs' list (repo_keys.c) ------------------------- */
@@ -621,19 +647,13 @@ repo_cache_load_keys(repo_oids *o, const char *dir, const char *gitdir)
 	struct stat st;
 	unsigned char *buf = NULL;
 	ssize_t n;
-	int dfd, fd, rc = -1;
+	int fd, rc = -1;
 
 	memset(o, 0, sizeof(*o));
 	keys_name(name, gitdir);
-	if ((dfd = open_dir(dir)) < 0)
+	if ((fd = open_entry(dir, name, &st)) < 0)
 		return -1;
-	fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	close(dfd);
-	if (fd < 0)
-		return -1;
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
-	    st.st_uid != getuid() || (st.st_mode & 077) != 0 ||
-	    (size = (size_t)st.st_size) < mlen || size > KEYS_MAX ||
+	if ((size = (size_t)st.st_size) < mlen || size > KEYS_MAX ||
 	    (size - mlen) % REPO_OID_RAW != 0 || (buf = malloc(size)) == NULL)
 		goto done;
 	while (got < size && (n = read(fd, buf + got, size - got)) != 0) {
@@ -659,34 +679,14 @@ done:
 int
 repo_cache_store_keys(const repo_oids *o, const char *dir, const char *gitdir)
 {
-	char name[5 + 32 + 1], tmp[64];
-	sr_err ignored = SR_ERR_INIT;
-	unsigned char rnd[8];
+	char name[5 + 32 + 1];
 	size_t len = o->n * REPO_OID_RAW;
-	int dfd, fd, ok;
 
-	if (len > KEYS_MAX - sizeof(KEYS_MAGIC) ||
-	    sr_file_mkdirs(dir, &ignored) != 0 || (dfd = open_dir(dir)) < 0)
+	if (len > KEYS_MAX - sizeof(KEYS_MAGIC))
 		return -1;
 	keys_name(name, gitdir);
-	randombytes_buf(rnd, sizeof(rnd));
-	repo_hex(tmp + snprintf(tmp, sizeof(tmp), ".tmp-"), rnd, sizeof(rnd));
-	fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
-	    O_CLOEXEC, 0600);
-	if (fd < 0) {
-		close(dfd);
-		return -1;
-	}
-	ok = write(fd, KEYS_MAGIC, sizeof(KEYS_MAGIC) - 1) ==
-	    (ssize_t)(sizeof(KEYS_MAGIC) - 1) &&
-	    (len == 0 || write(fd, o->v, len) == (ssize_t)len);
-	ok = close(fd) == 0 && ok;
-	if (!ok || renameat(dfd, tmp, dfd, name) != 0) {
-		unlinkat(dfd, tmp, 0);
-		ok = 0;
-	}
-	close(dfd);
-	return ok ? 0 : -1;
+	return store_entry(dir, name, KEYS_MAGIC, sizeof(KEYS_MAGIC) - 1, o->v,
+	    len);
 }
 
 void

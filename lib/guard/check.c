@@ -32,20 +32,13 @@
 #define MODE_LINK 0120000
 #define MODE_DIR 0040000
 
-/* A set of object ids: open addressing on the id's first bytes (a hash
- * already); the all-zero id marks an empty slot and is never added. */
-typedef struct oidset {
-	unsigned char (*v)[REPO_OID_RAW];
-	size_t n, cap;		/* cap a power of two, or 0 */
-} oidset;
-
 typedef struct check_ctx {
 	const sr_check_opts *o;
 	sr_check_result *out;
 	repo_git *git;
 	repo_match m;
 	char id_rel[PATH_MAX];	/* the identity in the work tree; "" */
-	oidset blobs, trees;
+	repo_oids blobs, trees;	/* sets (repo_oidset_add) */
 	int names_only;		/* paths only: no blob is read */
 	int names_only_index;	/* walking the index itself */
 	int worktree;		/* head: scan tracked files' work tree copy */
@@ -60,57 +53,6 @@ typedef struct check_ctx {
 	size_t file_hits, file_first;
 	sr_err *err;
 } check_ctx;
-
-static const unsigned char zero_oid[REPO_OID_RAW];
-
-/* ---- object id sets ---------------------------------------------- */
-
-static size_t
-oid_slot(const oidset *s, const unsigned char *oid)
-{
-	size_t h, mask = s->cap - 1;
-
-	memcpy(&h, oid, sizeof(h));
-	for (h &= mask; memcmp(s->v[h], zero_oid, REPO_OID_RAW) != 0 &&
-	    memcmp(s->v[h], oid, REPO_OID_RAW) != 0; h = (h + 1) & mask)
-		;
-	return h;
-}
-
-static int
-oidset_grow(oidset *s)
-{
-	oidset g = { NULL, s->n, s->cap ? 2 * s->cap : 1024 };
-	size_t i;
-
-	if ((g.v = calloc(g.cap, sizeof(*g.v))) == NULL)
-		return -1;
-	for (i = 0; i < s->cap; i++)
-		if (memcmp(s->v[i], zero_oid, REPO_OID_RAW) != 0)
-			memcpy(g.v[oid_slot(&g, s->v[i])], s->v[i],
-			    REPO_OID_RAW);
-	free(s->v);
-	*s = g;
-	return 0;
-}
-
-/* 1 added, 0 already there (or the zero id), -1 out of memory. */
-static int
-oidset_add(oidset *s, const unsigned char *oid)
-{
-	size_t i;
-
-	if (memcmp(oid, zero_oid, REPO_OID_RAW) == 0)
-		return 0;
-	if (2 * (s->n + 1) > s->cap && oidset_grow(s) != 0)
-		return -1;
-	i = oid_slot(s, oid);
-	if (memcmp(s->v[i], oid, REPO_OID_RAW) == 0)
-		return 0;
-	memcpy(s->v[i], oid, REPO_OID_RAW);
-	s->n++;
-	return 1;
-}
 
 /* ---- findings ---------------------------------------------------- */
 
@@ -412,7 +354,7 @@ on_file(void *arg, const char *path, size_t len, unsigned mode,
 	if (c->names_only || ((mode & MODE_TYPE) != MODE_FILE &&
 	    (mode & MODE_TYPE) != MODE_LINK))
 		return 0;	/* gitlinks name a commit, not bytes */
-	if ((rc = oidset_add(&c->blobs, oid)) <= 0)
+	if ((rc = repo_oidset_add(&c->blobs, oid)) <= 0)
 		return rc < 0 ? oom(c) : 0;
 	c->out->blobs++;
 	c->path = path;
@@ -423,7 +365,7 @@ static int
 on_dir(void *arg, const unsigned char oid[REPO_OID_RAW])
 {
 	check_ctx *c = arg;
-	int rc = oidset_add(&c->trees, oid);
+	int rc = repo_oidset_add(&c->trees, oid);
 
 	return rc < 0 ? oom(c) : rc == 0;	/* seen: skip it */
 }
@@ -438,7 +380,7 @@ on_commit(void *arg, const unsigned char commit[REPO_OID_RAW],
 	c->out->commits++;
 	if (c->o->progress)
 		c->o->progress(c->o->progress_arg, c->out);
-	if ((rc = oidset_add(&c->trees, tree)) <= 0)
+	if ((rc = repo_oidset_add(&c->trees, tree)) <= 0)
 		return rc < 0 ? oom(c) : 0;
 	repo_hex(c->commit, commit, REPO_OID_RAW);
 	return repo_git_tree_each(c->git, tree, "", on_file, on_dir, c,

@@ -159,7 +159,6 @@ static void
 cache_store(lister *l, const char *path)
 {
 	sr_err ignored = SR_ERR_INIT;
-	char dir[SR_ERR_PATH_MAX], *slash;
 	size_t i, n = 0;
 
 	if (!l->fresh && l->keep.n == l->nknown)
@@ -169,10 +168,7 @@ cache_store(lister *l, const char *path)
 		if (n == 0 || memcmp(l->keep.v[n - 1], l->keep.v[i],
 		    REPO_OID_RAW) != 0)
 			memmove(l->keep.v[n++], l->keep.v[i], REPO_OID_RAW);
-	snprintf(dir, sizeof(dir), "%s", path);
-	if ((slash = strrchr(dir, '/')) != NULL)
-		*slash = '\0';
-	if (sr_file_mkdirs(dir, &ignored) == 0)
+	if (sr_file_mkdirs_parent(path, &ignored) == 0)
 		sr_file_replace(path, l->keep.v, n * REPO_OID_RAW, 0600,
 		    SR_FILE_NO_SYNC, &ignored);
 }

@@ -106,4 +106,15 @@ typedef enum repo_verdict {
 repo_verdict repo_keys_check(repo_scan *s, repo_git *git, const char *cache,
     const char *gitdir, unsigned char hit[REPO_OID_RAW], sr_err *err);
 
+/*
+ * A set of object ids (repo_oids as a set, oidset.c): open addressing
+ * on the id's first bytes (a hash already), the all-zero id an empty slot
+ * and never added; cap a power of two, or 0 for the empty set.
+ * repo_oidset_add: 1 added, 0 already there (or the zero id), -1 out of
+ * memory. repo_oidset_has: 1 yes, 0 no.
+ */
+int repo_oidset_add(repo_oids *s, const unsigned char oid[REPO_OID_RAW]);
+int repo_oidset_has(const repo_oids *s,
+    const unsigned char oid[REPO_OID_RAW]);
+
 #endif

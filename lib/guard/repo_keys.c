@@ -24,14 +24,13 @@
 #include "keymat.h"
 #include "repo_impl.h"
 
-static const unsigned char zero_oid[REPO_OID_RAW];
 /* git's empty blob: a file of size 0 that is really empty */
 static const unsigned char empty_blob[REPO_OID_RAW] = {
 	0xe6, 0x9d, 0xe2, 0x9b, 0xb2, 0xd1, 0xd6, 0x43, 0x4b, 0x8b,
 	0x29, 0xae, 0x77, 0x5a, 0xd8, 0xc2, 0xe4, 0x8c, 0x53, 0x91
 };
 
-/* ---- lists and sets of ids --------------------------------------- */
+/* ---- lists of ids (sets: oidset.c) ------------------------------- */
 
 static int
 list_push(repo_oids *o, const unsigned char *oid)
@@ -47,53 +46,6 @@ list_push(repo_oids *o, const unsigned char *oid)
 		o->cap = cap;
 	}
 	memcpy(o->v[o->n++], oid, REPO_OID_RAW);
-	return 0;
-}
-
-/* Open addressing on the id's first bytes (a hash already). */
-static size_t
-set_slot(const repo_oids *s, const unsigned char *oid)
-{
-	size_t h, mask = s->cap - 1;
-
-	memcpy(&h, oid, sizeof(h));
-	for (h &= mask; memcmp(s->v[h], zero_oid, REPO_OID_RAW) != 0 &&
-	    memcmp(s->v[h], oid, REPO_OID_RAW) != 0; h = (h + 1) & mask)
-		;
-	return h;
-}
-
-static int
-set_has(const repo_oids *s, const unsigned char *oid)
-{
-	return s->cap > 0 && memcmp(s->v[set_slot(s, oid)], oid,
-	    REPO_OID_RAW) == 0;
-}
-
-/* 0 added or there already, -1 out of memory. */
-static int
-set_add(repo_oids *s, const unsigned char *oid)
-{
-	repo_oids g = { NULL, s->n, s->cap ? 2 * s->cap : 1024 };
-	size_t i;
-
-	if (memcmp(oid, zero_oid, REPO_OID_RAW) == 0)
-		return 0;
-	if (2 * (s->n + 1) > s->cap) {
-		if ((g.v = calloc(g.cap, sizeof(*g.v))) == NULL)
-			return -1;
-		for (i = 0; i < s->cap; i++)
-			if (memcmp(s->v[i], zero_oid, REPO_OID_RAW) != 0)
-				memcpy(g.v[set_slot(&g, s->v[i])], s->v[i],
-				    REPO_OID_RAW);
-		free(s->v);
-		*s = g;
-	}
-	i = set_slot(s, oid);
-	if (memcmp(s->v[i], oid, REPO_OID_RAW) != 0) {
-		memcpy(s->v[i], oid, REPO_OID_RAW);
-		s->n++;
-	}
 	return 0;
 }
 
@@ -149,7 +101,7 @@ known_set(repo_oids *set, const repo_oids *list)
 		return -1;
 	set->cap = cap;
 	for (i = 0; i < list->n; i++)
-		if (set_add(set, list->v[i]) != 0)
+		if (repo_oidset_add(set, list->v[i]) < 0)
 			return -1;
 	return 0;
 }
@@ -186,7 +138,7 @@ repo_keys_check(repo_scan *s, repo_git *git, const char *cache,
 			oom = 1;
 			break;
 		}
-		if (set_has(&known, s->cand.v[i]))
+		if (repo_oidset_has(&known, s->cand.v[i]))
 			continue;
 		if (git == NULL) {
 			v = REPO_UNSURE;
@@ -199,7 +151,7 @@ repo_keys_check(repo_scan *s, repo_git *git, const char *cache,
 			memcpy(hit, s->cand.v[i], REPO_OID_RAW);
 			v = REPO_FOUND;
 		} else
-			oom = set_add(&known, s->cand.v[i]) != 0;
+			oom = repo_oidset_add(&known, s->cand.v[i]) < 0;
 	}
 	if (v == REPO_CLEAN && !oom && use && (off > 0 || j != list.n))
 		repo_cache_store_keys(&s->cand, cache, gitdir);

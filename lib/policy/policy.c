@@ -32,26 +32,6 @@
 
 /* ---- diagnostics ------------------------------------------------- */
 
-static void __attribute__((format(printf, 5, 0)))
-vdiag(sr_policy *p, sr_diag_level level, const char *reason, unsigned line,
-    const char *fmt, va_list ap)
-{
-	sr_diag *d, *grown;
-
-	if (level == SR_DIAG_ERROR)
-		p->nerrors++;	/* counted even when the text is lost */
-	grown = realloc(p->diags, (p->ndiags + 1) * sizeof(*p->diags));
-	if (grown == NULL)
-		return;
-	p->diags = grown;
-	d = &p->diags[p->ndiags++];
-	d->level = level;
-	d->kind = reason != NULL ? SR_ERR_DENIED : SR_ERR_CONFIG;
-	d->reason = reason;
-	d->line = line;
-	vsnprintf(d->msg, sizeof(d->msg), fmt, ap);
-}
-
 static void __attribute__((format(printf, 4, 5)))
 diag(sr_policy *p, sr_diag_level level, unsigned line, const char *fmt,
     ...)
@@ -59,7 +39,8 @@ diag(sr_policy *p, sr_diag_level level, unsigned line, const char *fmt,
 	va_list ap;
 
 	va_start(ap, fmt);
-	vdiag(p, level, NULL, line, fmt, ap);
+	sr_diag_vadd(&p->diags, &p->ndiags, &p->nerrors, level, NULL, line,
+	    fmt, ap);
 	va_end(ap);
 }
 
@@ -70,7 +51,8 @@ deny(sr_policy *p, const char *reason, unsigned line, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vdiag(p, SR_DIAG_ERROR, reason, line, fmt, ap);
+	sr_diag_vadd(&p->diags, &p->ndiags, &p->nerrors, SR_DIAG_ERROR,
+	    reason, line, fmt, ap);
 	va_end(ap);
 }
 

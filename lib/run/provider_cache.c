@@ -12,6 +12,7 @@
 
 #include <sodium.h>
 
+#include "bytes.h"
 #include "file.h"
 #include "hex.h"
 #include "provider.h"
@@ -25,26 +26,6 @@
 #define TIMES 16		/* minted, expires: be64 each */
 #define ENTRY_MAX (MAGIC_LEN + 32 + NONCE + TIMES + \
 	SR_PROVIDER_OUTPUT_MAX + TAG)
-
-static void
-put64(unsigned char *p, uint64_t v)
-{
-	int i;
-
-	for (i = 0; i < 8; i++)
-		p[i] = (unsigned char)(v >> (56 - 8 * i));
-}
-
-static uint64_t
-get64(const unsigned char *p)
-{
-	uint64_t v = 0;
-	int i;
-
-	for (i = 0; i < 8; i++)
-		v = v << 8 | p[i];
-	return v;
-}
 
 static void
 hash_str(crypto_generichash_state *st, const char *s)
@@ -169,8 +150,8 @@ sr_pcache_get(unsigned char **out, size_t *len, int64_t *expires,
 		return 0;
 	}
 	free(buf);
-	minted = (int64_t)get64(plain);
-	*expires = (int64_t)get64(plain + 8);
+	minted = (int64_t)sr_bytes_get64(plain);
+	*expires = (int64_t)sr_bytes_get64(plain + 8);
 	if (minted > now || now - minted >= ttl || (*expires != 0 &&
 	    now >= *expires - SR_PCACHE_MARGIN)) {
 		sr_secalloc_free(plain);
@@ -190,15 +171,11 @@ sr_pcache_put(const char *path, const sr_identity *id,
 {
 	unsigned char eid[32], key[KEY], ad[MAGIC_LEN + 32], *plain, *buf;
 	size_t blen = MAGIC_LEN + NONCE + TIMES + len + TAG;
-	char dir[SR_ERR_PATH_MAX], *slash;
 	int rc = -1;
 
 	if (id_of_path(eid, path) != 0)
 		return sr_err_set(err, SR_ERR_CONFIG, path, 0, "bad cache path");
-	snprintf(dir, sizeof(dir), "%s", path);
-	if ((slash = strrchr(dir, '/')) != NULL)
-		*slash = '\0';
-	if (sr_file_mkdirs(dir, err) != 0)
+	if (sr_file_mkdirs_parent(path, err) != 0)
 		return -1;
 	plain = sr_secalloc_alloc(TIMES + len);
 	buf = malloc(blen);
@@ -206,8 +183,8 @@ sr_pcache_put(const char *path, const sr_identity *id,
 		sr_err_set(err, SR_ERR_SYSTEM, NULL, 0, "out of memory");
 		goto done;
 	}
-	put64(plain, (uint64_t)now);
-	put64(plain + 8, (uint64_t)expires);
+	sr_bytes_put64(plain, (uint64_t)now);
+	sr_bytes_put64(plain + 8, (uint64_t)expires);
 	memcpy(plain + TIMES, out, len);
 	memcpy(buf, MAGIC, MAGIC_LEN);
 	randombytes_buf(buf + MAGIC_LEN, NONCE);

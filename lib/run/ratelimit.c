@@ -10,61 +10,23 @@
  */
 #include "ratelimit.h"
 
-#include <sys/file.h>
-#include <sys/stat.h>
-
 #include <errno.h>
-#include <fcntl.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "bytes.h"
 #include "file.h"
 
 #define MAGIC "SRRATE1\n"
 #define HEADER 24
 #define SLOT(i) ((off_t)(HEADER + 8 * (i)))
 
-static void
-put64(unsigned char *p, uint64_t v)
-{
-	int i;
-
-	for (i = 0; i < 8; i++)
-		p[i] = (unsigned char)(v >> (56 - 8 * i));
-}
-
-static uint64_t
-get64(const unsigned char *p)
-{
-	uint64_t v = 0;
-	int i;
-
-	for (i = 0; i < 8; i++)
-		v = v << 8 | p[i];
-	return v;
-}
-
 int
 sr_ratelimit_path(char *buf, size_t size, const char *audit_path,
     const char *agent, sr_err *err)
 {
-	if ((size_t)snprintf(buf, size, "%s.rate.%s", audit_path, agent) >=
-	    size)
-		return sr_err_set(err, SR_ERR_CONFIG, NULL, 0, "path too long");
-	return 0;
-}
-
-/* pwrite all of len or -1; a short write sets no errno, so say why. */
-static int
-put_at(int fd, const void *b, size_t len, off_t off)
-{
-	ssize_t n = pwrite(fd, b, len, off);
-
-	if (n >= 0 && (size_t)n != len)
-		errno = ENOSPC;
-	return n == (ssize_t)len ? 0 : -1;
+	return sr_file_state_path(buf, size, audit_path, "rate", agent, err);
 }
 
 static int
@@ -72,42 +34,6 @@ io_error(const char *path, sr_err *err)
 {
 	return sr_err_set(err, SR_ERR_SYSTEM, path, 0, "cannot update the "
 	    "rate limit state %s: %s", path, strerror(errno ? errno : EIO));
-}
-
-/* Open and lock the state file, in a private directory made if need be. */
-static int
-open_state(int *fd, off_t *size, const char *path, sr_err *err)
-{
-	char dir[SR_ERR_PATH_MAX], *slash;
-	struct stat st;
-
-	snprintf(dir, sizeof(dir), "%s", path);
-	if ((slash = strrchr(dir, '/')) != NULL && slash != dir) {
-		*slash = '\0';
-		if (sr_file_mkdirs(dir, err) != 0)
-			return -1;
-	}
-	if ((*fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
-	    0600)) < 0)
-		return io_error(path, err);
-	if (flock(*fd, LOCK_EX) != 0 || fstat(*fd, &st) != 0) {
-		io_error(path, err);
-		goto fail;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		sr_err_set(err, SR_ERR_CONFIG, path, 0, "%s is not a regular "
-		    "file", path);
-		goto fail;
-	}
-	if (sr_file_check_mode(path, st.st_mode, st.st_uid,
-	    SR_FILE_UNSAFE_MODE, "rate limit state", err) != 0)
-		goto fail;
-	*size = st.st_size;
-	return 0;
-fail:
-	close(*fd);
-	*fd = -1;
-	return -1;
 }
 
 static int
@@ -131,13 +57,13 @@ old_times(int fd, off_t size, size_t *n)
 
 	*n = 0;
 	if (pread(fd, h, HEADER, 0) != HEADER || memcmp(h, MAGIC, 8) != 0 ||
-	    (m = get64(h + 8)) == 0 || m > SR_RATELIMIT_MAX ||
+	    (m = sr_bytes_get64(h + 8)) == 0 || m > SR_RATELIMIT_MAX ||
 	    size < SLOT(m) || (raw = malloc(8 * m)) == NULL)
 		return NULL;
 	if ((t = calloc(m, sizeof(*t))) != NULL &&
 	    pread(fd, raw, 8 * m, HEADER) == (ssize_t)(8 * m)) {
 		for (i = 0; i < m; i++)
-			t[i] = get64(raw + 8 * i);
+			t[i] = sr_bytes_get64(raw + 8 * i);
 		*n = m;
 	}
 	free(raw);
@@ -166,12 +92,12 @@ rebuild(int fd, off_t size, int64_t limit, uint64_t *next,
 		qsort(t, n, sizeof(*t), cmp_time);
 	keep = n < (size_t)limit ? n : (size_t)limit;
 	for (i = 0; i < keep; i++)
-		put64(buf + HEADER + 8 * i, t[n - keep + i]);
+		sr_bytes_put64(buf + HEADER + 8 * i, t[n - keep + i]);
 	*next = keep % (uint64_t)limit;
 	memcpy(buf, MAGIC, 8);
-	put64(buf + 8, (uint64_t)limit);
-	put64(buf + 16, *next);
-	if (ftruncate(fd, 0) != 0 || put_at(fd, buf, len, 0) != 0)
+	sr_bytes_put64(buf + 8, (uint64_t)limit);
+	sr_bytes_put64(buf + 16, *next);
+	if (ftruncate(fd, 0) != 0 || sr_file_pwrite_all(fd, buf, len, 0) != 0)
 		io_error(path, err);
 	else
 		rc = 0;
@@ -189,8 +115,9 @@ ring(int fd, off_t size, int64_t limit, uint64_t *next, const char *path,
 	unsigned char h[HEADER];
 
 	if (size >= SLOT(limit) && pread(fd, h, HEADER, 0) == HEADER &&
-	    memcmp(h, MAGIC, 8) == 0 && get64(h + 8) == (uint64_t)limit &&
-	    (*next = get64(h + 16)) < (uint64_t)limit)
+	    memcmp(h, MAGIC, 8) == 0 &&
+	    sr_bytes_get64(h + 8) == (uint64_t)limit &&
+	    (*next = sr_bytes_get64(h + 16)) < (uint64_t)limit)
 		return 0;
 	return rebuild(fd, size, limit, next, path, err);
 }
@@ -208,7 +135,8 @@ sr_ratelimit_take(const char *path, int64_t limit, int64_t now, int dry,
 	if (limit < 1 || limit > SR_RATELIMIT_MAX || now <= 0)
 		return sr_err_set(err, SR_ERR_CONFIG, path, 0,
 		    "bad rate limit");
-	if (open_state(&fd, &size, path, err) != 0)
+	if (sr_file_open_locked(&fd, &size, path, "rate limit state",
+	    err) != 0)
 		return -1;
 	if (ring(fd, size, limit, &next, path, err) != 0)
 		goto done;
@@ -217,7 +145,8 @@ sr_ratelimit_take(const char *path, int64_t limit, int64_t now, int dry,
 		io_error(path, err);
 		goto done;
 	}
-	oldest = (int64_t)get64(b);	/* damaged: negative, not counted */
+	/* damaged: negative, not counted */
+	oldest = (int64_t)sr_bytes_get64(b);
 	if (oldest > now - SR_RATELIMIT_WINDOW && oldest <= now) {
 		rc = 1;
 		goto done;
@@ -225,11 +154,11 @@ sr_ratelimit_take(const char *path, int64_t limit, int64_t now, int dry,
 	rc = 0;
 	if (dry)
 		goto done;
-	put64(b, (uint64_t)now);
-	if (put_at(fd, b, 8, SLOT(next)) != 0)
+	sr_bytes_put64(b, (uint64_t)now);
+	if (sr_file_pwrite_all(fd, b, 8, SLOT(next)) != 0)
 		rc = io_error(path, err);
-	put64(b, (next + 1) % (uint64_t)limit);
-	if (rc == 0 && put_at(fd, b, 8, 16) != 0)
+	sr_bytes_put64(b, (next + 1) % (uint64_t)limit);
+	if (rc == 0 && sr_file_pwrite_all(fd, b, 8, 16) != 0)
 		rc = io_error(path, err);
 done:
 	close(fd);	/* and the lock with it */

@@ -133,26 +133,6 @@ struct sr_sandbox {
 
 /* ---- diagnostics ------------------------------------------------- */
 
-static void __attribute__((format(printf, 5, 0)))
-sb_vdiag(sr_sandbox *sb, sr_diag_level level, const char *reason,
-    unsigned line, const char *fmt, va_list ap)
-{
-	sr_diag *d, *grown;
-
-	if (level == SR_DIAG_ERROR)
-		sb->nerrors++;	/* counted even when the text is lost */
-	grown = realloc(sb->diags, (sb->ndiags + 1) * sizeof(*sb->diags));
-	if (grown == NULL)
-		return;
-	sb->diags = grown;
-	d = &sb->diags[sb->ndiags++];
-	d->level = level;
-	d->kind = reason != NULL ? SR_ERR_DENIED : SR_ERR_CONFIG;
-	d->reason = reason;
-	d->line = line;
-	vsnprintf(d->msg, sizeof(d->msg), fmt, ap);
-}
-
 static void __attribute__((format(printf, 4, 5)))
 sb_diag(sr_sandbox *sb, sr_diag_level level, unsigned line, const char *fmt,
     ...)
@@ -160,7 +140,8 @@ sb_diag(sr_sandbox *sb, sr_diag_level level, unsigned line, const char *fmt,
 	va_list ap;
 
 	va_start(ap, fmt);
-	sb_vdiag(sb, level, NULL, line, fmt, ap);
+	sr_diag_vadd(&sb->diags, &sb->ndiags, &sb->nerrors, level, NULL, line,
+	    fmt, ap);
 	va_end(ap);
 }
 
@@ -173,7 +154,8 @@ sb_deny(sr_sandbox *sb, const char *reason, unsigned line, const char *fmt,
 	va_list ap;
 
 	va_start(ap, fmt);
-	sb_vdiag(sb, SR_DIAG_ERROR, reason, line, fmt, ap);
+	sr_diag_vadd(&sb->diags, &sb->ndiags, &sb->nerrors, SR_DIAG_ERROR,
+	    reason, line, fmt, ap);
 	va_end(ap);
 }
 

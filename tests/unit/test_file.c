@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bytes.h"
 #include "file.h"
 
 static char dir[64], path[128], other[128];
@@ -174,6 +175,44 @@ test_large_text_replaced(void **state)
 	assert_true(inode(path) != before);
 }
 
+/* The shared helpers of the in-place state files (rate, suspension). */
+static void
+test_state_helpers(void **state)
+{
+	unsigned char b[8];
+	char p[32];
+	off_t size = -1;
+	sr_err err = SR_ERR_INIT;
+	int fd;
+
+	(void)state;
+	sr_bytes_put64(b, 0x0102030405060708u);
+	assert_int_equal(b[0], 1);
+	assert_int_equal(b[7], 8);
+	assert_true(sr_bytes_get64(b) == 0x0102030405060708u);
+	assert_int_equal(sr_file_state_path(p, sizeof(p), "/s/a.jsonl",
+	    "rate", "bot", &err), 0);
+	assert_string_equal(p, "/s/a.jsonl.rate.bot");
+	assert_int_equal(sr_file_state_path(p, 8, "/s/a.jsonl", "rate",
+	    "bot", &err), -1);
+	assert_int_equal(sr_file_open_locked(&fd, &size, path, "test state",
+	    &err), 0);
+	assert_true(size == 0);
+	assert_int_equal(sr_file_pwrite_all(fd, b, 8, 8), 0);
+	close(fd);
+	assert_int_equal(sr_file_open_locked(&fd, &size, path, "test state",
+	    &err), 0);
+	assert_true(size == 16);
+	close(fd);
+	/* refused: not a regular file, and one others may write */
+	assert_int_equal(sr_file_open_locked(&fd, &size, dir, "test state",
+	    &err), -1);
+	put(other, "x", 0622);
+	assert_int_equal(sr_file_open_locked(&fd, &size, other, "test state",
+	    &err), -1);
+	assert_int_equal(fd, -1);
+}
+
 int
 main(void)
 {
@@ -189,6 +228,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_symlink_not_followed,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_large_text_replaced,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_state_helpers,
 		    setup, teardown),
 	};
 

@@ -22,6 +22,7 @@
 #include "gitcache.h"
 #include "gitindex.h"
 #include "gitrepo.h"
+#include "testlib.h"
 
 #define FMT(buf, ...) \
 	assert_true(snprintf(buf, sizeof(buf), __VA_ARGS__) < (int)sizeof(buf))
@@ -31,32 +32,9 @@
 
 static char T[PATH_MAX];		/* the temporary directory */
 
-static const char *
-tp(const char *rel)
-{
-	static char buf[8][PATH_MAX];
-	static int i;
-
-	i = (i + 1) % 8;
-	FMT(buf[i], "%s/%s", T, rel);
-	return buf[i];
-}
-
-/* A shell command in T; 0 when it exits 0. */
-static int
-sh(const char *fmt, ...)
-{
-	char cmd[8192], line[8192];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(line, sizeof(line), fmt, ap);
-	va_end(ap);
-	assert_true(n > 0 && n < (int)sizeof(line));
-	FMT(cmd, "cd '%s' && (%s) >/dev/null 2>&1", T, line);
-	return system(cmd);
-}
+/* T/rel; a shell command in T, 0 when it exits 0 (testlib.h) */
+#define tp(rel) tl_at(T, rel)
+#define sh(...) tl_sh(T, __VA_ARGS__)
 
 /* The first line a git command prints in T/repo, into out. */
 static void
@@ -142,23 +120,8 @@ sink_for(rec *r)
 static int
 setup(void **state)
 {
-	char tmp[PATH_MAX];
-
 	(void)state;
-	FMT(tmp, "%s/sr-git.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") :
-	    "/tmp");
-	if (mkdtemp(tmp) == NULL || realpath(tmp, T) == NULL)
-		return -1;
-	setenv("HOME", tp("home"), 1);
-	setenv("GIT_CONFIG_NOSYSTEM", "1", 1);
-	unsetenv("XDG_CONFIG_HOME");
-	unsetenv("GIT_DIR");
-	unsetenv("GIT_WORK_TREE");
-	unsetenv("GIT_INDEX_FILE");
-	unsetenv("GIT_CEILING_DIRECTORIES");
-	unsetenv("GIT_COMMON_DIR");
-	if (system("git --version >/dev/null 2>&1") != 0 ||
-	    mkdir(tp("home"), 0700) != 0)
+	if (tl_git_setup(T, "sr-git.") != 0)
 		return -1;
 	/* a.txt, sub/b.env and an executable sub/deep/c in one commit,
 	 * then a second commit adding d; a gitlink (a submodule's commit
@@ -175,11 +138,8 @@ setup(void **state)
 static int
 teardown(void **state)
 {
-	char cmd[PATH_MAX + 16];
-
 	(void)state;
-	FMT(cmd, "rm -rf '%s'", T);
-	return system(cmd);
+	return tl_rmtree(T);
 }
 
 /* ---- the tests --------------------------------------------------- */

@@ -22,6 +22,7 @@
 
 #include "repo.h"
 #include "settings.h"
+#include "testlib.h"
 
 #define FMT(buf, ...) \
 	assert_true(snprintf(buf, sizeof(buf), __VA_ARGS__) < (int)sizeof(buf))
@@ -29,32 +30,9 @@
 static char T[PATH_MAX];		/* the temporary directory */
 static char CACHE[PATH_MAX];
 
-static const char *
-tp(const char *rel)
-{
-	static char buf[8][PATH_MAX];
-	static int i;
-
-	i = (i + 1) % 8;
-	FMT(buf[i], "%s/%s", T, rel);
-	return buf[i];
-}
-
-/* A shell command in T; 0 when it exits 0. */
-static int
-sh(const char *fmt, ...)
-{
-	char cmd[8192], line[8192];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(line, sizeof(line), fmt, ap);
-	va_end(ap);
-	assert_true(n > 0 && n < (int)sizeof(line));
-	FMT(cmd, "cd '%s' && (%s) >/dev/null 2>&1", T, line);
-	return system(cmd);
-}
+/* T/rel; a shell command in T, 0 when it exits 0 (testlib.h) */
+#define tp(rel) tl_at(T, rel)
+#define sh(...) tl_sh(T, __VA_ARGS__)
 
 #define GIT "git -c user.name=t -c user.email=t@t " \
 	"-c init.defaultBranch=main -c protocol.file.allow=always"
@@ -122,36 +100,20 @@ setup(void **state)
 {
 	static char home[PATH_MAX];
 	sr_settings set = { .home = home };
-	char tmp[PATH_MAX];
-
 	(void)state;
-	FMT(tmp, "%s/sr-repo.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") :
-	    "/tmp");
-	if (mkdtemp(tmp) == NULL || realpath(tmp, T) == NULL)
+	if (tl_git_setup(T, "sr-repo.") != 0)
 		return -1;
 	FMT(CACHE, "%s/cache/scoperun", T);
 	FMT(home, "%s", tp("home"));
 	sr_settings_use(&set);
-	setenv("HOME", home, 1);
-	setenv("GIT_CONFIG_NOSYSTEM", "1", 1);
-	unsetenv("XDG_CONFIG_HOME");
-	unsetenv("GIT_DIR");
-	unsetenv("GIT_WORK_TREE");
-	unsetenv("GIT_INDEX_FILE");
-	unsetenv("GIT_CEILING_DIRECTORIES");
-	unsetenv("GIT_COMMON_DIR");
-	return system("git --version >/dev/null 2>&1") == 0 ? mkdir(tp("home"),
-	    0700) : -1;
+	return 0;
 }
 
 static int
 teardown(void **state)
 {
-	char cmd[PATH_MAX + 16];
-
 	(void)state;
-	FMT(cmd, "rm -rf '%s'", T);
-	return system(cmd);
+	return tl_rmtree(T);
 }
 
 static void

@@ -27,6 +27,7 @@
 #include "vault.h"
 #include "secalloc.h"
 #include "testlib.h"
+#include "testvault.h"
 
 #define NOW 1790000000		/* 2026-09-21T...Z */
 #define LATER (NOW + 5000)
@@ -34,27 +35,13 @@
 
 /* ---- helpers ----------------------------------------------------- */
 
-static sr_identity *
-new_identity(void)
-{
-	sr_err err = SR_ERR_INIT;
-	sr_identity *id = NULL;
-
-	assert_int_equal(sr_identity_generate(&id, &err), 0);
-	assert_non_null(id);
-	return id;
-}
-
-static sr_vault *
-new_vault(const sr_identity *id)
-{
-	sr_err err = SR_ERR_INIT;
-	sr_vault *v = NULL;
-
-	if (sr_vault_create(&v, id, &err) != 0)
-		fail_msg("create: %s", err.msg);
-	return v;
-}
+/* testvault.h's, the vault read as test.sealed */
+#define new_identity tv_identity
+#define new_vault tv_vault
+#define to_text tv_text
+#define open_as(text, len, id, err) \
+	tv_open_as(text, len, "test.sealed", id, err)
+#define open_ok(text, len, id) tv_open_ok(text, len, "test.sealed", id)
 
 static void
 set_meta(sr_vault *v, const char *name, const void *value, size_t len,
@@ -74,19 +61,6 @@ set_str(sr_vault *v, const char *name, const char *value)
 	set_meta(v, name, value, strlen(value), NULL, NOW);
 }
 
-/* The vault's text, NUL-terminated; the caller frees it. */
-static char *
-to_text(const sr_vault *v, size_t *len)
-{
-	sr_err err = SR_ERR_INIT;
-	char *text = NULL;
-
-	if (sr_vault_serialize(&text, len, v, &err) != 0)
-		fail_msg("serialize: %s", err.msg);
-	assert_int_equal(strlen(text), *len);
-	return text;
-}
-
 static sr_vault *
 from_text(const char *text, size_t len)
 {
@@ -95,32 +69,6 @@ from_text(const char *text, size_t len)
 
 	if (sr_vault_parse(&v, text, len, "test.sealed", &err) != 0)
 		fail_msg("parse: %s (line %u)\n%s", err.msg, err.line, text);
-	return v;
-}
-
-/* Parse text and unlock it with id; NULL with err set on any failure. */
-static sr_vault *
-open_as(const char *text, size_t len, const sr_identity *id, sr_err *err)
-{
-	sr_vault *v = NULL;
-
-	if (sr_vault_parse(&v, text, len, "test.sealed", err) != 0)
-		return NULL;
-	if (sr_vault_unlock(v, id, err) != 0) {
-		sr_vault_free(v);
-		return NULL;
-	}
-	return v;
-}
-
-static sr_vault *
-open_ok(const char *text, size_t len, const sr_identity *id)
-{
-	sr_err err = SR_ERR_INIT;
-	sr_vault *v = open_as(text, len, id, &err);
-
-	if (v == NULL)
-		fail_msg("open: %s (line %u)", err.msg, err.line);
 	return v;
 }
 

@@ -28,6 +28,7 @@
 #include "polycollide.h"
 #include "secalloc.h"
 #include "testlib.h"
+#include "testvault.h"
 #include "vault.h"
 #include "vault_auth.h"
 #include "vault_pin.h"
@@ -38,26 +39,14 @@
 
 /* ---- the legitimate side ------------------------------------------ */
 
-static sr_identity *
-new_identity(void)
-{
-	sr_err err = SR_ERR_INIT;
-	sr_identity *id = NULL;
-
-	assert_int_equal(sr_identity_generate(&id, &err), 0);
-	return id;
-}
-
-static sr_vault *
-new_vault(const sr_identity *id)
-{
-	sr_err err = SR_ERR_INIT;
-	sr_vault *v = NULL;
-
-	if (sr_vault_create(&v, id, &err) != 0)
-		fail_msg("create: %s", err.msg);
-	return v;
-}
+/* testvault.h's, the vault read as attacked.sealed */
+#define new_identity tv_identity
+#define new_vault tv_vault
+#define to_text(v) tv_text(v, NULL)
+#define open_as(text, id, err) \
+	tv_open_as(text, strlen(text), "attacked.sealed", id, err)
+#define open_ok(text, id) \
+	tv_open_ok(text, strlen(text), "attacked.sealed", id)
 
 static int
 set_meta(sr_vault *v, const char *name, const char *value,
@@ -77,44 +66,6 @@ set_str(sr_vault *v, const char *name, const char *value)
 
 	if (set_meta(v, name, value, NULL, &err) != 0)
 		fail_msg("set %s: %s", name, err.msg);
-}
-
-static char *
-to_text(const sr_vault *v)
-{
-	sr_err err = SR_ERR_INIT;
-	char *text = NULL;
-	size_t len;
-
-	if (sr_vault_serialize(&text, &len, v, &err) != 0)
-		fail_msg("serialize: %s", err.msg);
-	return text;
-}
-
-static sr_vault *
-open_as(const char *text, const sr_identity *id, sr_err *err)
-{
-	sr_vault *v = NULL;
-
-	if (sr_vault_parse(&v, text, strlen(text), "attacked.sealed",
-	    err) != 0)
-		return NULL;
-	if (sr_vault_unlock(v, id, err) != 0) {
-		sr_vault_free(v);
-		return NULL;
-	}
-	return v;
-}
-
-static sr_vault *
-open_ok(const char *text, const sr_identity *id)
-{
-	sr_err err = SR_ERR_INIT;
-	sr_vault *v = open_as(text, id, &err);
-
-	if (v == NULL)
-		fail_msg("open: %s", err.msg);
-	return v;
 }
 
 static void

@@ -151,3 +151,58 @@ tl_mode_of(const char *path)
 	assert_int_equal(lstat(path, &st), 0);
 	return st.st_mode & 07777;
 }
+
+const char *
+tl_at(const char *root, const char *rel)
+{
+	static char buf[8][PATH_MAX];
+	static int i;
+	int n;
+
+	i = (i + 1) % 8;
+	n = snprintf(buf[i], sizeof(buf[i]), "%s/%s", root, rel);
+	assert_true(n > 0 && n < (int)sizeof(buf[i]));
+	return buf[i];
+}
+
+int
+tl_sh(const char *root, const char *fmt, ...)
+{
+	char cmd[8192], line[8192];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	assert_true(n > 0 && n < (int)sizeof(line));
+	n = snprintf(cmd, sizeof(cmd), "cd '%s' && (%s) >/dev/null 2>&1",
+	    root, line);
+	assert_true(n > 0 && n < (int)sizeof(cmd));
+	return system(cmd);
+}
+
+int
+tl_git_setup(char *root, const char *name)
+{
+	static const char *const scrub[] = { "XDG_CONFIG_HOME", "GIT_DIR",
+	    "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_CEILING_DIRECTORIES",
+	    "GIT_COMMON_DIR" };
+	const char *tmpdir = getenv("TMPDIR");
+	char tmp[PATH_MAX];
+	size_t i;
+	int n;
+
+	n = snprintf(tmp, sizeof(tmp), "%s/%sXXXXXX",
+	    tmpdir != NULL ? tmpdir : "/tmp", name);
+	if (n < 0 || (size_t)n >= sizeof(tmp) || mkdtemp(tmp) == NULL ||
+	    realpath(tmp, root) == NULL)
+		return -1;
+	setenv("HOME", tl_at(root, "home"), 1);
+	setenv("GIT_CONFIG_NOSYSTEM", "1", 1);
+	for (i = 0; i < sizeof(scrub) / sizeof(scrub[0]); i++)
+		unsetenv(scrub[i]);
+	if (system("git --version >/dev/null 2>&1") != 0)
+		return -1;
+	return mkdir(tl_at(root, "home"), 0700);
+}

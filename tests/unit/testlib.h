@@ -49,4 +49,21 @@ void tl_append(const char *path, const char *buf, size_t len);
 /* The permission bits of path itself (a link is not followed). */
 mode_t tl_mode_of(const char *path);
 
+/*
+ * Real git repositories made by the git CLI (test_git.c, test_repo.c):
+ * root (PATH_MAX bytes) is set to a new directory $TMPDIR/NAMEXXXXXX (or
+ * under /tmp), with symlinks resolved, HOME a private root/home, and
+ * git's system config and every GIT_* variable that would point it
+ * elsewhere out of the way. -1 when that fails or git is missing.
+ * Removed with tl_rmtree(root).
+ */
+int tl_git_setup(char *root, const char *name);
+
+/* root/rel, in one of 8 buffers used in turn (several in one call). */
+const char *tl_at(const char *root, const char *rel);
+
+/* A shell command run in root, its output discarded; 0 when it exits 0. */
+int tl_sh(const char *root, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
 #endif

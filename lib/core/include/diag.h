@@ -2,11 +2,12 @@
  * diag.h - what checking a file found, line by line: its warnings and
  * errors (sr_diag), and lists of strings with the line each came from
  * (sr_strlist). The policy loader (policy.h) and the sandbox plan
- * (sandbox.h) both report in these.
+ * (sandbox.h) both report in these; diag.c adds to a list of them.
  */
 #ifndef SR_DIAG_H
 #define SR_DIAG_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 #include "err.h"
@@ -23,6 +24,16 @@ typedef struct sr_diag {
 	unsigned line;
 	char msg[SR_ERR_MSG_MAX];
 } sr_diag;
+
+/*
+ * Append a diagnostic to the list *diags of *n, its message printf'd
+ * from fmt: an error (level SR_DIAG_ERROR) is SR_ERR_DENIED with reason,
+ * or SR_ERR_CONFIG when reason is NULL, and counted in *nerrors even
+ * when there is no memory left to keep its text.
+ */
+void sr_diag_vadd(sr_diag **diags, size_t *n, size_t *nerrors,
+    sr_diag_level level, const char *reason, unsigned line, const char *fmt,
+    va_list ap) __attribute__((format(printf, 7, 0)));
 
 typedef struct sr_strlist {
 	const char **v;

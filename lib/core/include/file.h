@@ -81,4 +81,27 @@ int sr_file_write_new(const char *path, const void *data, size_t len,
 int sr_file_lock(int *fd, const char *lockpath, sr_err *err);
 void sr_file_unlock(int fd);
 
+/* Create the directory holding path (sr_file_mkdirs); nothing to do when
+ * path has no directory part or it is "/". */
+int sr_file_mkdirs_parent(const char *path, sr_err *err);
+
+/*
+ * State updated in place under a lock (the rate and suspension rings):
+ * open path read-write, created 0600 (its directory 0700) when missing,
+ * hold an exclusive flock on it until *fd is closed, and refuse it unless
+ * it is a regular file passing the StrictModes checks. *size is its size.
+ * what names the file in messages ("rate limit state").
+ */
+int sr_file_open_locked(int *fd, off_t *size, const char *path,
+    const char *what, sr_err *err);
+
+/* pwrite all of len bytes at off: 0, or -1 with errno set (ENOSPC for a
+ * short write, which sets none). */
+int sr_file_pwrite_all(int fd, const void *data, size_t len, off_t off);
+
+/* An agent's state file beside the audit log, "AUDIT.KIND.AGENT" into buf
+ * ("rate", "suspend"); SR_ERR_CONFIG when it does not fit. */
+int sr_file_state_path(char *buf, size_t size, const char *audit_path,
+    const char *kind, const char *agent, sr_err *err);
+
 #endif
