@@ -481,6 +481,43 @@ plan_conflicts(sr_sandbox *sb, const sb_list *l, const char *key,
 	}
 }
 
+/*
+ * The run must not start inside a hidden path: a mount namespace covers
+ * the path, but a working directory taken before the cover still leads
+ * beneath it ("cat id_ed25519" from ~/.ssh), and Landlock rules would
+ * leave the agent a directory it cannot read. Refused either way.
+ */
+static void
+plan_cwd(sr_sandbox *sb, const char *cwd, unsigned line)
+{
+	char b1[400], b2[400], dir[PATH_MAX];
+	const char *pre, *rest;
+	size_t k, n;
+
+	for (k = 0; cwd != NULL && k < sb->hide.n; k++) {
+		const sb_path *h = &sb->hide.v[k];
+		if (!h->glob) {
+			if (!path_under(cwd, h->path))
+				continue;
+		} else {
+			/* beneath an entry of the glob's directory that the
+			 * prefix matches */
+			glob_dir(h, dir, sizeof(dir));
+			pre = strrchr(h->path, '/') + 1;
+			n = strcmp(dir, "/") ? strlen(dir) : 0;
+			rest = cwd + n + 1;
+			if (!path_under(cwd, dir) || strcmp(cwd, dir) == 0 ||
+			    strncmp(rest, pre, strlen(pre)) != 0)
+				continue;
+		}
+		sb_diag(sb, SR_DIAG_ERROR, h->line ? h->line : line, "sandbox: "
+		    "the working directory %s lies in the hidden path %s%s; "
+		    "start the run elsewhere", q(b1, sizeof(b1), cwd),
+		    q(b2, sizeof(b2), h->path), h->glob ? "*" : "");
+		return;
+	}
+}
+
 /* Where the policy runs into the edges of hiding with mounts: only
  * what exists when the run starts is covered. */
 static void
@@ -675,6 +712,7 @@ sr_sandbox_plan(sr_sandbox **out, const sr_policy *p,
 	plan_roots(sb, &sb->read, &s->read, s->read_set, "read", ctx);
 	plan_conflicts(sb, &sb->write, "write", s->line);
 	plan_conflicts(sb, &sb->read, "read", s->line);
+	plan_cwd(sb, ctx->cwd, s->line);
 	plan_warnings(sb);
 	plan_abi(sb);
 	plan_required(sb);

@@ -76,6 +76,22 @@ if [ -z "$abi" ] || [ "$abi" -lt 6 ]; then
 fi
 command -v cc >/dev/null 2>&1 || { echo "t_sandbox: no cc"; exit 77; }
 
+# ---- a run started inside a hidden path: refused, both ways -----------
+# A working directory taken before the covers were mounted would still
+# lead beneath them (cat id_ed25519 from ~/.ssh).
+echo CWD-SSH-KEY >"$HOME/.ssh/id_cwd"
+{ header cw; printf '[sandbox]\nwrite = ["%s"]\n' "$T/proj0"; } | policy cw
+for way in mounts rules; do
+	cd "$HOME/.ssh" || exit 1
+	hide_sr $way cw -- /bin/cat id_cwd
+	refused 125 "sandbox: the working directory .*/.ssh lies in the hidden path .*/.ssh; start the run elsewhere .*cw.toml:6\\)" \
+	    "$way: a run from inside ~/.ssh"
+	expect_no_out "CWD-SSH-KEY" "$way: the key is not read through the working directory"
+	cd "$T/proj0" || exit 1
+	hide_sr $way cw -- /bin/cat /etc/passwd
+	expect_rc 0 "$way: the same policy runs from its project"
+done
+
 # ---- the world of an unprivileged user ---------------------------------
 U=$T/u
 mkdir -p "$U"
