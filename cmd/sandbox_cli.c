@@ -7,7 +7,9 @@
  * policy itself, and /etc/scoperun. Where the vault and the audit log
  * are at their default places, their directories ($XDG_DATA_HOME/scoperun,
  * $XDG_STATE_HOME/scoperun) hold nothing but scoperun's and are hidden
- * whole: one cover each, no listing of them in every run. The repository guard's verdict cache
+ * whole: one cover each, no listing of them in every run. So is
+ * $XDG_CONFIG_HOME/scoperun (the identity and the policies) when the
+ * identity is at its default place. The repository guard's verdict cache
  * (~/.cache/scoperun) is not hidden: it holds no secret, hiding it would
  * make every run walk ~/.cache, and what matters, that the agent cannot
  * write it, holds unless a writable root covers it.
@@ -54,20 +56,30 @@ own_add(char own[OWN_MAX][SR_ERR_PATH_MAX], size_t *n, const char *path,
 		(*n)++;
 }
 
-/* env: the variable that moves kind from its default place; at the
- * default place (no option, env unset), kind's directory is hidden. */
+/* Is the variable name set (and not empty)? */
+static int
+env_set(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v != NULL && v[0] != '\0';
+}
+
+/* env: the variable that moves kind from its default place ("": none
+ * does); at the default place (no option, env unset), kind's directory
+ * is hidden. */
 static void
 own_kind(char own[OWN_MAX][SR_ERR_PATH_MAX], size_t *n, sr_path_kind kind,
     const char *option, const char *suffix, const char *env)
 {
 	char buf[SR_ERR_PATH_MAX], *slash;
-	const char *v = env != NULL ? getenv(env) : NULL;
 	sr_err ignored = SR_ERR_INIT;
 
 	if (sr_path_get(buf, sizeof(buf), kind, option, &ignored) != 0)
 		return;
-	if (env != NULL && option == NULL && (v == NULL || v[0] == '\0') &&
-	    (slash = strrchr(buf, '/')) != NULL && slash != buf) {
+	if (env != NULL && option == NULL && (env[0] == '\0' ||
+	    !env_set(env)) && (slash = strrchr(buf, '/')) != NULL &&
+	    slash != buf) {
 		*slash = '\0';
 		suffix = "";
 	}
@@ -81,10 +93,17 @@ own_paths(char own[OWN_MAX][SR_ERR_PATH_MAX], size_t *n, const sr_policy *p,
 	char buf[SR_ERR_PATH_MAX];
 
 	*n = 0;
-	own_kind(own, n, SR_PATH_IDENTITY, identity, "", NULL);
+	/* identity and policies both at their default places: their
+	 * directory, $XDG_CONFIG_HOME/scoperun, holds nothing else, and
+	 * one cover does for both */
+	if (identity == NULL && !env_set("SCOPERUN_IDENTITY")) {
+		own_kind(own, n, SR_PATH_POLICIES, NULL, "", "");
+	} else {
+		own_kind(own, n, SR_PATH_IDENTITY, identity, "", NULL);
+		own_kind(own, n, SR_PATH_POLICIES, NULL, "", NULL);
+	}
 	own_kind(own, n, SR_PATH_VAULT, vault, "*", "SCOPERUN_VAULT");
 	own_kind(own, n, SR_PATH_AUDIT, NULL, "*", "SCOPERUN_AUDIT");
-	own_kind(own, n, SR_PATH_POLICIES, NULL, "", NULL);
 	own_add(own, n, getenv("SCOPERUN_POLICY_DIR"), "");
 	own_add(own, n, "/etc/scoperun", "");
 	if (p->path[0] == '/')

@@ -66,7 +66,7 @@ expect_out "^hiding +mount namespace" "explain says mount namespace"
 sr policy explain e7
 expect_out "^sandbox +Landlock ABI" "explain names the mechanism"
 expect_out "^reads +/usr /etc .*/home$" "explain lists the read roots"
-expect_out "^hidden .*/home/.ssh .*/scoperun/identity" "explain lists the hidden paths"
+expect_out "^hidden .*/home/.ssh .*/home/.config/scoperun " "explain lists the hidden paths (the config directory whole)"
 
 abi=$(sed -n 's/^sandbox *Landlock ABI \([0-9]*\).*/\1/p' "$T/out")
 if [ -z "$abi" ] || [ "$abi" -lt 6 ]; then
