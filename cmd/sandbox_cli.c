@@ -44,16 +44,33 @@ home_dir(void)
 	    pw->pw_dir : NULL;
 }
 
-/* One of scoperun's paths into own[*n], with suffix ("*": side files). */
+/*
+ * scoperun's own paths, packed one after another: a table of
+ * SR_ERR_PATH_MAX-sized rows would fault in a fresh page for each one
+ * it holds, which costs more than the rest of the plan's bookkeeping.
+ */
+typedef struct own_set {
+	char pool[OWN_MAX * SR_ERR_PATH_MAX];
+	size_t used;
+	const char *v[OWN_MAX];
+	size_t n;
+} own_set;
+
+/* One of scoperun's paths into own, with suffix ("*": side files). */
 static void
-own_add(char own[OWN_MAX][SR_ERR_PATH_MAX], size_t *n, const char *path,
-    const char *suffix)
+own_add(own_set *own, const char *path, const char *suffix)
 {
-	if (path == NULL || path[0] != '/' || *n >= OWN_MAX)
+	char *at = own->pool + own->used;
+	size_t room = sizeof(own->pool) - own->used;
+	int len;
+
+	if (path == NULL || path[0] != '/' || own->n >= OWN_MAX)
 		return;
-	if ((size_t)snprintf(own[*n], SR_ERR_PATH_MAX, "%s%s", path, suffix) <
-	    SR_ERR_PATH_MAX)
-		(*n)++;
+	len = snprintf(at, room, "%s%s", path, suffix);
+	if (len < 0 || (size_t)len >= room || len >= SR_ERR_PATH_MAX)
+		return;
+	own->v[own->n++] = at;
+	own->used += (size_t)len + 1;
 }
 
 /* Is the variable name set (and not empty)? */
@@ -69,8 +86,8 @@ env_set(const char *name)
  * does); at the default place (no option, env unset), kind's directory
  * is hidden. */
 static void
-own_kind(char own[OWN_MAX][SR_ERR_PATH_MAX], size_t *n, sr_path_kind kind,
-    const char *option, const char *suffix, const char *env)
+own_kind(own_set *own, sr_path_kind kind, const char *option,
+    const char *suffix, const char *env)
 {
 	char buf[SR_ERR_PATH_MAX], *slash;
 	sr_err ignored = SR_ERR_INIT;
@@ -83,34 +100,34 @@ own_kind(char own[OWN_MAX][SR_ERR_PATH_MAX], size_t *n, sr_path_kind kind,
 		*slash = '\0';
 		suffix = "";
 	}
-	own_add(own, n, buf, suffix);
+	own_add(own, buf, suffix);
 }
 
 static void
-own_paths(char own[OWN_MAX][SR_ERR_PATH_MAX], size_t *n, const sr_policy *p,
-    const char *identity, const char *vault, const char *cwd)
+own_paths(own_set *own, const sr_policy *p, const char *identity,
+    const char *vault, const char *cwd)
 {
 	char buf[SR_ERR_PATH_MAX];
 
-	*n = 0;
+	own->n = own->used = 0;
 	/* identity and policies both at their default places: their
 	 * directory, $XDG_CONFIG_HOME/scoperun, holds nothing else, and
 	 * one cover does for both */
 	if (identity == NULL && !env_set("SCOPERUN_IDENTITY")) {
-		own_kind(own, n, SR_PATH_POLICIES, NULL, "", "");
+		own_kind(own, SR_PATH_POLICIES, NULL, "", "");
 	} else {
-		own_kind(own, n, SR_PATH_IDENTITY, identity, "", NULL);
-		own_kind(own, n, SR_PATH_POLICIES, NULL, "", NULL);
+		own_kind(own, SR_PATH_IDENTITY, identity, "", NULL);
+		own_kind(own, SR_PATH_POLICIES, NULL, "", NULL);
 	}
-	own_kind(own, n, SR_PATH_VAULT, vault, "*", "SCOPERUN_VAULT");
-	own_kind(own, n, SR_PATH_AUDIT, NULL, "*", "SCOPERUN_AUDIT");
-	own_add(own, n, getenv("SCOPERUN_POLICY_DIR"), "");
-	own_add(own, n, "/etc/scoperun", "");
+	own_kind(own, SR_PATH_VAULT, vault, "*", "SCOPERUN_VAULT");
+	own_kind(own, SR_PATH_AUDIT, NULL, "*", "SCOPERUN_AUDIT");
+	own_add(own, getenv("SCOPERUN_POLICY_DIR"), "");
+	own_add(own, "/etc/scoperun", "");
 	if (p->path[0] == '/')
-		own_add(own, n, p->path, "");
+		own_add(own, p->path, "");
 	else if ((size_t)snprintf(buf, sizeof(buf), "%s/%s", cwd, p->path) <
 	    sizeof(buf))
-		own_add(own, n, buf, "");
+		own_add(own, buf, "");
 }
 
 /* Where the empty covers are kept: $XDG_STATE_HOME/scoperun/sandbox
@@ -147,11 +164,9 @@ int
 cli_sandbox_plan(sr_sandbox **out, const sr_policy *p, const char *identity,
     const char *vault, sr_err *err)
 {
-	static char own[OWN_MAX][SR_ERR_PATH_MAX];
-	const char *ownv[OWN_MAX];
+	static own_set own;
 	char cwd[SR_ERR_PATH_MAX], covers[SR_ERR_PATH_MAX];
 	sr_sandbox_ctx ctx = { 0 };
-	size_t i, n;
 	int h;
 
 	*out = NULL;
@@ -163,11 +178,9 @@ cli_sandbox_plan(sr_sandbox **out, const sr_policy *p, const char *identity,
 	ctx.home = home_dir();
 	ctx.cwd = cwd;
 	ctx.tmpdir = getenv("TMPDIR");
-	own_paths(own, &n, p, identity, vault, cwd);
-	for (i = 0; i < n; i++)
-		ownv[i] = own[i];
-	ctx.own = ownv;
-	ctx.nown = n;
+	own_paths(&own, p, identity, vault, cwd);
+	ctx.own = own.v;
+	ctx.nown = own.n;
 	ctx.abi = sr_sandbox_abi();
 	if ((h = hiding()) < 0)
 		return sr_err_set(err, SR_ERR_CONFIG, NULL, 0, "SCOPERUN_SANDBOX_"
