@@ -106,20 +106,6 @@ typedef struct sb_list {
 	size_t n;
 } sb_list;
 
-/*
- * A directory the plan found canonical, and, once several of its entries
- * have been looked up, its listing: one getdents64 pass instead of an
- * lstat(2) per entry (HOME holds most of the hidden set).
- */
-typedef struct sb_seen {
-	char *dir;
-	size_t len;
-	unsigned looks;		/* entries looked up in it so far */
-	int listed;		/* 1 names holds it, -1 it cannot be listed */
-	char *names;		/* records: d_type byte, name, '\0' */
-	size_t size;
-} sb_seen;
-
 struct sr_sandbox {
 	const char *policy_path;
 	sb_list write, read, hide;
@@ -141,7 +127,7 @@ struct sr_sandbox {
 	int last_dir;		/* what resolve_seen saw last: isdir */
 	int kept[16];		/* rules' descriptors left open (grant_path) */
 	size_t nkept;
-	sb_seen seen[64];	/* canonical directories met by the plan */
+	char *seen[64];		/* canonical directories met by the plan */
 	size_t nseen;
 };
 
@@ -298,101 +284,23 @@ plain_path(const char *p)
 static void
 seen_add(sr_sandbox *sb, const char *dir)
 {
-	sb_seen *e = &sb->seen[sb->nseen];
-
 	if (sb->nseen < sizeof(sb->seen) / sizeof(sb->seen[0]) &&
-	    (e->dir = strdup(dir)) != NULL) {
-		e->len = strlen(dir);
+	    (sb->seen[sb->nseen] = strdup(dir)) != NULL)
 		sb->nseen++;
-	}
 }
 
-/* The longest canonical directory known that p lies beneath: its index
- * into seen (-1: none) and its length (0: none). */
-static int
-seen_prefix(const sr_sandbox *sb, const char *p, size_t *len)
+/* The longest canonical directory known that p lies beneath. */
+static size_t
+seen_prefix(const sr_sandbox *sb, const char *p)
 {
-	size_t i, n;
-	int best = -1;
+	size_t i, n, best = 0;
 
-	*len = 0;
 	for (i = 0; i < sb->nseen; i++) {
-		n = sb->seen[i].len;
-		if (n > *len && strncmp(p, sb->seen[i].dir, n) == 0 &&
-		    p[n] == '/') {
-			*len = n;
-			best = (int)i;
-		}
+		n = strlen(sb->seen[i]);
+		if (n > best && strncmp(p, sb->seen[i], n) == 0 && p[n] == '/')
+			best = n;
 	}
 	return best;
-}
-
-/* Read e's directory into e->names; a directory that cannot be listed
- * (searchable only, say) or is too big is looked up entry by entry. */
-static void
-seen_list(sb_seen *e)
-{
-	char buf[16384], *grown;
-	const struct sb_dirent64 *d;
-	long n, off;
-	size_t len;
-	int fd;
-
-	e->listed = -1;
-	if ((fd = open(e->dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-	    O_CLOEXEC)) < 0)
-		return;
-	while ((n = syscall(SYS_getdents64, fd, buf, sizeof(buf))) > 0) {
-		for (off = 0; off < n; off += d->d_reclen) {
-			d = (const void *)(buf + off);
-			len = strlen(d->d_name) + 2;
-			if (e->size + len > 1 << 20 || (grown = realloc(e->names,
-			    e->size + len)) == NULL)
-				goto out;
-			e->names = grown;
-			e->names[e->size] = (char)d->d_type;
-			memcpy(e->names + e->size + 1, d->d_name, len - 1);
-			e->size += len;
-		}
-	}
-	if (n == 0)
-		e->listed = 1;
-out:
-	close(fd);
-}
-
-/*
- * lstat(path) for a plan, path an entry of the canonical directory
- * seen[k] (k -1: none known). From the fourth entry looked up in one
- * directory on, its listing answers: an entry not in it does not exist;
- * only whether it is a directory or a link counts here, which d_type
- * says unless the file system does not (DT_UNKNOWN: lstat).
- */
-static int
-seen_stat(sr_sandbox *sb, int k, const char *path, struct stat *st)
-{
-	sb_seen *e = k >= 0 ? &sb->seen[k] : NULL;
-	const char *name, *r;
-
-	if (e == NULL)
-		return lstat(path, st);
-	if (e->listed == 0 && ++e->looks >= 4)
-		seen_list(e);
-	if (e->listed != 1)
-		return lstat(path, st);
-	name = path + e->len + 1;
-	for (r = e->names; r < e->names + e->size; r += strlen(r + 1) + 2) {
-		if (strcmp(r + 1, name) != 0)
-			continue;
-		if ((unsigned char)r[0] == DT_UNKNOWN)
-			return lstat(path, st);
-		memset(st, 0, sizeof(*st));
-		st->st_mode = r[0] == DT_DIR ? S_IFDIR : r[0] == DT_LNK ?
-		    S_IFLNK : S_IFREG;
-		return 0;
-	}
-	errno = ENOENT;
-	return -1;
 }
 
 /*
@@ -408,18 +316,16 @@ resolve_seen(sr_sandbox *sb, const char *p, int *exists)
 	char buf[PATH_MAX];
 	struct stat st;
 	size_t i, n = strlen(p);
-	int k;
 
 	sb->last_dir = -1;
 	if (!plain_path(p) || n >= sizeof(buf) || n < 2 || p[n - 1] == '/')
 		return resolve(p, exists);
 	memcpy(buf, p, n + 1);
-	k = seen_prefix(sb, p, &i);
-	for (i++; i <= n; i++) {
+	for (i = seen_prefix(sb, p) + 1; i <= n; i++) {
 		if (buf[i] != '/' && buf[i] != '\0')
 			continue;
 		buf[i] = '\0';
-		if (seen_stat(sb, k, buf, &st) != 0) {
+		if (lstat(buf, &st) != 0) {
 			if (errno != ENOENT)
 				return resolve(p, exists);
 			*exists = 0;	/* its directory, as far as it goes,
@@ -428,14 +334,8 @@ resolve_seen(sr_sandbox *sb, const char *p, int *exists)
 		}
 		if (S_ISLNK(st.st_mode) || (i < n && !S_ISDIR(st.st_mode)))
 			return resolve(p, exists);
-		/* the next entry is one of this directory's */
-		k = -1;
-		if (S_ISDIR(st.st_mode)) {
+		if (S_ISDIR(st.st_mode))
 			seen_add(sb, buf);
-			if (sb->nseen > 0 && strcmp(sb->seen[sb->nseen - 1].dir,
-			    buf) == 0)
-				k = (int)sb->nseen - 1;
-		}
 		buf[i] = p[i];
 	}
 	*exists = 1;
@@ -1322,11 +1222,8 @@ sr_sandbox_free(sr_sandbox *sb)
 	strv_free(sb->ns.files, sb->ns.nfiles);
 	strv_free(sb->ns.globs, sb->ns.nglobs);
 	free(sb->cover_dir);
-	while (sb->nseen > 0) {
-		sb->nseen--;
-		free(sb->seen[sb->nseen].dir);
-		free(sb->seen[sb->nseen].names);
-	}
+	while (sb->nseen > 0)
+		free(sb->seen[--sb->nseen]);
 	free(sb->connect.v);
 	free(sb->bind.v);
 	free(sb->diags);

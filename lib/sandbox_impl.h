@@ -6,18 +6,8 @@
 #define SR_SANDBOX_IMPL_H
 
 #include <stddef.h>
-#include <stdint.h>
 
 #include "err.h"
-
-/* Our own dirent: <dirent.h>'s is not what getdents64 fills. */
-struct sb_dirent64 {
-	uint64_t d_ino;
-	int64_t d_off;
-	unsigned short d_reclen;
-	unsigned char d_type;
-	char d_name[];
-};
 
 /*
  * What the child does before it enters the Landlock domain when hiding

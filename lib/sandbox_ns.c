@@ -275,6 +275,15 @@ cover_one(sb_src *src, const char *target, int dir, sr_err *err)
 	return rc;
 }
 
+/* Our own dirent: <dirent.h>'s is not what getdents64 fills. */
+struct sb_dirent64 {
+	uint64_t d_ino;
+	int64_t d_off;
+	unsigned short d_reclen;
+	unsigned char d_type;
+	char d_name[];
+};
+
 /* The next entry of a getdents64 buffer, "." and ".." skipped; NULL
  * at its end. */
 static const struct sb_dirent64 *

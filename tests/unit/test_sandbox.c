@@ -414,10 +414,9 @@ test_hiding_warnings(void **state)
 }
 
 /*
- * HOME holds most of the hidden set, so the plan lists it once instead
- * of an lstat per entry: what the listing says must be what lstat would.
- * A link among the hidden entries is resolved (its target is hidden), a
- * missing entry does not exist (its warning), a present one does.
+ * Among many hidden entries of one HOME, as the plan looks them up: a
+ * link is resolved (its target is hidden), a missing entry does not
+ * exist (its warning), a present one does; both ways of hiding.
  */
 static void
 test_plan_listing(void **state)
