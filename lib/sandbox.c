@@ -909,11 +909,24 @@ walk(sr_sandbox *sb, const char *dir, uint64_t access)
 /* A read root: granted whole, or walked around what it hides (rules;
  * with mounts, what it hides is covered in the child). */
 static int
-grant_root(sr_sandbox *sb, const char *root, uint64_t access)
+grant_root(sr_sandbox *sb, const char *root, unsigned char type,
+    uint64_t access)
 {
 	if (!sb->mounts && holds_hidden(sb, root))
 		return walk(sb, root, access);
-	return grant_path(sb, AT_FDCWD, root, DT_UNKNOWN, access);
+	return grant_path(sb, AT_FDCWD, root, type, access);
+}
+
+/*
+ * A root's type as the plan saw it, so that its rule needs no fstat: a
+ * directory, not one, or not known (DT_UNKNOWN: fstat). Should it have
+ * changed since, a rule with a directory's rights on a file fails the
+ * run, and one with a file's rights on a directory grants less.
+ */
+static unsigned char
+root_type(const sb_path *r)
+{
+	return r->isdir > 0 ? DT_DIR : r->isdir == 0 ? DT_REG : DT_UNKNOWN;
 }
 
 /* ---- the mounts' targets ----------------------------------------- */
@@ -1143,17 +1156,20 @@ add_rules(sr_sandbox *sb)
 {
 	size_t i;
 
-	if (sb->read_all && grant_root(sb, "/", FS_READ) != 0)
+	if (sb->read_all && grant_root(sb, "/", DT_DIR, FS_READ) != 0)
 		return -1;
 	for (i = 0; i < sb->read.n; i++)
-		if (grant_root(sb, sb->read.v[i].path, FS_READ) != 0)
+		if (grant_root(sb, sb->read.v[i].path, root_type(&sb->read.v[i]),
+		    FS_READ) != 0)
 			return -1;
 	for (i = 0; i < sb->write.n; i++)
-		if (grant_path(sb, AT_FDCWD, sb->write.v[i].path, DT_UNKNOWN,
-		    sb->fs) != 0)
+		if (grant_path(sb, AT_FDCWD, sb->write.v[i].path,
+		    root_type(&sb->write.v[i]), sb->fs) != 0)
 			return -1;
+	/* file rights only, which a directory (/dev/pts) takes too, and a
+	 * link (/dev/ptmx in some containers) takes harmlessly: no fstat */
 	for (i = 0; devices[i] != NULL; i++)
-		if (grant_path(sb, AT_FDCWD, devices[i], DT_UNKNOWN, FS_DEV) != 0)
+		if (grant_path(sb, AT_FDCWD, devices[i], DT_CHR, FS_DEV) != 0)
 			return -1;
 	return add_port_rules(sb, &sb->connect,
 	    LANDLOCK_ACCESS_NET_CONNECT_TCP) != 0 || add_port_rules(sb,
