@@ -457,38 +457,6 @@ cover_all(const sb_ns *ns, sb_src *src, size_t s, sr_err *err)
 	return s < ns->ndirs ? bind_over(src->d, ns->dirs[s], err) : 0;
 }
 
-/*
- * With covers of scoperun's own, bound from inside their directory as
- * "d" and "f": a one-component lookup per bind instead of the whole
- * path, and one that still finds them once a cover hides that directory
- * (the working directory is held, not looked up), so no descriptors are
- * held. The working directory is put back after. 1: cannot go there,
- * cover the other way.
- */
-static int
-cover_from_own(const sb_ns *ns, sr_err *err)
-{
-	sb_src src = { "d", "f", "", { -1, -1 } };
-	char *slash;
-	int back, rc;
-
-	snprintf(src.own, sizeof(src.own), "%s", ns->cover_d);
-	if ((slash = strrchr(src.own, '/')) == NULL || slash == src.own ||
-	    strcmp(slash, "/d") != 0 || (back = open(".", O_PATH |
-	    O_DIRECTORY | O_CLOEXEC)) < 0)
-		return 1;
-	*slash = '\0';
-	if (chdir(src.own) != 0) {
-		close(back);
-		return 1;
-	}
-	rc = cover_all(ns, &src, SIZE_MAX, err);
-	if (fchdir(back) != 0 && rc == 0)
-		rc = fail(err, "return to", "the working directory");
-	close(back);
-	return rc;
-}
-
 static int
 cover(const sb_ns *ns, sr_err *err)
 {
@@ -497,8 +465,6 @@ cover(const sb_ns *ns, sr_err *err)
 	char *slash;
 	int rc = -1;
 
-	if (ns->cover_d[0] != '\0' && (rc = cover_from_own(ns, err)) <= 0)
-		return rc;
 	if (ns->cover_d[0] != '\0') {
 		snprintf(src.d, sizeof(src.d), "%s", ns->cover_d);
 		snprintf(src.f, sizeof(src.f), "%s", ns->cover_f);
