@@ -67,6 +67,15 @@ sr policy explain e7
 expect_out "^sandbox +Landlock ABI" "explain names the mechanism"
 expect_out "^reads +/usr /etc .*/home$" "explain lists the read roots"
 expect_out "^hidden .*/home/.ssh .*/home/.config/scoperun " "explain lists the hidden paths (the config directory whole)"
+# an identity moved elsewhere is hidden where it is, the policies apart
+SCOPERUN_IDENTITY=$T/id-moved
+export SCOPERUN_IDENTITY
+sr policy explain e7
+unset SCOPERUN_IDENTITY
+expect_out "^hidden .* $T/id-moved .*/home/.config/scoperun/policies " \
+    "explain: a moved identity and the policy directory, each hidden"
+expect_no_out "^hidden .*/home/.config/scoperun " \
+    "explain: the config directory is not hidden whole then"
 
 abi=$(sed -n 's/^sandbox *Landlock ABI \([0-9]*\).*/\1/p' "$T/out")
 if [ -z "$abi" ] || [ "$abi" -lt 6 ]; then
