@@ -7,7 +7,9 @@
  * policy itself, and /etc/scoperun. Where the vault and the audit log
  * are at their default places, their directories ($XDG_DATA_HOME/scoperun,
  * $XDG_STATE_HOME/scoperun) hold nothing but scoperun's and are hidden
- * whole: one cover each, no listing of them in every run. The repository guard's verdict cache
+ * whole: one cover each, no listing of them in every run. So is
+ * $XDG_CONFIG_HOME/scoperun (the identity and the policies) when the
+ * identity is at its default place. The repository guard's verdict cache
  * (~/.cache/scoperun) is not hidden: it holds no secret, hiding it would
  * make every run walk ~/.cache, and what matters, that the agent cannot
  * write it, holds unless a writable root covers it.
@@ -43,58 +45,88 @@ home_dir(void)
 	    pw->pw_dir : NULL;
 }
 
-/* One of scoperun's paths into own[*n], with suffix ("*": side files). */
+/*
+ * scoperun's own paths, packed one after another: a table of
+ * SR_ERR_PATH_MAX-sized rows would fault in a fresh page for each one
+ * it holds, which costs more than the rest of the plan's bookkeeping.
+ */
+typedef struct own_set {
+	char pool[OWN_MAX * SR_ERR_PATH_MAX];
+	size_t used;
+	const char *v[OWN_MAX];
+	size_t n;
+} own_set;
+
+/* One of scoperun's paths into own, with suffix ("*": side files). */
 static void
-own_add(char own[OWN_MAX][SR_ERR_PATH_MAX], size_t *n, const char *path,
-    const char *suffix)
+own_add(own_set *own, const char *path, const char *suffix)
 {
-	if (path == NULL || path[0] != '/' || *n >= OWN_MAX)
+	char *at = own->pool + own->used;
+	size_t room = sizeof(own->pool) - own->used;
+	int len;
+
+	if (path == NULL || path[0] != '/' || own->n >= OWN_MAX)
 		return;
-	if ((size_t)snprintf(own[*n], SR_ERR_PATH_MAX, "%s%s", path, suffix) <
-	    SR_ERR_PATH_MAX)
-		(*n)++;
+	len = snprintf(at, room, "%s%s", path, suffix);
+	if (len < 0 || (size_t)len >= room || len >= SR_ERR_PATH_MAX)
+		return;
+	own->v[own->n++] = at;
+	own->used += (size_t)len + 1;
 }
 
-/* env: the setting (settings.h) of the variable that moves kind from its
- * default place; at the default place (no option, the variable unset),
- * kind's directory is hidden. */
+/* Is the setting (settings.h: as cmd/ read it from the environment)
+ * given, and not empty? */
+static int
+given(const char *v)
+{
+	return v != NULL && v[0] != '\0';
+}
+
+/* at_default: no variable moved kind from its default place, so (with
+ * no option either) kind's whole directory is hidden. */
 static void
-own_kind(char own[OWN_MAX][SR_ERR_PATH_MAX], size_t *n, sr_path_kind kind,
-    const char *option, const char *suffix, const char *const *env)
+own_kind(own_set *own, sr_path_kind kind, const char *option,
+    const char *suffix, int at_default)
 {
 	char buf[SR_ERR_PATH_MAX], *slash;
-	const char *v = env != NULL ? *env : NULL;
 	sr_err ignored = SR_ERR_INIT;
 
 	if (sr_path_get(buf, sizeof(buf), kind, option, &ignored) != 0)
 		return;
-	if (env != NULL && option == NULL && (v == NULL || v[0] == '\0') &&
+	if (at_default && option == NULL &&
 	    (slash = strrchr(buf, '/')) != NULL && slash != buf) {
 		*slash = '\0';
 		suffix = "";
 	}
-	own_add(own, n, buf, suffix);
+	own_add(own, buf, suffix);
 }
 
 static void
-own_paths(char own[OWN_MAX][SR_ERR_PATH_MAX], size_t *n, const sr_policy *p,
-    const char *identity, const char *vault, const char *cwd)
+own_paths(own_set *own, const sr_policy *p, const char *identity,
+    const char *vault, const char *cwd)
 {
 	const sr_settings *set = sr_settings_get();
 	char buf[SR_ERR_PATH_MAX];
 
-	*n = 0;
-	own_kind(own, n, SR_PATH_IDENTITY, identity, "", NULL);
-	own_kind(own, n, SR_PATH_VAULT, vault, "*", &set->vault);
-	own_kind(own, n, SR_PATH_AUDIT, NULL, "*", &set->audit);
-	own_kind(own, n, SR_PATH_POLICIES, NULL, "", NULL);
-	own_add(own, n, set->policy_dir, "");
-	own_add(own, n, "/etc/scoperun", "");
+	own->n = own->used = 0;
+	/* identity and policies both at their default places: their
+	 * directory, $XDG_CONFIG_HOME/scoperun, holds nothing else, and
+	 * one cover does for both */
+	if (identity == NULL && !given(set->identity)) {
+		own_kind(own, SR_PATH_POLICIES, NULL, "", 1);
+	} else {
+		own_kind(own, SR_PATH_IDENTITY, identity, "", 0);
+		own_kind(own, SR_PATH_POLICIES, NULL, "", 0);
+	}
+	own_kind(own, SR_PATH_VAULT, vault, "*", !given(set->vault));
+	own_kind(own, SR_PATH_AUDIT, NULL, "*", !given(set->audit));
+	own_add(own, set->policy_dir, "");
+	own_add(own, "/etc/scoperun", "");
 	if (p->path[0] == '/')
-		own_add(own, n, p->path, "");
+		own_add(own, p->path, "");
 	else if ((size_t)snprintf(buf, sizeof(buf), "%s/%s", cwd, p->path) <
 	    sizeof(buf))
-		own_add(own, n, buf, "");
+		own_add(own, buf, "");
 }
 
 /* Where the empty covers are kept: $XDG_STATE_HOME/scoperun/sandbox
@@ -131,11 +163,9 @@ int
 cli_sandbox_plan(sr_sandbox **out, const sr_policy *p, const char *identity,
     const char *vault, sr_err *err)
 {
-	static char own[OWN_MAX][SR_ERR_PATH_MAX];
-	const char *ownv[OWN_MAX];
+	static own_set own;
 	char cwd[SR_ERR_PATH_MAX], covers[SR_ERR_PATH_MAX];
 	sr_sandbox_ctx ctx = { 0 };
-	size_t i, n;
 	int h;
 
 	*out = NULL;
@@ -147,11 +177,9 @@ cli_sandbox_plan(sr_sandbox **out, const sr_policy *p, const char *identity,
 	ctx.home = home_dir();
 	ctx.cwd = cwd;
 	ctx.tmpdir = getenv("TMPDIR");
-	own_paths(own, &n, p, identity, vault, cwd);
-	for (i = 0; i < n; i++)
-		ownv[i] = own[i];
-	ctx.own = ownv;
-	ctx.nown = n;
+	own_paths(&own, p, identity, vault, cwd);
+	ctx.own = own.v;
+	ctx.nown = own.n;
 	ctx.abi = sr_sandbox_abi();
 	if ((h = hiding()) < 0)
 		return sr_err_set(err, SR_ERR_CONFIG, NULL, 0, "SCOPERUN_SANDBOX_"

@@ -486,6 +486,43 @@ plan_conflicts(sr_sandbox *sb, const sb_list *l, const char *key,
 	}
 }
 
+/*
+ * The run must not start inside a hidden path: a mount namespace covers
+ * the path, but a working directory taken before the cover still leads
+ * beneath it ("cat id_ed25519" from ~/.ssh), and Landlock rules would
+ * leave the agent a directory it cannot read. Refused either way.
+ */
+static void
+plan_cwd(sr_sandbox *sb, const char *cwd, unsigned line)
+{
+	char b1[400], b2[400], dir[PATH_MAX];
+	const char *pre, *rest;
+	size_t k, n;
+
+	for (k = 0; cwd != NULL && k < sb->hide.n; k++) {
+		const sb_path *h = &sb->hide.v[k];
+		if (!h->glob) {
+			if (!path_under(cwd, h->path))
+				continue;
+		} else {
+			/* beneath an entry of the glob's directory that the
+			 * prefix matches */
+			glob_dir(h, dir, sizeof(dir));
+			pre = strrchr(h->path, '/') + 1;
+			n = strcmp(dir, "/") ? strlen(dir) : 0;
+			rest = cwd + n + 1;
+			if (!path_under(cwd, dir) || strcmp(cwd, dir) == 0 ||
+			    strncmp(rest, pre, strlen(pre)) != 0)
+				continue;
+		}
+		sb_diag(sb, SR_DIAG_ERROR, h->line ? h->line : line, "sandbox: "
+		    "the working directory %s lies in the hidden path %s%s; "
+		    "start the run elsewhere", q(b1, sizeof(b1), cwd),
+		    q(b2, sizeof(b2), h->path), h->glob ? "*" : "");
+		return;
+	}
+}
+
 /* Where the policy runs into the edges of hiding with mounts: only
  * what exists when the run starts is covered. */
 static void
@@ -682,6 +719,7 @@ sr_sandbox_plan(sr_sandbox **out, const sr_sandbox_spec *s,
 	plan_roots(sb, &sb->read, &s->read, s->read_set, "read", ctx);
 	plan_conflicts(sb, &sb->write, "write", s->line);
 	plan_conflicts(sb, &sb->read, "read", s->line);
+	plan_cwd(sb, ctx->cwd, s->line);
 	plan_warnings(sb);
 	plan_abi(sb);
 	plan_required(sb);
@@ -878,11 +916,24 @@ walk(sr_sandbox *sb, const char *dir, uint64_t access)
 /* A read root: granted whole, or walked around what it hides (rules;
  * with mounts, what it hides is covered in the child). */
 static int
-grant_root(sr_sandbox *sb, const char *root, uint64_t access)
+grant_root(sr_sandbox *sb, const char *root, unsigned char type,
+    uint64_t access)
 {
 	if (!sb->mounts && holds_hidden(sb, root))
 		return walk(sb, root, access);
-	return grant_path(sb, AT_FDCWD, root, DT_UNKNOWN, access);
+	return grant_path(sb, AT_FDCWD, root, type, access);
+}
+
+/*
+ * A root's type as the plan saw it, so that its rule needs no fstat: a
+ * directory, not one, or not known (DT_UNKNOWN: fstat). Should it have
+ * changed since, a rule with a directory's rights on a file fails the
+ * run, and one with a file's rights on a directory grants less.
+ */
+static unsigned char
+root_type(const sb_path *r)
+{
+	return r->isdir > 0 ? DT_DIR : r->isdir == 0 ? DT_REG : DT_UNKNOWN;
 }
 
 /* ---- the mounts' targets ----------------------------------------- */
@@ -1112,17 +1163,20 @@ add_rules(sr_sandbox *sb)
 {
 	size_t i;
 
-	if (sb->read_all && grant_root(sb, "/", FS_READ) != 0)
+	if (sb->read_all && grant_root(sb, "/", DT_DIR, FS_READ) != 0)
 		return -1;
 	for (i = 0; i < sb->read.n; i++)
-		if (grant_root(sb, sb->read.v[i].path, FS_READ) != 0)
+		if (grant_root(sb, sb->read.v[i].path, root_type(&sb->read.v[i]),
+		    FS_READ) != 0)
 			return -1;
 	for (i = 0; i < sb->write.n; i++)
-		if (grant_path(sb, AT_FDCWD, sb->write.v[i].path, DT_UNKNOWN,
-		    sb->fs) != 0)
+		if (grant_path(sb, AT_FDCWD, sb->write.v[i].path,
+		    root_type(&sb->write.v[i]), sb->fs) != 0)
 			return -1;
+	/* file rights only, which a directory (/dev/pts) takes too, and a
+	 * link (/dev/ptmx in some containers) takes harmlessly: no fstat */
 	for (i = 0; devices[i] != NULL; i++)
-		if (grant_path(sb, AT_FDCWD, devices[i], DT_UNKNOWN, FS_DEV) != 0)
+		if (grant_path(sb, AT_FDCWD, devices[i], DT_CHR, FS_DEV) != 0)
 			return -1;
 	return add_port_rules(sb, &sb->connect,
 	    LANDLOCK_ACCESS_NET_CONNECT_TCP) != 0 || add_port_rules(sb,

@@ -150,11 +150,12 @@ sb_ns_maps(sb_ns *ns)
 
 /* ---- in the child ------------------------------------------------ */
 
+/* name (in dir, this process's /proc directory) := text */
 static int
-write_proc(const char *path, const char *text)
+write_proc(int dir, const char *name, const char *text)
 {
 	size_t n = strlen(text);
-	int fd = open(path, O_WRONLY | O_CLOEXEC), ok;
+	int fd = openat(dir, name, O_WRONLY | O_CLOEXEC), ok;
 
 	if (fd < 0)
 		return -1;
@@ -184,7 +185,7 @@ new_ns(const sb_ns *ns, sr_err *err)
 			return fail(err, "unshare", NULL);
 		return 0;
 	}
-	int dumpable = prctl(PR_GET_DUMPABLE, 0, 0, 0, 0), rc = -1;
+	int dumpable = prctl(PR_GET_DUMPABLE, 0, 0, 0, 0), rc = -1, dir;
 
 	if (unshare(CLONE_NEWUSER | CLONE_NEWNS) != 0)
 		return fail(err, "unshare", NULL);
@@ -197,15 +198,21 @@ new_ns(const sb_ns *ns, sr_err *err)
 	 */
 	if (dumpable != 1 && prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) != 0)
 		return fail(err, "set dumpable", NULL);
+	/* /proc/self looked up once for the three (a lookup of it makes
+	 * this process's /proc directory, and each file's, anew) */
+	if ((dir = open("/proc/self", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+		fail(err, "open", "/proc/self");
 	/* without CAP_SETGID outside, setgroups must be off to map gids */
-	if (write_proc("/proc/self/setgroups", "deny") != 0)
+	else if (write_proc(dir, "setgroups", "deny") != 0)
 		fail(err, "write", "/proc/self/setgroups");
-	else if (write_proc("/proc/self/uid_map", ns->uidmap) != 0)
+	else if (write_proc(dir, "uid_map", ns->uidmap) != 0)
 		fail(err, "write", "/proc/self/uid_map");
-	else if (write_proc("/proc/self/gid_map", ns->gidmap) != 0)
+	else if (write_proc(dir, "gid_map", ns->gidmap) != 0)
 		fail(err, "write", "/proc/self/gid_map");
 	else
 		rc = 0;
+	if (dir >= 0)
+		close(dir);
 	if (dumpable != 1)
 		prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	return rc;

@@ -73,3 +73,6 @@ for way in auto rules; do
 	cat "$T/out"
 	ratio %.2f %.2f unconfined "confined ($way: $mech)" "$bar"
 done
+# on a shared machine the ratio moves with the load: say what it was
+[ -r /proc/loadavg ] &&
+    echo "bench: load average $(cut -d' ' -f1-3 /proc/loadavg), $(id -un)"

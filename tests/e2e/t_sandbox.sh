@@ -66,7 +66,16 @@ expect_out "^hiding +mount namespace" "explain says mount namespace"
 sr policy explain e7
 expect_out "^sandbox +Landlock ABI" "explain names the mechanism"
 expect_out "^reads +/usr /etc .*/home$" "explain lists the read roots"
-expect_out "^hidden .*/home/.ssh .*/scoperun/identity" "explain lists the hidden paths"
+expect_out "^hidden .*/home/.ssh .*/home/.config/scoperun " "explain lists the hidden paths (the config directory whole)"
+# an identity moved elsewhere is hidden where it is, the policies apart
+SCOPERUN_IDENTITY=$T/id-moved
+export SCOPERUN_IDENTITY
+sr policy explain e7
+unset SCOPERUN_IDENTITY
+expect_out "^hidden .* $T/id-moved .*/home/.config/scoperun/policies " \
+    "explain: a moved identity and the policy directory, each hidden"
+expect_no_out "^hidden .*/home/.config/scoperun " \
+    "explain: the config directory is not hidden whole then"
 
 abi=$(sed -n 's/^sandbox *Landlock ABI \([0-9]*\).*/\1/p' "$T/out")
 if [ -z "$abi" ] || [ "$abi" -lt 6 ]; then
@@ -75,6 +84,22 @@ if [ -z "$abi" ] || [ "$abi" -lt 6 ]; then
 	exit 77
 fi
 command -v cc >/dev/null 2>&1 || { echo "t_sandbox: no cc"; exit 77; }
+
+# ---- a run started inside a hidden path: refused, both ways -----------
+# A working directory taken before the covers were mounted would still
+# lead beneath them (cat id_ed25519 from ~/.ssh).
+echo CWD-SSH-KEY >"$HOME/.ssh/id_cwd"
+{ header cw; printf '[sandbox]\nwrite = ["%s"]\n' "$T/proj0"; } | policy cw
+for way in mounts rules; do
+	cd "$HOME/.ssh" || exit 1
+	hide_sr $way cw -- /bin/cat id_cwd
+	refused 125 "sandbox: the working directory .*/.ssh lies in the hidden path .*/.ssh; start the run elsewhere .*cw.toml:6\\)" \
+	    "$way: a run from inside ~/.ssh"
+	expect_no_out "CWD-SSH-KEY" "$way: the key is not read through the working directory"
+	cd "$T/proj0" || exit 1
+	hide_sr $way cw -- /bin/cat /etc/passwd
+	expect_rc 0 "$way: the same policy runs from its project"
+done
 
 # ---- the world of an unprivileged user ---------------------------------
 U=$T/u

@@ -285,6 +285,15 @@ unlink_sub(const char *sub)
 	unlink(buf);
 }
 
+static void
+rmdir_sub(const char *sub)
+{
+	char buf[512];
+
+	snprintf(buf, sizeof(buf), "%s/%s", tl_dir, sub);
+	rmdir(buf);
+}
+
 /* An exit status for a mask of failed checks: the first one's number
  * plus one (a status keeps 8 bits, a mask here more). */
 static int
@@ -516,6 +525,50 @@ test_hiding_warnings(void **state)
 	sr_sandbox_free(sb);
 }
 
+/*
+ * Among many hidden entries of one HOME, as the plan looks them up: a
+ * link is resolved (its target is hidden), a missing entry does not
+ * exist (its warning), a present one does; both ways of hiding.
+ */
+static void
+test_plan_listing(void **state)
+{
+	const char *body = "[sandbox]\nwrite = [\".\"]\nhide = "
+	    "[\"~/.nothere\", \"~/notes\", \"~/zlink\", \"~/.netrc\"]\n";
+	char link[512], target[512], *json;
+	sr_sandbox *sb;
+
+	(void)state;
+	mkdirs("elsewhere");
+	mkdirs("elsewhere/aws");
+	mkdirs("home/.gnupg");
+	touch("home/.netrc", "machine x\n");
+	snprintf(link, sizeof(link), "%s/home/zlink", tl_dir);
+	snprintf(target, sizeof(target), "%s/elsewhere/aws", tl_dir);
+	assert_int_equal(symlink(target, link), 0);
+	for (hiding = SR_SANDBOX_HIDE_RULES; ; hiding = SR_SANDBOX_HIDE_MOUNTS) {
+		sb = plan(body, 7, 0, 0, NULL);
+		assert_non_null(json = sr_sandbox_json(sb));
+		if (strstr(json, target) == NULL || strstr(json, link) != NULL)
+			fail_msg("the link's target is not what is hidden: %s",
+			    json);
+		assert_non_null(strstr(json, "/home/.netrc\""));
+		assert_non_null(find_diag(sb, "/.nothere does not exist"));
+		assert_null(find_diag(sb, "/notes does not exist"));
+		assert_null(find_diag(sb, "/.netrc does not exist"));
+		free(json);
+		sr_sandbox_free(sb);
+		if (hiding == SR_SANDBOX_HIDE_MOUNTS)
+			break;
+	}
+	hiding = SR_SANDBOX_HIDE_RULES;
+	unlink(link);
+	unlink_sub("home/.netrc");
+	rmdir_sub("home/.gnupg");
+	rmdir_sub("elsewhere/aws");
+	rmdir_sub("elsewhere");
+}
+
 /* What a process entering sb sees; bit n set: check n failed. */
 static int
 mounts_child(const sr_sandbox *sb)
@@ -604,6 +657,7 @@ main(void)
 		cmocka_unit_test(test_userns_chroot),
 		cmocka_unit_test(test_hiding_choice),
 		cmocka_unit_test(test_hiding_warnings),
+		cmocka_unit_test(test_plan_listing),
 		cmocka_unit_test(test_apply_mounts),
 	};
 	return cmocka_run_group_tests(tests, setup, tl_dir_teardown);
