@@ -85,12 +85,24 @@ if [ -z "$abi" ] || [ "$abi" -lt 6 ]; then
 fi
 command -v cc >/dev/null 2>&1 || { echo "t_sandbox: no cc"; exit 77; }
 
+# In a chroot the kernel gives no user namespace and "/" is no mount to
+# make private: auto hides with rules there (lib/run/sandbox_ns.c, the
+# same look at mountinfo), as in a brand-new Debian made with debootstrap.
+if awk '$5 == "/" { f = 1 } END { exit !f }' /proc/self/mountinfo \
+    2>/dev/null; then
+	auto_mounts=1
+else
+	auto_mounts=0
+fi
+
 # ---- a run started inside a hidden path: refused, both ways -----------
 # A working directory taken before the covers were mounted would still
 # lead beneath them (cat id_ed25519 from ~/.ssh).
 echo CWD-SSH-KEY >"$HOME/.ssh/id_cwd"
 { header cw; printf '[sandbox]\nwrite = ["%s"]\n' "$T/proj0"; } | policy cw
-for way in mounts rules; do
+# mounts cannot be made in a chroot: rules alone there
+[ $auto_mounts = 1 ] && ways="mounts rules" || ways=rules
+for way in $ways; do
 	cd "$HOME/.ssh" || exit 1
 	hide_sr $way cw -- /bin/cat id_cwd
 	refused 125 "sandbox: the working directory .*/.ssh lies in the hidden path .*/.ssh; start the run elsewhere .*cw.toml:6\\)" \
@@ -217,15 +229,6 @@ outside "$U/probe" bind "$bind_no"
 outside "$U/probe" ptrace "$victim_pid"
 outside cat "$UH/.ssh/id_ed25519"
 
-# In a chroot the kernel gives no user namespace and "/" is no mount to
-# make private: auto hides with rules there (lib/run/sandbox_ns.c, the
-# same look at mountinfo), as in a brand-new Debian made with debootstrap.
-if awk '$5 == "/" { f = 1 } END { exit !f }' /proc/self/mountinfo \
-    2>/dev/null; then
-	auto_mounts=1
-else
-	auto_mounts=0
-fi
 
 # run MODE WAY: the attacker under the policy atk (exec or supervised),
 # hiding with WAY (SCOPERUN_SANDBOX_HIDE: auto picks mounts here, unless
