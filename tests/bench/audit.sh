@@ -39,8 +39,12 @@ for i in 1 2 3; do
 	us=$(((t1 - t0) / 1000))
 	[ -z "$best" ] || [ "$us" -lt "$best" ] && best=$us
 done
-grep -q "$records records intact: chain ok, seals ok" "$T/out" ||
-    die "unexpected verify output: $(cat "$T/out")"
+# verify walks the rotated files too: count what it says it verified, not
+# the lines of the live file (rotation left 200 there, and the figure
+# came out 5000 times too low)
+records=$(sed -n 's/.*: \([0-9][0-9]*\) records intact: chain ok, seals ok.*/\1/p' \
+    "$T/out")
+[ -n "$records" ] || die "unexpected verify output: $(cat "$T/out")"
 awk -v r="$records" -v us="$best" 'BEGIN {
 	printf "bench: audit verify %.0f records/s (scoperun audit verify, " \
 	    "%d records, seals checked, %.2f s; bar 500000)\n",
