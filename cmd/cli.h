@@ -79,6 +79,10 @@ size_t cli_distance(const char *a, const char *b);
 /* policy check's look at the vault and the file's text (policy_lint.c):
  * what the loader cannot see. Adds to the counts. */
 struct sr_policy;
+/* One line of policy check: scoperun: AGENT: error|warning: MSG (FILE:LINE),
+ * every byte escaped. */
+void cli_policy_say(const char *agent, const char *path, unsigned line,
+    int error, const char *msg);
 void cli_policy_lint(const char *agent, const struct sr_policy *p,
     size_t *nerr, size_t *nwarn);
 /* err says no policy for agent: name the verb agent is close to, or,

@@ -36,13 +36,20 @@ load(sr_policy **p, const char *agent, sr_err *err, int *found)
 	return rc;
 }
 
+void
+cli_policy_say(const char *agent, const char *path, unsigned line,
+    int error, const char *msg)
+{
+	fprintf(stderr, "scoperun: %s: %s: %s (%s", cli_esc(agent),
+	    error ? "error" : "warning", cli_esc(msg), cli_esc(path));
+	fprintf(stderr, line ? ":%u)\n" : ")\n", line);
+}
+
 static void
 print_diag(const char *agent, const char *path, const sr_diag *d)
 {
-	fprintf(stderr, "scoperun: %s: %s: %s (%s", cli_esc(agent),
-	    d->level == SR_DIAG_ERROR ? "error" : "warning", cli_esc(d->msg),
-	    cli_esc(path));
-	fprintf(stderr, d->line ? ":%u)\n" : ")\n", d->line);
+	cli_policy_say(agent, path, d->line, d->level == SR_DIAG_ERROR,
+	    d->msg);
 }
 
 /*

@@ -19,15 +19,6 @@
 #include "vault.h"
 #include "vault_session.h"
 
-static void
-say(const char *agent, const char *path, unsigned line, int error,
-    const char *msg)
-{
-	fprintf(stderr, "scoperun: %s: %s: %s (%s", cli_esc(agent),
-	    error ? "error" : "warning", cli_esc(msg), cli_esc(path));
-	fprintf(stderr, line ? ":%u)\n" : ")\n", line);
-}
-
 /* The vault's name nearest to want, within two edits; NULL when none. */
 static const char *
 nearest(const sr_vault *v, const char *want, sr_secret_meta *m)
@@ -95,13 +86,13 @@ lint_grants(const char *agent, const sr_policy *p, size_t *nerr,
 			    "'%.128s' in the vault at %.200s%s%.128s%s", g->env,
 			    g->from, s.vault_path, near ? " (did you mean '" : "",
 			    near ? near : "", near ? "'?)" : "");
-			say(agent, p->path, g->line, 1, msg);
+			cli_policy_say(agent, p->path, g->line, 1, msg);
 			++*nerr;
 		} else if (buf != NULL && too_short(s.vault, g->from, buf)) {
 			snprintf(msg, sizeof(msg), "exec.mask_output: the value "
 			    "of %.64s is shorter than %d bytes and is not masked",
 			    g->env, SR_MASK_MIN_LEN);
-			say(agent, p->path, g->line, 0, msg);
+			cli_policy_say(agent, p->path, g->line, 0, msg);
 			++*nwarn;
 		}
 	}
@@ -129,8 +120,9 @@ lint_template(const char *agent, const sr_policy *p, size_t *nwarn)
 		if ((hash = strchr(line, '#')) != NULL &&
 		    strncmp(hash + 1 + strspn(hash + 1, " \t"), "CHANGE",
 		    6) == 0) {
-			say(agent, p->path, n, 0, "a template's CHANGE marker: "
-			    "edit what it marks, then delete the marker");
+			cli_policy_say(agent, p->path, n, 0, "a template's "
+			    "CHANGE marker: edit what it marks, then delete "
+			    "the marker");
 			++*nwarn;
 		}
 	}
