@@ -65,14 +65,16 @@ has_sys_admin(void)
 /*
  * The kernel refuses a user namespace to a chrooted process (EPERM): its
  * root is not its mount namespace's; and root's "/" there is no mount to
- * make private. Seen from inside, no mount of the
- * namespace is mounted on "/" (mountinfo lists those reachable from the
- * root; the root mount is usually its first line). A chroot into the top
- * of a mount is not seen: unshare then fails and the run says how to
- * hide without it.
+ * make private. Seen from inside, "/" is then no mount's root. A chroot
+ * into the top of a mount is not seen: unshare then fails and the run
+ * says how to hide without it.
+ *
+ * Before Linux 5.8 statx cannot say so: mountinfo is read instead (it
+ * lists the mounts reachable from the root; none mounted on "/" means a
+ * chroot). It costs ~40 us a confined run, one statx ~1 us.
  */
 static int
-chrooted(void)
+no_root_mount_listed(void)
 {
 	char buf[65536], *line, *end, *f;
 	ssize_t n;
@@ -98,6 +100,17 @@ chrooted(void)
 			return 0;
 	}
 	return (size_t)n < sizeof(buf) - 1;	/* a long list: not sure */
+}
+
+static int
+chrooted(void)
+{
+	struct statx st;
+
+	if (statx(AT_FDCWD, "/", 0, 0, &st) == 0 &&
+	    (st.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT))
+		return !(st.stx_attributes & STATX_ATTR_MOUNT_ROOT);
+	return no_root_mount_listed();
 }
 
 /*
