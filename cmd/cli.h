@@ -52,6 +52,7 @@ int cmd_hook(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 int cmd_complete(int argc, char **argv);
 int cmd_agent(int argc, char **argv);
+int cmd_sandbox_hold(int argc, char **argv);
 void cli_usage(FILE *f);
 
 /*

@@ -30,6 +30,7 @@ static const struct {
 	{ "help", cmd_help },
 	{ "__complete", cmd_complete },	/* for cmd/completions/ */
 	{ "agent", cmd_agent },
+	{ "__sandbox-hold", cmd_sandbox_hold },	/* lib/run/sandbox_keep.c */
 };
 
 int

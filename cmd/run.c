@@ -830,6 +830,8 @@ static int
 execute(run_ctx *c, char *const *envp, sr_err *err)
 {
 	sr_secmem_restore_limits();
+	cli_sandbox_keep_join(c->sandbox);
+	cli_sandbox_keep_spawn(c->sandbox);
 	if (c->policy->supervise)
 		return run_supervised(c, envp, err);
 	if (sr_sandbox_apply(c->sandbox, err) != 0)

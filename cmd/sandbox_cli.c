@@ -17,6 +17,9 @@
  * SCOPERUN_SANDBOX_HIDE chooses how hidden paths are hidden: "auto" (the
  * default: a mount namespace where user namespaces are allowed, else
  * Landlock rules), "rules" or "mounts" (scoperun-policy(5)).
+ * SCOPERUN_SANDBOX_KEEP=0 makes a mount namespace for each run instead of
+ * joining the one a holder keeps (lib/run/sandbox_keep.c); the holder is
+ * this binary again, as `scoperun __sandbox-hold`.
  */
 #include "sandbox_cli.h"
 
@@ -26,21 +29,27 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "paths.h"
 #include "settings.h"
 
 #define OWN_MAX 10
 
-/* HOME, else the passwd entry's home: the stores hide either way. */
+/* HOME, else the passwd entry's home: the stores hide either way.
+ * getpwuid_r into buffers of this file's own: a run plans on a thread
+ * of its own, beside the repository guard (cmd/run.c). */
 static const char *
 home_dir(void)
 {
+	static struct passwd pwbuf;
+	static char buf[4096];
 	const char *h = sr_settings_get()->home;
-	struct passwd *pw;
+	struct passwd *pw = NULL;
 
 	if (h != NULL && h[0] == '/')
 		return h;
-	pw = getpwuid(getuid());
+	if (getpwuid_r(getuid(), &pwbuf, buf, sizeof(buf), &pw) != 0)
+		return NULL;
 	return pw != NULL && pw->pw_dir != NULL && pw->pw_dir[0] == '/' ?
 	    pw->pw_dir : NULL;
 }
@@ -150,7 +159,7 @@ cover_dir(char *buf, size_t size, const char *home)
 static int
 hiding(void)
 {
-	const char *h = getenv("SCOPERUN_SANDBOX_HIDE");
+	const char *h = sr_settings_get()->sandbox_hide;
 
 	if (h == NULL || h[0] == '\0' || strcmp(h, "auto") == 0)
 		return SR_SANDBOX_HIDE_AUTO;
@@ -176,7 +185,7 @@ cli_sandbox_plan(sr_sandbox **out, const sr_policy *p, const char *identity,
 		    "[sandbox]: cannot tell the working directory");
 	ctx.home = home_dir();
 	ctx.cwd = cwd;
-	ctx.tmpdir = getenv("TMPDIR");
+	ctx.tmpdir = sr_settings_get()->tmpdir;
 	own_paths(&own, p, identity, vault, cwd);
 	ctx.own = own.v;
 	ctx.nown = own.n;
@@ -189,4 +198,47 @@ cli_sandbox_plan(sr_sandbox **out, const sr_policy *p, const char *identity,
 		ctx.userns = sr_sandbox_userns(&ctx.userns_why);
 	ctx.cover_dir = cover_dir(covers, sizeof(covers), ctx.home);
 	return sr_sandbox_plan(out, &p->sandbox, p->path, &ctx, err);
+}
+
+/* SCOPERUN_SANDBOX_KEEP=0: a namespace of each run's own */
+static int
+keep_wanted(void)
+{
+	const char *k = sr_settings_get()->sandbox_keep;
+
+	return k == NULL || strcmp(k, "0") != 0;
+}
+
+void
+cli_sandbox_keep_join(sr_sandbox *sb)
+{
+	if (keep_wanted())
+		sr_sandbox_keep_join(sb);
+}
+
+void
+cli_sandbox_keep_spawn(const sr_sandbox *sb)
+{
+	if (keep_wanted())
+		sr_sandbox_keep_spawn(sb, "/proc/self/exe");
+}
+
+/* `scoperun __sandbox-hold`: the holder, started by a run (not a user).
+ * Its standard error is /dev/null then; a message is for a person who
+ * typed it. */
+int
+cmd_sandbox_hold(int argc, char **argv)
+{
+	sr_err err = SR_ERR_INIT;
+
+	(void)argv;
+	if (argc != 1) {
+		cli_errorf("__sandbox-hold", "takes no arguments: it is started "
+		    "by a confined run");
+		return SR_EXIT_USAGE;
+	}
+	if (sr_sandbox_hold(0, &err) == 0)
+		return SR_EXIT_OK;
+	cli_error("__sandbox-hold", &err);
+	return SR_EXIT_USAGE;
 }

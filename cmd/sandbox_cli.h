@@ -18,4 +18,12 @@
 int cli_sandbox_plan(sr_sandbox **out, const sr_policy *p,
     const char *identity, const char *vault, sr_err *err);
 
+/*
+ * The mount namespace kept between runs (sr_sandbox_keep_join, _spawn),
+ * unless SCOPERUN_SANDBOX_KEEP=0: found after the build (on the run's
+ * sandbox thread), a holder started right before the agent when none was.
+ */
+void cli_sandbox_keep_join(sr_sandbox *sb);
+void cli_sandbox_keep_spawn(const sr_sandbox *sb);
+
 #endif

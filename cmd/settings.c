@@ -53,5 +53,8 @@ cli_settings_load(void)
 	s.syslog_socket = getenv("SCOPERUN_SYSLOG_SOCKET");
 	for (g = 0; g < SR_GIT_VARS; g++)
 		s.git[g] = getenv(sr_settings_git_name(g));
+	s.tmpdir = getenv("TMPDIR");
+	s.sandbox_hide = getenv("SCOPERUN_SANDBOX_HIDE");
+	s.sandbox_keep = getenv("SCOPERUN_SANDBOX_KEEP");
 	sr_settings_use(&s);
 }

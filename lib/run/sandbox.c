@@ -99,6 +99,10 @@ typedef struct sb_path {
 	int exists;
 	int builtin;
 	int isdir;		/* 1 a directory, 0 not, -1 not known */
+	/* what the plan's lstat saw, when it saw it (has_id): the kept
+	 * namespace's key (sandbox_keep.c) reuses it */
+	int has_id;
+	unsigned long long dev, ino;
 } sb_path;
 
 typedef struct sb_list {
@@ -125,6 +129,8 @@ struct sr_sandbox {
 	sr_diag *diags;
 	size_t ndiags, nerrors;
 	int last_dir;		/* what resolve_seen saw last: isdir */
+	int last_has_id;	/* and its device and inode */
+	unsigned long long last_dev, last_ino;
 	int kept[16];		/* rules' descriptors left open (grant_path) */
 	size_t nkept;
 	char *seen[64];		/* canonical directories met by the plan */
@@ -323,6 +329,7 @@ resolve_seen(sr_sandbox *sb, const char *p, int *exists)
 	size_t i, n = strlen(p);
 
 	sb->last_dir = -1;
+	sb->last_has_id = 0;
 	if (!plain_path(p) || n >= sizeof(buf) || n < 2 || p[n - 1] == '/')
 		return resolve(p, exists);
 	memcpy(buf, p, n + 1);
@@ -345,6 +352,9 @@ resolve_seen(sr_sandbox *sb, const char *p, int *exists)
 	}
 	*exists = 1;
 	sb->last_dir = S_ISDIR(st.st_mode);
+	sb->last_has_id = 1;
+	sb->last_dev = (unsigned long long)st.st_dev;
+	sb->last_ino = (unsigned long long)st.st_ino;
 	return strdup(p);
 }
 
@@ -384,7 +394,8 @@ list_add(sr_sandbox *sb, sb_list *l, const char *text, unsigned line,
 	}
 	l->v = grown;
 	p = &l->v[l->n++];
-	*p = (sb_path){ r, line, glob, exists, builtin, sb->last_dir };
+	*p = (sb_path){ r, line, glob, exists, builtin, sb->last_dir,
+	    !glob && sb->last_has_id, sb->last_dev, sb->last_ino };
 	return 0;
 }
 
@@ -698,6 +709,9 @@ sr_sandbox_plan(sr_sandbox **out, const sr_sandbox_spec *s,
 	if ((sb = calloc(1, sizeof(*sb))) == NULL)
 		return sr_err_set(err, SR_ERR_SYSTEM, NULL, 0, "out of memory");
 	sb->fd = -1;
+	sb->ns.keep_mnt = sb->ns.keep_user = -1;
+	if (ctx->cwd != NULL)
+		snprintf(sb->ns.cwd, sizeof(sb->ns.cwd), "%s", ctx->cwd);
 	sb->policy_path = path;
 	sb->line = s->line;
 	sb->required = s->required;
@@ -1117,6 +1131,33 @@ ns_order(sr_sandbox *sb)
 		}
 }
 
+/* What the plan saw, for the key of a kept namespace; and the working
+ * directory's identity, from its write root ".". */
+static int
+ns_known(sr_sandbox *sb)
+{
+	sb_ns *ns = &sb->ns;
+	size_t k;
+
+	if (sb->hide.n > 0 && (ns->known = calloc(sb->hide.n,
+	    sizeof(*ns->known))) == NULL)
+		return -1;
+	for (k = 0; k < sb->hide.n; k++) {
+		const sb_path *h = &sb->hide.v[k];
+		ns->known[k] = (sb_known){ h->path, h->exists, h->has_id,
+		    h->isdir, h->dev, h->ino };
+	}
+	ns->nknown = sb->hide.n;
+	for (k = 0; k < sb->write.n; k++)
+		if (sb->write.v[k].has_id && strcmp(sb->write.v[k].path,
+		    ns->cwd) == 0) {
+			ns->cwd_known = 1;
+			ns->cwd_dev = sb->write.v[k].dev;
+			ns->cwd_ino = sb->write.v[k].ino;
+		}
+	return 0;
+}
+
 static int
 ns_targets(sr_sandbox *sb)
 {
@@ -1136,7 +1177,7 @@ ns_targets(sr_sandbox *sb)
 		return -1;
 	ns_covers(sb);
 	ns_order(sb);
-	return sb_ns_maps(&sb->ns);
+	return ns_known(sb) != 0 ? -1 : sb_ns_maps(&sb->ns);
 }
 
 static int
@@ -1218,7 +1259,8 @@ sr_sandbox_apply(const sr_sandbox *sb, sr_err *err)
 	if (sb->fd < 0)
 		return sr_err_set(err, SR_ERR_SYSTEM, NULL, 0, "[sandbox]: the "
 		    "ruleset was not built");
-	if (sb->mounts && sb_ns_enter(&sb->ns, err) != 0)
+	if (sb->mounts && (sb->ns.keep_mnt >= 0 ? sb_keep_enter(&sb->ns,
+	    err) : sb_ns_enter(&sb->ns, err)) != 0)
 		return -1;
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
 		return sr_err_set(err, SR_ERR_SYSTEM, NULL, 0, "[sandbox]: "
@@ -1230,12 +1272,31 @@ sr_sandbox_apply(const sr_sandbox *sb, sr_err *err)
 }
 
 void
+sr_sandbox_keep_join(sr_sandbox *sb)
+{
+	if (sb != NULL && sb->enforce && sb->mounts && sb->fd >= 0 &&
+	    sb->ns.keep_mnt < 0)
+		sb_keep_find(&sb->ns);
+}
+
+void
+sr_sandbox_keep_spawn(const sr_sandbox *sb, const char *exe)
+{
+	if (sb != NULL && sb->enforce && sb->mounts && sb->fd >= 0)
+		sb_keep_spawn(&sb->ns, exe);
+}
+
+void
 sr_sandbox_free(sr_sandbox *sb)
 {
 	if (sb == NULL)
 		return;
 	if (sb->fd >= 0)
 		close(sb->fd);
+	if (sb->ns.keep_mnt >= 0)
+		close(sb->ns.keep_mnt);
+	if (sb->ns.keep_user >= 0)
+		close(sb->ns.keep_user);
 	while (sb->nkept > 0)
 		close(sb->kept[--sb->nkept]);
 	list_free(&sb->write);
@@ -1244,6 +1305,7 @@ sr_sandbox_free(sr_sandbox *sb)
 	strv_free(sb->ns.dirs, sb->ns.ndirs);
 	strv_free(sb->ns.files, sb->ns.nfiles);
 	strv_free(sb->ns.globs, sb->ns.nglobs);
+	free(sb->ns.known);
 	free(sb->cover_dir);
 	while (sb->nseen > 0)
 		free(sb->seen[--sb->nseen]);

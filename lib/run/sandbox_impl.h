@@ -14,6 +14,16 @@
  * with a mount namespace: everything here is computed by the parent
  * (build), so the child only makes system calls.
  */
+/* What the plan saw of a hidden path (lstat, when it looked), so that
+ * the kept namespace's key (sandbox_keep.c) need not look again. */
+typedef struct sb_known {
+	const char *path;	/* as in sb_ns's lists; a glob's "DIR/PREFIX" */
+	int exists;		/* a glob: its directory */
+	int has_id;		/* dev, ino and isdir are the plan's */
+	int isdir;
+	unsigned long long dev, ino;
+} sb_known;
+
 typedef struct sb_ns {
 	char **dirs;		/* hidden directories that exist */
 	size_t ndirs;
@@ -29,6 +39,14 @@ typedef struct sb_ns {
 	char uidmap[1024];	/* /proc/self/uid_map's text for the new ns */
 	char gidmap[1024];
 	int root;		/* the caller is uid 0: no user namespace */
+	/* a namespace kept between runs (sandbox_keep.c), found by
+	 * sb_keep_find: its descriptors, -1 when none is to be joined */
+	int keep_mnt, keep_user;
+	char cwd[4096];		/* the run's working directory */
+	int cwd_known;		/* the plan saw its device and inode: */
+	unsigned long long cwd_dev, cwd_ino;	/* what it is outside */
+	sb_known *known;	/* the hidden paths as the plan saw them */
+	size_t nknown;
 } sb_ns;
 
 /*
@@ -43,5 +61,21 @@ int sb_ns_enter(const sb_ns *ns, sr_err *err);
 
 /* The identity maps for this caller into ns (uidmap, gidmap, root). */
 int sb_ns_maps(sb_ns *ns);
+
+/* Root's capabilities that reach under a cover, dropped (sandbox_ns.c). */
+int sb_ns_drop_caps(sr_err *err);
+
+/*
+ * In the parent: is there a kept namespace with exactly the covers this
+ * run would make (sandbox_keep.c)? Then ns->keep_mnt (and keep_user)
+ * are set. If not, sb_keep_spawn starts a holder for the next run (exe:
+ * the scoperun to run as the holder).
+ */
+void sb_keep_find(sb_ns *ns);
+void sb_keep_spawn(const sb_ns *ns, const char *exe);
+
+/* In the child: join the kept namespace and return to the working
+ * directory, which must be the same directory it is outside. */
+int sb_keep_enter(const sb_ns *ns, sr_err *err);
 
 #endif

@@ -239,8 +239,8 @@ new_ns(const sb_ns *ns, sr_err *err)
  * path). Out of the bounding set, so exec cannot give them back; out of
  * the inheritable and ambient sets, so nothing passes them on.
  */
-static int
-drop_caps(sr_err *err)
+int
+sb_ns_drop_caps(sr_err *err)
 {
 	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
 	struct __user_cap_data_struct d[2];
@@ -553,5 +553,5 @@ sb_ns_enter(const sb_ns *ns, sr_err *err)
 		return fail(err, "make private", "/");
 	if (cover(ns, err) != 0)
 		return -1;
-	return ns->root ? drop_caps(err) : 0;
+	return ns->root ? sb_ns_drop_caps(err) : 0;
 }

@@ -52,6 +52,10 @@ typedef struct sr_settings {
 	int audit_syslog;		/* SCOPERUN_AUDIT_SYSLOG=1 */
 	const char *syslog_socket;	/* SCOPERUN_SYSLOG_SOCKET */
 	const char *git[SR_GIT_VARS];	/* as set, "" included */
+	/* cmd/sandbox_cli.c: TMPDIR (the default writable temp),
+	 * SCOPERUN_SANDBOX_HIDE and SCOPERUN_SANDBOX_KEEP; read here, once,
+	 * because a run plans its sandbox on a thread of its own */
+	const char *tmpdir, *sandbox_hide, *sandbox_keep;
 } sr_settings;
 
 /* From now on the library sees *s (copied; its strings borrowed). */

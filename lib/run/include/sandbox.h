@@ -112,6 +112,25 @@ int sr_sandbox_build(sr_sandbox *sb, sr_err *err);
  * system calls; the first error stops it.
  */
 int sr_sandbox_apply(const sr_sandbox *sb, sr_err *err);
+
+/*
+ * Between build and apply, in the parent, with mounts: find the mount
+ * namespace a holder keeps with exactly this run's covers; apply then
+ * joins it instead of making one (lib/run/sandbox_keep.c). Reads only
+ * sb and the file system: it may run on a thread of its own. Not
+ * found, sr_sandbox_keep_spawn starts a holder for the next run (exe:
+ * the scoperun binary, run as `exe __sandbox-hold`).
+ */
+void sr_sandbox_keep_join(sr_sandbox *sb);
+void sr_sandbox_keep_spawn(const sr_sandbox *sb, const char *exe);
+
+/*
+ * The holder (`scoperun __sandbox-hold`): reads what to cover from in,
+ * makes and registers the namespace, and keeps it until the mount table
+ * it came from changes or its time is up. Returns when it is done; -1
+ * when it could not start.
+ */
+int sr_sandbox_hold(int in, sr_err *err);
 void sr_sandbox_free(sr_sandbox *sb);
 
 /* Warnings and errors of the plan, for `policy check`. */
