@@ -208,7 +208,7 @@ key_build(const sb_ns *ns, keep_key *k)
 	k->len = 0;
 	k->over = 0;
 	n = snprintf(ids, sizeof(ids), "%s uid %u gid %u root %d\n",
-	    KEY_MAGIC, (unsigned)geteuid(), (unsigned)getegid(), ns->root);
+	    KEY_MAGIC, ns->uid, ns->gid, ns->root);
 	key_put(k, ids, (size_t)n);
 	/* the covers' sources: "c" lines, the directory first */
 	key_put(k, "c 0 0 ", 6);

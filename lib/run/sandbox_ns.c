@@ -153,12 +153,16 @@ sr_sandbox_userns(const char **why)
 int
 sb_ns_maps(sb_ns *ns)
 {
-	ns->root = geteuid() == 0;
-	return snprintf(ns->uidmap, sizeof(ns->uidmap), "%u %u 1\n",
-	    (unsigned)geteuid(), (unsigned)geteuid()) < (int)sizeof(ns->uidmap) &&
-	    snprintf(ns->gidmap, sizeof(ns->gidmap), "%u %u 1\n",
-	    (unsigned)getegid(), (unsigned)getegid()) < (int)sizeof(ns->gidmap) ?
-	    0 : -1;
+	/* each id call is a system call: once */
+	unsigned uid = (unsigned)geteuid(), gid = (unsigned)getegid();
+
+	ns->root = uid == 0;
+	ns->uid = uid;
+	ns->gid = gid;
+	return snprintf(ns->uidmap, sizeof(ns->uidmap), "%u %u 1\n", uid,
+	    uid) < (int)sizeof(ns->uidmap) && snprintf(ns->gidmap,
+	    sizeof(ns->gidmap), "%u %u 1\n", gid, gid) <
+	    (int)sizeof(ns->gidmap) ? 0 : -1;
 }
 
 /* ---- in the child ------------------------------------------------ */

@@ -1,0 +1,214 @@
+#!/bin/sh
+# t_sandbox_keep.sh - the covered mount namespace kept between confined
+# runs (lib/run/sandbox_keep.c), with real processes: a second run joins
+# the namespace the first run's holder made; a hidden path that appeared
+# or was replaced since, a dead holder, or SCOPERUN_SANDBOX_KEEP=0 gives a
+# run a namespace of its own, and the secret stays hidden every time.
+# Each denial is paired with a control that must still work. Run as the
+# caller and, when that is root, as an unprivileged user (a user
+# namespace then, joined with setns).
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
+
+mkdir -p "$T/p"
+cd "$T/p" || exit 1
+{ header k; printf '[env]\ninherit = ["PATH", "HOME"]\n[sandbox]\nwrite = ["."]\n'; } |
+    policy k
+sr policy explain k
+case $(sed -n 's/^hiding *//p' "$T/out") in
+"mount namespace"*) ;;
+*)	echo "t_sandbox_keep: no mount namespace here (a chroot, or no Landlock): skipping"
+	finish
+	exit 77 ;;
+esac
+
+# holder: the live holder of $W's registry (not pid $old) and its mount
+# namespace; hpid "none" when none registered within 5 s
+holder() {
+	set -- $(sh "$W/holder.sh" "${old:-}")
+	hpid=$1 hns=${2:-}
+	hns=$(printf '%s' "$hns" | sed 's/[][]/\\&/g')	# for grep -E
+}
+
+# kill_holders: end every holder $W's registry names
+kill_holders() {
+	for f in "$W"/home/.local/state/scoperun/sandbox/ns-*; do
+		case $f in *.lock|*'*') continue ;; esac
+		p=$(head -1 "$f" | cut -d' ' -f1)
+		[ -n "$p" ] && [ "$p" != 0 ] && kill -9 "$p" 2>/dev/null
+	done
+	sleep 0.2
+}
+
+# scenario WHO AS...: everything below for one user; AS runs a command as
+# that user (nothing: the caller)
+scenario() {
+	who=$1
+	shift
+	W=$T/$who
+	mkdir -p "$W"
+	[ $# -gt 0 ] && chown "$user:" "$W"
+	cat >"$W/lib.sh" <<EOF
+umask 077
+export HOME=$W/home XDG_CONFIG_HOME=$W/home/.config
+export XDG_DATA_HOME=$W/home/.local/share XDG_STATE_HOME=$W/home/.local/state
+unset SCOPERUN_SANDBOX_KEEP SCOPERUN_SANDBOX_HIDE
+R=\$XDG_STATE_HOME/scoperun/sandbox
+EOF
+	cat >"$W/setup.sh" <<EOF
+. $W/lib.sh
+set -e
+mkdir -p \$HOME/.ssh \$XDG_CONFIG_HOME/scoperun/policies $W/proj
+echo SSH-KEY >\$HOME/.ssh/id_ed25519
+echo OLD-NETRC >\$HOME/.netrc
+"$SCOPERUN" init >/dev/null
+cat >\$XDG_CONFIG_HOME/scoperun/policies/k.toml <<'P'
+$(cat "$POL/k.toml")
+[exec]
+allow = ["sh"]
+P
+chmod 600 \$XDG_CONFIG_HOME/scoperun/policies/k.toml
+EOF
+	# probe: one confined run; prints its mount namespace, then what it
+	# could read, then the controls
+	cat >"$W/probe.sh" <<EOF
+. $W/lib.sh
+[ -n "\${1:-}" ] && export SCOPERUN_SANDBOX_KEEP=\$1
+cd $W/proj
+"$SCOPERUN" k -- /bin/sh -c '
+	echo "ns \$(readlink /proc/self/ns/mnt)"
+	for f in .ssh/id_ed25519 .netrc .aws/credentials notes; do
+		# root reads an empty cover (mode 0 is no bar to it): hidden too
+		if v=\$(cat "\$HOME/\$f" 2>/dev/null) && [ -n "\$v" ]; then echo "read \$f \$v"
+		else echo "hidden \$f"; fi
+	done
+	echo made >here && cat here >/dev/null && echo "control write"
+	head -c1 /etc/passwd >/dev/null && echo "control etc"'
+EOF
+	# holder: the registry's pid and that process's namespace, once a
+	# holder has registered (up to 5 s)
+	cat >"$W/holder.sh" <<EOF
+. $W/lib.sh
+i=0
+while [ \$i -lt 50 ]; do
+	for f in \$R/ns-*; do
+		case \$f in *.lock|*'*') continue ;; esac
+		p=\$(head -1 "\$f" | cut -d' ' -f1)
+		# alive: a killed one may stay a zombie, without namespaces
+		if [ "\$p" != 0 ] && [ -n "\$p" ] && [ "\$p" != "\${1:-}" ] &&
+		    n=\$(readlink /proc/\$p/ns/mnt 2>/dev/null); then
+			echo "\$p \$n"
+			exit 0
+		fi
+	done
+	sleep 0.1
+	i=\$((i + 1))
+done
+echo "none"
+EOF
+	chmod 644 "$W"/*.sh
+	"$@" sh "$W/setup.sh" >"$T/out" 2>"$T/err" </dev/null
+	rc=$?
+	expect_rc 0 "$who: setup"
+
+	# probe KEEP AS...: one run; KEEP "" or SCOPERUN_SANDBOX_KEEP's value
+	probe() {
+		k=$1
+		shift
+		"$@" sh "$W/probe.sh" $k >"$T/out" 2>"$T/err" </dev/null
+		rc=$?
+	}
+	secret_hidden() {	# WHAT: every store hidden, the controls work
+		expect_rc 0 "$who: $1: the run"
+		expect_out "^hidden .ssh/id_ed25519" "$who: $1: ~/.ssh hidden"
+		expect_out "^hidden .netrc" "$who: $1: ~/.netrc hidden"
+		expect_out "^hidden .aws/credentials" "$who: $1: ~/.aws hidden"
+		expect_out "^control write" "$who: $1: the project is writable"
+		expect_out "^control etc" "$who: $1: /etc is readable"
+	}
+	probe "" "$@"
+	secret_hidden "the first run"
+	old= holder
+	[ "$hpid" != none ] && ok || bad "$who: the first run starts a holder"
+	probe "" "$@"
+	secret_hidden "the second run"
+	expect_out "^ns $hns\$" "$who: the second run joins the holder's namespace"
+	[ "$(cut -d' ' -f6 "/proc/$hpid/stat")" != "$(cut -d' ' -f6 /proc/$$/stat)" ] &&
+	    ok || bad "$who: the holder is in a session of its own"
+	[ -z "$(tr -d '\0' <"/proc/$hpid/environ")" ] && ok ||
+	    bad "$who: the holder has an empty environment (no secret)"
+
+	# a file made since is readable: the namespace shows the live tree
+	"$@" sh -c ". $W/lib.sh; echo NOTES >\$HOME/notes"
+	probe "" "$@"
+	expect_out "^read notes NOTES" "$who: a file made after the holder is readable"
+	expect_out "^ns $hns\$" "$who: ... in the same kept namespace"
+
+	# a hidden path that appeared: not in the kept covers, another key
+	"$@" sh -c ". $W/lib.sh; mkdir \$HOME/.aws && echo AWS >\$HOME/.aws/credentials"
+	probe "" "$@"
+	secret_hidden "a new ~/.aws"
+	expect_no_out "^ns $hns\$" "$who: a new hidden path: a namespace of the run's own"
+	old=$hpid holder
+	[ "$hpid" != none ] && ok || bad "$who: ... and a holder for the new key"
+
+	# ~/.netrc replaced (an editor's rename): the old cover covers nothing
+	probe "" "$@"
+	expect_out "^ns $hns\$" "$who: joined before the rename"
+	"$@" sh -c ". $W/lib.sh; echo NEW-NETRC >\$HOME/.n && mv \$HOME/.n \$HOME/.netrc"
+	probe "" "$@"
+	secret_hidden "a replaced ~/.netrc"
+	expect_no_out "NEW-NETRC" "$who: the new ~/.netrc is not read"
+	expect_no_out "^ns $hns\$" "$who: a replaced hidden path: not the stale namespace"
+
+	# a holder killed: its registry names a dead process. Every holder
+	# of this user's first, so that the next one is the current key's.
+	kill_holders
+	probe "" "$@"
+	old= holder
+	probe "" "$@"
+	expect_out "^ns $hns\$" "$who: joined a fresh holder"
+	kill -9 "$hpid" 2>/dev/null
+	sleep 0.2
+	probe "" "$@"
+	secret_hidden "a dead holder"
+	expect_no_out "^ns $hns\$" "$who: a dead holder's namespace is not joined"
+
+	# SCOPERUN_SANDBOX_KEEP=0: a namespace for this run alone
+	old= holder
+	probe 0 "$@"
+	secret_hidden "SCOPERUN_SANDBOX_KEEP=0"
+	expect_no_out "^ns $hns\$" "$who: SCOPERUN_SANDBOX_KEEP=0 joins nothing"
+	probe "" "$@"
+	expect_out "^ns $hns\$" "$who: ... where the same run without it joins"
+}
+
+user=
+scenario self
+if [ "$(id -u)" -eq 0 ]; then
+	user=srkeep
+	id "$user" >/dev/null 2>&1 ||
+	    useradd -M -d /nonexistent -s /bin/sh "$user" 2>/dev/null ||
+	    { echo "t_sandbox_keep: cannot add a test user"; finish; exit 77; }
+	chmod 711 "$T"
+	scenario user setpriv --reuid="$user" --regid="$user" --clear-groups --
+
+	# a mount made outside ends the holders (root only can make one)
+	mkdir -p "$T/mnt"
+	old= W=$T/self holder
+	if [ "$hpid" != none ] && mount -t tmpfs sr-keep "$T/mnt" 2>/dev/null; then
+		i=0
+		while [ -e "/proc/$hpid/ns/mnt" ] && [ $i -lt 30 ]; do
+			sleep 0.1
+			i=$((i + 1))
+		done
+		[ -e "/proc/$hpid/ns/mnt" ] && bad "a new mount ends the holder" || ok
+		umount "$T/mnt"
+	fi
+fi
+
+# a person typing the holder's command gets one line, not a hang
+printf 'not a key\n' | "$SCOPERUN" __sandbox-hold >"$T/out" 2>"$T/err"
+rc=$?
+refused 2 "__sandbox-hold: .*parse the key" "the holder refuses what is not a key"
+finish
