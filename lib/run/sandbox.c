@@ -130,7 +130,9 @@ struct sr_sandbox {
 	size_t ndiags, nerrors;
 	int last_dir;		/* what resolve_seen saw last: isdir */
 	int last_has_id;	/* and its device and inode */
-	sb_listing home;	/* HOME's entries, for resolve_seen */
+	const char *home;	/* ctx->home, for look() */
+	int home_fd;		/* HOME, once met canonical; -1 before */
+	size_t home_len;
 	unsigned long long last_dev, last_ino;
 	int kept[16];		/* rules' descriptors left open (grant_path) */
 	size_t nkept;
@@ -322,14 +324,32 @@ seen_prefix(const sr_sandbox *sb, const char *p)
  * looked at once (lstat); a link, a dot or anything odd goes to
  * resolve(). The same answer, in a fifth of the system calls.
  */
-/* lstat of buf, a path whose last '/' is at j: from HOME's listing
- * when buf lies in HOME (sandbox_list.c). */
+/*
+ * lstat(path), relative to HOME's descriptor for a path beneath HOME:
+ * the plan looks at some thirty paths, most in HOME, and each component
+ * of a path costs a lookup (most of an lstat on these machines).
+ */
 static int
-look(sr_sandbox *sb, const char *buf, size_t j, struct stat *st)
+look(sr_sandbox *sb, const char *path, struct stat *st)
 {
-	int r = sb_list_lookup(&sb->home, buf, j, buf + j + 1, st);
+	size_t n = sb->home_len;
 
-	return r < 0 ? lstat(buf, st) : r == 1 ? 0 : -1;
+	if (sb->home_fd >= 0 && strncmp(path, sb->home, n) == 0 &&
+	    path[n] == '/' && path[n + 1] != '\0')
+		return fstatat(sb->home_fd, path + n + 1, st,
+		    AT_SYMLINK_NOFOLLOW);
+	return lstat(path, st);
+}
+
+/* dir is canonical (resolve_seen just saw it): HOME's descriptor for
+ * look() when it is HOME. */
+static void
+home_met(sr_sandbox *sb, const char *dir)
+{
+	if (sb->home_fd < 0 && sb->home != NULL && strcmp(dir, sb->home) == 0 &&
+	    (sb->home_fd = open(dir, O_PATH | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC)) >= 0)
+		sb->home_len = strlen(dir);
 }
 
 static char *
@@ -337,7 +357,7 @@ resolve_seen(sr_sandbox *sb, const char *p, int *exists)
 {
 	char buf[PATH_MAX];
 	struct stat st;
-	size_t i, j = 0, n = strlen(p);
+	size_t i, n = strlen(p);
 
 	sb->last_dir = -1;
 	sb->last_has_id = 0;
@@ -348,9 +368,7 @@ resolve_seen(sr_sandbox *sb, const char *p, int *exists)
 		if (buf[i] != '/' && buf[i] != '\0')
 			continue;
 		buf[i] = '\0';
-		for (j = i - 1; j > 0 && buf[j] != '/'; j--)
-			;
-		if (look(sb, buf, j, &st) != 0) {
+		if (look(sb, buf, &st) != 0) {
 			if (errno != ENOENT)
 				return resolve(p, exists);
 			*exists = 0;	/* its directory, as far as it goes,
@@ -359,8 +377,10 @@ resolve_seen(sr_sandbox *sb, const char *p, int *exists)
 		}
 		if (S_ISLNK(st.st_mode) || (i < n && !S_ISDIR(st.st_mode)))
 			return resolve(p, exists);
-		if (S_ISDIR(st.st_mode))
+		if (S_ISDIR(st.st_mode)) {
 			seen_add(sb, buf);
+			home_met(sb, buf);
+		}
 		buf[i] = p[i];
 	}
 	*exists = 1;
@@ -723,7 +743,8 @@ sr_sandbox_plan(sr_sandbox **out, const sr_sandbox_spec *s,
 		return sr_err_set(err, SR_ERR_SYSTEM, NULL, 0, "out of memory");
 	sb->fd = -1;
 	sb->ns.keep_mnt = sb->ns.keep_user = -1;
-	sb_list_init(&sb->home, ctx->home);
+	sb->home = ctx->home;
+	sb->home_fd = -1;
 	if (ctx->cwd != NULL)
 		snprintf(sb->ns.cwd, sizeof(sb->ns.cwd), "%s", ctx->cwd);
 	sb->policy_path = path;
@@ -751,6 +772,10 @@ sr_sandbox_plan(sr_sandbox **out, const sr_sandbox_spec *s,
 	plan_warnings(sb);
 	plan_abi(sb);
 	plan_required(sb);
+	if (sb->home_fd >= 0)
+		close(sb->home_fd);
+	sb->home_fd = -1;
+	sb->home = NULL;	/* the caller's: not kept */
 	*out = sb;
 	return sb->nerrors ? first_error(sb, err) : 0;
 }

@@ -14,27 +14,6 @@
  * with a mount namespace: everything here is computed by the parent
  * (build), so the child only makes system calls.
  */
-#include <sys/stat.h>
-
-/* One directory's entries, read once (sandbox_list.c). */
-typedef struct sb_listing {
-	char dir[4096];
-	int state;		/* 0 not read yet, 1 read, -1 not to be used */
-	size_t len;
-	unsigned long long dev;
-} sb_listing;
-
-/* l lists dir (absolute, canonical), read at its first lookup. */
-void sb_list_init(sb_listing *l, const char *dir);
-
-/*
- * name in the directory dir[0..dirlen) as lstat would say it, when l
- * lists that directory and readdir says plainly: 1 there (st: type,
- * device, inode), 0 not there (errno ENOENT), -1 ask lstat.
- */
-int sb_list_lookup(sb_listing *l, const char *dir, size_t dirlen,
-    const char *name, struct stat *st);
-
 /* What the plan saw of a hidden path (lstat, when it looked), so that
  * the kept namespace's key (sandbox_keep.c) need not look again. */
 typedef struct sb_known {
