@@ -75,6 +75,14 @@ int sb_ns_drop_caps(sr_err *err);
 void sb_keep_find(sb_ns *ns);
 void sb_keep_spawn(const sb_ns *ns, const char *exe);
 
+/*
+ * The holder's reading of a key (sandbox_keep.c, lib/FORMAT.md): the
+ * covers' sources into ns->cover_d and cover_f, the paths to cover into
+ * ns->dirs and ns->files (malloc'd arrays pointing into text, which is
+ * cut into lines). 0, or -1 for text that is not a key for this user.
+ */
+int sb_keep_parse(sb_ns *ns, char *text);
+
 /* In the child: join the kept namespace and return to the working
  * directory, which must be the same directory it is outside. */
 int sb_keep_enter(const sb_ns *ns, sr_err *err);

@@ -501,9 +501,8 @@ parse_line(sb_ns *ns, char *line, size_t *cap_d, size_t *cap_f)
 	return 0;
 }
 
-/* The key's text into ns (its paths point into text). */
-static int
-parse_key(sb_ns *ns, char *text)
+int
+sb_keep_parse(sb_ns *ns, char *text)
 {
 	char *line = text, *end;
 	size_t cap_d = 0, cap_f = 0;
@@ -596,7 +595,7 @@ sr_sandbox_hold(int in, sr_err *err)
 	if (chdir("/") != 0 || read_key(in, &text_in) != 0)
 		return hold_fail(err, "read the key");
 	key_name(text_in.p, text_in.len, name, sizeof(name));
-	if ((text = strdup(text_in.p)) == NULL || parse_key(&ns, text) != 0) {
+	if ((text = strdup(text_in.p)) == NULL || sb_keep_parse(&ns, text) != 0) {
 		errno = EINVAL;
 		hold_fail(err, "parse the key");
 		goto done;

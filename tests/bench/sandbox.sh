@@ -7,9 +7,11 @@
 # hiding with Landlock rules walks the directories that hold hidden
 # paths, so its cost grows with their entries; hiding with a mount
 # namespace costs one bind mount per hidden path that exists.
-# Two pairs: the way scoperun picks here (auto: a mount namespace where
-# it may make one), then SCOPERUN_SANDBOX_HIDE=rules, the fallback; each
-# line names the mechanism the run record gives.
+# Three pairs: the way scoperun picks here (auto: a mount namespace where
+# it may make one, kept between runs by a holder), the same with a
+# namespace made for each run (SCOPERUN_SANDBOX_KEEP=0), then
+# SCOPERUN_SANDBOX_HIDE=rules, the fallback; each line names the
+# mechanism the run record gives.
 # Exits 0 whatever the ratio; non-zero only when something could not run.
 # BENCH_N (default 1000) and BENCH_WARMUP (default 50) tune the run.
 set -eu
@@ -62,16 +64,20 @@ mechanism() {
 	    sed -n 's/.*"sandbox":{"mechanism":"\([^"]*\)".*/\1/p'
 }
 
-for way in auto rules; do
-	SCOPERUN_SANDBOX_HIDE=$way
-	export SCOPERUN_SANDBOX_HIDE
+for way in auto auto:new rules; do
+	SCOPERUN_SANDBOX_HIDE=${way%:new}
+	SCOPERUN_SANDBOX_KEEP=1
+	[ "$way" = auto:new ] && SCOPERUN_SANDBOX_KEEP=0
+	export SCOPERUN_SANDBOX_HIDE SCOPERUN_SANDBOX_KEEP
 	mech=$(mechanism)
 	[ -n "$mech" ] || die "no mechanism in the run record"
+	[ "$way" = auto ] && mech="$mech, kept" || :
+	[ "$way" = auto:new ] && mech="$mech, one per run" || :
 	pair -n "${BENCH_N:-1000}" -w "${BENCH_WARMUP:-50}" \
 	    "$scoperun" plain -- /bin/true ::: \
 	    "$scoperun" confined -- /bin/true || die "a command failed; no figure"
 	cat "$T/out"
-	ratio %.2f %.2f unconfined "confined ($way: $mech)" "$bar"
+	ratio %.2f %.2f unconfined "confined (${way%:new}: $mech)" "$bar"
 done
 # on a shared machine the ratio moves with the load: say what it was
 [ -r /proc/loadavg ] &&
