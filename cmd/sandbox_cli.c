@@ -112,7 +112,7 @@ own_kind(own_set *own, sr_path_kind kind, const char *option,
 
 static void
 own_paths(own_set *own, const sr_policy *p, const char *identity,
-    const char *vault, const char *cwd)
+    const char *vault, const char *cwd, const char *covers)
 {
 	const sr_settings *set = sr_settings_get();
 	char buf[SR_ERR_PATH_MAX];
@@ -130,6 +130,12 @@ own_paths(own_set *own, const sr_policy *p, const char *identity,
 	own_kind(own, SR_PATH_VAULT, vault, "*", !given(set->vault));
 	own_kind(own, SR_PATH_AUDIT, NULL, "*", !given(set->audit));
 	own_add(own, set->policy_dir, "");
+	/* the covers and the kept namespaces' registry: in the state
+	 * directory, hidden whole with the log at its default place; else
+	 * hidden by themselves (an agent that could write the registry
+	 * could name a namespace without covers for the next run) */
+	if (given(set->audit) && covers != NULL)
+		own_add(own, covers, "");
 	own_add(own, "/etc/scoperun", "");
 	if (p->path[0] == '/')
 		own_add(own, p->path, "");
@@ -186,7 +192,8 @@ cli_sandbox_plan(sr_sandbox **out, const sr_policy *p, const char *identity,
 	ctx.home = home_dir();
 	ctx.cwd = cwd;
 	ctx.tmpdir = sr_settings_get()->tmpdir;
-	own_paths(&own, p, identity, vault, cwd);
+	ctx.cover_dir = cover_dir(covers, sizeof(covers), ctx.home);
+	own_paths(&own, p, identity, vault, cwd, ctx.cover_dir);
 	ctx.own = own.v;
 	ctx.nown = own.n;
 	ctx.abi = sr_sandbox_abi();
@@ -196,7 +203,6 @@ cli_sandbox_plan(sr_sandbox **out, const sr_policy *p, const char *identity,
 	ctx.hiding = (sr_sandbox_hiding)h;
 	if (ctx.hiding == SR_SANDBOX_HIDE_AUTO)
 		ctx.userns = sr_sandbox_userns(&ctx.userns_why);
-	ctx.cover_dir = cover_dir(covers, sizeof(covers), ctx.home);
 	return sr_sandbox_plan(out, &p->sandbox, p->path, &ctx, err);
 }
 

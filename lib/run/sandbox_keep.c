@@ -19,11 +19,12 @@
  * the new key. What the key cannot see, a mount made or removed outside
  * after the holder started, ends the holder: it watches the mount table
  * it came from and exits when it changes. The run's working directory
- * must be the same directory inside, or the run does not join.
+ * must be the same directory inside, or the run fails (exit 125).
  *
- * Trust: the registry lies in scoperun's state directory, hidden from
- * every agent; the namespace is checked against the inode it names. A
- * process of the same user outside any sandbox could point the registry
+ * Trust: the registry lies beside the covers, a directory hidden from
+ * every agent (cmd/sandbox_cli.c), in files of the user's own, mode
+ * 0600; the namespace is checked against the inode it names. A process
+ * of the same user outside any sandbox could point the registry
  * elsewhere, but such a process can read what the covers hide anyway.
  */
 #define _GNU_SOURCE 1	/* setns, CLONE_NEW* */
@@ -285,6 +286,7 @@ join(sb_ns *ns, const char *path, const keep_key *key)
 {
 	static char buf[KEY_ROOM + 128];
 	unsigned long long mnt, user;
+	struct stat st;
 	long pid;
 	ssize_t n;
 	char *end;
@@ -292,6 +294,13 @@ join(sb_ns *ns, const char *path, const keep_key *key)
 
 	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0)
 		return KEEP_NONE;
+	/* written by a holder of ours, and no one else can have (as
+	 * StrictModes asks of a key) */
+	if (fstat(fd, &st) != 0 || st.st_uid != geteuid() ||
+	    (st.st_mode & 077) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return KEEP_NONE;
+	}
 	n = read(fd, buf, sizeof(buf) - 1);
 	close(fd);
 	if (n <= 0)

@@ -22,6 +22,22 @@ case $(sed -n 's/^hiding *//p' "$T/out") in
 	exit 77 ;;
 esac
 
+# the registry hidden wherever the audit log is: an agent that could
+# write it could name a namespace without covers for the next run
+mkdir -p "$T/alog"
+SCOPERUN_AUDIT=$T/alog/audit.jsonl
+export SCOPERUN_AUDIT
+sr policy explain k
+expect_out "^hidden .*/scoperun/sandbox( |\$)" "the covers' directory is hidden with the log moved"
+{ header kw; printf '[sandbox]\nwrite = ["~/.local/state"]\n'; } | policy kw
+mkdir -p "$HOME/.local/state"
+sr kw -- /bin/true
+refused 125 "holds the hidden path .*/scoperun/sandbox" \
+    "the covers' directory cannot be made writable"
+unset SCOPERUN_AUDIT
+sr policy explain k
+expect_no_out "^hidden .*/scoperun/sandbox( |\$)" "... with the log at home its directory is hidden whole"
+
 # holder: the live holder of $W's registry (not pid $old) and its mount
 # namespace; hpid "none" when none registered within 5 s
 holder() {
