@@ -327,6 +327,9 @@ join(sb_ns *ns, const char *path, const keep_key *key)
  * exe __sandbox-hold, detached (its own session, not a child of the
  * agent: a double fork), with the key on its standard input and the
  * key's lock as descriptor 3, held while it lives: one holder per key.
+ * The key goes into the pipe before the fork, without blocking: a
+ * holder that never starts (a process limit, a failed exec) can then
+ * neither stall the run nor kill it with SIGPIPE.
  */
 static void
 spawn(int dir, const char *name, const char *exe, const keep_key *key)
@@ -343,6 +346,14 @@ spawn(int dir, const char *name, const char *exe, const keep_key *key)
 		close(lk);
 		return;
 	}
+	if (fcntl(p[1], F_SETFL, O_NONBLOCK) != 0 ||
+	    write(p[1], key->p, key->len) != (ssize_t)key->len) {
+		close(p[0]);
+		close(p[1]);
+		close(lk);
+		return;
+	}
+	close(p[1]);
 	if ((pid = fork()) == 0) {
 		char *argv[] = { (char *)"scoperun", (char *)"__sandbox-hold",
 		    NULL }, *envp[] = { NULL };
@@ -358,14 +369,8 @@ spawn(int dir, const char *name, const char *exe, const keep_key *key)
 	}
 	close(p[0]);
 	close(lk);
-	if (pid > 0) {
-		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-			;
-		/* a few kilobytes: the pipe takes them without blocking */
-		if (write(p[1], key->p, key->len) != (ssize_t)key->len)
-			(void)0;	/* the holder then refuses a cut key */
-	}
-	close(p[1]);
+	while (pid > 0 && waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
 }
 
 /*
