@@ -1497,11 +1497,13 @@ sr_sandbox_describe(const sr_sandbox *sb,
 	if (sb->enforce && sb->mounts)
 		put(arg, "hiding", geteuid() == 0 ? "mount namespace: an empty "
 		    "directory or file bound over each hidden path that exists "
-		    "when the run starts; the agent keeps uid 0 and root's "
-		    "capabilities but CAP_SYS_ADMIN and CAP_DAC_READ_SEARCH" :
+		    "when the run starts (kept between runs while those stay "
+		    "the same); the agent keeps uid 0 and root's capabilities "
+		    "but CAP_SYS_ADMIN and CAP_DAC_READ_SEARCH" :
 		    "mount namespace: an empty directory or file bound over "
-		    "each hidden path that exists when the run starts; the "
-		    "agent keeps its uid and has no capabilities");
+		    "each hidden path that exists when the run starts (kept "
+		    "between runs while those stay the same); the agent keeps "
+		    "its uid and has no capabilities");
 	else if (sb->enforce)
 		snprintf(buf, sizeof(buf), "Landlock rules around the hidden "
 		    "paths (%s): the directories holding them cannot be "
