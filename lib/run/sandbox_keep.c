@@ -606,8 +606,10 @@ sr_sandbox_hold(int in, sr_err *err)
 	/* runs open /proc/PID/ns of this process: dumpable (it holds no
 	 * secret: it was exec'd with nothing but the key) */
 	prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
-	if (chdir("/") != 0 || read_key(in, &text_in) != 0)
-		return hold_fail(err, "read the key");
+	if (chdir("/") != 0 || read_key(in, &text_in) != 0) {
+		hold_fail(err, "read the key");
+		goto done;
+	}
 	key_name(text_in.p, text_in.len, name, sizeof(name));
 	if ((text = strdup(text_in.p)) == NULL || sb_keep_parse(&ns, text) != 0) {
 		errno = EINVAL;
