@@ -36,8 +36,8 @@
 #define OWN_MAX 10
 
 /* HOME, else the passwd entry's home: the stores hide either way.
- * getpwuid_r into buffers of this file's own: a run plans on a thread
- * of its own, beside the repository guard (cmd/run.c). */
+ * getpwuid_r into buffers of this file's own: nothing else's static
+ * buffer is overwritten under it. */
 static const char *
 home_dir(void)
 {

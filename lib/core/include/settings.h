@@ -53,8 +53,8 @@ typedef struct sr_settings {
 	const char *syslog_socket;	/* SCOPERUN_SYSLOG_SOCKET */
 	const char *git[SR_GIT_VARS];	/* as set, "" included */
 	/* cmd/sandbox_cli.c: TMPDIR (the default writable temp),
-	 * SCOPERUN_SANDBOX_HIDE and SCOPERUN_SANDBOX_KEEP; read here, once,
-	 * because a run plans its sandbox on a thread of its own */
+	 * SCOPERUN_SANDBOX_HIDE and SCOPERUN_SANDBOX_KEEP, read with the
+	 * rest, once */
 	const char *tmpdir, *sandbox_hide, *sandbox_keep;
 } sr_settings;
 

@@ -116,9 +116,8 @@ int sr_sandbox_apply(const sr_sandbox *sb, sr_err *err);
 /*
  * Between build and apply, in the parent, with mounts: find the mount
  * namespace a holder keeps with exactly this run's covers; apply then
- * joins it instead of making one (lib/run/sandbox_keep.c). Reads only
- * sb and the file system: it may run on a thread of its own. Not
- * found, sr_sandbox_keep_spawn starts a holder for the next run (exe:
+ * joins it instead of making one (lib/run/sandbox_keep.c). Not found,
+ * sr_sandbox_keep_spawn starts a holder for the next run (exe:
  * the scoperun binary, run as `exe __sandbox-hold`).
  */
 void sr_sandbox_keep_join(sr_sandbox *sb);
