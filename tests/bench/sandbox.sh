@@ -71,8 +71,10 @@ for way in auto auto:new rules; do
 	export SCOPERUN_SANDBOX_HIDE SCOPERUN_SANDBOX_KEEP
 	mech=$(mechanism)
 	[ -n "$mech" ] || die "no mechanism in the run record"
-	[ "$way" = auto ] && mech="$mech, kept" || :
-	[ "$way" = auto:new ] && mech="$mech, one per run" || :
+	if [ "$mech" = landlock+mountns ]; then
+		[ "$way" = auto ] && mech="$mech, kept" || :
+		[ "$way" = auto:new ] && mech="$mech, one per run" || :
+	fi
 	pair -n "${BENCH_N:-1000}" -w "${BENCH_WARMUP:-50}" \
 	    "$scoperun" plain -- /bin/true ::: \
 	    "$scoperun" confined -- /bin/true || die "a command failed; no figure"
