@@ -33,8 +33,11 @@ at() {
 # settle FILE: wait until FILE's times are in a past second (the cache
 # keeps no verdict on stat data from the current second: racy git)
 settle() {
+	# a second of margin: the guard reads CLOCK_REALTIME_COARSE, which
+	# can still say the previous second a few ms after date(1) says the
+	# next (seen once in a loaded chroot: "cache racy")
 	while [ "$(stat -c '%Y %Z' "$1" | awk '{print ($1 > $2 ? $1 : $2)}')" \
-	    -ge "$(date +%s)" ]; do
+	    -ge "$(($(date +%s) - 1))" ]; do
 		sleep 0.2
 	done
 }
