@@ -43,7 +43,7 @@ sh "$src/tests/fuzz/run.sh" "$src/build-fuzz/tests/fuzz" \
     "${SCOPERUN_FUZZ_SECONDS:-30}"
 
 stage "benchmarks (a figure, not a pass/fail test)"
-for bench in run audit repo scan mask; do
+for bench in run audit repo scan mask sandbox; do
 	sh "$src/tests/bench/$bench.sh" "$src/build" ||
 	    echo "benchmark $bench.sh failed"
 done
