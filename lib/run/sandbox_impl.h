@@ -6,6 +6,7 @@
 #define SR_SANDBOX_IMPL_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "err.h"
 
@@ -62,6 +63,21 @@ int sb_ns_enter(const sb_ns *ns, sr_err *err);
 
 /* The identity maps for this caller into ns (uidmap, gidmap, root). */
 int sb_ns_maps(sb_ns *ns);
+
+/* Our own dirent: <dirent.h>'s is not what getdents64 fills. */
+struct sb_dirent64 {
+	uint64_t d_ino;
+	int64_t d_off;
+	unsigned short d_reclen;
+	unsigned char d_type;
+	char d_name[];
+};
+
+/* The next entry of a getdents64 buffer, "." and ".." skipped; NULL at
+ * its end (sandbox_ns.c; the glob matches, in the child and in a kept
+ * namespace's key). */
+const struct sb_dirent64 *sb_next_entry(const char *buf, long n,
+    long *off);
 
 /* Root's capabilities that reach under a cover, dropped (sandbox_ns.c). */
 int sb_ns_drop_caps(sr_err *err);

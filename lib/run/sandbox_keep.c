@@ -146,15 +146,6 @@ key_path(keep_key *k, const sb_ns *ns, const char *path)
 		k->over = 1;
 }
 
-/* Our own dirent: <dirent.h>'s is not what getdents64 fills. */
-struct keep_dirent64 {
-	uint64_t d_ino;
-	int64_t d_off;
-	unsigned short d_reclen;
-	unsigned char d_type;
-	char d_name[];
-};
-
 /*
  * A glob "DIR/PREFIX": its entries now, in the directory's order (the
  * same for the same entries; another order only costs a namespace).
@@ -166,7 +157,7 @@ key_glob(keep_key *k, const sb_ns *ns, const char *glob)
 	const sb_known *kn = known(ns, glob);
 	const char *pre = strrchr(glob, '/') + 1;
 	static char dir[PATH_MAX], buf[4096];
-	const struct keep_dirent64 *e;
+	const struct sb_dirent64 *e;
 	struct stat st;
 	long n, off;
 	int fd;
@@ -183,11 +174,8 @@ key_glob(keep_key *k, const sb_ns *ns, const char *glob)
 		return;
 	}
 	while ((n = syscall(SYS_getdents64, fd, buf, sizeof(buf))) > 0)
-		for (off = 0; off < n; off += e->d_reclen) {
-			e = (const void *)(buf + off);
-			if (strncmp(e->d_name, pre, strlen(pre)) != 0 ||
-			    strcmp(e->d_name, ".") == 0 ||
-			    strcmp(e->d_name, "..") == 0)
+		for (off = 0; (e = sb_next_entry(buf, n, &off)) != NULL;) {
+			if (strncmp(e->d_name, pre, strlen(pre)) != 0)
 				continue;
 			if (fstatat(fd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0)
 				key_entry(k, &st, dir, e->d_name);

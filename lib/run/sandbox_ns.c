@@ -341,19 +341,8 @@ cover_one(sb_src *src, const char *target, int dir, sr_err *err)
 	return rc;
 }
 
-/* Our own dirent: <dirent.h>'s is not what getdents64 fills. */
-struct sb_dirent64 {
-	uint64_t d_ino;
-	int64_t d_off;
-	unsigned short d_reclen;
-	unsigned char d_type;
-	char d_name[];
-};
-
-/* The next entry of a getdents64 buffer, "." and ".." skipped; NULL
- * at its end. */
-static const struct sb_dirent64 *
-next_entry(const char *buf, long n, long *off)
+const struct sb_dirent64 *
+sb_next_entry(const char *buf, long n, long *off)
 {
 	const struct sb_dirent64 *e;
 
@@ -376,7 +365,7 @@ cover_entries(sb_src *src, int fd, const char *dir, const char *buf,
 	struct stat st;
 	long off = 0;
 
-	while ((e = next_entry(buf, n, &off)) != NULL) {
+	while ((e = sb_next_entry(buf, n, &off)) != NULL) {
 		unsigned char t = e->d_type;
 		if (strncmp(e->d_name, pre, strlen(pre)) != 0 ||
 		    snprintf(path, sizeof(path), "%s/%s", dir, e->d_name) >=
@@ -426,7 +415,7 @@ cover_glob(sb_src *src, const char *glob, const char *own, sr_err *err)
 	    O_CLOEXEC)) < 0)
 		return gone() ? 0 : fail(err, "open", dir);
 	n = syscall(SYS_getdents64, fd, buf, sizeof(buf));
-	while (n > 0 && (e = next_entry(buf, n, &off)) != NULL) {
+	while (n > 0 && (e = sb_next_entry(buf, n, &off)) != NULL) {
 		int m = strncmp(e->d_name, pre, strlen(pre)) == 0;
 		matched += m;
 		all &= m || is_own(dir, e->d_name, own);
