@@ -829,9 +829,11 @@ done:
 static int
 execute(run_ctx *c, char *const *envp, sr_err *err)
 {
-	sr_secmem_restore_limits();
+	/* before the limits come back: the holder's fork holds a copy of
+	 * this process (secrets included) until it execs */
 	cli_sandbox_keep_join(c->sandbox);
 	cli_sandbox_keep_spawn(c->sandbox);
+	sr_secmem_restore_limits();
 	if (c->policy->supervise)
 		return run_supervised(c, envp, err);
 	if (sr_sandbox_apply(c->sandbox, err) != 0)
