@@ -1,17 +1,20 @@
 #!/bin/sh
 # sandbox.sh BUILD_DIR - SPEC §8's bar for [sandbox]: a confined run
-# (`scoperun confined -- /bin/true`) against the same run unconfined, side
-# by side (bench_exec alternates them), bar 1.15. Both policies are the
-# same but for [sandbox]; both append to the audit log. The HOME is
-# filled like a developer's (dot directories, ~/.config, a project tree):
-# hiding with Landlock rules walks the directories that hold hidden
-# paths, so its cost grows with their entries; hiding with a mount
+# against the same run unconfined, side by side (bench_exec alternates
+# them), bar 1.15. "The same run" is §8's warm run: `-- /bin/true` with
+# 10 grants from a 1,000-secret vault, a durable audit append, in a small
+# git repository. Both policies are the same but for [sandbox]. The HOME
+# is filled like a developer's (dot directories, ~/.config, a project
+# tree): hiding with Landlock rules walks the directories that hold
+# hidden paths, so its cost grows with their entries; hiding with a mount
 # namespace costs one bind mount per hidden path that exists.
-# Three pairs: the way scoperun picks here (auto: a mount namespace where
-# it may make one, kept between runs by a holder), the same with a
-# namespace made for each run (SCOPERUN_SANDBOX_KEEP=0), then
+# Three pairs of that run: the way scoperun picks here (auto: a mount
+# namespace where it may make one, kept between runs by a holder), the
+# same with a namespace made for each run (SCOPERUN_SANDBOX_KEEP=0), then
 # SCOPERUN_SANDBOX_HIDE=rules, the fallback; each line names the
-# mechanism the run record gives.
+# mechanism the run record gives. A fourth pair, for a figure only, is
+# the barest run (no grant, no repository), where the sandbox's share of
+# the time is largest.
 # Exits 0 whatever the ratio; non-zero only when something could not run.
 # BENCH_N (default 1000) and BENCH_WARMUP (default 50) tune the run.
 set -eu
@@ -35,52 +38,87 @@ while [ "$i" -lt 30 ]; do
 	: >"$H/.rc$i"
 	i=$((i + 1))
 done
-mkdir -p "$H/src/proj" "$T/pol"
+mkdir -p "$H/src/proj" "$H/src/repo" "$T/pol"
 : >"$H/.ssh/id_ed25519"
-cd "$H/src/proj"
 
-common='[env]
-inherit = ["PATH", "HOME", "LANG"]
-[exec]
+# §8's vault: s/S0001 .. s/S1000, imported at once; every 100th is granted
+nbig=1000
+awk -v n="$nbig" 'BEGIN { for (i = 1; i <= n; i++)
+	printf "S%04d=value-%d-0123456789abcdef0123456789abcdef\n", i, i }' |
+    "$scoperun" secret import --prefix s - >/dev/null 2>"$T/import.err" ||
+    die "scoperun secret import failed: $(cat "$T/import.err")"
+grants=$(awk -v n="$nbig" 'BEGIN { for (i = 100; i <= n; i += 100)
+	printf "S%04d = \"s/S%04d\"\n", i, i }')
+
+# §8's small repository, committed, its index settled for the guard
+need_git
+(cd "$H/src/repo" && "$git" init -q . && for f in a b c d e; do
+	echo "$f" >"$f.c"
+done && "$git" add . && "$git" -c user.name=bench \
+    -c user.email=bench@example.com commit -qm bench) ||
+    die "cannot make the bench repository"
+
+env='[env]
+inherit = ["PATH", "HOME", "LANG"]'
+exec='[exec]
 allow = ["true"]'
-printf '%s\n' "$common" | policy plain
-printf '%s\n[sandbox]\nwrite = ["."]\ntcp_connect = [443]\n' "$common" |
+box='[sandbox]
+write = ["."]
+tcp_connect = [443]'
+printf '%s\n[secrets]\n%s\n%s\n' "$env" "$grants" "$exec" | policy plain
+printf '%s\n[secrets]\n%s\n%s\n%s\n' "$env" "$grants" "$exec" "$box" |
     policy confined
-mv "$T/plain.toml" "$T/confined.toml" "$T/pol/"
+printf '%s\n%s\n' "$env" "$exec" | policy bare
+printf '%s\n%s\n%s\n' "$env" "$exec" "$box" | policy bare-confined
+mv "$T"/*.toml "$T/pol/"
 export SCOPERUN_POLICY_DIR="$T/pol"
 
 # one run of each first, so a broken setup fails with its own message
-"$scoperun" plain -- /bin/true || die "scoperun plain failed"
-"$scoperun" confined -- /bin/true || die "scoperun confined failed"
+cd "$H/src/repo"
+for a in plain confined; do
+	"$scoperun" "$a" -- /bin/true || die "scoperun $a failed"
+done
 if "$scoperun" confined -- /bin/sh -c ': <"$HOME/.ssh/id_ed25519"' \
     2>/dev/null; then
 	die "the confined run read ~/.ssh: no sandbox in force"
 fi
 
-# mechanism: what the last run record says the sandbox was
+# mechanism AGENT: what AGENT's run record says the sandbox was, with
+# whether a mount namespace was kept (SCOPERUN_SANDBOX_KEEP)
 mechanism() {
-	"$scoperun" confined -- /bin/true || die "scoperun confined failed"
-	grep '"event":"run"' "$H/.local/state/scoperun/audit.jsonl" | tail -1 |
-	    sed -n 's/.*"sandbox":{"mechanism":"\([^"]*\)".*/\1/p'
+	"$scoperun" "$1" -- /bin/true || die "scoperun $1 failed"
+	m=$(grep '"event":"run"' "$H/.local/state/scoperun/audit.jsonl" |
+	    tail -1 |
+	    sed -n 's/.*"sandbox":{"mechanism":"\([^"]*\)".*/\1/p')
+	[ -n "$m" ] || die "no mechanism in the run record"
+	if [ "$m" = landlock+mountns ]; then
+		[ "$SCOPERUN_SANDBOX_KEEP" = 1 ] && m="$m, kept" ||
+		    m="$m, one per run"
+	fi
+	echo "$m"
+}
+
+# sandbox_pair WAY LABEL BAR UNCONFINED CONFINED: one figure, with
+# SCOPERUN_SANDBOX_HIDE and _KEEP as WAY says (auto, auto:new, rules)
+sandbox_pair() {
+	SCOPERUN_SANDBOX_HIDE=${1%:new}
+	SCOPERUN_SANDBOX_KEEP=1
+	[ "$1" = auto:new ] && SCOPERUN_SANDBOX_KEEP=0
+	export SCOPERUN_SANDBOX_HIDE SCOPERUN_SANDBOX_KEEP
+	mech=$(mechanism "$5")
+	pair -n "${BENCH_N:-1000}" -w "${BENCH_WARMUP:-50}" \
+	    "$scoperun" "$4" -- /bin/true ::: \
+	    "$scoperun" "$5" -- /bin/true || die "a command failed; no figure"
+	cat "$T/out"
+	ratio %.2f %.2f unconfined "$2 confined (${1%:new}: $mech)" "$3"
 }
 
 for way in auto auto:new rules; do
-	SCOPERUN_SANDBOX_HIDE=${way%:new}
-	SCOPERUN_SANDBOX_KEEP=1
-	[ "$way" = auto:new ] && SCOPERUN_SANDBOX_KEEP=0
-	export SCOPERUN_SANDBOX_HIDE SCOPERUN_SANDBOX_KEEP
-	mech=$(mechanism)
-	[ -n "$mech" ] || die "no mechanism in the run record"
-	if [ "$mech" = landlock+mountns ]; then
-		[ "$way" = auto ] && mech="$mech, kept" || :
-		[ "$way" = auto:new ] && mech="$mech, one per run" || :
-	fi
-	pair -n "${BENCH_N:-1000}" -w "${BENCH_WARMUP:-50}" \
-	    "$scoperun" plain -- /bin/true ::: \
-	    "$scoperun" confined -- /bin/true || die "a command failed; no figure"
-	cat "$T/out"
-	ratio %.2f %.2f unconfined "confined (${way%:new}: $mech)" "$bar"
+	sandbox_pair "$way" "§8's run" "$bar" plain confined
 done
+cd "$H/src/proj"
+sandbox_pair auto "the barest run (no grant, no repository)" "" \
+    bare bare-confined
 # on a shared machine the ratio moves with the load: say what it was
 [ -r /proc/loadavg ] &&
     echo "bench: load average $(cut -d' ' -f1-3 /proc/loadavg), $(id -un)"
