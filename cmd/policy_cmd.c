@@ -66,7 +66,7 @@ check_sandbox(const char *agent, const sr_policy *p, size_t *nerr,
 
 	if (p->nerrors != 0 || !p->sandbox.present)
 		return;
-	if (cli_sandbox_plan(&sb, p, NULL, NULL, &err) != 0 && sb == NULL) {
+	if (cli_sandbox_plan(&sb, p, NULL, NULL, 0, &err) != 0 && sb == NULL) {
 		cli_error(agent, &err);
 		(*nerr)++;
 		return;
@@ -354,7 +354,7 @@ explain_sandbox(const char *agent, const sr_policy *p)
 		    "your identity file included\n", "sandbox");
 		return 0;
 	}
-	rc = cli_sandbox_plan(&sb, p, NULL, NULL, &err);
+	rc = cli_sandbox_plan(&sb, p, NULL, NULL, 0, &err);
 	if (sb != NULL)
 		sr_sandbox_describe(sb, explain_line, NULL);
 	if (rc != 0)

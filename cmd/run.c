@@ -286,11 +286,14 @@ sandbox_guard(run_ctx *c, sr_err *err)
 
 	c->reason = "sandbox.invalid";
 	rc = cli_sandbox_plan(&c->sandbox, c->policy, c->opts.identity,
-	    c->opts.vault, err);
+	    c->opts.vault, 1, err);
 	if (rc != 0 && err->kind == SR_ERR_DENIED && err->reason != NULL)
 		c->reason = err->reason;
 	if (rc != 0 || c->sandbox == NULL)
 		return rc;
+	/* the way of hiding settles here, for the record: a dry run joins
+	 * nothing */
+	cli_sandbox_settle(c->sandbox, !c->opts.dry_run);
 	if ((c->sandbox_json = sr_sandbox_json(c->sandbox)) == NULL)
 		return sr_err_set(err, SR_ERR_SYSTEM, NULL, 0, "out of memory");
 	c->reason = "sandbox.error";
@@ -831,7 +834,6 @@ execute(run_ctx *c, char *const *envp, sr_err *err)
 {
 	/* before the limits come back: the holder's fork holds a copy of
 	 * this process (secrets included) until it execs */
-	cli_sandbox_keep_join(c->sandbox);
 	cli_sandbox_keep_spawn(c->sandbox);
 	sr_secmem_restore_limits();
 	if (c->policy->supervise)

@@ -176,7 +176,7 @@ hiding(void)
 
 int
 cli_sandbox_plan(sr_sandbox **out, const sr_policy *p, const char *identity,
-    const char *vault, sr_err *err)
+    const char *vault, int run, sr_err *err)
 {
 	static own_set own;
 	char cwd[SR_ERR_PATH_MAX], covers[SR_ERR_PATH_MAX];
@@ -202,7 +202,7 @@ cli_sandbox_plan(sr_sandbox **out, const sr_policy *p, const char *identity,
 		    "HIDE must be auto, rules or mounts");
 	ctx.hiding = (sr_sandbox_hiding)h;
 	if (ctx.hiding == SR_SANDBOX_HIDE_AUTO)
-		ctx.userns = sr_sandbox_userns(&ctx.userns_why);
+		ctx.userns = run ? -1 : sr_sandbox_userns(&ctx.userns_why);
 	return sr_sandbox_plan(out, &p->sandbox, p->path, &ctx, err);
 }
 
@@ -216,10 +216,9 @@ keep_wanted(void)
 }
 
 void
-cli_sandbox_keep_join(sr_sandbox *sb)
+cli_sandbox_settle(sr_sandbox *sb, int join)
 {
-	if (keep_wanted())
-		sr_sandbox_keep_join(sb);
+	sr_sandbox_settle(sb, join && keep_wanted());
 }
 
 void

@@ -117,6 +117,8 @@ struct sr_sandbox {
 	sr_portlist connect, bind;	/* copies of the policy's */
 	int required, abi, enforce;
 	int mounts;		/* hide with a mount namespace (else rules) */
+	int userns_unasked;	/* mounts planned; sr_sandbox_settle asks */
+	int targets;		/* ns_targets: 0 not yet, 1 done, -1 failed */
 	const char *userns_why;	/* why not mounts, when auto chose rules */
 	char *cover_dir;	/* ctx->cover_dir, copied; NULL: none */
 	sb_ns ns;		/* the mounts' targets and id maps, built */
@@ -753,11 +755,13 @@ sr_sandbox_plan(sr_sandbox **out, const sr_sandbox_spec *s,
 	sb->abi = ctx->abi;
 	sb->read_all = !s->read_set;
 	sb->mounts = ctx->abi >= 1 && (ctx->hiding == SR_SANDBOX_HIDE_MOUNTS ||
-	    (ctx->hiding == SR_SANDBOX_HIDE_AUTO && ctx->userns));
+	    (ctx->hiding == SR_SANDBOX_HIDE_AUTO && ctx->userns != 0));
+	sb->userns_unasked = sb->mounts && ctx->hiding == SR_SANDBOX_HIDE_AUTO &&
+	    ctx->userns < 0;
 	if (sb->mounts && ctx->cover_dir != NULL && ctx->cover_dir[0] == '/')
 		sb->cover_dir = strdup(ctx->cover_dir);
 	if (ctx->abi >= 1 && ctx->hiding == SR_SANDBOX_HIDE_AUTO &&
-	    !ctx->userns)
+	    ctx->userns == 0)
 		sb->userns_why = ctx->userns_why != NULL ? ctx->userns_why :
 		    "user namespaces are not available";
 	if (copy_ports(&sb->connect, &s->tcp_connect) != 0 ||
@@ -1198,7 +1202,7 @@ ns_known(sr_sandbox *sb)
 }
 
 static int
-ns_targets(sr_sandbox *sb)
+ns_targets_once(sr_sandbox *sb)
 {
 	size_t k;
 
@@ -1217,6 +1221,15 @@ ns_targets(sr_sandbox *sb)
 	ns_covers(sb);
 	ns_order(sb);
 	return ns_known(sb) != 0 ? -1 : sb_ns_maps(&sb->ns);
+}
+
+/* Once, by settle or build, whichever comes first. */
+static int
+ns_targets(sr_sandbox *sb)
+{
+	if (sb->targets == 0)
+		sb->targets = ns_targets_once(sb) == 0 ? 1 : -1;
+	return sb->targets > 0 ? 0 : -1;
 }
 
 static int
@@ -1310,12 +1323,22 @@ sr_sandbox_apply(const sr_sandbox *sb, sr_err *err)
 	return 0;
 }
 
+/*
+ * A kept namespace for these covers proves one could be made: then
+ * /proc/sys is not asked (five lookups there cost a user's run more than
+ * joining does). A targets error is left for build to report.
+ */
 void
-sr_sandbox_keep_join(sr_sandbox *sb)
+sr_sandbox_settle(sr_sandbox *sb, int keep)
 {
-	if (sb != NULL && sb->enforce && sb->mounts && sb->fd >= 0 &&
-	    sb->ns.keep_mnt < 0)
+	if (sb == NULL || !sb->enforce || !sb->mounts)
+		return;
+	if (keep && sb->ns.keep_mnt < 0 && ns_targets(sb) == 0)
 		sb_keep_find(&sb->ns);
+	if (sb->ns.keep_mnt >= 0 || !sb->userns_unasked)
+		return;
+	sb->userns_unasked = 0;
+	sb->mounts = sr_sandbox_userns(&sb->userns_why);
 }
 
 void

@@ -447,6 +447,38 @@ test_userns_chroot(void **state)
 	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 }
 
+/*
+ * A run's plan leaves user namespaces unasked (-1): mounts, until settle
+ * joins nothing and asks; then what this machine answers. Forced ways
+ * stay as they are.
+ */
+static void
+test_hiding_unasked(void **state)
+{
+	sr_sandbox *sb;
+
+	(void)state;
+	hiding = SR_SANDBOX_HIDE_AUTO;
+	userns = -1;
+	sb = plan("[sandbox]\nwrite = [\".\"]\n", 7, 0, 0, NULL);
+	assert_string_equal(sr_sandbox_mechanism(sb), "landlock+mountns");
+	sr_sandbox_settle(sb, 0);
+	assert_string_equal(sr_sandbox_mechanism(sb), sr_sandbox_userns(NULL) ?
+	    "landlock+mountns" : "landlock");
+	sr_sandbox_free(sb);
+	hiding = SR_SANDBOX_HIDE_MOUNTS;
+	sb = plan("[sandbox]\nwrite = [\".\"]\n", 7, 0, 0, NULL);
+	sr_sandbox_settle(sb, 0);
+	assert_string_equal(sr_sandbox_mechanism(sb), "landlock+mountns");
+	sr_sandbox_free(sb);
+	hiding = SR_SANDBOX_HIDE_RULES;
+	sb = plan("[sandbox]\nwrite = [\".\"]\n", 7, 0, 0, NULL);
+	sr_sandbox_settle(sb, 0);
+	assert_string_equal(sr_sandbox_mechanism(sb), "landlock");
+	sr_sandbox_free(sb);
+	userns = 0;
+}
+
 /* How the plan chooses its way of hiding, and says so. */
 static void
 test_hiding_choice(void **state)
@@ -655,6 +687,7 @@ main(void)
 		cmocka_unit_test(test_policy_reasons),
 		cmocka_unit_test(test_apply),
 		cmocka_unit_test(test_userns_chroot),
+		cmocka_unit_test(test_hiding_unasked),
 		cmocka_unit_test(test_hiding_choice),
 		cmocka_unit_test(test_hiding_warnings),
 		cmocka_unit_test(test_plan_listing),

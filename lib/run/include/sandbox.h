@@ -59,7 +59,7 @@
 
 /* How hidden paths are hidden inside a readable tree (see above). */
 typedef enum sr_sandbox_hiding {
-	SR_SANDBOX_HIDE_AUTO = 0,	/* mounts where ctx->userns, else rules */
+	SR_SANDBOX_HIDE_AUTO = 0,	/* mounts unless ctx->userns is 0 */
 	SR_SANDBOX_HIDE_RULES,		/* sibling granting, always */
 	SR_SANDBOX_HIDE_MOUNTS		/* mounts, even where userns is 0 */
 } sr_sandbox_hiding;
@@ -74,7 +74,10 @@ typedef struct sr_sandbox_ctx {
 	size_t nown;
 	int abi;			/* sr_sandbox_abi(), or a test's value */
 	sr_sandbox_hiding hiding;	/* the caller's choice; 0: auto */
-	int userns;			/* sr_sandbox_userns(), or a test's */
+	/* sr_sandbox_userns(), or a test's; -1: not asked yet, mounts
+	 * planned, and sr_sandbox_settle asks when it joins no kept
+	 * namespace (a run: /proc/sys costs more than the join) */
+	int userns;
 	const char *userns_why;		/* why not, for explain; may be NULL */
 	/* a directory of scoperun's own (made when missing) that keeps
 	 * the empty directory and file bound over hidden paths; NULL: a
@@ -114,13 +117,15 @@ int sr_sandbox_build(sr_sandbox *sb, sr_err *err);
 int sr_sandbox_apply(const sr_sandbox *sb, sr_err *err);
 
 /*
- * Between build and apply, in the parent, with mounts: find the mount
- * namespace a holder keeps with exactly this run's covers; apply then
- * joins it instead of making one (lib/run/sandbox_keep.c). Not found,
- * sr_sandbox_keep_spawn starts a holder for the next run (exe:
- * the scoperun binary, run as `exe __sandbox-hold`).
+ * Between plan and build, in the parent, with mounts: when keep, find
+ * the mount namespace a holder keeps with exactly this run's covers;
+ * apply then joins it instead of making one (lib/run/sandbox_keep.c).
+ * Joining none, when the plan left user namespaces unasked (ctx->userns
+ * -1), ask now: hide with rules where none may be made. Not found,
+ * sr_sandbox_keep_spawn starts a holder for the next run (exe: the
+ * scoperun binary, run as `exe __sandbox-hold`).
  */
-void sr_sandbox_keep_join(sr_sandbox *sb);
+void sr_sandbox_settle(sr_sandbox *sb, int keep);
 void sr_sandbox_keep_spawn(const sr_sandbox *sb, const char *exe);
 
 /*
