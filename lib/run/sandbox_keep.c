@@ -284,7 +284,7 @@ join(sb_ns *ns, const char *path, const keep_key *key)
 		return KEEP_NONE;
 	/* written by a holder of ours, and no one else can have (as
 	 * StrictModes asks of a key) */
-	if (fstat(fd, &st) != 0 || st.st_uid != geteuid() ||
+	if (fstat(fd, &st) != 0 || st.st_uid != (uid_t)ns->uid ||
 	    (st.st_mode & 077) != 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
 		return KEEP_NONE;

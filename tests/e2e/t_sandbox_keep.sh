@@ -201,6 +201,20 @@ EOF
 	expect_no_out "^ns $hns\$" "$who: SCOPERUN_SANDBOX_KEEP=0 joins nothing"
 	probe "" "$@"
 	expect_out "^ns $hns\$" "$who: ... where the same run without it joins"
+
+	# a registry others could have written (not mode 0600): not joined
+	reg=$(grep -l "^$hpid " "$W"/home/.local/state/scoperun/sandbox/ns-* |
+	    grep -v '\.lock$' | head -1)
+	if [ -n "$reg" ] && chmod 640 "$reg"; then
+		probe "" "$@"
+		secret_hidden "a registry of mode 0640"
+		expect_no_out "^ns $hns\$" "$who: a registry not of mode 0600 is not joined"
+		chmod 600 "$reg"
+		probe "" "$@"
+		expect_out "^ns $hns\$" "$who: ... and is joined again at 0600"
+	else
+		bad "$who: no registry for holder $hpid"
+	fi
 }
 
 user=
