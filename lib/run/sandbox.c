@@ -11,6 +11,7 @@
 
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 
 #include <dirent.h>
@@ -136,8 +137,8 @@ struct sr_sandbox {
 	int home_fd;		/* HOME, once met canonical; -1 before */
 	size_t home_len;
 	unsigned long long last_dev, last_ino;
-	int kept[16];		/* rules' descriptors left open (grant_path) */
-	size_t nkept;
+	int *kept;		/* rules' descriptors left open (grant_path) */
+	size_t nkept, maxkept, fdroom;
 	char *seen[64];		/* canonical directories met by the plan */
 	size_t nseen;
 };
@@ -817,6 +818,40 @@ add_path_rule(sr_sandbox *sb, int fd, unsigned char type, uint64_t access)
 	return 0;
 }
 
+/*
+ * A rule's descriptor stays open: exec closes it (O_CLOEXEC) for less
+ * than a close(2), or sr_sandbox_free does. Hiding with rules opens one
+ * per sibling of each hidden path, hundreds in a lived-in HOME; up to a
+ * quarter of RLIMIT_NOFILE is kept, the agent's to use.
+ */
+static int
+keep_fd(sr_sandbox *sb, int fd)
+{
+	struct rlimit rl;
+	int *grown;
+	size_t cap = sb->maxkept == 0 ? 32 : 2 * sb->maxkept;
+
+	if (sb->nkept < sb->maxkept) {
+		sb->kept[sb->nkept++] = fd;
+		return 0;
+	}
+	if (sb->maxkept == 32) {	/* asked only by a run that needs more */
+		sb->fdroom = 8192;
+		if (getrlimit(RLIMIT_NOFILE, &rl) == 0 &&
+		    rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur / 4 < 8192)
+			sb->fdroom = (size_t)rl.rlim_cur / 4;
+	}
+	if (sb->maxkept >= 32 && cap > sb->fdroom)
+		cap = sb->fdroom;
+	if (cap <= sb->nkept ||
+	    (grown = realloc(sb->kept, cap * sizeof(*grown))) == NULL)
+		return -1;
+	sb->kept = grown;
+	sb->maxkept = cap;
+	sb->kept[sb->nkept++] = fd;
+	return 0;
+}
+
 /* A rule on path (links not followed); a path not there is skipped. */
 static int
 grant_path(sr_sandbox *sb, int dirfd, const char *path, unsigned char type,
@@ -827,11 +862,7 @@ grant_path(sr_sandbox *sb, int dirfd, const char *path, unsigned char type,
 	if (fd < 0)
 		return errno == ENOENT || errno == ELOOP ? 0 : -1;
 	rc = add_path_rule(sb, fd, type, access);
-	/* the first few stay open: exec closes them (O_CLOEXEC) for less
-	 * than a close(2) each, or sr_sandbox_free does */
-	if (sb->nkept < sizeof(sb->kept) / sizeof(sb->kept[0]))
-		sb->kept[sb->nkept++] = fd;
-	else
+	if (keep_fd(sb, fd) != 0)
 		close(fd);
 	return rc;
 }
@@ -1361,6 +1392,7 @@ sr_sandbox_free(sr_sandbox *sb)
 		close(sb->ns.keep_user);
 	while (sb->nkept > 0)
 		close(sb->kept[--sb->nkept]);
+	free(sb->kept);
 	list_free(&sb->write);
 	list_free(&sb->read);
 	list_free(&sb->hide);

@@ -95,6 +95,32 @@ else
 	auto_mounts=0
 fi
 
+# ---- hiding with rules in a crowded HOME, under a low RLIMIT_NOFILE ----
+# Each sibling of a hidden path gets a rule, its descriptor kept open
+# until exec within a quarter of the limit, closed beyond: both ways the
+# 200 siblings are granted and ~/.ssh is not.
+i=0
+while [ "$i" -lt 200 ]; do
+	: >"$HOME/.crowd$i"
+	i=$((i + 1))
+done
+echo CROWD >"$HOME/.crowd150"
+echo SSH-CROWD >"$HOME/.ssh/id_crowd"
+{ header e8; printf '[sandbox]\nwrite = ["."]\n'; } | policy e8
+for lim in unlimited 64; do
+	(
+		[ "$lim" = unlimited ] || ulimit -n "$lim"
+		hide_sr rules e8 -- /bin/sh -c "cat $HOME/.crowd150
+		    cat $HOME/.ssh/id_crowd 2>/dev/null || echo DENIED"
+		echo "$rc" >"$T/rc"
+	)
+	rc=$(cat "$T/rc")
+	expect_rc 0 "rules, descriptors $lim: the run"
+	expect_out "^CROWD\$" "rules, descriptors $lim: a sibling of ~/.ssh is read"
+	expect_out "^DENIED\$" "rules, descriptors $lim: ~/.ssh is not"
+done
+rm -f "$HOME"/.crowd* "$HOME/.ssh/id_crowd"
+
 # ---- a run started inside a hidden path: refused, both ways -----------
 # A working directory taken before the covers were mounted would still
 # lead beneath them (cat id_ed25519 from ~/.ssh).
