@@ -93,55 +93,6 @@ static const char *const builtin_home[] = { ".ssh", ".gnupg", ".aws",
 	".cargo/credentials*", ".password-store", ".local/share/keyrings",
 	NULL };
 
-typedef struct sb_path {
-	char *path;		/* absolute; a glob's directory + "/" + prefix */
-	unsigned line;		/* in the policy; 0: built in or a default */
-	int glob;		/* the last component is a prefix ('*' cut) */
-	int exists;
-	int builtin;
-	int isdir;		/* 1 a directory, 0 not, -1 not known */
-	/* what the plan's lstat saw, when it saw it (has_id): the kept
-	 * namespace's key (sandbox_keep.c) reuses it */
-	int has_id;
-	unsigned long long dev, ino;
-} sb_path;
-
-typedef struct sb_list {
-	sb_path *v;
-	size_t n;
-} sb_list;
-
-struct sr_sandbox {
-	const char *policy_path;
-	sb_list write, read, hide;
-	int read_all;		/* no read key: all but the hidden set */
-	sr_portlist connect, bind;	/* copies of the policy's */
-	int required, abi, enforce;
-	int mounts;		/* hide with a mount namespace (else rules) */
-	int userns_unasked;	/* mounts planned; sr_sandbox_settle asks */
-	int targets;		/* ns_targets: 0 not yet, 1 done, -1 failed */
-	const char *userns_why;	/* why not mounts, when auto chose rules */
-	char *cover_dir;	/* ctx->cover_dir, copied; NULL: none */
-	sb_ns ns;		/* the mounts' targets and id maps, built */
-	unsigned line;		/* [sandbox] */
-	uint64_t fs, net, scoped;	/* what the ruleset handles */
-	const char *degraded[8];
-	size_t ndegraded;
-	int fd;			/* the ruleset; -1 until built */
-	size_t nrules;
-	sr_diag *diags;
-	size_t ndiags, nerrors;
-	int last_dir;		/* what resolve_seen saw last: isdir */
-	int last_has_id;	/* and its device and inode */
-	const char *home;	/* ctx->home, for look() */
-	int home_fd;		/* HOME, once met canonical; -1 before */
-	size_t home_len;
-	unsigned long long last_dev, last_ino;
-	int *kept;		/* rules' descriptors left open (grant_path) */
-	size_t nkept, maxkept, fdroom;
-	char *seen[64];		/* canonical directories met by the plan */
-	size_t nseen;
-};
 
 /* ---- diagnostics ------------------------------------------------- */
 
@@ -191,8 +142,8 @@ sr_sandbox_abi(void)
 /* ---- paths ------------------------------------------------------- */
 
 /* a is b or lies beneath it (both absolute, no trailing '/'). */
-static int
-path_under(const char *a, const char *b)
+int
+sb_path_under(const char *a, const char *b)
 {
 	size_t n = strlen(b);
 
@@ -202,8 +153,8 @@ path_under(const char *a, const char *b)
 }
 
 /* The directory a hidden entry lives in when it is a glob, else itself. */
-static const char *
-glob_dir(const sb_path *h, char *buf, size_t size)
+const char *
+sb_glob_dir(const sb_path *h, char *buf, size_t size)
 {
 	char *slash;
 
@@ -509,17 +460,17 @@ plan_conflicts(sr_sandbox *sb, const sb_list *l, const char *key,
 		const sb_path *w = &l->v[i];
 		for (k = 0; k < sb->hide.n; k++) {
 			const sb_path *h = &sb->hide.v[k];
-			const char *hd = glob_dir(h, dir, sizeof(dir));
+			const char *hd = sb_glob_dir(h, dir, sizeof(dir));
 			unsigned line = h->line ? h->line : w->line ? w->line :
 			    dflt_line;
-			if (path_under(w->path, hd) && !(h->glob &&
+			if (sb_path_under(w->path, hd) && !(h->glob &&
 			    strcmp(w->path, hd) == 0)) {
 				sb_diag(sb, SR_DIAG_ERROR, line, "sandbox.%s: %s "
 				    "lies in the hidden path %s%s", key,
 				    q(b1, sizeof(b1), w->path), q(b2,
 				    sizeof(b2), h->path), h->glob ? "*" : "");
 			} else if (strcmp(key, "write") == 0 &&
-			    path_under(h->path, w->path)) {
+			    sb_path_under(h->path, w->path)) {
 				sb_diag(sb, SR_DIAG_ERROR, line, "sandbox.write: "
 				    "%s holds the hidden path %s%s (%s); a "
 				    "hidden path cannot lie under a writable "
@@ -549,16 +500,16 @@ plan_cwd(sr_sandbox *sb, const char *cwd, unsigned line)
 	for (k = 0; cwd != NULL && k < sb->hide.n; k++) {
 		const sb_path *h = &sb->hide.v[k];
 		if (!h->glob) {
-			if (!path_under(cwd, h->path))
+			if (!sb_path_under(cwd, h->path))
 				continue;
 		} else {
 			/* beneath an entry of the glob's directory that the
 			 * prefix matches */
-			glob_dir(h, dir, sizeof(dir));
+			sb_glob_dir(h, dir, sizeof(dir));
 			pre = strrchr(h->path, '/') + 1;
 			n = strcmp(dir, "/") ? strlen(dir) : 0;
 			rest = cwd + n + 1;
-			if (!path_under(cwd, dir) || strcmp(cwd, dir) == 0 ||
+			if (!sb_path_under(cwd, dir) || strcmp(cwd, dir) == 0 ||
 			    strncmp(rest, pre, strlen(pre)) != 0)
 				continue;
 		}
@@ -611,7 +562,7 @@ plan_warnings(sr_sandbox *sb)
 			    sb->hide.v[k].path));
 	for (i = 0; i < sb->read.n; i++)
 		for (k = 0; k < sb->hide.n; k++)
-			if (path_under(sb->hide.v[k].path, sb->read.v[i].path) &&
+			if (sb_path_under(sb->hide.v[k].path, sb->read.v[i].path) &&
 			    (sb->hide.v[k].exists || sb->hide.v[k].glob)) {
 				sb_diag(sb, SR_DIAG_WARNING, sb->read.v[i].line,
 				    "sandbox.read: %s holds the hidden path %s: "
@@ -759,7 +710,7 @@ sr_sandbox_plan(sr_sandbox **out, const sr_sandbox_spec *s,
 	    (ctx->hiding == SR_SANDBOX_HIDE_AUTO && ctx->userns != 0));
 	sb->userns_unasked = sb->mounts && ctx->hiding == SR_SANDBOX_HIDE_AUTO &&
 	    ctx->userns < 0;
-	if (sb->mounts && ctx->cover_dir != NULL && ctx->cover_dir[0] == '/')
+	if (ctx->cover_dir != NULL && ctx->cover_dir[0] == '/')
 		sb->cover_dir = strdup(ctx->cover_dir);
 	if (ctx->abi >= 1 && ctx->hiding == SR_SANDBOX_HIDE_AUTO &&
 	    ctx->userns == 0)
@@ -879,7 +830,7 @@ is_hidden(const sr_sandbox *sb, const char *dir, const char *full,
 		const sb_path *h = &sb->hide.v[k];
 		if (!h->glob && strcmp(h->path, full) == 0)
 			return 1;
-		if (h->glob && strcmp(glob_dir(h, gd, sizeof(gd)), dir) == 0) {
+		if (h->glob && strcmp(sb_glob_dir(h, gd, sizeof(gd)), dir) == 0) {
 			const char *pre = strrchr(h->path, '/') + 1;
 			if (strncmp(name, pre, strlen(pre)) == 0)
 				return 1;
@@ -889,19 +840,19 @@ is_hidden(const sr_sandbox *sb, const char *dir, const char *full,
 }
 
 /* Does dir hold a hidden path somewhere beneath it (not dir itself)? */
-static int
-holds_hidden(const sr_sandbox *sb, const char *dir)
+int
+sb_holds_hidden(const sr_sandbox *sb, const char *dir)
 {
 	char gd[PATH_MAX];
 	size_t k;
 
 	for (k = 0; k < sb->hide.n; k++) {
 		const sb_path *h = &sb->hide.v[k];
-		const char *p = h->glob ? glob_dir(h, gd, sizeof(gd)) : h->path;
+		const char *p = h->glob ? sb_glob_dir(h, gd, sizeof(gd)) : h->path;
 		if (!h->exists && !h->glob)
 			continue;	/* nothing there to walk around */
 		if ((h->glob && strcmp(p, dir) == 0) || (strcmp(p, dir) != 0 &&
-		    path_under(p, dir)))
+		    sb_path_under(p, dir)))
 			return 1;
 	}
 	return 0;
@@ -922,7 +873,7 @@ walk_entry(sr_sandbox *sb, int dfd, const char *dir, const struct dirent *e,
 		return 0;	/* cannot be named, cannot be reached */
 	if (is_hidden(sb, dir, full, e->d_name))
 		return 0;
-	if (holds_hidden(sb, full)) {
+	if (sb_holds_hidden(sb, full)) {
 		if (fstatat(dfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
 		    S_ISDIR(st.st_mode))
 			return walk(sb, full, access);
@@ -952,7 +903,7 @@ walk_blind(sr_sandbox *sb, const char *dir, uint64_t access)
 	if ((fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
 		return 0;
 	for (k = 0; rc == 0 && k < sb->hide.n; k++) {
-		const char *h = glob_dir(&sb->hide.v[k], gd, sizeof(gd));
+		const char *h = sb_glob_dir(&sb->hide.v[k], gd, sizeof(gd));
 		if (strncmp(h, dir, n) != 0 || h[n] != '/' ||
 		    (j = strcspn(h + n + 1, "/")) == 0 || j >= sizeof(e.d_name))
 			continue;
@@ -965,7 +916,7 @@ walk_blind(sr_sandbox *sb, const char *dir, uint64_t access)
 		e.d_type = DT_DIR;
 		/* an earlier hidden path on the same way walked it already */
 		for (j = 0; j < k; j++)
-			if (path_under(glob_dir(&sb->hide.v[j], gd, sizeof(gd)),
+			if (sb_path_under(sb_glob_dir(&sb->hide.v[j], gd, sizeof(gd)),
 			    child))
 				break;
 		if (j == k)
@@ -1007,7 +958,7 @@ static int
 grant_root(sr_sandbox *sb, const char *root, unsigned char type,
     uint64_t access)
 {
-	if (!sb->mounts && holds_hidden(sb, root))
+	if (!sb->mounts && sb_holds_hidden(sb, root))
 		return walk(sb, root, access);
 	return grant_path(sb, AT_FDCWD, root, type, access);
 }
@@ -1059,7 +1010,7 @@ in_read_roots(const sr_sandbox *sb, const char *path)
 	if (sb->read_all)
 		return 1;
 	for (i = 0; i < sb->read.n; i++)
-		if (path_under(path, sb->read.v[i].path))
+		if (sb_path_under(path, sb->read.v[i].path))
 			return 1;
 	return 0;
 }
@@ -1097,7 +1048,7 @@ ns_covered(char *const *v, size_t i, char *const *dirs, size_t ndirs)
 		if (strcmp(v[k], v[i]) == 0)
 			return 1;
 	for (k = 0; k < ndirs; k++)
-		if (strcmp(dirs[k], v[i]) != 0 && path_under(v[i], dirs[k]))
+		if (strcmp(dirs[k], v[i]) != 0 && sb_path_under(v[i], dirs[k]))
 			return 1;
 	return 0;
 }
@@ -1193,10 +1144,10 @@ ns_order(sr_sandbox *sb)
 		snprintf(gd, sizeof(gd), "%s", ns->globs[i]);
 		if ((slash = strrchr(gd, '/')) != NULL)
 			*slash = '\0';
-		ns->need_fds = path_under(own, gd[0] ? gd : "/");
+		ns->need_fds = sb_path_under(own, gd[0] ? gd : "/");
 	}
 	for (i = 0; i + 1 < ns->ndirs; i++)
-		if (path_under(own, ns->dirs[i])) {
+		if (sb_path_under(own, ns->dirs[i])) {
 			t = ns->dirs[i];
 			memmove(&ns->dirs[i], &ns->dirs[i + 1], (ns->ndirs - i -
 			    1) * sizeof(*ns->dirs));
@@ -1362,21 +1313,28 @@ sr_sandbox_apply(const sr_sandbox *sb, sr_err *err)
 void
 sr_sandbox_settle(sr_sandbox *sb, int keep)
 {
-	if (sb == NULL || !sb->enforce || !sb->mounts)
+	if (sb == NULL || !sb->enforce)
 		return;
-	if (keep && sb->ns.keep_mnt < 0 && ns_targets(sb) == 0)
+	if (sb->mounts && keep && sb->ns.keep_mnt < 0 && ns_targets(sb) == 0)
 		sb_keep_find(&sb->ns);
-	if (sb->ns.keep_mnt >= 0 || !sb->userns_unasked)
-		return;
-	sb->userns_unasked = 0;
-	sb->mounts = sr_sandbox_userns(&sb->userns_why);
+	sb->joined = sb->ns.keep_mnt >= 0;
+	if (sb->mounts && !sb->joined && sb->userns_unasked) {
+		sb->userns_unasked = 0;
+		sb->mounts = sr_sandbox_userns(&sb->userns_why);
+	}
+	if (!sb->mounts && keep)
+		sb_keep_rules_find(sb);
 }
 
 void
 sr_sandbox_keep_spawn(const sr_sandbox *sb, const char *exe)
 {
-	if (sb != NULL && sb->enforce && sb->mounts && sb->fd >= 0)
+	if (sb == NULL || !sb->enforce || sb->fd < 0)
+		return;
+	if (sb->mounts)
 		sb_keep_spawn(&sb->ns, exe);
+	else
+		sb_keep_rules_spawn(sb, exe);
 }
 
 void
@@ -1483,6 +1441,8 @@ sr_sandbox_json(const sr_sandbox *sb)
 	sr_jsonw_begin(&w, '{');
 	sr_jsonw_kstr(&w, "mechanism", sr_sandbox_mechanism(sb));
 	sr_jsonw_kint(&w, "abi", sb->abi);
+	sr_jsonw_key(&w, "kept");
+	sr_jsonw_raw(&w, sb->joined ? "true" : "false", sb->joined ? 4 : 5);
 	json_paths(&w, "write", &sb->write);
 	if (sb->read_all)
 		sr_jsonw_kstr(&w, "read", "all");

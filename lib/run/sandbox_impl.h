@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "err.h"
+#include "sandbox.h"
 
 /*
  * What the child does before it enters the Landlock domain when hiding
@@ -61,6 +62,67 @@ typedef struct sb_ns {
  */
 int sb_ns_enter(const sb_ns *ns, sr_err *err);
 
+/* ---- the plan (sandbox.c), for the files beside it ----------------- */
+
+typedef struct sb_path {
+	char *path;		/* absolute; a glob's directory + "/" + prefix */
+	unsigned line;		/* in the policy; 0: built in or a default */
+	int glob;		/* the last component is a prefix ('*' cut) */
+	int exists;
+	int builtin;
+	int isdir;		/* 1 a directory, 0 not, -1 not known */
+	/* what the plan's lstat saw, when it saw it (has_id): the kept
+	 * namespace's key (sandbox_keep.c) reuses it */
+	int has_id;
+	unsigned long long dev, ino;
+} sb_path;
+
+typedef struct sb_list {
+	sb_path *v;
+	size_t n;
+} sb_list;
+
+struct sr_sandbox {
+	const char *policy_path;
+	sb_list write, read, hide;
+	int read_all;		/* no read key: all but the hidden set */
+	sr_portlist connect, bind;	/* copies of the policy's */
+	int required, abi, enforce;
+	int mounts;		/* hide with a mount namespace (else rules) */
+	int userns_unasked;	/* mounts planned; sr_sandbox_settle asks */
+	int targets;		/* ns_targets: 0 not yet, 1 done, -1 failed */
+	int joined;		/* the namespace or ruleset is a holder's */
+	const char *userns_why;	/* why not mounts, when auto chose rules */
+	char *cover_dir;	/* ctx->cover_dir, copied; NULL: none; also
+				 * where holders are registered */
+	sb_ns ns;		/* the mounts' targets and id maps, built */
+	unsigned line;		/* [sandbox] */
+	uint64_t fs, net, scoped;	/* what the ruleset handles */
+	const char *degraded[8];
+	size_t ndegraded;
+	int fd;			/* the ruleset; -1 until built */
+	size_t nrules;
+	sr_diag *diags;
+	size_t ndiags, nerrors;
+	int last_dir;		/* what resolve_seen saw last: isdir */
+	int last_has_id;	/* and its device and inode */
+	const char *home;	/* ctx->home, for look() */
+	int home_fd;		/* HOME, once met canonical; -1 before */
+	size_t home_len;
+	unsigned long long last_dev, last_ino;
+	int *kept;		/* rules' descriptors left open (grant_path) */
+	size_t nkept, maxkept, fdroom;
+	char *seen[64];		/* canonical directories met by the plan */
+	size_t nseen;
+};
+
+/* a is b or lies beneath it (both absolute, no trailing '/'). */
+int sb_path_under(const char *a, const char *b);
+/* The directory a hidden entry lives in when it is a glob, else itself. */
+const char *sb_glob_dir(const sb_path *h, char *buf, size_t size);
+/* Does dir hold a hidden path somewhere beneath it (not dir itself)? */
+int sb_holds_hidden(const sr_sandbox *sb, const char *dir);
+
 /* The identity maps for this caller into ns (uidmap, gidmap, root). */
 int sb_ns_maps(sb_ns *ns);
 
@@ -98,6 +160,58 @@ void sb_keep_spawn(const sb_ns *ns, const char *exe);
  * cut into lines). 0, or -1 for text that is not a key for this user.
  */
 int sb_keep_parse(sb_ns *ns, char *text);
+
+/*
+ * A key: what a kept namespace or ruleset was made from, as lines of
+ * text; a run joins a holder's only when its own key is the same, byte
+ * for byte. Static in its users, not on the stack (a large frame is
+ * probed page by page under -fstack-clash-protection).
+ */
+#define SB_KEY_ROOM 8192	/* a key longer than this is not kept */
+typedef struct sb_key {
+	char p[SB_KEY_ROOM];
+	size_t len;
+	int over;		/* did not fit, or cannot be a key: not kept */
+} sb_key;
+
+void sb_key_put(sb_key *k, const char *s, size_t n);
+/* The registry's name for a key: "ns-" and a hash of it. */
+void sb_key_name(const char *p, size_t len, char *name, size_t size);
+
+/* sb_registry_read's answers */
+enum { SB_KEEP_NONE, SB_KEEP_JOINED, SB_KEEP_FAILED };
+/*
+ * The registry at path, "PID A B [C]\nKEY", if a holder of user uid
+ * wrote it for exactly key: its numbers in v (v[0] the pid); JOINED for
+ * a live-looking pid, FAILED for pid 0 (a holder could not keep what key
+ * asks: start no other).
+ */
+int sb_registry_read(const char *path, unsigned uid, const sb_key *key,
+    unsigned long long v[4]);
+/* Start exe __sandbox-hold for key, registered as name in dir, the
+ * ruleset (>= 0) its descriptor 4. */
+void sb_keep_start(int dir, const char *name, const char *exe,
+    const sb_key *key, int ruleset);
+/* The holder: head ("PID ...\n") and key as name in dir, atomically. */
+int sb_register(int dir, const char *name, const char *head,
+    const char *key, size_t len);
+/* The holder: wait until the mount table (mounts, /proc/self/mounts)
+ * changes or its time is up, then unregister. */
+void sb_hold(int dir, const char *name, int mounts);
+
+/* ---- a kept Landlock ruleset (sandbox_rules_keep.c) ----------------- */
+
+#define SB_RULES_MAGIC "scoperun-keep-rules 1"
+/* Between plan and build, hiding with rules: a holder's ruleset for
+ * exactly this plan and these directories, taken into sb->fd. */
+void sb_keep_rules_find(sr_sandbox *sb);
+/* After the build: a holder for the ruleset just built, when none was
+ * found and the directories it walked have been still long enough. */
+void sb_keep_rules_spawn(const sr_sandbox *sb, const char *exe);
+/* `scoperun __sandbox-hold` for a key of SB_RULES_MAGIC. */
+int sb_hold_rules(const char *key, size_t len, sr_err *err);
+void sb_key_printf(sb_key *k, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 /* In the child: join the kept namespace and return to the working
  * directory, which must be the same directory it is outside. */

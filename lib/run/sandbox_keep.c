@@ -43,6 +43,7 @@
 #include <limits.h>
 #include <poll.h>
 #include <sched.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,24 +53,12 @@
 #include "buf.h"
 
 #define KEEP_SECONDS 300
-#define KEY_ROOM 8192	/* a key longer than this is not kept */
 #define KEY_MAGIC "scoperun-keep 1"
 
 /* ---- the key ----------------------------------------------------- */
 
-/*
- * Static, not on the stack: a large frame is probed page by page
- * (-fstack-clash-protection), a fault per page, where static storage
- * faults only the pages written. A run is one thread.
- */
-typedef struct keep_key {
-	char p[KEY_ROOM];
-	size_t len;
-	int over;		/* did not fit: no keeping for this run */
-} keep_key;
-
-static void
-key_put(keep_key *k, const char *s, size_t n)
+void
+sb_key_put(sb_key *k, const char *s, size_t n)
 {
 	if (k->over || n >= sizeof(k->p) - k->len) {
 		k->over = 1;
@@ -80,10 +69,26 @@ key_put(keep_key *k, const char *s, size_t n)
 	k->p[k->len] = '\0';
 }
 
+void
+sb_key_printf(sb_key *k, const char *fmt, ...)
+{
+	char line[PATH_MAX + 128];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof(line))
+		k->over = 1;
+	else
+		sb_key_put(k, line, (size_t)n);
+}
+
 /* "KIND DEV INO DIR/NAME" (dir NULL: name is the path) of what st is,
  * or of nothing ('-') when st is NULL. */
 static void
-key_entry(keep_key *k, const struct stat *st, const char *dir,
+key_entry(sb_key *k, const struct stat *st, const char *dir,
     const char *name)
 {
 	char head[64];
@@ -99,13 +104,13 @@ key_entry(keep_key *k, const struct stat *st, const char *dir,
 		n = snprintf(head, sizeof(head), "%c %ju %ju ",
 		    S_ISDIR(st->st_mode) ? 'd' : S_ISLNK(st->st_mode) ? 'l' : 'f',
 		    (uintmax_t)st->st_dev, (uintmax_t)st->st_ino);
-	key_put(k, head, (size_t)n);
+	sb_key_put(k, head, (size_t)n);
 	if (dir != NULL) {
-		key_put(k, dir, strlen(dir));
-		key_put(k, "/", 1);
+		sb_key_put(k, dir, strlen(dir));
+		sb_key_put(k, "/", 1);
 	}
-	key_put(k, name, strlen(name));
-	key_put(k, "\n", 1);
+	sb_key_put(k, name, strlen(name));
+	sb_key_put(k, "\n", 1);
 }
 
 /* What the plan saw of path; NULL when it did not look. */
@@ -127,7 +132,7 @@ known(const sb_ns *ns, const char *path)
  * (scoperun-policy(5)).
  */
 static void
-key_path(keep_key *k, const sb_ns *ns, const char *path)
+key_path(sb_key *k, const sb_ns *ns, const char *path)
 {
 	const sb_known *kn = known(ns, path);
 	struct stat st;
@@ -152,7 +157,7 @@ key_path(keep_key *k, const sb_ns *ns, const char *path)
  * getdents64 into a buffer of our own: opendir's would cost page faults.
  */
 static void
-key_glob(keep_key *k, const sb_ns *ns, const char *glob)
+key_glob(sb_key *k, const sb_ns *ns, const char *glob)
 {
 	const sb_known *kn = known(ns, glob);
 	const char *pre = strrchr(glob, '/') + 1;
@@ -163,9 +168,9 @@ key_glob(keep_key *k, const sb_ns *ns, const char *glob)
 	int fd;
 
 	snprintf(dir, sizeof(dir), "%.*s", (int)(pre - glob - 1), glob);
-	key_put(k, "g 0 0 ", 6);
-	key_put(k, glob, strlen(glob));
-	key_put(k, "\n", 1);
+	sb_key_put(k, "g 0 0 ", 6);
+	sb_key_put(k, glob, strlen(glob));
+	sb_key_put(k, "\n", 1);
 	if (kn != NULL && !kn->exists)
 		return;		/* no directory when the plan looked */
 	if ((fd = open(dir[0] ? dir : "/", O_RDONLY | O_DIRECTORY |
@@ -188,7 +193,7 @@ key_glob(keep_key *k, const sb_ns *ns, const char *glob)
 
 /* The covers this run would make, as the holder reads them. */
 static int
-key_build(const sb_ns *ns, keep_key *k)
+key_build(const sb_ns *ns, sb_key *k)
 {
 	char ids[96];
 	size_t i;
@@ -198,13 +203,13 @@ key_build(const sb_ns *ns, keep_key *k)
 	k->over = 0;
 	n = snprintf(ids, sizeof(ids), "%s uid %u gid %u root %d\n",
 	    KEY_MAGIC, ns->uid, ns->gid, ns->root);
-	key_put(k, ids, (size_t)n);
+	sb_key_put(k, ids, (size_t)n);
 	/* the covers' sources: "c" lines, the directory first */
-	key_put(k, "c 0 0 ", 6);
-	key_put(k, ns->cover_d, strlen(ns->cover_d));
-	key_put(k, "\nc 0 0 ", 7);
-	key_put(k, ns->cover_f, strlen(ns->cover_f));
-	key_put(k, "\n", 1);
+	sb_key_put(k, "c 0 0 ", 6);
+	sb_key_put(k, ns->cover_d, strlen(ns->cover_d));
+	sb_key_put(k, "\nc 0 0 ", 7);
+	sb_key_put(k, ns->cover_f, strlen(ns->cover_f));
+	sb_key_put(k, "\n", 1);
 	k->over |= strchr(ns->cover_d, '\n') || strchr(ns->cover_f, '\n');
 	for (i = 0; i < ns->ndirs; i++)
 		key_path(k, ns, ns->dirs[i]);
@@ -218,8 +223,8 @@ key_build(const sb_ns *ns, keep_key *k)
 /* The registry's name for a key: "ns-" and a 64-bit FNV-1a of it. The
  * registry holds the whole key, compared in full: the name only finds
  * it. */
-static void
-key_name(const char *p, size_t len, char *name, size_t size)
+void
+sb_key_name(const char *p, size_t len, char *name, size_t size)
 {
 	uint64_t h = 0xcbf29ce484222325ULL;
 	size_t i;
@@ -261,66 +266,83 @@ ns_open(long pid, const char *what, unsigned long long ino)
 	return -1;
 }
 
-/* join's answers */
-enum { KEEP_NONE, KEEP_JOINED, KEEP_FAILED };
-
 /*
- * The registry "PID MNT USER\nKEY" names a live namespace made for key;
- * PID 0: a holder could not make it (KEEP_FAILED: do not start another
- * for this key).
+ * The registry at path: "PID A B [C]\nKEY", written by a holder of ours
+ * for exactly key; its numbers in v (v[0] the pid). SB_KEEP_FAILED: PID 0,
+ * a holder could not keep what key asks (do not start another).
  */
-static int
-join(sb_ns *ns, const char *path, const keep_key *key)
+int
+sb_registry_read(const char *path, unsigned uid, const sb_key *key,
+    unsigned long long v[4])
 {
-	static char buf[KEY_ROOM + 128];
-	unsigned long long mnt, user;
+	static char buf[SB_KEY_ROOM + 128];
 	struct stat st;
-	long pid;
 	ssize_t n;
-	char *end;
-	int fd;
+	char *end, *p;
+	int fd, i;
 
 	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0)
-		return KEEP_NONE;
+		return SB_KEEP_NONE;
 	/* written by a holder of ours, and no one else can have (as
 	 * StrictModes asks of a key) */
-	if (fstat(fd, &st) != 0 || st.st_uid != (uid_t)ns->uid ||
+	if (fstat(fd, &st) != 0 || st.st_uid != (uid_t)uid ||
 	    (st.st_mode & 077) != 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
-		return KEEP_NONE;
+		return SB_KEEP_NONE;
 	}
 	n = read(fd, buf, sizeof(buf) - 1);
 	close(fd);
 	if (n <= 0)
-		return KEEP_NONE;
+		return SB_KEEP_NONE;
 	buf[n] = '\0';
-	if (sscanf(buf, "%ld %llu %llu", &pid, &mnt, &user) != 3 || pid < 0 ||
-	    (end = strchr(buf, '\n')) == NULL ||
+	if ((end = strchr(buf, '\n')) == NULL ||
 	    (size_t)(buf + n - end - 1) != key->len ||
 	    memcmp(end + 1, key->p, key->len) != 0)
-		return KEEP_NONE;
-	if (pid <= 1)
-		return pid == 0 ? KEEP_FAILED : KEEP_NONE;
-	if (!ns->root && (ns->keep_user = ns_open(pid, "user", user)) < 0)
-		return KEEP_NONE;
-	if ((ns->keep_mnt = ns_open(pid, "mnt", mnt)) >= 0)
-		return KEEP_JOINED;
+		return SB_KEEP_NONE;
+	*end = '\0';
+	for (p = buf, i = 0; i < 4; i++) {
+		v[i] = 0;
+		if (*p != '\0' && (v[i] = strtoull(p, &p, 10), *p != ' ' &&
+		    *p != '\0'))
+			return SB_KEEP_NONE;
+	}
+	if (v[0] > INT_MAX)
+		return SB_KEEP_NONE;
+	return v[0] == 0 ? SB_KEEP_FAILED : v[0] == 1 ? SB_KEEP_NONE : SB_KEEP_JOINED;
+}
+
+/* The registry "PID MNT USER": a live mount namespace made for key. */
+static int
+join(sb_ns *ns, const char *path, const sb_key *key)
+{
+	unsigned long long v[4];
+	int answer = sb_registry_read(path, ns->uid, key, v);
+
+	if (answer != SB_KEEP_JOINED)
+		return answer;
+	if (!ns->root && (ns->keep_user = ns_open((long)v[0], "user",
+	    v[2])) < 0)
+		return SB_KEEP_NONE;
+	if ((ns->keep_mnt = ns_open((long)v[0], "mnt", v[1])) >= 0)
+		return SB_KEEP_JOINED;
 	if (ns->keep_user >= 0)
 		close(ns->keep_user);
 	ns->keep_user = -1;
-	return KEEP_NONE;
+	return SB_KEEP_NONE;
 }
 
 /*
  * exe __sandbox-hold, detached (its own session, not a child of the
- * agent: a double fork), with the key on its standard input and the
- * key's lock as descriptor 3, held while it lives: one holder per key.
+ * agent: a double fork), with the key on its standard input, the key's
+ * lock as descriptor 3, held while it lives (one holder per key), and a
+ * ruleset to keep as descriptor 4 (ruleset >= 0; else none).
  * The key goes into the pipe before the fork, without blocking: a
  * holder that never starts (a process limit, a failed exec) can then
  * neither stall the run nor kill it with SIGPIPE.
  */
-static void
-spawn(int dir, const char *name, const char *exe, const keep_key *key)
+void
+sb_keep_start(int dir, const char *name, const char *exe, const sb_key *key,
+    int ruleset)
 {
 	char lock[64];
 	int lk, p[2], null;
@@ -347,11 +369,16 @@ spawn(int dir, const char *name, const char *exe, const keep_key *key)
 		    NULL }, *envp[] = { NULL };
 		if (setsid() < 0 || fork() != 0)
 			_exit(0);
+		/* out of the way of the numbers they get, first */
+		if ((lk = fcntl(lk, F_DUPFD_CLOEXEC, 10)) < 0 || (ruleset >= 0 &&
+		    (ruleset = fcntl(ruleset, F_DUPFD_CLOEXEC, 10)) < 0))
+			_exit(127);
 		null = open("/dev/null", O_RDWR | O_CLOEXEC);
 		if (null < 0 || dup2(p[0], 0) < 0 || dup2(null, 1) < 0 ||
-		    dup2(null, 2) < 0 || dup2(lk, 3) < 0)
+		    dup2(null, 2) < 0 || dup2(lk, 3) < 0 ||
+		    (ruleset >= 0 && dup2(ruleset, 4) < 0))
 			_exit(127);
-		syscall(SYS_close_range, 4U, ~0U, 0U);
+		syscall(SYS_close_range, ruleset >= 0 ? 5U : 4U, ~0U, 0U);
 		execve(exe, argv, envp);
 		_exit(127);
 	}
@@ -363,9 +390,9 @@ spawn(int dir, const char *name, const char *exe, const keep_key *key)
 
 /*
  * The key of the last sb_keep_find, for sb_keep_spawn: static (see
- * keep_key), and a run looks once.
+ * sb_key), and a run looks once.
  */
-static keep_key last_key;
+static sb_key last_key;
 static char key_file[32];
 
 /*
@@ -393,16 +420,16 @@ sb_keep_find(sb_ns *ns)
 	}
 	if (key_build(ns, &last_key) != 0)
 		return;
-	key_name(last_key.p, last_key.len, key_file, sizeof(key_file));
+	sb_key_name(last_key.p, last_key.len, key_file, sizeof(key_file));
 	/* the registry beside the covers */
 	snprintf(path, sizeof(path), "%s", ns->cover_d);
 	if ((slash = strrchr(path, '/')) == NULL ||
 	    (size_t)snprintf(slash + 1, sizeof(path) - (size_t)(slash + 1 -
 	    path), "%s", key_file) >= sizeof(path) - (size_t)(slash + 1 - path))
-		answer = KEEP_FAILED;
+		answer = SB_KEEP_FAILED;
 	else
 		answer = join(ns, path, &last_key);
-	if (answer != KEEP_NONE)
+	if (answer != SB_KEEP_NONE)
 		key_file[0] = '\0';	/* nothing to start */
 }
 
@@ -414,7 +441,7 @@ sb_keep_spawn(const sb_ns *ns, const char *exe)
 	if (key_file[0] == '\0' || ns->keep_mnt >= 0 ||
 	    (dir = keep_dir(ns)) < 0)
 		return;
-	spawn(dir, key_file, exe, &last_key);
+	sb_keep_start(dir, key_file, exe, &last_key, -1);
 	close(dir);
 	key_file[0] = '\0';
 }
@@ -467,7 +494,7 @@ read_key(int in, sr_buf *b)
 	while ((n = read(in, chunk, sizeof(chunk))) != 0) {
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n < 0 || b->len + (size_t)n >= KEY_ROOM ||
+		if (n < 0 || b->len + (size_t)n >= SB_KEY_ROOM ||
 		    sr_buf_put(b, chunk, (size_t)n) != 0)
 			return -1;
 	}
@@ -531,33 +558,43 @@ sb_keep_parse(sb_ns *ns, char *text)
 	return line[0] == '\0' && k > 2 ? 0 : -1;
 }
 
-/* "PID MNT USER\nKEY" as name in dir, atomically; failed: "0 0 0",
- * so that runs with this key stop starting holders that fail. */
-static int
-register_ns(int dir, const char *name, const char *key, size_t len,
-    int failed)
+int
+sb_register(int dir, const char *name, const char *head, const char *key,
+    size_t len)
 {
-	char tmp[64], head[96];
-	struct stat m = { 0 }, u = { 0 };
-	int fd, n, ok;
+	char tmp[64];
+	size_t n = strlen(head);
+	int fd, ok;
 
-	if (!failed && (stat("/proc/self/ns/mnt", &m) != 0 ||
-	    stat("/proc/self/ns/user", &u) != 0))
-		return -1;
-	n = snprintf(head, sizeof(head), "%ld %llu %llu\n", failed ? 0L :
-	    (long)getpid(), (unsigned long long)m.st_ino,
-	    (unsigned long long)u.st_ino);
 	snprintf(tmp, sizeof(tmp), ".%s.%ld", name, (long)getpid());
 	if ((fd = openat(dir, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW |
 	    O_CLOEXEC, 0600)) < 0)
 		return -1;
-	ok = write(fd, head, (size_t)n) == n &&
+	ok = write(fd, head, n) == (ssize_t)n &&
 	    write(fd, key, len) == (ssize_t)len;
 	close(fd);
 	if (ok && renameat(dir, tmp, dir, name) == 0)
 		return 0;
 	unlinkat(dir, tmp, 0);
 	return -1;
+}
+
+/* "PID MNT USER\n" for this process's namespaces; failed: "0 0 0",
+ * so that runs with this key stop starting holders that fail. */
+static int
+register_ns(int dir, const char *name, const char *key, size_t len,
+    int failed)
+{
+	char head[96];
+	struct stat m = { 0 }, u = { 0 };
+
+	if (!failed && (stat("/proc/self/ns/mnt", &m) != 0 ||
+	    stat("/proc/self/ns/user", &u) != 0))
+		return -1;
+	snprintf(head, sizeof(head), "%ld %llu %llu\n", failed ? 0L :
+	    (long)getpid(), (unsigned long long)m.st_ino,
+	    (unsigned long long)u.st_ino);
+	return sb_register(dir, name, head, key, len);
 }
 
 /* Our registry and lock gone, unless a newer holder took the name. */
@@ -580,14 +617,23 @@ unregister_ns(int dir, const char *name)
 	}
 }
 
+void
+sb_hold(int dir, const char *name, int mounts)
+{
+	struct pollfd p = { mounts, POLLPRI, 0 };
+
+	while (poll(&p, 1, KEEP_SECONDS * 1000) < 0 && errno == EINTR)
+		;
+	unregister_ns(dir, name);
+}
+
 int
 sr_sandbox_hold(int in, sr_err *err)
 {
 	sr_buf text_in = SR_BUF_INIT;
 	sb_ns ns;
 	char name[32], *text = NULL;
-	struct pollfd mounts = { -1, POLLPRI, 0 };
-	int dir = -1, rc = -1;
+	int dir = -1, mounts = -1, rc = -1;
 
 	memset(&ns, 0, sizeof(ns));
 	ns.keep_mnt = ns.keep_user = -1;
@@ -598,7 +644,12 @@ sr_sandbox_hold(int in, sr_err *err)
 		hold_fail(err, "read the key");
 		goto done;
 	}
-	key_name(text_in.p, text_in.len, name, sizeof(name));
+	if (strncmp(text_in.p, SB_RULES_MAGIC " ", strlen(SB_RULES_MAGIC) + 1)
+	    == 0) {
+		rc = sb_hold_rules(text_in.p, text_in.len, err);
+		goto done;
+	}
+	sb_key_name(text_in.p, text_in.len, name, sizeof(name));
 	if ((text = strdup(text_in.p)) == NULL || sb_keep_parse(&ns, text) != 0) {
 		errno = EINVAL;
 		hold_fail(err, "parse the key");
@@ -608,7 +659,7 @@ sr_sandbox_hold(int in, sr_err *err)
 	/* the registry's directory, and the mount table to watch, opened
 	 * before the covers hide the one and the namespace hides the other */
 	if ((dir = keep_dir(&ns)) < 0 ||
-	    (mounts.fd = open("/proc/self/mounts", O_RDONLY | O_CLOEXEC)) < 0) {
+	    (mounts = open("/proc/self/mounts", O_RDONLY | O_CLOEXEC)) < 0) {
 		hold_fail(err, "open");
 		goto done;
 	}
@@ -620,13 +671,11 @@ sr_sandbox_hold(int in, sr_err *err)
 		hold_fail(err, "register");
 		goto done;
 	}
-	while (poll(&mounts, 1, KEEP_SECONDS * 1000) < 0 && errno == EINTR)
-		;
-	unregister_ns(dir, name);
+	sb_hold(dir, name, mounts);
 	rc = 0;
 done:
-	if (mounts.fd >= 0)
-		close(mounts.fd);
+	if (mounts >= 0)
+		close(mounts);
 	if (dir >= 0)
 		close(dir);
 	free(ns.dirs);

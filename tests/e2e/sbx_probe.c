@@ -7,11 +7,14 @@
  *   sbx_probe listen PORT SECS    accept and close connections on
  *                                 127.0.0.1:PORT for SECS seconds
  *   sbx_probe bind PORT           bind 127.0.0.1:PORT: 0 bound, 1 refused
+ *   sbx_probe takefd PID FD       a copy of PID's descriptor FD
+ *                                 (pidfd_getfd): 0 taken, 1 refused
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/ptrace.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 
@@ -94,6 +97,23 @@ do_listen(const char *port, const char *secs)
 			close(c);
 }
 
+static int
+do_takefd(const char *pid, const char *fd)
+{
+	int pfd = (int)syscall(SYS_pidfd_open, atoi(pid), 0U), got = -1;
+
+	if (pfd >= 0)
+		got = (int)syscall(SYS_pidfd_getfd, pfd, atoi(fd), 0U);
+	if (got < 0) {
+		fprintf(stderr, "pidfd_getfd %s %s: %s\n", pid, fd,
+		    strerror(errno));
+		return 1;
+	}
+	close(got);
+	close(pfd);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -105,7 +125,9 @@ main(int argc, char **argv)
 		return do_bind(argv[2], NULL);
 	if (argc == 4 && strcmp(argv[1], "listen") == 0)
 		return do_listen(argv[2], argv[3]);
+	if (argc == 4 && strcmp(argv[1], "takefd") == 0)
+		return do_takefd(argv[2], argv[3]);
 	fprintf(stderr, "usage: sbx_probe ptrace PID | connect PORT | "
-	    "bind PORT | listen PORT SECS\n");
+	    "bind PORT | listen PORT SECS | takefd PID FD\n");
 	return 2;
 }

@@ -334,7 +334,7 @@ rc=$?
 expect_rc 0 "the audit log verifies after the attacks"
 rec=$UH/.local/state/scoperun/audit.jsonl
 grep '"event":"run"' "$rec" | tail -1 >"$T/out"
-expect_out '"sandbox":\{"mechanism":"landlock","abi":[0-9]+,"write":\["[^"]*/proj"\],"read":"all","hidden":\[' \
+expect_out '"sandbox":\{"mechanism":"landlock","abi":[0-9]+,"kept":(true|false),"write":\["[^"]*/proj"\],"read":"all","hidden":\[' \
     "the run record names the mechanism, ABI and roots"
 expect_out "\"tcp_connect\":\\[$port_ok\\],\"tcp_bind\":\\[$bind_ok\\],\"degraded\":\\[\\]" \
     "the run record names the ports and nothing degraded"
