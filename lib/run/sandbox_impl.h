@@ -196,8 +196,9 @@ void sb_keep_start(int dir, const char *name, const char *exe,
 int sb_register(int dir, const char *name, const char *head,
     const char *key, size_t len);
 /* The holder: wait until the mount table (mounts, /proc/self/mounts)
- * changes or its time is up, then unregister. */
-void sb_hold(int dir, const char *name, int mounts);
+ * changes, changes (>= 0) is readable, or its time is up; then
+ * unregister. */
+void sb_hold(int dir, const char *name, int mounts, int changes);
 
 /* ---- a kept Landlock ruleset (sandbox_rules_keep.c) ----------------- */
 

@@ -618,11 +618,12 @@ unregister_ns(int dir, const char *name)
 }
 
 void
-sb_hold(int dir, const char *name, int mounts)
+sb_hold(int dir, const char *name, int mounts, int changes)
 {
-	struct pollfd p = { mounts, POLLPRI, 0 };
+	struct pollfd p[2] = { { mounts, POLLPRI, 0 }, { changes, POLLIN, 0 } };
 
-	while (poll(&p, 1, KEEP_SECONDS * 1000) < 0 && errno == EINTR)
+	while (poll(p, changes >= 0 ? 2 : 1, KEEP_SECONDS * 1000) < 0 &&
+	    errno == EINTR)
 		;
 	unregister_ns(dir, name);
 }
@@ -671,7 +672,7 @@ sr_sandbox_hold(int in, sr_err *err)
 		hold_fail(err, "register");
 		goto done;
 	}
-	sb_hold(dir, name, mounts);
+	sb_hold(dir, name, mounts, -1);
 	rc = 0;
 done:
 	if (mounts >= 0)

@@ -33,6 +33,7 @@
 #include "sandbox.h"
 #include "sandbox_impl.h"
 
+#include <sys/inotify.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -321,12 +322,49 @@ given(struct stat *st)
 	    fstat(3, st) == 0 && S_ISREG(st->st_mode) ? 0 : -1;
 }
 
+/*
+ * The walked directories (the key's "s" lines), watched: an entry made,
+ * removed or renamed in one changes the key of every later run, so the
+ * holder ends then rather than at its time (many keys would otherwise
+ * keep as many holders). -1 when inotify cannot: the time still ends it.
+ */
+static int
+watch_walked(const char *key)
+{
+	const uint32_t ev = IN_CREATE | IN_DELETE | IN_MOVED_FROM |
+	    IN_MOVED_TO | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR |
+	    IN_DONT_FOLLOW;
+	char path[PATH_MAX];
+	const char *line, *p, *end;
+	int fd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK), i;
+
+	for (line = key; fd >= 0 && line != NULL &&
+	    (line = strstr(line, "\ns ")) != NULL; line = end) {
+		line++;
+		if ((end = strchr(line, '\n')) == NULL)
+			break;
+		/* "s - PATH" or "s MODE DEV INO MTIME CTIME PATH" */
+		for (p = line, i = 0; i < (line[2] == '-' ? 2 : 6) && p < end;
+		    i++)
+			if ((p = memchr(p, ' ', (size_t)(end - p))) != NULL)
+				p++;
+			else
+				p = end;
+		if (p < end && p[0] == '/' && (size_t)(end - p) < sizeof(path)) {
+			memcpy(path, p, (size_t)(end - p));
+			path[end - p] = '\0';
+			(void)inotify_add_watch(fd, path, ev);
+		}
+	}
+	return fd;
+}
+
 int
 sb_hold_rules(const char *key, size_t len, sr_err *err)
 {
 	char dir_path[PATH_MAX], name[32], head[96];
 	struct stat lk;
-	int dir = -1, mounts = -1, rc = -1;
+	int dir = -1, mounts = -1, changes = -1, rc = -1;
 
 	errno = EINVAL;
 	if (key_dir(key, dir_path, sizeof(dir_path)) != 0)
@@ -347,9 +385,12 @@ sb_hold_rules(const char *key, size_t len, sr_err *err)
 	else if (sb_register(dir, name, head, key, len) != 0)
 		hold_fail(err, "register");
 	else {
-		sb_hold(dir, name, mounts);
+		changes = watch_walked(key);
+		sb_hold(dir, name, mounts, changes);
 		rc = 0;
 	}
+	if (changes >= 0)
+		close(changes);
 	if (mounts >= 0)
 		close(mounts);
 	if (dir >= 0)

@@ -165,6 +165,16 @@ EOF
 	"$@" "$T/probe" takefd "$hpid" 4 2>/dev/null && ok ||
 	    bad "$who: ... which the user, outside any sandbox, can"
 
+	# an entry made in a walked directory ends the holder (inotify)
+	"$@" sh -c ". $W/lib.sh; : >\$HOME/.made"
+	i=0
+	while "$@" test -e "/proc/$hpid/fd/4" && [ "$i" -lt 30 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	"$@" test -e "/proc/$hpid/fd/4" &&
+	    bad "$who: an entry made in HOME ends the holder" || ok
+
 	# a sibling renamed to a hidden name: the kept rule on it must not
 	# grant it; HOME changed, so the run builds its own
 	"$@" sh -c ". $W/lib.sh; mv \$HOME/notes \$HOME/.netrc"
