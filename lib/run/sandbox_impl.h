@@ -209,6 +209,13 @@ void sb_keep_rules_find(sr_sandbox *sb);
 /* After the build: a holder for the ruleset just built, when none was
  * found and the directories it walked have been still long enough. */
 void sb_keep_rules_spawn(const sr_sandbox *sb, const char *exe);
+/*
+ * The holder's reading of a rules key: the registry's directory (its "d"
+ * line) into dir, and each directory the key stamps ("s" lines) to
+ * each(). -1 when key is not this user's.
+ */
+int sb_rules_parse(const char *key, char *dir, size_t size,
+    void (*each)(const char *path, void *arg), void *arg);
 /* `scoperun __sandbox-hold` for a key of SB_RULES_MAGIC. */
 int sb_hold_rules(const char *key, size_t len, sr_err *err);
 void sb_key_printf(sb_key *k, const char *fmt, ...)

@@ -290,24 +290,6 @@ hold_fail(sr_err *err, const char *what)
 	    "%s", what, strerror(errno));
 }
 
-/* The registry's directory: the key's "d" line, if the key is this
- * user's. */
-static int
-key_dir(const char *key, char *dir, size_t size)
-{
-	const char *d, *end;
-	unsigned uid;
-
-	if (sscanf(key, SB_RULES_MAGIC " %*s uid %u", &uid) != 1 ||
-	    uid != (unsigned)geteuid() || (d = strstr(key, "\nd /")) == NULL ||
-	    (end = strchr(d + 3, '\n')) == NULL ||
-	    (size_t)(end - d - 3) >= size)
-		return -1;
-	memcpy(dir, d + 3, (size_t)(end - d - 3));
-	dir[end - d - 3] = '\0';
-	return 0;
-}
-
 /* Descriptor 3 a lock file (its device and inode in st), 4 a ruleset. */
 static int
 given(struct stat *st)
@@ -322,26 +304,24 @@ given(struct stat *st)
 	    fstat(3, st) == 0 && S_ISREG(st->st_mode) ? 0 : -1;
 }
 
-/*
- * The walked directories (the key's "s" lines), watched: an entry made,
- * removed or renamed in one changes the key of every later run, so the
- * holder ends then rather than at its time (many keys would otherwise
- * keep as many holders). -1 when inotify cannot: the time still ends it.
- */
-static int
-watch_walked(const char *key)
+int
+sb_rules_parse(const char *key, char *dir, size_t size,
+    void (*each)(const char *path, void *arg), void *arg)
 {
-	const uint32_t ev = IN_CREATE | IN_DELETE | IN_MOVED_FROM |
-	    IN_MOVED_TO | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR |
-	    IN_DONT_FOLLOW;
 	char path[PATH_MAX];
 	const char *line, *p, *end;
-	int fd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK), i;
+	unsigned uid;
+	int i;
 
-	for (line = key; fd >= 0 && line != NULL &&
-	    (line = strstr(line, "\ns ")) != NULL; line = end) {
-		line++;
-		if ((end = strchr(line, '\n')) == NULL)
+	if (sscanf(key, SB_RULES_MAGIC " %*s uid %u", &uid) != 1 ||
+	    uid != (unsigned)geteuid() || (p = strstr(key, "\nd /")) == NULL ||
+	    (end = strchr(p + 3, '\n')) == NULL ||
+	    (size_t)(end - p - 3) >= size)
+		return -1;
+	memcpy(dir, p + 3, (size_t)(end - p - 3));
+	dir[end - p - 3] = '\0';
+	for (line = key; (line = strstr(line, "\ns ")) != NULL; line = end) {
+		if ((end = strchr(++line, '\n')) == NULL)
 			break;
 		/* "s - PATH" or "s MODE DEV INO MTIME CTIME PATH" */
 		for (p = line, i = 0; i < (line[2] == '-' ? 2 : 6) && p < end;
@@ -353,10 +333,21 @@ watch_walked(const char *key)
 		if (p < end && p[0] == '/' && (size_t)(end - p) < sizeof(path)) {
 			memcpy(path, p, (size_t)(end - p));
 			path[end - p] = '\0';
-			(void)inotify_add_watch(fd, path, ev);
+			each(path, arg);
 		}
 	}
-	return fd;
+	return 0;
+}
+
+static void
+watch(const char *path, void *arg)
+{
+	const uint32_t ev = IN_CREATE | IN_DELETE | IN_MOVED_FROM |
+	    IN_MOVED_TO | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR |
+	    IN_DONT_FOLLOW;
+
+	if (*(int *)arg >= 0)
+		(void)inotify_add_watch(*(int *)arg, path, ev);
 }
 
 int
@@ -366,9 +357,6 @@ sb_hold_rules(const char *key, size_t len, sr_err *err)
 	struct stat lk;
 	int dir = -1, mounts = -1, changes = -1, rc = -1;
 
-	errno = EINVAL;
-	if (key_dir(key, dir_path, sizeof(dir_path)) != 0)
-		return hold_fail(err, "parse the key");
 	if (given(&lk) != 0)
 		return hold_fail(err, "descriptors 3 and 4 are not a lock and "
 		    "a ruleset");
@@ -378,14 +366,22 @@ sb_hold_rules(const char *key, size_t len, sr_err *err)
 	sb_key_name(key, len, name, sizeof(name));
 	snprintf(head, sizeof(head), "%ld %d %ju %ju\n", (long)getpid(),
 	    RULESET_FD, (uintmax_t)lk.st_dev, (uintmax_t)lk.st_ino);
-	if ((dir = open(dir_path, O_PATH | O_DIRECTORY | O_NOFOLLOW |
+	/* the walked directories, watched: an entry made, removed or
+	 * renamed in one changes the key of every later run, so the holder
+	 * ends then rather than at its time (many keys would otherwise keep
+	 * as many holders); without inotify, the time still ends it */
+	changes = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+	errno = EINVAL;
+	if (sb_rules_parse(key, dir_path, sizeof(dir_path), watch,
+	    &changes) != 0)
+		hold_fail(err, "parse the key");
+	else if ((dir = open(dir_path, O_PATH | O_DIRECTORY | O_NOFOLLOW |
 	    O_CLOEXEC)) < 0 ||
 	    (mounts = open("/proc/self/mounts", O_RDONLY | O_CLOEXEC)) < 0)
 		hold_fail(err, "open");
 	else if (sb_register(dir, name, head, key, len) != 0)
 		hold_fail(err, "register");
 	else {
-		changes = watch_walked(key);
 		sb_hold(dir, name, mounts, changes);
 		rc = 0;
 	}
