@@ -61,6 +61,76 @@ refused() {
 	expect_one_line "$3"
 }
 
+# test_user NAME: the unprivileged user NAME, made with useradd when it
+# is not there (the caller is root); the test is skipped (77) when it
+# cannot be. $T becomes searchable for it.
+test_user() {
+	id "$1" >/dev/null 2>&1 ||
+	    useradd -M -d /nonexistent -s /bin/sh "$1" 2>/dev/null || {
+		echo "$(basename "$0" .sh): cannot add a test user"
+		exit 77
+	}
+	chmod 711 "$T"
+}
+
+# explained_abi: the Landlock ABI `policy explain` printed to $T/out
+# (empty: none)
+explained_abi() {
+	sed -n 's/^sandbox *Landlock ABI \([0-9]*\).*/\1/p' "$T/out"
+}
+
+# need_abi N: skip the test (77) unless the `policy explain` in $T/out
+# named a Landlock ABI of at least N; sets abi
+need_abi() {
+	abi=$(explained_abi)
+	if [ -z "$abi" ] || [ "$abi" -lt "$1" ]; then
+		echo "$(basename "$0" .sh): the kernel's Landlock ABI is" \
+		    "'${abi:-none}' (< $1): skipping"
+		finish
+		exit 77
+	fi
+}
+
+# user_world WHO [OWNER]: W=$T/WHO (OWNER's, when given) and W/lib.sh,
+# for the scripts run there: a HOME in W/home with its XDG directories,
+# R its registry of kept sandboxes (also SB here), then the lines on
+# stdin
+user_world() {
+	W=$T/$1
+	SB=$W/home/.local/state/scoperun/sandbox
+	mkdir -p "$W"
+	[ -n "${2:-}" ] && chown "$2:" "$W"
+	{
+		echo "umask 077"
+		echo "export HOME=$W/home XDG_CONFIG_HOME=$W/home/.config"
+		echo "export XDG_DATA_HOME=$W/home/.local/share" \
+		    "XDG_STATE_HOME=$W/home/.local/state"
+		echo "R=$SB"
+		cat
+	} >"$W/lib.sh"
+}
+
+# Kept sandboxes (lib/run/sandbox_keep.c): the registry files in the
+# sandbox directory DIR, "PID ...\nKEY" each, and their holders.
+# holders DIR: each registered holder's pid (0: a holder that failed)
+holders() {
+	for f in "$1"/ns-*; do
+		case $f in *.lock|*'*') continue ;; esac
+		head -1 "$f" | cut -d' ' -f1
+	done
+}
+# kill_holders DIR: end every holder registered in DIR
+kill_holders() {
+	for p in $(holders "$1"); do
+		[ "$p" != 0 ] && kill -9 "$p" 2>/dev/null
+	done
+	sleep 0.2
+}
+# registry_of PID DIR: the registry file holder PID wrote in DIR
+registry_of() {
+	grep -l "^$1 " "$2"/ns-* 2>/dev/null | grep -v '\.lock$' | head -1
+}
+
 finish() {
 	passed=$(grep -c pass "$T/results")
 	failed=$(grep -c fail "$T/results")

@@ -77,12 +77,7 @@ expect_out "^hidden .* $T/id-moved .*/home/.config/scoperun/policies " \
 expect_no_out "^hidden .*/home/.config/scoperun " \
     "explain: the config directory is not hidden whole then"
 
-abi=$(sed -n 's/^sandbox *Landlock ABI \([0-9]*\).*/\1/p' "$T/out")
-if [ -z "$abi" ] || [ "$abi" -lt 6 ]; then
-	echo "t_sandbox: the kernel's Landlock ABI is '${abi:-none}' (< 6): skipping the runs"
-	finish
-	exit 77
-fi
+need_abi 6
 command -v cc >/dev/null 2>&1 || { echo "t_sandbox: no cc"; exit 77; }
 
 # In a chroot the kernel gives no user namespace and "/" is no mount to
@@ -144,10 +139,7 @@ U=$T/u
 mkdir -p "$U"
 if [ "$(id -u)" -eq 0 ]; then
 	user=srsbx
-	id "$user" >/dev/null 2>&1 ||
-	    useradd -M -d /nonexistent -s /bin/sh "$user" 2>/dev/null ||
-	    { echo "t_sandbox: cannot add a test user"; exit 77; }
-	chmod 711 "$T"
+	test_user "$user"
 	chown "$user:" "$U"
 	AS="setpriv --reuid=$user --regid=$user --clear-groups --"
 else

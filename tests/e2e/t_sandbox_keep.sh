@@ -46,30 +46,14 @@ holder() {
 	hns=$(printf '%s' "$hns" | sed 's/[][]/\\&/g')	# for grep -E
 }
 
-# kill_holders: end every holder $W's registry names
-kill_holders() {
-	for f in "$W"/home/.local/state/scoperun/sandbox/ns-*; do
-		case $f in *.lock|*'*') continue ;; esac
-		p=$(head -1 "$f" | cut -d' ' -f1)
-		[ -n "$p" ] && [ "$p" != 0 ] && kill -9 "$p" 2>/dev/null
-	done
-	sleep 0.2
-}
 
 # scenario WHO AS...: everything below for one user; AS runs a command as
 # that user (nothing: the caller)
 scenario() {
 	who=$1
 	shift
-	W=$T/$who
-	mkdir -p "$W"
-	[ $# -gt 0 ] && chown "$user:" "$W"
-	cat >"$W/lib.sh" <<EOF
-umask 077
-export HOME=$W/home XDG_CONFIG_HOME=$W/home/.config
-export XDG_DATA_HOME=$W/home/.local/share XDG_STATE_HOME=$W/home/.local/state
+	user_world "$who" ${1:+"$user"} <<'EOF'
 unset SCOPERUN_SANDBOX_KEEP SCOPERUN_SANDBOX_HIDE
-R=\$XDG_STATE_HOME/scoperun/sandbox
 EOF
 	cat >"$W/setup.sh" <<EOF
 . $W/lib.sh
@@ -179,7 +163,7 @@ EOF
 
 	# a holder killed: its registry names a dead process. Every holder
 	# of this user's first, so that the next one is the current key's.
-	kill_holders
+	kill_holders "$SB"
 	probe "" "$@"
 	old= holder
 	probe "" "$@"
@@ -203,8 +187,7 @@ EOF
 	expect_out "^ns $hns\$" "$who: ... where the same run without it joins"
 
 	# a registry others could have written (not mode 0600): not joined
-	reg=$(grep -l "^$hpid " "$W"/home/.local/state/scoperun/sandbox/ns-* |
-	    grep -v '\.lock$' | head -1)
+	reg=$(registry_of "$hpid" "$SB")
 	if [ -n "$reg" ] && chmod 640 "$reg"; then
 		probe "" "$@"
 		secret_hidden "a registry of mode 0640"
@@ -221,10 +204,7 @@ user=
 scenario self
 if [ "$(id -u)" -eq 0 ]; then
 	user=srkeep
-	id "$user" >/dev/null 2>&1 ||
-	    useradd -M -d /nonexistent -s /bin/sh "$user" 2>/dev/null ||
-	    { echo "t_sandbox_keep: cannot add a test user"; finish; exit 77; }
-	chmod 711 "$T"
+	test_user "$user"
 	scenario user setpriv --reuid="$user" --regid="$user" --clear-groups --
 
 	# a mount made outside ends the holders (root only can make one)

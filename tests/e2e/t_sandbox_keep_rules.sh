@@ -16,12 +16,7 @@ mkdir -p "$T/p"
 cd "$T/p" || exit 1
 { header k; printf '[sandbox]\nwrite = ["."]\n'; } | policy k
 sr policy explain k
-abi=$(sed -n 's/^sandbox *Landlock ABI \([0-9]*\).*/\1/p' "$T/out")
-if [ -z "$abi" ] || [ "$abi" -lt 1 ]; then
-	echo "t_sandbox_keep_rules: no Landlock here: skipping"
-	finish
-	exit 77
-fi
+need_abi 1
 command -v cc >/dev/null 2>&1 || { echo "t_sandbox_keep_rules: no cc"; exit 77; }
 cc -o "$T/probe" "$SR_TESTS/e2e/sbx_probe.c" ||
     { echo "t_sandbox_keep_rules: probe"; exit 77; }
@@ -32,18 +27,11 @@ chmod 755 "$T" "$T/probe"
 scenario() {
 	who=$1
 	shift
-	W=$T/$who
-	mkdir -p "$W"
-	[ $# -gt 0 ] && chown "$user:" "$W"
 	# the read roots leave /tmp out: the walk then lists only this
 	# test's HOME, which nothing else changes
-	cat >"$W/lib.sh" <<EOF
-umask 077
-export HOME=$W/home XDG_CONFIG_HOME=$W/home/.config
-export XDG_DATA_HOME=$W/home/.local/share XDG_STATE_HOME=$W/home/.local/state
+	user_world "$who" ${1:+"$user"} <<'EOF'
 export SCOPERUN_SANDBOX_HIDE=rules
 unset SCOPERUN_SANDBOX_KEEP
-R=\$XDG_STATE_HOME/scoperun/sandbox
 EOF
 	cat >"$W/setup.sh" <<EOF
 . $W/lib.sh
@@ -123,14 +111,6 @@ EOF
 		hpid=$("$@" sh "$W/holder.sh" "$n")
 		[ "$hpid" = none ] && hpid= || :
 	}
-	kill_holders() {	# every rules holder of this user's
-		for f in "$W"/home/.local/state/scoperun/sandbox/ns-*; do
-			case $f in *.lock|*'*') continue ;; esac
-			p=$(head -1 "$f" | cut -d' ' -f1)
-			[ -n "$p" ] && [ "$p" != 0 ] && kill -9 "$p" 2>/dev/null
-		done
-		sleep 0.2
-	}
 	still() {	# the walk's directories unchanged for the 2 s it asks
 		sleep 3
 	}
@@ -185,7 +165,7 @@ EOF
 	"$@" sh -c ". $W/lib.sh; mv \$HOME/.netrc \$HOME/notes"
 
 	# a holder killed: the next still run builds its own, starts another
-	kill_holders
+	kill_holders "$SB"
 	still
 	probe "" "$@"
 	holder "" "$@"
@@ -204,8 +184,7 @@ EOF
 	probe 0 "$@"
 	secret_hidden "SCOPERUN_SANDBOX_KEEP=0"
 	expect_out '^"kept":false' "$who: SCOPERUN_SANDBOX_KEEP=0 takes nothing"
-	reg=$(grep -l "^$hpid " "$W"/home/.local/state/scoperun/sandbox/ns-* |
-	    grep -v '\.lock$' | head -1)
+	reg=$(registry_of "$hpid" "$SB")
 	if [ -n "$reg" ] && chmod 640 "$reg"; then
 		probe "" "$@"
 		secret_hidden "a registry of mode 0640"
@@ -216,17 +195,14 @@ EOF
 	else
 		bad "$who: no registry for holder $hpid"
 	fi
-	kill_holders
+	kill_holders "$SB"
 }
 
 user=
 scenario self
 if [ "$(id -u)" -eq 0 ]; then
 	user=srkeep
-	id "$user" >/dev/null 2>&1 ||
-	    useradd -M -d /nonexistent -s /bin/sh "$user" 2>/dev/null ||
-	    { echo "t_sandbox_keep_rules: cannot add a test user"; finish; exit 77; }
-	chmod 711 "$T"
+	test_user "$user"
 	scenario user setpriv --reuid="$user" --regid="$user" --clear-groups --
 fi
 
