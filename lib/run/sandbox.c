@@ -562,7 +562,8 @@ plan_warnings(sr_sandbox *sb)
 			    sb->hide.v[k].path));
 	for (i = 0; i < sb->read.n; i++)
 		for (k = 0; k < sb->hide.n; k++)
-			if (sb_path_under(sb->hide.v[k].path, sb->read.v[i].path) &&
+			if (sb_path_under(sb->hide.v[k].path,
+			    sb->read.v[i].path) &&
 			    (sb->hide.v[k].exists || sb->hide.v[k].glob)) {
 				sb_diag(sb, SR_DIAG_WARNING, sb->read.v[i].line,
 				    "sandbox.read: %s holds the hidden path %s: "
@@ -708,8 +709,8 @@ sr_sandbox_plan(sr_sandbox **out, const sr_sandbox_spec *s,
 	sb->read_all = !s->read_set;
 	sb->mounts = ctx->abi >= 1 && (ctx->hiding == SR_SANDBOX_HIDE_MOUNTS ||
 	    (ctx->hiding == SR_SANDBOX_HIDE_AUTO && ctx->userns != 0));
-	sb->userns_unasked = sb->mounts && ctx->hiding == SR_SANDBOX_HIDE_AUTO &&
-	    ctx->userns < 0;
+	sb->userns_unasked = sb->mounts &&
+	    ctx->hiding == SR_SANDBOX_HIDE_AUTO && ctx->userns < 0;
 	if (ctx->cover_dir != NULL && ctx->cover_dir[0] == '/')
 		sb->cover_dir = strdup(ctx->cover_dir);
 	if (ctx->abi >= 1 && ctx->hiding == SR_SANDBOX_HIDE_AUTO &&
@@ -786,7 +787,7 @@ keep_fd(sr_sandbox *sb, int fd)
 		sb->kept[sb->nkept++] = fd;
 		return 0;
 	}
-	if (sb->maxkept == 32) {	/* asked only by a run that needs more */
+	if (sb->maxkept == 32) {	/* asked only by a run needing more */
 		sb->fdroom = 8192;
 		if (getrlimit(RLIMIT_NOFILE, &rl) == 0 &&
 		    rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur / 4 < 8192)
@@ -830,7 +831,8 @@ is_hidden(const sr_sandbox *sb, const char *dir, const char *full,
 		const sb_path *h = &sb->hide.v[k];
 		if (!h->glob && strcmp(h->path, full) == 0)
 			return 1;
-		if (h->glob && strcmp(sb_glob_dir(h, gd, sizeof(gd)), dir) == 0) {
+		if (h->glob &&
+		    strcmp(sb_glob_dir(h, gd, sizeof(gd)), dir) == 0) {
 			const char *pre = strrchr(h->path, '/') + 1;
 			if (strncmp(name, pre, strlen(pre)) == 0)
 				return 1;
@@ -848,7 +850,7 @@ sb_holds_hidden(const sr_sandbox *sb, const char *dir)
 
 	for (k = 0; k < sb->hide.n; k++) {
 		const sb_path *h = &sb->hide.v[k];
-		const char *p = h->glob ? sb_glob_dir(h, gd, sizeof(gd)) : h->path;
+		const char *p = sb_glob_dir(h, gd, sizeof(gd));
 		if (!h->exists && !h->glob)
 			continue;	/* nothing there to walk around */
 		if ((h->glob && strcmp(p, dir) == 0) || (strcmp(p, dir) != 0 &&
@@ -916,8 +918,8 @@ walk_blind(sr_sandbox *sb, const char *dir, uint64_t access)
 		e.d_type = DT_DIR;
 		/* an earlier hidden path on the same way walked it already */
 		for (j = 0; j < k; j++)
-			if (sb_path_under(sb_glob_dir(&sb->hide.v[j], gd, sizeof(gd)),
-			    child))
+			if (sb_path_under(sb_glob_dir(&sb->hide.v[j], gd,
+			    sizeof(gd)), child))
 				break;
 		if (j == k)
 			rc = walk_entry(sb, fd, dir, &e, access);

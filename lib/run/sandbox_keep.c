@@ -308,7 +308,8 @@ sb_registry_read(const char *path, unsigned uid, const sb_key *key,
 	}
 	if (v[0] > INT_MAX)
 		return SB_KEEP_NONE;
-	return v[0] == 0 ? SB_KEEP_FAILED : v[0] == 1 ? SB_KEEP_NONE : SB_KEEP_JOINED;
+	return v[0] == 0 ? SB_KEEP_FAILED : v[0] == 1 ? SB_KEEP_NONE :
+	    SB_KEEP_JOINED;
 }
 
 /* The registry "PID MNT USER": a live mount namespace made for key. */
