@@ -17,9 +17,10 @@
  * SCOPERUN_SANDBOX_HIDE chooses how hidden paths are hidden: "auto" (the
  * default: a mount namespace where user namespaces are allowed, else
  * Landlock rules), "rules" or "mounts" (scoperun-policy(5)).
- * SCOPERUN_SANDBOX_KEEP=0 makes a mount namespace for each run instead of
- * joining the one a holder keeps (lib/run/sandbox_keep.c); the holder is
- * this binary again, as `scoperun __sandbox-hold`.
+ * SCOPERUN_SANDBOX_KEEP=0 makes a mount namespace, or a ruleset, for each
+ * run instead of taking the one a holder keeps (lib/run/sandbox_keep.c,
+ * sandbox_rules_keep.c); the holder is this binary again, as
+ * `scoperun __sandbox-hold`.
  */
 #include "sandbox_cli.h"
 

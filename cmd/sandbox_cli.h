@@ -21,7 +21,8 @@ int cli_sandbox_plan(sr_sandbox **out, const sr_policy *p,
     const char *identity, const char *vault, int run, sr_err *err);
 
 /*
- * The mount namespace kept between runs (sr_sandbox_settle, _keep_spawn),
+ * The mount namespace or ruleset kept between runs (sr_sandbox_settle,
+ * _keep_spawn),
  * unless SCOPERUN_SANDBOX_KEEP=0 or join is 0 (a dry run): found before
  * the build, a holder started right before the agent when none was.
  */

@@ -1093,12 +1093,24 @@ is_kind(const char *path, int dir)
  * superblock costs more than all the binds). Made as this user, in a
  * directory of scoperun's own; failing that, the child uses a tmpfs.
  */
+void
+sb_cover_dir_make(const char *dir)
+{
+	char parent[PATH_MAX], *slash;
+
+	snprintf(parent, sizeof(parent), "%s", dir);
+	if ((slash = strrchr(parent, '/')) != NULL && slash != parent) {
+		*slash = '\0';
+		(void)mkdir(parent, 0700);
+	}
+	(void)mkdir(dir, 0700);
+}
+
 static void
 ns_covers(sr_sandbox *sb)
 {
-	char *d = sb->ns.cover_d, *f = sb->ns.cover_f, parent[PATH_MAX];
+	char *d = sb->ns.cover_d, *f = sb->ns.cover_f;
 	size_t size = sizeof(sb->ns.cover_d);
-	char *slash;
 	int fd;
 
 	if (sb->cover_dir == NULL || (size_t)snprintf(d, size, "%s/d",
@@ -1107,12 +1119,7 @@ ns_covers(sr_sandbox *sb)
 		goto none;
 	if (is_kind(d, 1) && is_kind(f, 0))
 		return;
-	snprintf(parent, sizeof(parent), "%s", sb->cover_dir);
-	if ((slash = strrchr(parent, '/')) != NULL && slash != parent) {
-		*slash = '\0';
-		(void)mkdir(parent, 0700);
-	}
-	(void)mkdir(sb->cover_dir, 0700);
+	sb_cover_dir_make(sb->cover_dir);
 	(void)mkdir(d, 0);
 	if ((fd = open(f, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
 	    0)) >= 0)

@@ -122,6 +122,8 @@ int sb_path_under(const char *a, const char *b);
 const char *sb_glob_dir(const sb_path *h, char *buf, size_t size);
 /* Does dir hold a hidden path somewhere beneath it (not dir itself)? */
 int sb_holds_hidden(const sr_sandbox *sb, const char *dir);
+/* The covers' directory (a holder's registry too), and its parent. */
+void sb_cover_dir_make(const char *dir);
 
 /* The identity maps for this caller into ns (uidmap, gidmap, root). */
 int sb_ns_maps(sb_ns *ns);
@@ -176,22 +178,26 @@ typedef struct sb_key {
 
 void sb_key_put(sb_key *k, const char *s, size_t n);
 /* The registry's name for a key: "ns-" and a hash of it. */
+#define SB_KEY_NAME 32
 void sb_key_name(const char *p, size_t len, char *name, size_t size);
 
-/* sb_registry_read's answers */
+/* sb_keep_lookup's answers */
 enum { SB_KEEP_NONE, SB_KEEP_JOINED, SB_KEEP_FAILED };
 /*
- * The registry at path, "PID A B [C]\nKEY", if a holder of user uid
- * wrote it for exactly key: its numbers in v (v[0] the pid); JOINED for
- * a live-looking pid, FAILED for pid 0 (a holder could not keep what key
+ * The registry for key in dir: its name into name (for a holder to
+ * start), and, if a holder of user uid wrote it, "PID A B [C]\nKEY" for
+ * exactly key, its numbers in v (v[0] the pid): JOINED for a
+ * live-looking pid, FAILED for pid 0 (a holder could not keep what key
  * asks: start no other).
  */
-int sb_registry_read(const char *path, unsigned uid, const sb_key *key,
-    unsigned long long v[4]);
+int sb_keep_lookup(const char *dir, unsigned uid, const sb_key *key,
+    char name[SB_KEY_NAME], unsigned long long v[4]);
 /* Start exe __sandbox-hold for key, registered as name in dir, the
  * ruleset (>= 0) its descriptor 4. */
 void sb_keep_start(int dir, const char *name, const char *exe,
     const sb_key *key, int ruleset);
+/* The holder's error: "sandbox holder: WHAT: errno's words". */
+int sb_hold_fail(sr_err *err, const char *what);
 /* The holder: head ("PID ...\n") and key as name in dir, atomically. */
 int sb_register(int dir, const char *name, const char *head,
     const char *key, size_t len);

@@ -234,17 +234,17 @@ sb_key_name(const char *p, size_t len, char *name, size_t size)
 	snprintf(name, size, "ns-%016" PRIx64, h);
 }
 
-/* The directory of the covers, which holds the registry. */
-static int
-keep_dir(const sb_ns *ns)
+/* The directory of the covers, which holds the registry, into dir. */
+static const char *
+keep_dir(const sb_ns *ns, char *dir, size_t size)
 {
-	char dir[PATH_MAX], *slash;
+	char *slash;
 
-	snprintf(dir, sizeof(dir), "%s", ns->cover_d);
+	snprintf(dir, size, "%s", ns->cover_d);
 	if ((slash = strrchr(dir, '/')) == NULL || slash == dir)
-		return -1;
+		return NULL;
 	*slash = '\0';
-	return open(dir, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	return dir;
 }
 
 /* ---- the run: find and join --------------------------------------- */
@@ -271,8 +271,8 @@ ns_open(long pid, const char *what, unsigned long long ino)
  * for exactly key; its numbers in v (v[0] the pid). SB_KEEP_FAILED: PID 0,
  * a holder could not keep what key asks (do not start another).
  */
-int
-sb_registry_read(const char *path, unsigned uid, const sb_key *key,
+static int
+registry_read(const char *path, unsigned uid, const sb_key *key,
     unsigned long long v[4])
 {
 	static char buf[SB_KEY_ROOM + 128];
@@ -312,15 +312,23 @@ sb_registry_read(const char *path, unsigned uid, const sb_key *key,
 	    SB_KEEP_JOINED;
 }
 
-/* The registry "PID MNT USER": a live mount namespace made for key. */
-static int
-join(sb_ns *ns, const char *path, const sb_key *key)
+int
+sb_keep_lookup(const char *dir, unsigned uid, const sb_key *key,
+    char name[SB_KEY_NAME], unsigned long long v[4])
 {
-	unsigned long long v[4];
-	int answer = sb_registry_read(path, ns->uid, key, v);
+	char path[PATH_MAX + SB_KEY_NAME];
 
-	if (answer != SB_KEEP_JOINED)
-		return answer;
+	sb_key_name(key->p, key->len, name, SB_KEY_NAME);
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, name) >=
+	    sizeof(path))
+		return SB_KEEP_FAILED;
+	return registry_read(path, uid, key, v);
+}
+
+/* The registry's "PID MNT USER" (v): a live mount namespace. */
+static int
+join(sb_ns *ns, const unsigned long long v[4])
+{
 	if (!ns->root && (ns->keep_user = ns_open((long)v[0], "user",
 	    v[2])) < 0)
 		return SB_KEEP_NONE;
@@ -394,7 +402,7 @@ sb_keep_start(int dir, const char *name, const char *exe, const sb_key *key,
  * sb_key), and a run looks once.
  */
 static sb_key last_key;
-static char key_file[32];
+static char key_file[SB_KEY_NAME];
 
 /*
  * Everything from what the plan saw where it could: each system call
@@ -406,7 +414,8 @@ static char key_file[32];
 void
 sb_keep_find(sb_ns *ns)
 {
-	char path[PATH_MAX + 40], *slash;
+	char dir[PATH_MAX];
+	unsigned long long v[4];
 	struct stat st;
 	int answer;
 
@@ -421,15 +430,12 @@ sb_keep_find(sb_ns *ns)
 	}
 	if (key_build(ns, &last_key) != 0)
 		return;
-	sb_key_name(last_key.p, last_key.len, key_file, sizeof(key_file));
 	/* the registry beside the covers */
-	snprintf(path, sizeof(path), "%s", ns->cover_d);
-	if ((slash = strrchr(path, '/')) == NULL ||
-	    (size_t)snprintf(slash + 1, sizeof(path) - (size_t)(slash + 1 -
-	    path), "%s", key_file) >= sizeof(path) - (size_t)(slash + 1 - path))
-		answer = SB_KEEP_FAILED;
-	else
-		answer = join(ns, path, &last_key);
+	if (keep_dir(ns, dir, sizeof(dir)) == NULL)
+		return;
+	if ((answer = sb_keep_lookup(dir, ns->uid, &last_key, key_file,
+	    v)) == SB_KEEP_JOINED)
+		answer = join(ns, v);
 	if (answer != SB_KEEP_NONE)
 		key_file[0] = '\0';	/* nothing to start */
 }
@@ -437,10 +443,12 @@ sb_keep_find(sb_ns *ns)
 void
 sb_keep_spawn(const sb_ns *ns, const char *exe)
 {
+	char path[PATH_MAX];
 	int dir;
 
 	if (key_file[0] == '\0' || ns->keep_mnt >= 0 ||
-	    (dir = keep_dir(ns)) < 0)
+	    keep_dir(ns, path, sizeof(path)) == NULL || (dir = open(path,
+	    O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
 		return;
 	sb_keep_start(dir, key_file, exe, &last_key, -1);
 	close(dir);
@@ -478,8 +486,8 @@ sb_keep_enter(const sb_ns *ns, sr_err *err)
 
 /* ---- the holder ---------------------------------------------------- */
 
-static int
-hold_fail(sr_err *err, const char *what)
+int
+sb_hold_fail(sr_err *err, const char *what)
 {
 	return sr_err_set(err, SR_ERR_SYSTEM, NULL, 0, "sandbox holder: %s: "
 	    "%s", what, strerror(errno));
@@ -634,7 +642,7 @@ sr_sandbox_hold(int in, sr_err *err)
 {
 	sr_buf text_in = SR_BUF_INIT;
 	sb_ns ns;
-	char name[32], *text = NULL;
+	char name[SB_KEY_NAME], dir_path[PATH_MAX], *text = NULL;
 	int dir = -1, mounts = -1, rc = -1;
 
 	memset(&ns, 0, sizeof(ns));
@@ -643,7 +651,7 @@ sr_sandbox_hold(int in, sr_err *err)
 	 * secret: it was exec'd with nothing but the key) */
 	prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
 	if (chdir("/") != 0 || read_key(in, &text_in) != 0) {
-		hold_fail(err, "read the key");
+		sb_hold_fail(err, "read the key");
 		goto done;
 	}
 	if (strncmp(text_in.p, SB_RULES_MAGIC " ", strlen(SB_RULES_MAGIC) + 1)
@@ -654,15 +662,17 @@ sr_sandbox_hold(int in, sr_err *err)
 	sb_key_name(text_in.p, text_in.len, name, sizeof(name));
 	if ((text = strdup(text_in.p)) == NULL || sb_keep_parse(&ns, text) != 0) {
 		errno = EINVAL;
-		hold_fail(err, "parse the key");
+		sb_hold_fail(err, "parse the key");
 		goto done;
 	}
 	ns.need_fds = 1;	/* a cover may hide the covers' directory */
 	/* the registry's directory, and the mount table to watch, opened
 	 * before the covers hide the one and the namespace hides the other */
-	if ((dir = keep_dir(&ns)) < 0 ||
+	if (keep_dir(&ns, dir_path, sizeof(dir_path)) == NULL ||
+	    (dir = open(dir_path, O_PATH | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC)) < 0 ||
 	    (mounts = open("/proc/self/mounts", O_RDONLY | O_CLOEXEC)) < 0) {
-		hold_fail(err, "open");
+		sb_hold_fail(err, "open");
 		goto done;
 	}
 	if (sb_ns_maps(&ns) != 0 || sb_ns_enter(&ns, err) != 0) {
@@ -670,7 +680,7 @@ sr_sandbox_hold(int in, sr_err *err)
 		goto done;
 	}
 	if (register_ns(dir, name, text_in.p, text_in.len, 0) != 0) {
-		hold_fail(err, "register");
+		sb_hold_fail(err, "register");
 		goto done;
 	}
 	sb_hold(dir, name, mounts, -1);

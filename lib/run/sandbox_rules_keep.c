@@ -210,7 +210,7 @@ rules_key(const sr_sandbox *sb, sb_key *k, int *racy)
 
 /* The key of the last find, for spawn: a run looks once. */
 static sb_key last_key;
-static char key_file[32];
+static char key_file[SB_KEY_NAME];
 
 /* A copy of descriptor fd of holder pid, if pid still holds the key's
  * lock (device dev, inode ino) as its descriptor 3. */
@@ -237,20 +237,15 @@ take(unsigned long long pid, unsigned long long fd, unsigned long long dev,
 void
 sb_keep_rules_find(sr_sandbox *sb)
 {
-	char path[PATH_MAX + 40];
 	unsigned long long v[4];
-	int racy = 0, answer = SB_KEEP_NONE;
+	int racy = 0, answer;
 
 	key_file[0] = '\0';
 	if (sb->cover_dir == NULL || sb->fd >= 0 ||
 	    rules_key(sb, &last_key, &racy) != 0)
 		return;
-	sb_key_name(last_key.p, last_key.len, key_file, sizeof(key_file));
-	if ((size_t)snprintf(path, sizeof(path), "%s/%s", sb->cover_dir,
-	    key_file) >= sizeof(path))
-		answer = SB_KEEP_FAILED;
-	else if ((answer = sb_registry_read(path, (unsigned)geteuid(),
-	    &last_key, v)) == SB_KEEP_JOINED &&
+	if ((answer = sb_keep_lookup(sb->cover_dir, (unsigned)geteuid(),
+	    &last_key, key_file, v)) == SB_KEEP_JOINED &&
 	    (sb->fd = take(v[0], v[1], v[2], v[3])) < 0)
 		answer = SB_KEEP_NONE;
 	sb->joined = answer == SB_KEEP_JOINED;
@@ -261,18 +256,12 @@ sb_keep_rules_find(sr_sandbox *sb)
 void
 sb_keep_rules_spawn(const sr_sandbox *sb, const char *exe)
 {
-	char parent[PATH_MAX], *slash;
 	int dir;
 
 	if (key_file[0] == '\0' || sb->joined || sb->fd < 0)
 		return;
 	/* the covers' directory: made by a run with mounts, else here */
-	snprintf(parent, sizeof(parent), "%s", sb->cover_dir);
-	if ((slash = strrchr(parent, '/')) != NULL && slash != parent) {
-		*slash = '\0';
-		(void)mkdir(parent, 0700);
-	}
-	(void)mkdir(sb->cover_dir, 0700);
+	sb_cover_dir_make(sb->cover_dir);
 	if ((dir = open(sb->cover_dir, O_PATH | O_DIRECTORY | O_NOFOLLOW |
 	    O_CLOEXEC)) >= 0) {
 		sb_keep_start(dir, key_file, exe, &last_key, sb->fd);
@@ -282,13 +271,6 @@ sb_keep_rules_spawn(const sr_sandbox *sb, const char *exe)
 }
 
 /* ---- the holder ---------------------------------------------------- */
-
-static int
-hold_fail(sr_err *err, const char *what)
-{
-	return sr_err_set(err, SR_ERR_SYSTEM, NULL, 0, "sandbox holder: %s: "
-	    "%s", what, strerror(errno));
-}
 
 /* Descriptor 3 a lock file (its device and inode in st), 4 a ruleset. */
 static int
@@ -353,12 +335,12 @@ watch(const char *path, void *arg)
 int
 sb_hold_rules(const char *key, size_t len, sr_err *err)
 {
-	char dir_path[PATH_MAX], name[32], head[96];
+	char dir_path[PATH_MAX], name[SB_KEY_NAME], head[96];
 	struct stat lk;
 	int dir = -1, mounts = -1, changes = -1, rc = -1;
 
 	if (given(&lk) != 0)
-		return hold_fail(err, "descriptors 3 and 4 are not a lock and "
+		return sb_hold_fail(err, "descriptors 3 and 4 are not a lock and "
 		    "a ruleset");
 	/* runs take the ruleset with pidfd_getfd: Yama, where it is, asks
 	 * for this (no Yama: EINVAL, and nothing to ask) */
@@ -374,13 +356,13 @@ sb_hold_rules(const char *key, size_t len, sr_err *err)
 	errno = EINVAL;
 	if (sb_rules_parse(key, dir_path, sizeof(dir_path), watch,
 	    &changes) != 0)
-		hold_fail(err, "parse the key");
+		sb_hold_fail(err, "parse the key");
 	else if ((dir = open(dir_path, O_PATH | O_DIRECTORY | O_NOFOLLOW |
 	    O_CLOEXEC)) < 0 ||
 	    (mounts = open("/proc/self/mounts", O_RDONLY | O_CLOEXEC)) < 0)
-		hold_fail(err, "open");
+		sb_hold_fail(err, "open");
 	else if (sb_register(dir, name, head, key, len) != 0)
-		hold_fail(err, "register");
+		sb_hold_fail(err, "register");
 	else {
 		sb_hold(dir, name, mounts, changes);
 		rc = 0;
