@@ -116,7 +116,21 @@ user_world() {
 holders() {
 	for f in "$1"/ns-*; do
 		case $f in *.lock|*'*') continue ;; esac
-		head -1 "$f" | cut -d' ' -f1
+		[ -f "$f" ] && head -1 "$f" | cut -d' ' -f1
+	done
+}
+# live_holder DIR NOT ALIVE: the first holder registered in DIR, not pid
+# NOT, that `ALIVE PID` finds alive (a killed one may stay a zombie),
+# once one is, up to 5 s; nothing when none is
+live_holder() {
+	i=0
+	while [ "$i" -lt 50 ]; do
+		for p in $(holders "$1"); do
+			[ "$p" != 0 ] && [ "$p" != "$2" ] && "$3" "$p" &&
+			    echo "$p" && return 0
+		done
+		sleep 0.1
+		i=$((i + 1))
 	done
 }
 # kill_holders DIR: end every holder registered in DIR
@@ -129,6 +143,49 @@ kill_holders() {
 # registry_of PID DIR: the registry file holder PID wrote in DIR
 registry_of() {
 	grep -l "^$1 " "$2"/ns-* 2>/dev/null | grep -v '\.lock$' | head -1
+}
+
+# world_scripts FILES: what the user of user_world $W runs, the policy k
+# on stdin. $W/setup.sh: ~/.ssh/id_ed25519 (SSH-KEY), the project
+# $W/proj, an identity, k. $W/proj/agent.sh, what the agent runs: for
+# each of FILES (beneath HOME) "read F VALUE" or "hidden F" (root reads
+# an empty cover: hidden too), then "control write" (the project) and
+# "control etc"; a test appends its own lines. $W/probe.sh [KEEP [ARG]]:
+# one run of k from the project, `sh agent.sh ARG`, with
+# SCOPERUN_SANDBOX_KEEP=KEEP when given, then its record's "kept"
+world_scripts() {
+	pol=$(cat)
+	cat >"$W/setup.sh" <<EOF
+. $W/lib.sh
+set -e
+mkdir -p \$HOME/.ssh \$XDG_CONFIG_HOME/scoperun/policies $W/proj
+echo SSH-KEY >\$HOME/.ssh/id_ed25519
+"$SCOPERUN" init >/dev/null
+cat >\$XDG_CONFIG_HOME/scoperun/policies/k.toml <<'P'
+$pol
+P
+chmod 600 \$XDG_CONFIG_HOME/scoperun/policies/k.toml
+cat >$W/proj/agent.sh <<'A'
+for f in $1; do
+	if v=\$(cat "\$HOME/\$f" 2>/dev/null) && [ -n "\$v" ]; then
+		echo "read \$f \$v"
+	else
+		echo "hidden \$f"
+	fi
+done
+echo made >here && cat here >/dev/null && echo "control write"
+head -c1 /etc/passwd >/dev/null && echo "control etc"
+A
+EOF
+	cat >"$W/probe.sh" <<EOF
+. $W/lib.sh
+[ -n "\${1:-}" ] && export SCOPERUN_SANDBOX_KEEP=\$1
+cd $W/proj
+"$SCOPERUN" k -- /bin/sh agent.sh "\${2:-}"
+grep '"event":"run"' \$XDG_STATE_HOME/scoperun/audit.jsonl | tail -1 |
+    grep -o '"kept":[a-z]*'
+EOF
+	chmod 644 "$W"/*.sh
 }
 
 finish() {

@@ -40,10 +40,13 @@ expect_no_out "^hidden .*/scoperun/sandbox( |\$)" "... with the log at home its 
 
 # holder: the live holder of $W's registry (not pid $old) and its mount
 # namespace; hpid "none" when none registered within 5 s
+ns_alive() { readlink "/proc/$1/ns/mnt" >/dev/null 2>&1; }
 holder() {
-	set -- $(sh "$W/holder.sh" "${old:-}")
-	hpid=$1 hns=${2:-}
-	hns=$(printf '%s' "$hns" | sed 's/[][]/\\&/g')	# for grep -E
+	hpid=$(live_holder "$W/home/.local/state/scoperun/sandbox" "${old:-}" \
+	    ns_alive)
+	hns=$(readlink "/proc/${hpid:-none}/ns/mnt" 2>/dev/null |
+	    sed 's/[][]/\\&/g')	# for grep -E
+	hpid=${hpid:-none}
 }
 
 
@@ -55,67 +58,20 @@ scenario() {
 	user_world "$who" ${1:+"$user"} <<'EOF'
 unset SCOPERUN_SANDBOX_KEEP SCOPERUN_SANDBOX_HIDE
 EOF
-	cat >"$W/setup.sh" <<EOF
-. $W/lib.sh
-set -e
-mkdir -p \$HOME/.ssh \$XDG_CONFIG_HOME/scoperun/policies $W/proj
-echo SSH-KEY >\$HOME/.ssh/id_ed25519
-echo OLD-NETRC >\$HOME/.netrc
-"$SCOPERUN" init >/dev/null
-cat >\$XDG_CONFIG_HOME/scoperun/policies/k.toml <<'P'
-$(cat "$POL/k.toml")
-[exec]
-allow = ["sh"]
-P
-chmod 600 \$XDG_CONFIG_HOME/scoperun/policies/k.toml
-EOF
-	# probe: one confined run; prints its mount namespace, then what it
-	# could read, then the controls
-	cat >"$W/probe.sh" <<EOF
-. $W/lib.sh
-[ -n "\${1:-}" ] && export SCOPERUN_SANDBOX_KEEP=\$1
-cd $W/proj
-"$SCOPERUN" k -- /bin/sh -c '
-	echo "ns \$(readlink /proc/self/ns/mnt)"
-	for f in .ssh/id_ed25519 .netrc .aws/credentials notes; do
-		# root reads an empty cover (mode 0 is no bar to it): hidden too
-		if v=\$(cat "\$HOME/\$f" 2>/dev/null) && [ -n "\$v" ]; then echo "read \$f \$v"
-		else echo "hidden \$f"; fi
-	done
-	echo made >here && cat here >/dev/null && echo "control write"
-	head -c1 /etc/passwd >/dev/null && echo "control etc"'
-EOF
-	# holder: the registry's pid and that process's namespace, once a
-	# holder has registered (up to 5 s)
-	cat >"$W/holder.sh" <<EOF
-. $W/lib.sh
-i=0
-while [ \$i -lt 50 ]; do
-	for f in \$R/ns-*; do
-		case \$f in *.lock|*'*') continue ;; esac
-		p=\$(head -1 "\$f" | cut -d' ' -f1)
-		# alive: a killed one may stay a zombie, without namespaces
-		if [ "\$p" != 0 ] && [ -n "\$p" ] && [ "\$p" != "\${1:-}" ] &&
-		    n=\$(readlink /proc/\$p/ns/mnt 2>/dev/null); then
-			echo "\$p \$n"
-			exit 0
-		fi
-	done
-	sleep 0.1
-	i=\$((i + 1))
-done
-echo "none"
-EOF
-	chmod 644 "$W"/*.sh
+	{ cat "$POL/k.toml"; printf '[exec]\nallow = ["sh"]\n'; } |
+	    world_scripts ".ssh/id_ed25519 .netrc .aws/credentials notes"
 	"$@" sh "$W/setup.sh" >"$T/out" 2>"$T/err" </dev/null
 	rc=$?
 	expect_rc 0 "$who: setup"
+	# the agent also prints its mount namespace
+	"$@" sh -c "echo 'echo \"ns \$(readlink /proc/self/ns/mnt)\"' \
+	    >>$W/proj/agent.sh; . $W/lib.sh; echo OLD-NETRC >\$HOME/.netrc"
 
 	# probe KEEP AS...: one run; KEEP "" or SCOPERUN_SANDBOX_KEEP's value
 	probe() {
 		k=$1
 		shift
-		"$@" sh "$W/probe.sh" $k >"$T/out" 2>"$T/err" </dev/null
+		"$@" sh "$W/probe.sh" "$k" >"$T/out" 2>"$T/err" </dev/null
 		rc=$?
 	}
 	secret_hidden() {	# WHAT: every store hidden, the controls work

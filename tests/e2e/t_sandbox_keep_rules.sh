@@ -33,14 +33,7 @@ scenario() {
 export SCOPERUN_SANDBOX_HIDE=rules
 unset SCOPERUN_SANDBOX_KEEP
 EOF
-	cat >"$W/setup.sh" <<EOF
-. $W/lib.sh
-set -e
-mkdir -p \$HOME/.ssh \$XDG_CONFIG_HOME/scoperun/policies $W/proj
-echo SSH-KEY >\$HOME/.ssh/id_ed25519
-echo NOTES >\$HOME/notes
-"$SCOPERUN" init >/dev/null
-cat >\$XDG_CONFIG_HOME/scoperun/policies/k.toml <<'P'
+	world_scripts ".ssh/id_ed25519 .netrc notes" <<EOF
 $(header k)
 [env]
 inherit = ["PATH", "HOME"]
@@ -49,67 +42,27 @@ allow = ["sh"]
 [sandbox]
 write = ["."]
 read = ["/usr", "/etc", "~"]
-P
-chmod 600 \$XDG_CONFIG_HOME/scoperun/policies/k.toml
 EOF
-	# probe [KEEP]: one confined run; what it could read, the controls,
-	# whether it could take the holder's ruleset, then its record's
-	# "kept"
-	cat >"$W/probe.sh" <<EOF
-. $W/lib.sh
-[ -n "\${1:-}" ] && export SCOPERUN_SANDBOX_KEEP=\$1
-cd $W/proj
-"$SCOPERUN" k -- /bin/sh -c '
-	for f in .ssh/id_ed25519 .netrc notes; do
-		if v=\$(cat "\$HOME/\$f" 2>/dev/null) && [ -n "\$v" ]; then echo "read \$f \$v"
-		else echo "hidden \$f"; fi
-	done
-	echo made >here && cat here >/dev/null && echo "control write"
-	head -c1 /etc/passwd >/dev/null && echo "control etc"
-	[ -n "\$1" ] && { $T/probe takefd "\$1" 4 2>/dev/null &&
-	    echo "took the ruleset" || echo "cannot take the ruleset"; }' \
-    sh "\${HPID:-}"
-grep '"event":"run"' \$XDG_STATE_HOME/scoperun/audit.jsonl | tail -1 |
-    grep -o '"kept":[a-z]*'
-EOF
-	# holder [NOT]: the pid of the live rules holder registered (not
-	# pid NOT), up to 5 s; "none" when there is none
-	cat >"$W/holder.sh" <<EOF
-. $W/lib.sh
-i=0
-while [ \$i -lt 50 ]; do
-	for f in \$R/ns-*; do
-		case \$f in *.lock|*'*') continue ;; esac
-		grep -q '^scoperun-keep-rules ' "\$f" 2>/dev/null || continue
-		p=\$(head -1 "\$f" | cut -d' ' -f1)
-		if [ "\$p" != 0 ] && [ -n "\$p" ] && [ "\$p" != "\${1:-}" ] &&
-		    [ -e /proc/\$p/fd/4 ]; then
-			echo "\$p"
-			exit 0
-		fi
-	done
-	sleep 0.1
-	i=\$((i + 1))
-done
-echo none
-EOF
-	chmod 644 "$W"/*.sh
 	"$@" sh "$W/setup.sh" >"$T/out" 2>"$T/err" </dev/null
 	rc=$?
 	expect_rc 0 "$who: setup"
+	# the agent also tries to take the holder's ruleset ($1: its pid),
+	# with a probe in its project (it can run nothing else of $T)
+	"$@" sh -c "cp $T/probe $W/proj/probe; cat >>$W/proj/agent.sh <<'A'
+[ -n \"\$1\" ] && { ./probe takefd \"\$1\" 4 &&
+    echo 'took the ruleset' || echo 'cannot take the ruleset'; } 2>&1
+A
+. $W/lib.sh; echo NOTES >\$HOME/notes"
 
 	probe() {	# probe KEEP AS...
 		k=$1
 		shift
-		"$@" env HPID="${hpid:-}" sh "$W/probe.sh" $k >"$T/out" \
-		    2>"$T/err" </dev/null
+		"$@" sh "$W/probe.sh" "$k" "${hpid:-}" >"$T/out" 2>"$T/err" \
+		    </dev/null
 		rc=$?
 	}
-	holder() {	# holder NOT AS...
-		n=$1
-		shift
-		hpid=$("$@" sh "$W/holder.sh" "$n")
-		[ "$hpid" = none ] && hpid= || :
+	holder() {	# holder NOT: a live rules holder, not pid NOT
+		hpid=$(live_holder "$SB" "$1" rules_alive)
 	}
 	still() {	# the walk's directories unchanged for the 2 s it asks
 		sleep 3
@@ -142,6 +95,8 @@ EOF
 	expect_out '^"kept":true' "$who: the second run takes the holder's ruleset"
 	expect_out "^read notes NOTES" "$who: ... where a sibling of ~/.ssh is readable"
 	expect_out "^cannot take the ruleset" "$who: an agent cannot take the holder's ruleset"
+	expect_out "^pidfd_getfd .*: Operation not permitted" \
+	    "$who: ... the kernel refuses it (the probe ran)"
 	"$@" "$T/probe" takefd "$hpid" 4 2>/dev/null && ok ||
 	    bad "$who: ... which the user, outside any sandbox, can"
 
@@ -196,6 +151,12 @@ EOF
 		bad "$who: no registry for holder $hpid"
 	fi
 	kill_holders "$SB"
+}
+
+# rules_alive PID: PID is a rules holder with its ruleset
+rules_alive() {
+	grep -q '^scoperun-keep-rules ' "$(registry_of "$1" "$SB")" 2>/dev/null &&
+	    [ -e "/proc/$1/fd/4" ]
 }
 
 user=
